@@ -1,0 +1,1484 @@
+/* config.c - INI run descriptions (see config.h).
+ *
+ * inih does the tokenising; everything it does not tell us we learn from our
+ * own line reader, which inih calls exactly once per physical line (multi-line
+ * continuation is switched off and overlong lines are refused before inih sees
+ * them, so this holds). The reader therefore knows the line number of every key
+ * (inih's handler gets none), sees every section header in full (inih keeps only
+ * the first 49 characters), and sees the lines inih would reject, of which inih
+ * itself reports only the first.
+ *
+ * Choices, all deliberate:
+ * - Comments are whole lines starting with ';' or '#'. Inline comments are off,
+ *   so a shell command may contain " ; " and "memory = 64M ; x" is an error
+ *   instead of a silently dropped remark.
+ * - [defaults] applies to every scenario wherever it appears in the file:
+ *   keys are recorded per section with their line, validated when they are
+ *   replayed (defaults first, then the scenario's own keys, through
+ *   scenario_set) once the whole file has been read.
+ * - Errors are collected and written sorted by line, so the output reads in
+ *   file order whatever pass found them.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse.h"
+#include "units.h"
+
+/* Longest line accepted, newline included; the effective config obeys it too. */
+#define CONFIG_LINE_MAX 4096
+
+/* ---- names -------------------------------------------------------------- */
+
+static const char name_expected[] =
+    "expected 1 to 63 of A-Z a-z 0-9 . _ -, not starting with '-', not . or ..";
+
+int config_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n >= SCENARIO_NAME_MAX || name[0] == '-')
+		return 0;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	/* ASCII only, whatever the locale: the name becomes a directory name. */
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				      "0123456789._-";
+	return strspn(name, allowed) == n;
+}
+
+/* ---- quoting for messages ------------------------------------------------ */
+
+/* Copy s into buf for a message: control characters (and, when quoted, '"'
+ * and '\') escaped, long values cut with "...". */
+static char *show(const char *s, bool quoted, char *buf, size_t len)
+{
+	size_t o = 0, shown = 0;
+	if (quoted && o + 1 < len)
+		buf[o++] = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, shown++) {
+		char tmp[8];
+		if (shown == 100) {
+			snprintf(tmp, sizeof(tmp), "...");
+		} else if (*p < 0x20 || *p == 0x7f) {
+			snprintf(tmp, sizeof(tmp), "\\x%02x", *p);
+		} else if (quoted && (*p == '"' || *p == '\\')) {
+			snprintf(tmp, sizeof(tmp), "\\%c", *p);
+		} else {
+			tmp[0] = (char)*p;
+			tmp[1] = '\0';
+		}
+		size_t t = strlen(tmp);
+		if (o + t + 2 > len)
+			break;
+		memcpy(buf + o, tmp, t);
+		o += t;
+		if (shown == 100)
+			break;
+	}
+	if (quoted && o + 1 < len)
+		buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}
+
+/* ---- command lines ------------------------------------------------------- */
+
+static void argv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+static char **argv_dup(char *const *v)
+{
+	size_t n = 0;
+	while (v[n])
+		n++;
+	char **d = calloc(n + 1, sizeof(*d));
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		d[i] = strdup(v[i]);
+		if (!d[i]) {
+			argv_free(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+static int argv_push(char ***v, size_t *n, size_t *cap, const char *w, size_t wl)
+{
+	if (*n + 2 > *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		char **nv = realloc(*v, nc * sizeof(**v));
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	char *s = strndup(w, wl);
+	if (!s)
+		return -1;
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+	return 0;
+}
+
+char **command_split(const char *s, const char **why)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0, wl = 0;
+	bool inword = false;
+	char *w = malloc(strlen(s) + 1);
+	const char *err = "out of memory";
+	if (!w)
+		goto fail;
+	for (const char *p = s; *p;) {
+		if (isspace((unsigned char)*p)) {
+			if (inword && argv_push(&v, &n, &cap, w, wl) != 0)
+				goto fail;
+			inword = false;
+			wl = 0;
+			p++;
+			continue;
+		}
+		inword = true;
+		if (*p == '\\') {
+			if (!p[1]) {
+				err = "expected a character after the backslash";
+				goto fail;
+			}
+			w[wl++] = p[1];
+			p += 2;
+		} else if (*p == '\'') {
+			/* Single quotes: everything literal up to the next quote. */
+			const char *q = strchr(p + 1, '\'');
+			if (!q) {
+				err = "expected a closing ' quote";
+				goto fail;
+			}
+			memcpy(w + wl, p + 1, (size_t)(q - p - 1));
+			wl += (size_t)(q - p - 1);
+			p = q + 1;
+		} else if (*p == '"') {
+			/* Double quotes: a backslash still escapes the next character. */
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				w[wl++] = *p;
+			}
+			if (!*p) {
+				err = "expected a closing \" quote";
+				goto fail;
+			}
+			p++;
+		} else {
+			w[wl++] = *p++;
+		}
+	}
+	if (inword && argv_push(&v, &n, &cap, w, wl) != 0)
+		goto fail;
+	if (n == 0) {
+		err = "expected a program and its arguments";
+		goto fail;
+	}
+	free(w);
+	return v;
+fail:
+	free(w);
+	argv_free(v);
+	if (why)
+		*why = err;
+	return NULL;
+}
+
+/* A word command_split gives back unchanged: written bare, else in double
+ * quotes with '"' and '\' escaped. -1 if the word cannot be written on one
+ * line (control characters). */
+static int word_join(const char *word, char *buf, size_t len, size_t *o)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_@%+=:,./-";
+	bool bare = word[0] && strspn(word, safe) == strlen(word);
+	if (!bare && *o + 1 < len)
+		buf[(*o)++] = '"';
+	for (const char *p = word; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return -1;
+		if ((*p == '"' || *p == '\\') && *o + 1 < len)
+			buf[(*o)++] = '\\';
+		if (*o + 1 < len)
+			buf[(*o)++] = *p;
+	}
+	if (!bare && *o + 1 < len)
+		buf[(*o)++] = '"';
+	if (*o + 1 >= len)
+		return -1;
+	buf[*o] = '\0';
+	return 0;
+}
+
+/* ---- the scenario keys ---------------------------------------------------- */
+
+/* A setter returns 0; -1 with *why "expected ..." (scenario_set then says
+ * `"VALUE" is not NOUN (WHY)`); or -2 with *why already a complete reason. */
+typedef int (*setter)(struct scenario *sc, int lim, const char *v, const char **why);
+/* A writer puts the value for the effective config in buf: 1 written, 0 omit
+ * (not set), -1 cannot be written. */
+typedef int (*writer)(const struct scenario *sc, int lim, char *buf, size_t len);
+
+struct key_def {
+	const char *key; /* NULL: this row stands for every row of limit_table */
+	const char *metavar;
+	const char *noun;
+	setter set;
+	writer write;
+	const char *help;
+};
+
+static __thread char reason_buf[1024];
+
+static int build_argv(struct scenario *sc, const char *command, bool shell, const char **why)
+{
+	char **argv;
+	if (shell) {
+		const char *sh[] = {"/bin/sh", "-c", command, NULL};
+		argv = argv_dup((char *const *)sh);
+		if (!argv)
+			*why = "out of memory";
+	} else {
+		argv = command_split(command, why);
+	}
+	if (!argv)
+		return -1;
+	argv_free(sc->argv);
+	sc->argv = argv;
+	return 0;
+}
+
+static int set_command(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	for (const char *p = v; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			*why = "expected one line without control characters";
+			return -1;
+		}
+	}
+	char *copy = strdup(v);
+	if (!copy) {
+		*why = "out of memory";
+		return -1;
+	}
+	if (build_argv(sc, copy, sc->shell, why) != 0) {
+		free(copy);
+		return -1;
+	}
+	free(sc->command);
+	sc->command = copy;
+	return 0;
+}
+
+static int write_command(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (sc->command) {
+		if (strlen(sc->command) >= len)
+			return -1;
+		strcpy(buf, sc->command);
+		return 1;
+	}
+	if (!sc->argv)
+		return 0;
+	size_t o = 0;
+	buf[0] = '\0';
+	for (char **p = sc->argv; *p; p++) {
+		if (p != sc->argv && o + 1 < len)
+			buf[o++] = ' ';
+		if (word_join(*p, buf, len, &o) != 0)
+			return -1;
+	}
+	return 1;
+}
+
+static int set_shell(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int b;
+	if (units_parse_bool(v, &b, why) != 0)
+		return -1;
+	if (sc->command && build_argv(sc, sc->command, b, why) != 0) {
+		char cmd[160];
+		snprintf(reason_buf, sizeof(reason_buf),
+			 "cannot run the command %s without a shell (%s)",
+			 show(sc->command, true, cmd, sizeof(cmd)), *why);
+		*why = reason_buf;
+		return -2;
+	}
+	sc->shell = b;
+	return 0;
+}
+
+static int write_bool(bool b, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", b ? "yes" : "no");
+	return 1;
+}
+
+static int write_shell(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	return write_bool(sc->shell, buf, len);
+}
+
+/* Values in the units the parsers read back exactly: the largest unit that
+ * divides the amount ("64M", "1536", "10ms", "90s"). */
+static void fmt_size(int64_t v, char *buf, size_t len)
+{
+	static const struct {
+		int64_t unit;
+		char letter;
+	} u[] = {{1LL << 40, 'T'}, {1LL << 30, 'G'}, {1LL << 20, 'M'}, {1LL << 10, 'K'}};
+	if (v == BRINK_UNLIMITED) {
+		snprintf(buf, len, "max");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		if (v != 0 && v % u[i].unit == 0) {
+			snprintf(buf, len, "%lld%c", (long long)(v / u[i].unit), u[i].letter);
+			return;
+		}
+	}
+	snprintf(buf, len, "%lld", (long long)v);
+}
+
+static void fmt_duration(int64_t ns, char *buf, size_t len)
+{
+	static const struct {
+		int64_t unit;
+		const char *name;
+	} u[] = {
+	    {3600000000000LL, "h"}, {60000000000LL, "m"}, {1000000000LL, "s"},
+	    {1000000LL, "ms"},	    {1000LL, "us"},
+	};
+	if (ns == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		if (ns % u[i].unit == 0) {
+			snprintf(buf, len, "%lld%s", (long long)(ns / u[i].unit), u[i].name);
+			return;
+		}
+	}
+	snprintf(buf, len, "%lldns", (long long)ns);
+}
+
+/* "0.5", "2", "0.125": at most `decimals` places, trailing zeros dropped. */
+static void fmt_decimal(double v, int decimals, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*f", decimals, v);
+	if (!strchr(buf, '.'))
+		return;
+	char *end = buf + strlen(buf);
+	while (end[-1] == '0')
+		*--end = '\0';
+	if (end[-1] == '.')
+		end[-1] = '\0';
+}
+
+static const char *const limit_nouns[] = {
+    [LK_SIZE] = "a size",
+    [LK_COUNT] = "a count",
+    [LK_DURATION] = "a duration",
+    [LK_CPUS] = "a number of CPUs",
+};
+static const char *const limit_metavars[] = {
+    [LK_SIZE] = "SIZE",
+    [LK_COUNT] = "N",
+    [LK_DURATION] = "DURATION",
+    [LK_CPUS] = "CPUS",
+};
+
+static int set_limit(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	return limits_parse(&sc->lim, lim, v, why);
+}
+
+static int write_limit(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	int64_t v = sc->lim.v[lim];
+	if (v == BRINK_UNSET)
+		return 0;
+	if (v == BRINK_UNLIMITED) {
+		snprintf(buf, len, "max");
+		return 1;
+	}
+	switch (limit_table[lim].kind) {
+	case LK_SIZE:
+		fmt_size(v, buf, len);
+		break;
+	case LK_DURATION:
+		fmt_duration(v, buf, len);
+		break;
+	case LK_CPUS:
+		fmt_decimal((double)v / 1000.0, 3, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "%lld", (long long)v);
+	}
+	return 1;
+}
+
+static int set_interval(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t ns;
+	if (units_parse_duration(v, &ns, why) != 0)
+		return -1;
+	if (ns < 1000000LL || ns > 3600000000000LL) {
+		*why = "expected a duration from 1ms to 1h, such as 10ms";
+		return -1;
+	}
+	sc->interval_ns = ns;
+	return 0;
+}
+
+static int write_interval(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_duration(sc->interval_ns, buf, len);
+	return 1;
+}
+
+static int set_timeout(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t ns = 0;
+	if (strcmp(v, "none") != 0 && units_parse_duration(v, &ns, why) != 0) {
+		*why = "expected a duration such as 30s or 2m, or none (0 also means none)";
+		return -1;
+	}
+	sc->timeout_ns = ns;
+	return 0;
+}
+
+static int write_timeout(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (sc->timeout_ns == 0)
+		snprintf(buf, len, "none");
+	else
+		fmt_duration(sc->timeout_ns, buf, len);
+	return 1;
+}
+
+static int set_repetitions(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t n;
+	if (units_parse_count(v, &n, why) != 0 || n < 1 || n > 100000) {
+		*why = "expected a whole number from 1 to 100000";
+		return -1;
+	}
+	sc->repetitions = (int)n;
+	return 0;
+}
+
+static int write_repetitions(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	snprintf(buf, len, "%d", sc->repetitions);
+	return 1;
+}
+
+static int set_exit_stop(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int b;
+	if (units_parse_bool(v, &b, why) != 0)
+		return -1;
+	sc->exit_stop = b;
+	return 0;
+}
+
+static int write_exit_stop(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	return write_bool(sc->exit_stop, buf, len);
+}
+
+static int set_log_cap(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return units_parse_size(v, &sc->log_cap_bytes, why);
+}
+
+static int write_log_cap(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_size(sc->log_cap_bytes, buf, len);
+	return 1;
+}
+
+static int set_expect(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	struct expect e;
+	if (strlen(v) >= sizeof(e.raw)) {
+		*why = "expected at most 127 characters";
+		return -1;
+	}
+	if (expect_parse(v, &e, why) != 0)
+		return -1;
+	snprintf(e.raw, sizeof(e.raw), "%s", v); /* as written, for messages and run.ini */
+	sc->expect = e;
+	return 0;
+}
+
+static int write_expect(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->expect.set)
+		return 0;
+	snprintf(buf, len, "%s", sc->expect.raw);
+	return 1;
+}
+
+static int set_leak_warmup(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return units_parse_duration(v, &sc->leak.warmup_ns, why);
+}
+
+static int write_leak_warmup(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_duration(sc->leak.warmup_ns, buf, len);
+	return 1;
+}
+
+/* The text before an optional "/s" (rates may be written "256K/s"), in buf. */
+static const char *strip_per_second(const char *v, char *buf, size_t len)
+{
+	size_t n = strlen(v);
+	if (n >= 2 && strcmp(v + n - 2, "/s") == 0 && n - 2 < len) {
+		memcpy(buf, v, n - 2);
+		buf[n - 2] = '\0';
+		return buf;
+	}
+	return v;
+}
+
+static int set_leak_rss(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	char tmp[64];
+	int64_t b;
+	if (units_parse_size(strip_per_second(v, tmp, sizeof(tmp)), &b, why) != 0 || b < 0) {
+		*why = "expected bytes per second as a size, such as 256K or 1M/s";
+		return -1;
+	}
+	sc->leak.rss_bytes_per_s = (double)b;
+	return 0;
+}
+
+static int write_leak_rss(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_size((int64_t)sc->leak.rss_bytes_per_s, buf, len);
+	return 1;
+}
+
+/* DIGITS [ "." DIGITS ] [ "/s" ], at most 1000000 and 9 decimals: small
+ * enough that "%.9f" prints back the digits that were read. */
+static int parse_rate(const char *v, double *out, const char **why)
+{
+	static const char expected[] =
+	    "expected a decimal number per second such as 0.5 or 2/s (at most 9 decimals)";
+	char tmp[64];
+	const char *p = strip_per_second(v, tmp, sizeof(tmp));
+	int64_t whole = 0, frac = 0, den = 1;
+	if (*p < '0' || *p > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 1000000)
+			goto bad;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			goto bad;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (den == 1000000000)
+				goto bad;
+			frac = frac * 10 + (*p - '0');
+			den *= 10;
+		}
+	}
+	if (*p)
+		goto bad;
+	*out = (double)whole + (double)frac / (double)den;
+	return 0;
+bad:
+	*why = expected;
+	return -1;
+}
+
+static int set_leak_fd(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return parse_rate(v, &sc->leak.fds_per_s, why);
+}
+
+static int write_leak_fd(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_decimal(sc->leak.fds_per_s, 9, buf, len);
+	return 1;
+}
+
+static int set_leak_thread(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return parse_rate(v, &sc->leak.threads_per_s, why);
+}
+
+static int write_leak_thread(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_decimal(sc->leak.threads_per_s, 9, buf, len);
+	return 1;
+}
+
+static const struct key_def key_defs[] = {
+    {"command", "COMMAND", "a command", set_command, write_command,
+     "program and arguments; '...' and \"...\" quote, \\ escapes, no expansion"},
+    {"shell", "BOOL", "a boolean", set_shell, write_shell,
+     "run the command with /bin/sh -c (default no)"},
+    {NULL, NULL, NULL, set_limit, write_limit, NULL}, /* every row of limit_table */
+    {"interval", "DURATION", "a sampling interval", set_interval, write_interval,
+     "sampling interval, 1ms to 1h (default 10ms)"},
+    {"timeout", "DURATION", "a timeout", set_timeout, write_timeout,
+     "kill the run after this long; none or 0 = no timeout (default none)"},
+    {"repetitions", "N", "a repetition count", set_repetitions, write_repetitions,
+     "runs of the scenario, 1 to 100000 (default 1)"},
+    {"exit-stop", "BOOL", "a boolean", set_exit_stop, write_exit_stop,
+     "stop the program at exit to read its exact fds and RSS (default yes)"},
+    {"log-cap", "SIZE", "a size", set_log_cap, write_log_cap,
+     "cap on each of stdout.log and stderr.log, or max (default 64M)"},
+    {"expect", "EXPECT", "an expectation", set_expect, write_expect,
+     "expected verdict: leak or no-leak, optionally breaks=LIMIT (default none)"},
+    {"leak-warmup", "DURATION", "a duration", set_leak_warmup, write_leak_warmup,
+     "samples before this are left out of the leak verdict (default 500ms)"},
+    {"leak-rss-slope", "SIZE/s", "an RSS growth rate", set_leak_rss, write_leak_rss,
+     "RSS growth per second that counts as a leak (default 256K)"},
+    {"leak-fd-slope", "RATE", "an fd growth rate", set_leak_fd, write_leak_fd,
+     "open fds gained per second that count as a leak (default 0.5)"},
+    {"leak-thread-slope", "RATE", "a thread growth rate", set_leak_thread, write_leak_thread,
+     "threads gained per second that count as a leak (default 0.5)"},
+};
+
+#define N_KEY_DEFS (sizeof(key_defs) / sizeof(key_defs[0]))
+
+/* Key number i in the public order: the row and, for a limit, its id. */
+static const struct key_def *key_ref(size_t i, int *lim)
+{
+	*lim = -1;
+	for (size_t r = 0; r < N_KEY_DEFS; r++) {
+		if (!key_defs[r].key) {
+			if (i < LIM__COUNT) {
+				*lim = (int)i;
+				return &key_defs[r];
+			}
+			i -= LIM__COUNT;
+		} else {
+			if (i == 0) {
+				*lim = -1;
+				return &key_defs[r];
+			}
+			i--;
+		}
+	}
+	return NULL;
+}
+
+size_t scenario_key_count(void)
+{
+	return N_KEY_DEFS - 1 + LIM__COUNT;
+}
+
+struct scenario_key scenario_key_at(size_t i)
+{
+	struct scenario_key k = {NULL, NULL, NULL};
+	int lim;
+	const struct key_def *d = key_ref(i, &lim);
+	if (!d)
+		return k;
+	if (lim >= 0) {
+		k.key = limit_table[lim].key;
+		k.metavar = limit_metavars[limit_table[lim].kind];
+		k.help = limit_table[lim].help;
+	} else {
+		k.key = d->key;
+		k.metavar = d->metavar;
+		k.help = d->help;
+	}
+	return k;
+}
+
+/* Index of the scenario key `key`, or -1. Limit keys come from limit_table
+ * through limits_find, so a new limit is a new key without a change here. */
+static int key_find(const char *key)
+{
+	int lim = limits_find(key);
+	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
+		int l;
+		const struct key_def *d = key_ref(i, &l);
+		if (l >= 0 ? l == lim : strcmp(d->key, key) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static const char *unknown_key_reason(void)
+{
+	size_t o = (size_t)snprintf(reason_buf, sizeof(reason_buf), "unknown key (expected ");
+	for (size_t i = 0, n = scenario_key_count(); i < n && o < sizeof(reason_buf); i++)
+		o += (size_t)snprintf(reason_buf + o, sizeof(reason_buf) - o, "%s%s",
+				      scenario_key_at(i).key, i + 1 < n ? ", " : ")");
+	return reason_buf;
+}
+
+/* Apply key number idx. With `quoted`, a bad value gives the complete reason
+ * `"VALUE" is not NOUN (expected ...)` used in config messages; without, the
+ * bare "expected ..." sentence, for callers that show the value themselves. */
+static int set_by_index(struct scenario *sc, int idx, const char *value, bool quoted,
+			const char **why)
+{
+	int lim;
+	const struct key_def *d = key_ref((size_t)idx, &lim);
+	const char *w = "expected a valid value";
+	int rc = d->set(sc, lim, value, &w);
+	if (rc == 0)
+		return 0;
+	if (rc == -1 && quoted) {
+		const char *noun = lim >= 0 ? limit_nouns[limit_table[lim].kind] : d->noun;
+		char shown[160];
+		snprintf(reason_buf, sizeof(reason_buf), "%s is not %s (%s)",
+			 show(value, true, shown, sizeof(shown)), noun, w);
+		w = reason_buf;
+	}
+	if (why)
+		*why = w;
+	return -1;
+}
+
+int scenario_set(struct scenario *sc, const char *key, const char *value, const char **why)
+{
+	int idx = key_find(key);
+	if (idx < 0) {
+		if (why)
+			*why = unknown_key_reason();
+		return -1;
+	}
+	return set_by_index(sc, idx, value ? value : "", false, why);
+}
+
+/* ---- scenarios ---------------------------------------------------------- */
+
+void scenario_init(struct scenario *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	limits_init(&sc->lim);
+	sc->interval_ns = 10 * 1000000LL;
+	sc->timeout_ns = 0;
+	sc->repetitions = 1;
+	sc->exit_stop = true;
+	sc->log_cap_bytes = 64LL << 20;
+	sc->expect.set = false;
+	sc->expect.leak = -1;
+	sc->leak.warmup_ns = 500 * 1000000LL;
+	sc->leak.rss_bytes_per_s = 256.0 * 1024;
+	sc->leak.fds_per_s = 0.5;
+	sc->leak.threads_per_s = 0.5;
+}
+
+int scenario_copy(struct scenario *dst, const struct scenario *src)
+{
+	*dst = *src;
+	dst->argv = NULL;
+	dst->command = NULL;
+	if (src->argv && !(dst->argv = argv_dup(src->argv)))
+		return -1;
+	if (src->command && !(dst->command = strdup(src->command))) {
+		argv_free(dst->argv);
+		dst->argv = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void scenario_free(struct scenario *sc)
+{
+	if (!sc)
+		return;
+	argv_free(sc->argv);
+	free(sc->command);
+	sc->argv = NULL;
+	sc->command = NULL;
+}
+
+/* ---- the INI parser ------------------------------------------------------ */
+
+enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO };
+
+/* [brink] keys; scenario keys are numbered by key_ref. */
+enum { BK_NAME, BK_OUT };
+static const char *const brink_keys[] = {"name", "out"};
+
+struct entry {
+	int key;
+	int line;
+	char *value;
+	bool bad; /* reported once; not applied again */
+};
+
+struct section {
+	enum sec_kind kind;
+	char *label; /* between the brackets, trimmed */
+	char name[SCENARIO_NAME_MAX];
+	int line;
+	struct entry *e;
+	size_t n, cap;
+};
+
+struct msg {
+	int line;
+	size_t seq;
+	char *text;
+};
+
+#define CUR_NONE    (-1) /* before the first section header */
+#define CUR_IGNORED (-2) /* in a section already reported as bad: keys ignored */
+
+struct parser {
+	const char *path;
+	FILE *f;
+	char *buf;
+	size_t bufcap;
+	int lineno;
+	bool skip_line; /* the reader reported this line: the handler ignores it */
+	struct section *secs;
+	size_t nsecs, capsecs;
+	int cur;
+	int brink, defaults;  /* section index or -1 */
+	int scenario_headers; /* [scenario ...] headers seen, good or bad */
+	struct msg *msgs;
+	size_t nmsgs, capmsgs;
+	int read_errno; /* the file could not be read to its end */
+	bool oom;
+};
+
+static void add_msg(struct parser *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_msg(struct parser *p, int line, const char *fmt, ...)
+{
+	if (p->nmsgs == p->capmsgs) {
+		size_t nc = p->capmsgs ? p->capmsgs * 2 : 16;
+		struct msg *nm = realloc(p->msgs, nc * sizeof(*nm));
+		if (!nm) {
+			p->oom = true;
+			return;
+		}
+		p->msgs = nm;
+		p->capmsgs = nc;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *text;
+	int rc = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (rc < 0) {
+		p->oom = true;
+		return;
+	}
+	p->msgs[p->nmsgs] = (struct msg){line, p->nmsgs, text};
+	p->nmsgs++;
+}
+
+/* FILE:LINE: [SECTION] KEY: reason */
+static void err_key(struct parser *p, const char *label, int line, const char *key,
+		    const char *reason)
+{
+	char l[160], k[160];
+	add_msg(p, line, "%s:%d: [%s] %s: %s", p->path, line, show(label, false, l, sizeof(l)),
+		show(key, false, k, sizeof(k)), reason);
+}
+
+/* FILE:LINE: [SECTION]: reason */
+static void err_sec(struct parser *p, const char *label, int line, const char *reason)
+{
+	char l[160];
+	add_msg(p, line, "%s:%d: [%s]: %s", p->path, line, show(label, false, l, sizeof(l)),
+		reason);
+}
+
+static bool has_msg_at(const struct parser *p, int line)
+{
+	for (size_t i = 0; i < p->nmsgs; i++)
+		if (p->msgs[i].line == line)
+			return true;
+	return false;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int new_section(struct parser *p, enum sec_kind kind, const char *label, const char *name)
+{
+	if (p->nsecs == p->capsecs) {
+		size_t nc = p->capsecs ? p->capsecs * 2 : 8;
+		struct section *ns = realloc(p->secs, nc * sizeof(*ns));
+		if (!ns)
+			return -1;
+		p->secs = ns;
+		p->capsecs = nc;
+	}
+	struct section *s = &p->secs[p->nsecs];
+	memset(s, 0, sizeof(*s));
+	s->label = strdup(label);
+	if (!s->label)
+		return -1;
+	s->kind = kind;
+	s->line = p->lineno;
+	if (name)
+		snprintf(s->name, sizeof(s->name), "%s", name);
+	p->cur = (int)p->nsecs++;
+	return 0;
+}
+
+/* A section header [label] on the current line. */
+static void open_section(struct parser *p, char *label)
+{
+	char reason[256], shown[160];
+	p->cur = CUR_IGNORED;
+	if (strcmp(label, "brink") == 0 || strcmp(label, "defaults") == 0) {
+		int *seen = label[0] == 'b' ? &p->brink : &p->defaults;
+		if (*seen >= 0) {
+			snprintf(reason, sizeof(reason), "given twice (first at line %d)",
+				 p->secs[*seen].line);
+			err_sec(p, label, p->lineno, reason);
+			return;
+		}
+		if (new_section(p, label[0] == 'b' ? SEC_BRINK : SEC_DEFAULTS, label, NULL) != 0) {
+			p->oom = true;
+			return;
+		}
+		*seen = p->cur;
+		return;
+	}
+	if (strncmp(label, "scenario", 8) != 0 || (label[8] && !isspace((unsigned char)label[8]))) {
+		err_sec(p, label, p->lineno,
+			"unknown section (expected [brink], [defaults] or [scenario NAME])");
+		return;
+	}
+	p->scenario_headers++;
+	char *name = trim(label + 8);
+	if (!*name) {
+		/* label is "scenario": nothing after it. */
+		err_sec(p, label, p->lineno, "expected a scenario name: [scenario NAME]");
+		return;
+	}
+	if (!config_name_valid(name)) {
+		snprintf(reason, sizeof(reason), "%s is not a valid scenario name (%s)",
+			 show(name, true, shown, sizeof(shown)), name_expected);
+		err_sec(p, label, p->lineno, reason);
+		return;
+	}
+	for (size_t i = 0; i < p->nsecs; i++) {
+		if (p->secs[i].kind == SEC_SCENARIO && strcmp(p->secs[i].name, name) == 0) {
+			snprintf(reason, sizeof(reason),
+				 "duplicate scenario name \"%s\" (first at line %d)", name,
+				 p->secs[i].line);
+			err_sec(p, label, p->lineno, reason);
+			return;
+		}
+	}
+	/* The label is kept as "scenario NAME" with one space, as messages show it. */
+	char canon[SCENARIO_NAME_MAX + 16];
+	snprintf(canon, sizeof(canon), "scenario %s", name);
+	if (new_section(p, SEC_SCENARIO, canon, name) != 0)
+		p->oom = true;
+}
+
+/* Look at one physical line the way inih will, to learn what inih does not
+ * report: section headers in full, and every malformed line (not just the
+ * first). */
+static void classify_line(struct parser *p, char *line)
+{
+	char *s = line;
+	if (p->lineno == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+	    (unsigned char)s[2] == 0xBF)
+		s += 3; /* UTF-8 byte order mark, which inih skips too */
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s || *s == ';' || *s == '#')
+		return;
+	if (*s == '[') {
+		char *end = strchr(s + 1, ']');
+		if (!end) {
+			add_msg(p, p->lineno, "%s:%d: expected ']' to close the section header",
+				p->path, p->lineno);
+			p->cur = CUR_IGNORED;
+			p->skip_line = true;
+			return;
+		}
+		char *label = strndup(s + 1, (size_t)(end - s - 1));
+		if (!label) {
+			p->oom = true;
+			return;
+		}
+		char *t = trim(label);
+		open_section(p, t);
+		char *after = end + 1;
+		while (isspace((unsigned char)*after))
+			after++;
+		if (*after)
+			err_sec(p, t, p->lineno,
+				"unexpected text after ']' (comments go on a line of their own)");
+		free(label);
+		return;
+	}
+	char *sep = strpbrk(s, "=:");
+	if (!sep) {
+		add_msg(p, p->lineno,
+			"%s:%d: expected KEY = VALUE, a [section] header or a comment", p->path,
+			p->lineno);
+		p->skip_line = true;
+		return;
+	}
+	char *k = s;
+	while (k < sep && !isspace((unsigned char)*k))
+		k++;
+	if (k == s) {
+		add_msg(p, p->lineno, "%s:%d: expected a key before '%c'", p->path, p->lineno,
+			*sep);
+		p->skip_line = true;
+	}
+}
+
+/* inih's fgets-style reader. Called once per physical line: inih parses the
+ * line it gets before asking for the next, so p->lineno is the line of the
+ * key the handler is called for next. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	ssize_t n = getline(&p->buf, &p->bufcap, p->f);
+	if (n < 0) {
+		if (ferror(p->f))
+			p->read_errno = errno ? errno : EIO;
+		return NULL;
+	}
+	p->lineno++;
+	p->skip_line = false;
+	if (memchr(p->buf, '\0', (size_t)n)) {
+		add_msg(p, p->lineno, "%s:%d: contains a NUL byte", p->path, p->lineno);
+		goto blank;
+	}
+	if (n + 1 > num) {
+		/* Longer than inih's buffer: inih would read it in pieces, as several
+		 * lines. Refused whole so that line numbers stay exact. */
+		add_msg(p, p->lineno, "%s:%d: line is longer than %d characters", p->path,
+			p->lineno, num - 2);
+		if (p->buf[strspn(p->buf, " \t")] == '[')
+			p->cur = CUR_IGNORED; /* a section header we cannot read */
+		goto blank;
+	}
+	memcpy(str, p->buf, (size_t)n + 1);
+	classify_line(p, p->buf);
+	return str;
+blank:
+	p->skip_line = true;
+	snprintf(str, (size_t)num, "\n");
+	return str;
+}
+
+static int add_entry(struct section *s, int key, int line, const char *value)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 8;
+		struct entry *ne = realloc(s->e, nc * sizeof(*ne));
+		if (!ne)
+			return -1;
+		s->e = ne;
+		s->cap = nc;
+	}
+	char *v = strdup(value);
+	if (!v)
+		return -1;
+	s->e[s->n++] = (struct entry){key, line, v, false};
+	return 0;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *p = user;
+	(void)section; /* truncated by inih; the reader has the full header */
+	if (p->skip_line || p->cur == CUR_IGNORED)
+		return 1;
+	if (!value)
+		value = "";
+	if (p->cur == CUR_NONE) {
+		char k[160];
+		add_msg(p, p->lineno, "%s:%d: %s: expected a [section] header before the first key",
+			p->path, p->lineno, show(name, false, k, sizeof(k)));
+		return 1;
+	}
+	struct section *s = &p->secs[p->cur];
+	int key = -1;
+	if (s->kind == SEC_BRINK) {
+		for (size_t i = 0; i < sizeof(brink_keys) / sizeof(brink_keys[0]); i++)
+			if (strcmp(name, brink_keys[i]) == 0)
+				key = (int)i;
+		if (key < 0) {
+			err_key(p, s->label, p->lineno, name, "unknown key (expected name or out)");
+			return 1;
+		}
+	} else {
+		key = key_find(name);
+		if (key < 0) {
+			err_key(p, s->label, p->lineno, name, unknown_key_reason());
+			return 1;
+		}
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->e[i].key == key) {
+			char reason[64];
+			snprintf(reason, sizeof(reason), "given twice (first at line %d)",
+				 s->e[i].line);
+			err_key(p, s->label, p->lineno, name, reason);
+			return 1;
+		}
+	}
+	if (add_entry(s, key, p->lineno, value) != 0)
+		p->oom = true;
+	return 1;
+}
+
+/* Replay a section's keys onto sc; each bad key is reported once. */
+static void apply_entries(struct parser *p, struct section *s, struct scenario *sc)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct entry *e = &s->e[i];
+		const char *why;
+		if (e->bad)
+			continue;
+		if (set_by_index(sc, e->key, e->value, true, &why) != 0) {
+			e->bad = true;
+			err_key(p, s->label, e->line, scenario_key_at((size_t)e->key).key, why);
+		}
+	}
+}
+
+static int check_plain_text(const char *v)
+{
+	if (!*v)
+		return -1;
+	for (const char *c = v; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return -1;
+	return 0;
+}
+
+static void apply_brink(struct parser *p, struct config *cfg)
+{
+	if (p->brink < 0)
+		return;
+	struct section *s = &p->secs[p->brink];
+	for (size_t i = 0; i < s->n; i++) {
+		struct entry *e = &s->e[i];
+		char reason[512], shown[160];
+		if (e->key == BK_NAME) {
+			if (!config_name_valid(e->value)) {
+				snprintf(reason, sizeof(reason), "%s is not a valid name (%s)",
+					 show(e->value, true, shown, sizeof(shown)), name_expected);
+				err_key(p, s->label, e->line, "name", reason);
+				continue;
+			}
+			snprintf(cfg->name, sizeof(cfg->name), "%s", e->value);
+		} else {
+			if (check_plain_text(e->value) != 0) {
+				snprintf(reason, sizeof(reason),
+					 "%s is not a directory (expected a path without "
+					 "control characters)",
+					 show(e->value, true, shown, sizeof(shown)));
+				err_key(p, s->label, e->line, "out", reason);
+				continue;
+			}
+			free(cfg->out);
+			cfg->out = strdup(e->value);
+			if (!cfg->out)
+				p->oom = true;
+		}
+	}
+}
+
+/* cfg->name from the file name when [brink] gives none: "dir/smoke.ini" ->
+ * "smoke". */
+static void name_from_path(struct parser *p, struct config *cfg)
+{
+	const char *base = strrchr(p->path, '/');
+	base = base ? base + 1 : p->path;
+	size_t n = strlen(base);
+	if (n > 4 && strcmp(base + n - 4, ".ini") == 0)
+		n -= 4;
+	char name[256], shown[300];
+	snprintf(name, sizeof(name), "%.*s", (int)n, base);
+	if (!config_name_valid(name)) {
+		add_msg(p, 0,
+			"%s: [brink] name: the file name gives %s, which is not a valid name (%s); "
+			"set name in [brink]",
+			p->path, show(name, true, shown, sizeof(shown)), name_expected);
+		return;
+	}
+	memcpy(cfg->name, name, strlen(name) + 1); /* valid names fit */
+}
+
+static bool section_has(const struct section *s, int key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->e[i].key == key)
+			return true;
+	return false;
+}
+
+static int resolve(struct parser *p, struct config *cfg)
+{
+	int key_command = key_find("command");
+	bool named = false;
+	if (p->brink >= 0)
+		for (size_t i = 0; i < p->secs[p->brink].n; i++)
+			named |= p->secs[p->brink].e[i].key == BK_NAME;
+	apply_brink(p, cfg);
+	if (!named)
+		name_from_path(p, cfg);
+	struct section *defs = p->defaults >= 0 ? &p->secs[p->defaults] : NULL;
+	if (defs)
+		apply_entries(p, defs, &cfg->defaults);
+	size_t n = 0;
+	for (size_t i = 0; i < p->nsecs; i++)
+		n += p->secs[i].kind == SEC_SCENARIO;
+	if (n) {
+		cfg->scenarios = calloc(n, sizeof(*cfg->scenarios));
+		if (!cfg->scenarios)
+			return -1;
+	}
+	for (size_t i = 0; i < p->nsecs; i++) {
+		struct section *s = &p->secs[i];
+		if (s->kind != SEC_SCENARIO)
+			continue;
+		struct scenario *sc = &cfg->scenarios[cfg->n_scenarios++];
+		scenario_init(sc);
+		snprintf(sc->name, sizeof(sc->name), "%s", s->name);
+		sc->line = s->line;
+		if (defs)
+			apply_entries(p, defs, sc);
+		apply_entries(p, s, sc);
+		/* A command that was given but refused has its own message. */
+		if (!sc->argv && !section_has(s, key_command) &&
+		    !(defs && section_has(defs, key_command)))
+			err_sec(p, s->label, s->line,
+				"missing command (set command here or in [defaults])");
+	}
+	if (p->scenario_headers == 0)
+		add_msg(p, 0, "%s: no [scenario NAME] section: nothing to run", p->path);
+	return 0;
+}
+
+static int cmp_msg(const void *a, const void *b)
+{
+	const struct msg *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void parser_free(struct parser *p)
+{
+	for (size_t i = 0; i < p->nsecs; i++) {
+		for (size_t j = 0; j < p->secs[i].n; j++)
+			free(p->secs[i].e[j].value);
+		free(p->secs[i].e);
+		free(p->secs[i].label);
+	}
+	free(p->secs);
+	for (size_t i = 0; i < p->nmsgs; i++)
+		free(p->msgs[i].text);
+	free(p->msgs);
+	free(p->buf);
+}
+
+/* inih's behaviour is set through globals (Debian builds it with run-time
+ * switches); they are set for our parse and put back afterwards. */
+struct ini_settings {
+	bool multiline, inline_comments, use_stack, stop_on_first_error, no_value, bom;
+	int max_line;
+	char *comment_prefixes;
+};
+
+static void ini_settings_swap(struct ini_settings *save)
+{
+	static char prefixes[] = ";#";
+	save->multiline = ini_allow_multiline;
+	save->inline_comments = ini_allow_inline_comments;
+	save->use_stack = ini_use_stack;
+	save->stop_on_first_error = ini_stop_on_first_error;
+	save->no_value = ini_allow_no_value;
+	save->bom = ini_allow_bom;
+	save->max_line = ini_max_line;
+	save->comment_prefixes = ini_start_comment_prefixes;
+	ini_allow_multiline = false; /* continuation lines would shift line numbers */
+	ini_allow_inline_comments = false;
+	ini_use_stack = true;		 /* line buffer of ini_max_line bytes on the stack */
+	ini_stop_on_first_error = false; /* we report every error ourselves */
+	ini_allow_no_value = false;
+	ini_allow_bom = true;
+	ini_max_line = CONFIG_LINE_MAX;
+	ini_start_comment_prefixes = prefixes;
+}
+
+static void ini_settings_restore(const struct ini_settings *save)
+{
+	ini_allow_multiline = save->multiline;
+	ini_allow_inline_comments = save->inline_comments;
+	ini_use_stack = save->use_stack;
+	ini_stop_on_first_error = save->stop_on_first_error;
+	ini_allow_no_value = save->no_value;
+	ini_allow_bom = save->bom;
+	ini_max_line = save->max_line;
+	ini_start_comment_prefixes = save->comment_prefixes;
+}
+
+int config_load(const char *path, struct config *cfg, FILE *errs)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	scenario_init(&cfg->defaults);
+	struct parser p = {.path = path, .cur = CUR_NONE, .brink = -1, .defaults = -1};
+	int nerr;
+	cfg->path = strdup(path);
+	if (!cfg->path) {
+		fprintf(errs, "%s: cannot load: %s (%s)\n", path, strerror(ENOMEM),
+			errno_name(ENOMEM));
+		return 1;
+	}
+	p.f = fopen(path, "re");
+	if (!p.f) {
+		int e = errno;
+		fprintf(errs, "%s: cannot open: %s (%s)\n", path, strerror(e), errno_name(e));
+		config_free(cfg);
+		return 1;
+	}
+	struct ini_settings save;
+	ini_settings_swap(&save);
+	int rc = ini_parse_stream(read_line, &p, handler, &p);
+	ini_settings_restore(&save);
+	fclose(p.f);
+	if (rc == -2)
+		p.oom = true;
+	else if (rc > 0 && !has_msg_at(&p, rc))
+		add_msg(&p, rc, "%s:%d: cannot parse this line", path, rc);
+	if (p.read_errno) {
+		/* What was read is not the whole file: report that alone. */
+		add_msg(&p, 0, "%s: cannot read: %s (%s)", path, strerror(p.read_errno),
+			errno_name(p.read_errno));
+	} else if (resolve(&p, cfg) != 0) {
+		p.oom = true;
+	}
+	qsort(p.msgs, p.nmsgs, sizeof(*p.msgs), cmp_msg);
+	for (size_t i = 0; i < p.nmsgs; i++)
+		fprintf(errs, "%s\n", p.msgs[i].text);
+	nerr = (int)p.nmsgs;
+	if (p.oom) {
+		fprintf(errs, "%s: cannot load: %s (%s)\n", path, strerror(ENOMEM),
+			errno_name(ENOMEM));
+		nerr++;
+	}
+	parser_free(&p);
+	if (nerr)
+		config_free(cfg);
+	return nerr;
+}
+
+/* ---- the effective configuration ----------------------------------------- */
+
+static int write_keys(const struct scenario *sc, FILE *out)
+{
+	char buf[CONFIG_LINE_MAX];
+	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
+		int lim;
+		const struct key_def *d = key_ref(i, &lim);
+		const char *key = scenario_key_at(i).key;
+		int rc = d->write(sc, lim, buf, sizeof(buf));
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue;
+		if (strlen(key) + strlen(buf) + 4 >= CONFIG_LINE_MAX)
+			return -1; /* config_load would refuse the line */
+		fprintf(out, "%s = %s\n", key, buf);
+	}
+	return 0;
+}
+
+int config_write_effective(const struct config *cfg, FILE *out)
+{
+	fprintf(out, "; effective configuration: every key of every scenario resolved\n");
+	fprintf(out, "[brink]\nname = %s\n", cfg->name);
+	if (cfg->out)
+		fprintf(out, "out = %s\n", cfg->out);
+	fprintf(out, "\n[defaults]\n");
+	if (write_keys(&cfg->defaults, out) != 0)
+		goto bad;
+	for (size_t i = 0; i < cfg->n_scenarios; i++) {
+		fprintf(out, "\n[scenario %s]\n", cfg->scenarios[i].name);
+		if (write_keys(&cfg->scenarios[i], out) != 0)
+			goto bad;
+	}
+	return ferror(out) ? -1 : 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+void config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->out);
+	scenario_free(&cfg->defaults);
+	for (size_t i = 0; i < cfg->n_scenarios; i++)
+		scenario_free(&cfg->scenarios[i]);
+	free(cfg->scenarios);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,68 @@
+/* limit.h - every limit brink can put on a run, in one table.
+ *
+ * A limit is either a cgroup setting (memory, pids, cpus) or an rlimit applied in
+ * the child before exec. The table gives its config key (also the long option
+ * of `brink exec`, as --KEY), its unit and its help line; adding a limit is one
+ * row here plus its application in cgroup.c or limits_apply_rlimits().
+ */
+#ifndef BRINK_LIMITS_H
+#define BRINK_LIMITS_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+enum limit_id {
+	LIM_MEMORY,   /* cgroup memory limit, no swap headroom */
+	LIM_PIDS,     /* cgroup pids.max (counts threads) */
+	LIM_CPUS,     /* cgroup CPU bandwidth, in milli-CPUs */
+	LIM_NOFILE,   /* RLIMIT_NOFILE */
+	LIM_NPROC,    /* RLIMIT_NPROC */
+	LIM_AS,	      /* RLIMIT_AS */
+	LIM_DATA,     /* RLIMIT_DATA */
+	LIM_STACK,    /* RLIMIT_STACK */
+	LIM_CORE,     /* RLIMIT_CORE */
+	LIM_CPU_TIME, /* RLIMIT_CPU, kept in nanoseconds, applied in whole seconds */
+	LIM__COUNT
+};
+
+enum limit_kind {
+	LK_SIZE,     /* bytes: units_parse_size */
+	LK_COUNT,    /* units_parse_count */
+	LK_DURATION, /* nanoseconds: units_parse_duration */
+	LK_CPUS,     /* "0.5", "2": milli-CPUs */
+};
+
+struct limit_desc {
+	const char *key; /* config key and `brink exec --KEY` */
+	enum limit_kind kind;
+	int resource;	  /* RLIMIT_* for rlimits, -1 for cgroup limits */
+	const char *help; /* one line for --help */
+};
+
+extern const struct limit_desc limit_table[LIM__COUNT];
+
+/* Values are BRINK_UNSET (inherit), BRINK_UNLIMITED, or the amount in the
+ * table's unit. */
+struct limits {
+	int64_t v[LIM__COUNT];
+};
+
+void limits_init(struct limits *l);
+
+/* Index of the limit whose key is `key`, or -1. */
+int limits_find(const char *key);
+
+/* Parse `value` for limit `id` into l->v[id]; -1 with *why on a bad value. */
+int limits_parse(struct limits *l, int id, const char *value, const char **why);
+
+/* Check, before anything runs, that every rlimit asked for can be set here:
+ * raising a hard limit needs CAP_SYS_RESOURCE, nofile cannot pass fs.nr_open.
+ * On failure the message names the limit, the value asked, the ceiling and why. */
+int limits_check(const struct limits *l, struct berr *err);
+
+/* In the child, before exec: set soft = hard = value for every rlimit given.
+ * Async-signal-safe. Returns 0, or -1 with errno set and *failed = limit id. */
+int limits_apply_rlimits(const struct limits *l, int *failed);
+
+#endif
