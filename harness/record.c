@@ -1,0 +1,744 @@
+/* record.c - atomic CSV files, the samples row and the summary row (see
+ * record.h). */
+#include "record.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* glibc ignores setvbuf's size when it allocates the buffer itself, so the
+ * buffer is ours: at 1 kHz a 64 KiB buffer means one write(2) a second or so. */
+#define CSV_BUF_SIZE (64 * 1024)
+
+static void csv_release(struct csv *c)
+{
+	free(c->path);
+	free(c->tmp);
+	free(c->buf);
+	c->path = c->tmp = c->buf = NULL;
+}
+
+int csv_open(struct csv *c, const char *path, const char *header, struct berr *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->path = strdup(path);
+	if (!c->path || asprintf(&c->tmp, "%s.part", path) < 0) {
+		c->tmp = NULL;
+		csv_release(c);
+		return berr_set(err, ENOMEM, "cannot create %s.part", path);
+	}
+	c->buf = malloc(CSV_BUF_SIZE);
+	if (!c->buf) {
+		csv_release(c);
+		return berr_set(err, ENOMEM, "cannot create %s.part", path);
+	}
+	/* "e": O_CLOEXEC, the scenarios brink forks must not inherit (or count)
+	 * this descriptor. */
+	c->f = fopen(c->tmp, "we");
+	if (!c->f) {
+		int e = errno;
+		berr_set(err, e, "cannot create %s", c->tmp);
+		csv_release(c);
+		return -1;
+	}
+	setvbuf(c->f, c->buf, _IOFBF, CSV_BUF_SIZE);
+	size_t hl = strlen(header);
+	fputs(header, c->f);
+	if (hl == 0 || header[hl - 1] != '\n')
+		putc('\n', c->f);
+	return 0;
+}
+
+int csv_commit(struct csv *c, struct berr *err)
+{
+	int rc = 0;
+	if (!c->f) {
+		csv_release(c);
+		return berr_set(err, EBADF, "cannot commit a CSV file that is not open");
+	}
+	errno = 0;
+	if (fflush(c->f) != 0)
+		rc = berr_set(err, errno, "cannot write %s", c->tmp);
+	else if (ferror(c->f))
+		rc = berr_set(err, 0, "cannot write %s: an earlier write failed", c->tmp);
+	else if (fsync(fileno(c->f)) != 0)
+		rc = berr_set(err, errno, "cannot fsync %s", c->tmp);
+	if (fclose(c->f) != 0 && rc == 0)
+		rc = berr_set(err, errno, "cannot close %s", c->tmp);
+	c->f = NULL;
+	if (rc == 0 && rename(c->tmp, c->path) != 0)
+		rc = berr_set(err, errno, "cannot rename %s to %s", c->tmp, c->path);
+	csv_release(c);
+	return rc;
+}
+
+void csv_abandon(struct csv *c)
+{
+	if (c->f)
+		fclose(c->f);
+	c->f = NULL;
+	csv_release(c);
+}
+
+void csv_put_str(FILE *f, const char *s)
+{
+	if (!s[strcspn(s, ",\"\n\r")]) {
+		fputs(s, f);
+		return;
+	}
+	putc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('"', f);
+		putc(*s, f);
+	}
+	putc('"', f);
+}
+
+/* ---- samples.csv ------------------------------------------------------ */
+
+const char samples_header[] = "t_s,rss_bytes,mem_bytes,fds,threads,procs,cpu_s";
+
+static char *put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* A count; negative (not measured) is an empty field. */
+static char *put_count(char *p, int64_t v)
+{
+	return v < 0 ? p : put_u64(p, (uint64_t)v);
+}
+
+/* Nanoseconds as seconds with six decimals, rounded half up to the microsecond
+ * in integer arithmetic (exact, unlike going through a double). */
+static char *put_ns_as_s(char *p, int64_t ns)
+{
+	if (ns < 0)
+		return p;
+	uint64_t us = ((uint64_t)ns + 500) / 1000;
+	uint32_t frac = (uint32_t)(us % 1000000);
+	p = put_u64(p, us / 1000000);
+	*p++ = '.';
+	for (int i = 5; i >= 0; i--) {
+		p[i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	return p + 6;
+}
+
+void samples_put_row(FILE *f, const struct sample *s)
+{
+	/* 7 fields of at most 20 digits, a point, 6 commas and a newline. */
+	char line[7 * 21 + 8];
+	char *p = line;
+	p = put_ns_as_s(p, s->t_ns);
+	*p++ = ',';
+	p = put_count(p, s->rss_bytes);
+	*p++ = ',';
+	p = put_count(p, s->mem_bytes);
+	*p++ = ',';
+	p = put_count(p, s->fds);
+	*p++ = ',';
+	p = put_count(p, s->threads);
+	*p++ = ',';
+	p = put_count(p, s->procs);
+	*p++ = ',';
+	p = put_ns_as_s(p, s->cpu_ns);
+	*p++ = '\n';
+	fwrite(line, 1, (size_t)(p - line), f);
+}
+
+/* ---- summary.csv: one column table drives the writer and the reader ---- */
+
+enum col_kind {
+	CK_STR,	    /* char[]: quoted when needed */
+	CK_INT,	    /* int: RES_NONE -> empty */
+	CK_I64,	    /* int64_t: RES_NONE -> empty */
+	CK_SECONDS, /* double, %.6f: < 0 -> empty */
+	CK_SLOPE,   /* double, %.3f: NAN -> empty */
+	CK_BOOL01,  /* bool: 0/1 */
+	CK_YESNO,   /* bool: yes/no */
+	CK_OUTCOME, /* enum outcome: outcome_name() */
+	CK_UNAVAIL, /* unsigned: unavail_format() */
+	CK__COUNT
+};
+
+struct summary_col {
+	const char *name;
+	enum col_kind kind;
+	size_t off, size;
+	bool required; /* summary_read fails without it */
+};
+
+/* The column is named after the field; the _Generic term makes a field whose C
+ * type is not the kind's a compile error (char[-1]). One macro per kind ties
+ * the kind to its C type. */
+// clang-format off
+#define COL(field, ctype, kind, req)                                                        \
+	{#field, kind,                                                                      \
+	 offsetof(struct run_result, field) +                                               \
+	 0 * sizeof(char[_Generic(((struct run_result *)0)->field, ctype: 1, default: -1)]), \
+	 sizeof(((struct run_result *)0)->field), req}
+#define C_STR(f, req)     COL(f, char *, CK_STR, req)
+#define C_INT(f, req)     COL(f, int, CK_INT, req)
+#define C_I64(f, req)     COL(f, int64_t, CK_I64, req)
+#define C_SECONDS(f, req) COL(f, double, CK_SECONDS, req)
+#define C_SLOPE(f, req)   COL(f, double, CK_SLOPE, req)
+#define C_BOOL01(f, req)  COL(f, bool, CK_BOOL01, req)
+#define C_YESNO(f, req)   COL(f, bool, CK_YESNO, req)
+#define C_OUTCOME(f, req) COL(f, enum outcome, CK_OUTCOME, req)
+#define C_UNAVAIL(f, req) COL(f, unsigned, CK_UNAVAIL, req)
+
+/* summary.csv's columns, in the order of the result layout. */
+static const struct summary_col summary_cols[] = {
+	C_STR(scenario, true),
+	C_INT(rep, true),
+	C_OUTCOME(outcome, true),
+	C_INT(exit_code, false),
+	C_INT(signal, false),
+	C_SECONDS(duration_s, false),
+	C_I64(peak_rss_bytes, false),
+	C_I64(peak_mem_bytes, false),
+	C_I64(peak_fds, false),
+	C_I64(peak_threads, false),
+	C_I64(fd_limit, false),
+	C_I64(fd_baseline, false),
+	C_BOOL01(fd_exhausted, false),
+	C_I64(mem_limit_bytes, false),
+	C_I64(oom_kills, false),
+	C_SECONDS(oom_onset_s, false),
+	C_I64(pids_limit, false),
+	C_I64(pids_limit_hits, false),
+	C_STR(limit_hit, true),
+	C_YESNO(leak, true),
+	C_STR(leak_metrics, false),
+	C_SLOPE(rss_slope_bytes_per_s, false),
+	C_SLOPE(fd_slope_per_s, false),
+	C_SLOPE(thread_slope_per_s, false),
+	C_I64(samples, false),
+	C_I64(missed_samples, false),
+	C_UNAVAIL(unavailable, false),
+	C_STR(expect_failure, false),
+	C_STR(exec_error, false),
+};
+// clang-format on
+
+#define N_SUMMARY_COLS (sizeof(summary_cols) / sizeof(summary_cols[0]))
+
+/* summary_cols' names in order: test_record's golden and round-trip tests fail
+ * when the two disagree. */
+const char summary_header[] =
+    "scenario,rep,outcome,exit_code,signal,duration_s,peak_rss_bytes,peak_mem_bytes,"
+    "peak_fds,peak_threads,fd_limit,fd_baseline,fd_exhausted,mem_limit_bytes,oom_kills,"
+    "oom_onset_s,pids_limit,pids_limit_hits,limit_hit,leak,leak_metrics,"
+    "rss_slope_bytes_per_s,fd_slope_per_s,thread_slope_per_s,samples,missed_samples,"
+    "unavailable,expect_failure,exec_error";
+
+static void put_str(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	csv_put_str(f, p);
+}
+
+static void put_int(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	int v = *(const int *)p;
+	if (v != RES_NONE)
+		fprintf(f, "%d", v);
+}
+
+static void put_i64(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	int64_t v = *(const int64_t *)p;
+	if (v != RES_NONE)
+		fprintf(f, "%" PRId64, v);
+}
+
+static void put_seconds(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	double v = *(const double *)p;
+	if (isfinite(v) && v >= 0)
+		fprintf(f, "%.6f", v);
+}
+
+static void put_slope(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	double v = *(const double *)p;
+	if (!isfinite(v))
+		return;
+	if (fabs(v) < 0.0005)
+		v = 0; /* no "-0.000" for a slope that rounds to zero */
+	fprintf(f, "%.3f", v);
+}
+
+static void put_bool01(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	putc(*(const bool *)p ? '1' : '0', f);
+}
+
+static void put_yesno(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	fputs(*(const bool *)p ? "yes" : "no", f);
+}
+
+static void put_outcome(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	fputs(outcome_name(*(const enum outcome *)p), f);
+}
+
+static void put_unavail(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	char buf[128];
+	unavail_format(*(const unsigned *)p, buf, sizeof(buf));
+	fputs(buf, f);
+}
+
+/* Readers: parse the whole field s into *p; -1 with *why on bad input. */
+
+static int get_str(const char *s, void *p, size_t size, const char **why)
+{
+	size_t len = strlen(s);
+	if (len >= size) {
+		*why = "text too long for this column";
+		return -1;
+	}
+	memcpy(p, s, len + 1);
+	return 0;
+}
+
+static int parse_i64(const char *s, int64_t *v, const char **why)
+{
+	static const char expected[] = "expected an integer or an empty field";
+	if (*s == '\0') {
+		*v = RES_NONE;
+		return 0;
+	}
+	/* strtoll skips leading blanks and accepts '+': neither is ours. */
+	if (!(*s == '-' || (*s >= '0' && *s <= '9'))) {
+		*why = expected;
+		return -1;
+	}
+	char *end;
+	errno = 0;
+	long long x = strtoll(s, &end, 10);
+	if (end == s || *end) {
+		*why = expected;
+		return -1;
+	}
+	if (errno == ERANGE) {
+		*why = "integer out of range";
+		return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+static int get_int(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	int64_t v;
+	if (parse_i64(s, &v, why) < 0)
+		return -1;
+	if (v < INT_MIN || v > INT_MAX) {
+		*why = "integer out of range";
+		return -1;
+	}
+	*(int *)p = (int)v;
+	return 0;
+}
+
+static int get_i64(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	return parse_i64(s, p, why);
+}
+
+/* A finite decimal number; empty gives `none`. */
+static int parse_double(const char *s, double *v, double none, const char **why)
+{
+	static const char expected[] = "expected a decimal number or an empty field";
+	if (*s == '\0') {
+		*v = none;
+		return 0;
+	}
+	/* strtod would also take blanks, '+', hex, "inf" and "nan". */
+	const char *d = s + (*s == '-');
+	if (!(*d >= '0' && *d <= '9') || strpbrk(s, "xXpP")) {
+		*why = expected;
+		return -1;
+	}
+	char *end;
+	errno = 0;
+	double x = strtod(s, &end);
+	if (end == s || *end || !isfinite(x) || errno == ERANGE) {
+		*why = expected;
+		return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+static int get_seconds(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	if (parse_double(s, p, -1, why) < 0)
+		return -1;
+	if (*s && *(double *)p < 0) {
+		*why = "expected seconds >= 0 or an empty field";
+		return -1;
+	}
+	return 0;
+}
+
+static int get_slope(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	return parse_double(s, p, NAN, why);
+}
+
+static int get_bool_words(const char *s, void *p, const char *no, const char *yes,
+			  const char *expected, const char **why)
+{
+	if (strcmp(s, yes) == 0)
+		*(bool *)p = true;
+	else if (strcmp(s, no) == 0)
+		*(bool *)p = false;
+	else {
+		*why = expected;
+		return -1;
+	}
+	return 0;
+}
+
+static int get_bool01(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	return get_bool_words(s, p, "0", "1", "expected 0 or 1", why);
+}
+
+static int get_yesno(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	return get_bool_words(s, p, "no", "yes", "expected yes or no", why);
+}
+
+static int get_outcome(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	int o = outcome_from_name(s);
+	if (o < 0) {
+		*why = "expected exited, signaled, oom-killed, timeout, exec-failed or "
+		       "interrupted";
+		return -1;
+	}
+	*(enum outcome *)p = (enum outcome)o;
+	return 0;
+}
+
+static int get_unavail(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	if (unavail_parse(s, p) < 0) {
+		*why = "expected a ';'-separated list of mem, oom, pids, procs, exit-state, "
+		       "cpus";
+		return -1;
+	}
+	return 0;
+}
+
+static const struct {
+	void (*put)(FILE *f, const void *field, size_t size);
+	int (*get)(const char *s, void *field, size_t size, const char **why);
+} col_kinds[CK__COUNT] = {
+    [CK_STR] = {put_str, get_str},
+    [CK_INT] = {put_int, get_int},
+    [CK_I64] = {put_i64, get_i64},
+    [CK_SECONDS] = {put_seconds, get_seconds},
+    [CK_SLOPE] = {put_slope, get_slope},
+    [CK_BOOL01] = {put_bool01, get_bool01},
+    [CK_YESNO] = {put_yesno, get_yesno},
+    [CK_OUTCOME] = {put_outcome, get_outcome},
+    [CK_UNAVAIL] = {put_unavail, get_unavail},
+};
+
+void summary_put_row(FILE *f, const struct run_result *r)
+{
+	for (size_t i = 0; i < N_SUMMARY_COLS; i++) {
+		const struct summary_col *c = &summary_cols[i];
+		if (i)
+			putc(',', f);
+		col_kinds[c->kind].put(f, (const char *)r + c->off, c->size);
+	}
+	putc('\n', f);
+}
+
+/* ---- summary.csv reader ----------------------------------------------- */
+
+struct reader {
+	char *p, *end; /* unread text; *end == '\0' */
+	int line;      /* line of *p */
+};
+
+struct fields {
+	char **v;
+	size_t n, cap;
+};
+
+static int fields_push(struct fields *fs, char *s)
+{
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 32;
+		char **v = realloc(fs->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		fs->v = v;
+		fs->cap = cap;
+	}
+	fs->v[fs->n++] = s;
+	return 0;
+}
+
+/* Split the next record in place (quotes removed, fields NUL-terminated; the
+ * unquoted text is never longer than the quoted). A quoted field may hold
+ * commas, doubled quotes and newlines; a record ends at "\n", "\r\n" or the end
+ * of the text. Returns 1 with a record, 0 at the end of the text, -1 with *why
+ * on malformed input (-2: out of memory). */
+static int next_record(struct reader *rd, struct fields *fs, const char **why)
+{
+	char *p = rd->p, *end = rd->end;
+	if (p == end)
+		return 0;
+	fs->n = 0;
+	for (;;) {
+		char *start = p, *out = p;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				if (p == end) {
+					*why = "unterminated quoted field";
+					return -1;
+				}
+				if (*p == '"') {
+					if (p + 1 < end && p[1] == '"') {
+						*out++ = '"';
+						p += 2;
+						continue;
+					}
+					p++;
+					break;
+				}
+				if (*p == '\n')
+					rd->line++;
+				*out++ = *p++;
+			}
+		} else {
+			while (p < end && *p != ',' && *p != '\n' && *p != '\r' && *p != '"')
+				p++;
+			out = p;
+			if (p < end && *p == '"') {
+				*why = "quote inside an unquoted field";
+				return -1;
+			}
+		}
+		bool last = true;
+		if (p == end) {
+			/* last record without a newline */
+		} else if (*p == ',') {
+			p++;
+			last = false;
+		} else if (*p == '\n') {
+			p++;
+			rd->line++;
+		} else if (*p == '\r' && p + 1 < end && p[1] == '\n') {
+			p += 2;
+			rd->line++;
+		} else {
+			*why = *p == '\r' ? "stray carriage return"
+					  : "text after the closing quote of a field";
+			return -1;
+		}
+		*out = '\0'; /* at or before the terminator just consumed */
+		if (fields_push(fs, start) < 0)
+			return -2;
+		if (last)
+			break;
+	}
+	rd->p = p;
+	return 1;
+}
+
+/* The whole file, NUL-terminated, in a malloc'd buffer. */
+static int read_whole(const char *path, char **text, size_t *len, struct berr *err)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return berr_set(err, errno, "cannot open %s", path);
+	size_t cap = 64 * 1024, n = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			fclose(f);
+			return berr_set(err, ENOMEM, "cannot read %s", path);
+		}
+		n += fread(buf + n, 1, cap - 1 - n, f);
+		if (ferror(f)) {
+			int e = errno;
+			free(buf);
+			fclose(f);
+			return berr_set(err, e, "cannot read %s", path);
+		}
+		if (feof(f))
+			break;
+		if (n == cap - 1) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		free(buf);
+		return berr_set(err, 0, "%s: not a CSV file (holds a NUL byte)", path);
+	}
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+int summary_read(const char *path, struct run_result **rows, size_t *n, struct berr *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct fields fs = {0};
+	int *colmap = NULL; /* header field -> summary_cols index, or -1 */
+	struct run_result *out = NULL;
+	size_t n_out = 0, cap_out = 0;
+	const char *why = NULL;
+	int rc = -1;
+
+	*rows = NULL;
+	*n = 0;
+	if (read_whole(path, &text, &len, err) < 0)
+		return -1;
+	struct reader rd = {text, text + len, 1};
+
+	int line = rd.line;
+	int got = next_record(&rd, &fs, &why);
+	if (got == 0) {
+		berr_set(err, 0, "%s: empty file, expected the summary header", path);
+		goto out;
+	}
+	if (got < 0)
+		goto bad_record;
+	size_t n_header = fs.n;
+	colmap = malloc(n_header * sizeof(*colmap));
+	if (!colmap)
+		goto nomem;
+	bool seen[N_SUMMARY_COLS] = {false};
+	for (size_t i = 0; i < n_header; i++) {
+		colmap[i] = -1;
+		for (size_t k = 0; k < N_SUMMARY_COLS; k++) {
+			if (strcmp(fs.v[i], summary_cols[k].name) != 0)
+				continue;
+			if (seen[k]) {
+				berr_set(err, 0, "%s:%d: column %s appears twice", path, line,
+					 summary_cols[k].name);
+				goto out;
+			}
+			seen[k] = true;
+			colmap[i] = (int)k;
+		}
+	}
+	for (size_t k = 0; k < N_SUMMARY_COLS; k++) {
+		if (summary_cols[k].required && !seen[k]) {
+			berr_set(err, 0, "%s: missing column %s", path, summary_cols[k].name);
+			goto out;
+		}
+	}
+
+	for (;;) {
+		line = rd.line;
+		got = next_record(&rd, &fs, &why);
+		if (got == 0)
+			break;
+		if (got < 0)
+			goto bad_record;
+		if (fs.n != n_header) {
+			berr_set(err, 0, "%s:%d: %zu fields, the header has %zu", path, line, fs.n,
+				 n_header);
+			goto out;
+		}
+		if (n_out == cap_out) {
+			size_t cap = cap_out ? cap_out * 2 : 16;
+			struct run_result *nr = realloc(out, cap * sizeof(*nr));
+			if (!nr)
+				goto nomem;
+			out = nr;
+			cap_out = cap;
+		}
+		struct run_result *r = &out[n_out];
+		run_result_init(r);
+		for (size_t i = 0; i < n_header; i++) {
+			if (colmap[i] < 0)
+				continue;
+			const struct summary_col *c = &summary_cols[colmap[i]];
+			if (col_kinds[c->kind].get(fs.v[i], (char *)r + c->off, c->size, &why) <
+			    0) {
+				berr_set(err, 0, "%s:%d: column %s: %s, not \"%s\"", path, line,
+					 c->name, why, fs.v[i]);
+				goto out;
+			}
+		}
+		if (r->scenario[0] == '\0' || r->rep < 1) {
+			berr_set(err, 0, "%s:%d: column %s: expected %s", path, line,
+				 r->scenario[0] ? "rep" : "scenario",
+				 r->scenario[0] ? "a repetition number >= 1" : "a scenario name");
+			goto out;
+		}
+		n_out++;
+	}
+	*rows = out;
+	*n = n_out;
+	out = NULL;
+	rc = 0;
+	goto out;
+
+bad_record:
+	if (got == -2)
+		goto nomem;
+	berr_set(err, 0, "%s:%d: %s", path, line, why);
+	goto out;
+nomem:
+	berr_set(err, ENOMEM, "cannot read %s", path);
+out:
+	free(out);
+	free(colmap);
+	free(fs.v);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/* result.h - what one run of one scenario produced: the summary row. */
+#ifndef BRINK_RESULT_H
+#define BRINK_RESULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum outcome {
+	OUT_EXITED,	 /* exited by itself (any exit code) */
+	OUT_SIGNALED,	 /* killed by a signal that was not brink's and not the OOM killer */
+	OUT_OOM_KILLED,	 /* the oom_kill counter of its memory cgroup moved */
+	OUT_TIMEOUT,	 /* brink killed it at the timeout */
+	OUT_EXEC_FAILED, /* the command could not be executed */
+	OUT_INTERRUPTED, /* brink itself was interrupted (SIGINT/SIGTERM/SIGHUP) */
+	OUT__COUNT
+};
+
+/* "exited", "signaled", "oom-killed", "timeout", "exec-failed", "interrupted";
+ * "unknown" for a value outside the enum. */
+const char *outcome_name(enum outcome o);
+/* The outcome whose name is `name`, or -1. */
+int outcome_from_name(const char *name);
+
+/* Measurements that may be unavailable (bit set = not measured). */
+enum unavail {
+	UNAV_MEM = 1 << 0,	    /* cgroup memory usage / peak */
+	UNAV_OOM = 1 << 1,	    /* OOM counters */
+	UNAV_PIDS = 1 << 2,	    /* pids limit and its counters */
+	UNAV_CGROUP_PROCS = 1 << 3, /* all processes of the run (only the main pid is sampled) */
+	UNAV_EXIT_STOP = 1 << 4,    /* exact fds/RSS at exit */
+	UNAV_CPU_LIMIT = 1 << 5,    /* cgroup CPU bandwidth */
+};
+
+/* "mem;oom" style list of the unavailable measurements; "" when none. Bit names
+ * in bit order: mem, oom, pids, procs, exit-state, cpus. Truncated (always
+ * NUL-terminated) when len is too small. */
+void unavail_format(unsigned mask, char *buf, unsigned long len);
+/* The reverse of unavail_format: "" -> 0; -1 on an unknown or repeated name. */
+int unavail_parse(const char *s, unsigned *mask);
+
+#define RES_NONE (-1) /* a number that does not apply or was not measured */
+
+struct run_result {
+	char scenario[64];
+	int rep; /* 1-based */
+	enum outcome outcome;
+	int exit_code; /* RES_NONE unless exited */
+	int signal;    /* RES_NONE unless killed by a signal */
+	double duration_s;
+	int64_t peak_rss_bytes; /* max over samples and exit state, summed over processes */
+	int64_t peak_mem_bytes; /* cgroup's own peak (max_usage_in_bytes / memory.peak) */
+	int64_t peak_fds;
+	int64_t peak_threads;
+	int64_t fd_limit;    /* RLIMIT_NOFILE soft limit of the child */
+	int64_t fd_baseline; /* fds the child had at exec (inherited) */
+	bool fd_exhausted;   /* peak_fds reached fd_limit */
+	int64_t mem_limit_bytes;
+	int64_t oom_kills;
+	double oom_onset_s; /* < 0 when no OOM */
+	int64_t pids_limit;
+	int64_t pids_limit_hits;
+	char limit_hit[32];	/* "nofile", "memory", "pids", "cpu-time", "timeout", "" */
+	unsigned unavailable;	/* enum unavail bits */
+	int64_t samples;	/* samples taken */
+	int64_t missed_samples; /* deadlines that passed without a sample */
+	char exec_error[768];	/* why exec failed, for OUT_EXEC_FAILED */
+
+	/* leak verdict (analyse.h) */
+	bool leak;
+	char leak_metrics[32]; /* "rss;fds" ... */
+	/* Growth per second; NAN when not computed (too few points, not
+	 * measured), written as an empty field. Negative slopes are real values,
+	 * so RES_NONE cannot mark "none" here. */
+	double rss_slope_bytes_per_s;
+	double fd_slope_per_s;
+	double thread_slope_per_s;
+	char expect_failure[256]; /* "" when the expectation held or none was set */
+};
+
+/* Every measured integer RES_NONE, the counters samples and missed_samples 0,
+ * duration_s and oom_onset_s -1, the slopes NAN, strings empty, booleans
+ * false, outcome OUT_EXITED, unavailable 0. */
+void run_result_init(struct run_result *r);
+
+#endif

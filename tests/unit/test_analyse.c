@@ -1,0 +1,865 @@
+/* test_analyse.c - slopes, trend test, bounded series, leak verdict and
+ * expectations (analyse.h) against series whose answer is known. */
+/* analyse.h before cmocka.h: cmocka defines a function-like macro named
+ * expect_check (mock expectations) that would swallow analyse.h's prototype;
+ * it is #undef'd below so the calls reach analyse.c. */
+#include "analyse.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#undef expect_check
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* cmocka's assert_float_equal compares floats; these need doubles. */
+#define assert_near(a, b, tol)                                                          \
+	do {                                                                            \
+		double a_ = (a), b_ = (b), tol_ = (tol);                                \
+		if (!(fabs(a_ - b_) <= tol_))                                           \
+			fail_msg("%s = %.12g, expected %.12g +- %g", #a, a_, b_, tol_); \
+	} while (0)
+
+/* splitmix64: a deterministic noise source, the same numbers on every run. */
+static uint64_t rng_state;
+
+static void rng_seed(uint64_t s)
+{
+	rng_state = s;
+}
+
+static double rng_uniform(void) /* [0, 1) */
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return (double)(z >> 11) / 9007199254740992.0;
+}
+
+#define N_MAX 1024
+static double T[N_MAX], V[N_MAX];
+
+/* t_i = i * dt, v_i = f(i) */
+static void fill_time(size_t n, double dt)
+{
+	for (size_t i = 0; i < n; i++)
+		T[i] = (double)i * dt;
+}
+
+/* ---- Mann-Kendall against hand computations ---------------------------- */
+
+static void test_mk_hand_examples(void **state)
+{
+	(void)state;
+	struct mk_result mk;
+
+	/* v = 1 3 2 5 4. Signs of v[j]-v[i] for i<j:
+	 *   i=0 (1): 3+ 2+ 5+ 4+   -> +4
+	 *   i=1 (3): 2- 5+ 4+      -> +1
+	 *   i=2 (2): 5+ 4+         -> +2
+	 *   i=3 (5): 4-            -> -1          S = 6
+	 * Var = n(n-1)(2n+5)/18 = 5*4*15/18 = 16.667 (no ties)
+	 * z = (S-1)/sqrt(Var) = 5/4.0825 = 1.2247, p = erfc(z/sqrt2) = 0.22067 */
+	const double a[] = {1, 3, 2, 5, 4};
+	mann_kendall(a, 5, &mk);
+	assert_true(mk.s == 6);
+	assert_near(mk.z, 1.2247449, 1e-6);
+	assert_near(mk.p, 0.2206714, 1e-6);
+
+	/* v = 1 2 2 3. i=0: + + + (3); i=1: 0 + (1); i=2: + (1); S = 5.
+	 * One tie group of t=2: t(t-1)(2t+5) = 2*1*9 = 18.
+	 * Var = (4*3*13 - 18)/18 = 138/18 = 7.667; z = 4/2.7689 = 1.44463;
+	 * p = 0.148562 */
+	const double b[] = {1, 2, 2, 3};
+	mann_kendall(b, 4, &mk);
+	assert_true(mk.s == 5);
+	assert_near(mk.z, 1.4446302, 1e-6);
+	assert_near(mk.p, 0.1485618, 1e-6);
+
+	/* v = 5 4 4 4 1 2 (downward, three tied 4s).
+	 * i=0 (5): all five lower -> -5; i=1 (4): 0 0 - - -> -2;
+	 * i=2 (4): 0 - - -> -2; i=3 (4): - - -> -2; i=4 (1): 2+ -> +1. S = -10.
+	 * Ties: t=3: 3*2*11 = 66. Var = (6*5*17 - 66)/18 = 444/18 = 24.667.
+	 * z = (S+1)/sqrt(Var) = -9/4.9666 = -1.81212; p = 0.069967 */
+	const double c[] = {5, 4, 4, 4, 1, 2};
+	mann_kendall(c, 6, &mk);
+	assert_true(mk.s == -10);
+	assert_near(mk.z, -1.8121213, 1e-6);
+	assert_near(mk.p, 0.0699674, 1e-6);
+}
+
+static void test_mk_degenerate(void **state)
+{
+	(void)state;
+	struct mk_result mk;
+	const double one[] = {7};
+	mann_kendall(one, 0, &mk);
+	assert_true(mk.s == 0 && mk.z == 0 && mk.p == 1);
+	mann_kendall(one, 1, &mk);
+	assert_true(mk.s == 0 && mk.z == 0 && mk.p == 1);
+	/* all tied: the variance is 0, no trend can be claimed */
+	const double flat[] = {3, 3, 3, 3, 3, 3};
+	mann_kendall(flat, 6, &mk);
+	assert_true(mk.s == 0 && mk.z == 0 && mk.p == 1);
+	/* S = +-1 is exactly cancelled by the continuity correction */
+	const double two[] = {1, 2};
+	mann_kendall(two, 2, &mk);
+	assert_true(mk.s == 1 && mk.z == 0 && mk.p == 1);
+}
+
+/* ---- Theil-Sen: the median itself ------------------------------------- */
+
+static void test_ts_small_exact(void **state)
+{
+	(void)state;
+	/* odd count: slopes 1 (0-1), 2 (0-2), 3 (1-2) -> 2 */
+	const double t1[] = {0, 1, 2}, v1[] = {0, 1, 4};
+	assert_true(theil_sen_slope(t1, v1, 3) == 2);
+	/* even count: 1, 0.5, 4/3, 0, 1.5, 3 -> sorted 0 .5 1 4/3 1.5 3,
+	 * median = (1 + 4/3) / 2 = 7/6 */
+	const double t2[] = {0, 1, 2, 3}, v2[] = {0, 1, 1, 4};
+	assert_near(theil_sen_slope(t2, v2, 4), 7.0 / 6.0, 1e-12);
+	/* pairs with equal times are skipped: only (0,2)=3 and (1,2)=1 count */
+	const double t3[] = {0, 0, 1}, v3[] = {0, 2, 3};
+	assert_true(theil_sen_slope(t3, v3, 3) == 2);
+	/* nothing to compare */
+	assert_true(theil_sen_slope(t3, v3, 0) == 0);
+	assert_true(theil_sen_slope(t3, v3, 1) == 0);
+	const double t4[] = {5, 5, 5};
+	assert_true(theil_sen_slope(t4, v3, 3) == 0);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median found by quickselect equals the median of the sorted slopes, for
+ * distinct values, heavy ties and sorted inputs, odd and even pair counts. */
+static void test_ts_matches_sorted_median(void **state)
+{
+	(void)state;
+	const size_t sizes[] = {2, 3, 4, 5, 17, 64, 101, 300};
+	for (int kind = 0; kind < 4; kind++) {
+		for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+			size_t n = sizes[si];
+			rng_seed(1000 + (uint64_t)kind * 100 + si);
+			for (size_t i = 0; i < n; i++) {
+				T[i] = (double)i * 0.01 + (kind == 3 ? rng_uniform() * 0.005 : 0);
+				switch (kind) {
+				case 0: /* continuous noise */
+					V[i] = rng_uniform() * 1000;
+					break;
+				case 1: /* few distinct values: many equal slopes */
+					V[i] = (double)(int)(rng_uniform() * 4);
+					break;
+				case 2: /* monotone: slopes arrive in structured order */
+					V[i] = (double)(i * i);
+					break;
+				default: /* jittered times, trend plus noise */
+					V[i] = 5 * T[i] + rng_uniform();
+				}
+			}
+			size_t m = 0;
+			double *sl = malloc(n * n * sizeof(*sl));
+			assert_non_null(sl);
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = i + 1; j < n; j++)
+					if (T[j] != T[i])
+						sl[m++] = (V[j] - V[i]) / (T[j] - T[i]);
+			qsort(sl, m, sizeof(*sl), cmp_double);
+			double want = m % 2 ? sl[m / 2] : (sl[m / 2 - 1] + sl[m / 2]) / 2;
+			free(sl);
+			double got = theil_sen_slope(T, V, n);
+			assert_near(got, want, fabs(want) * 1e-12 + 1e-12);
+		}
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_ts_timing_1024(void **state)
+{
+	(void)state;
+	rng_seed(42);
+	fill_time(N_MAX, 0.01);
+	for (size_t i = 0; i < N_MAX; i++)
+		V[i] = 1e6 + 4096 * T[i] + rng_uniform() * 16384;
+	double t0 = now_s();
+	double slope = theil_sen_slope(T, V, N_MAX);
+	double t1 = now_s();
+	struct mk_result mk;
+	mann_kendall(V, N_MAX, &mk);
+	double t2 = now_s();
+	print_message("theil_sen_slope n=1024 (523776 slopes): %.2f ms; mann_kendall: %.2f ms\n",
+		      (t1 - t0) * 1e3, (t2 - t1) * 1e3);
+	assert_near(slope, 4096, 4096 * 0.05);
+}
+
+/* ---- Theil-Sen and Mann-Kendall on the shapes ------------------ */
+
+static void test_flat(void **state)
+{
+	(void)state;
+	fill_time(500, 0.01);
+	for (size_t i = 0; i < 500; i++)
+		V[i] = 12345;
+	struct mk_result mk;
+	assert_true(theil_sen_slope(T, V, 500) == 0);
+	mann_kendall(V, 500, &mk);
+	assert_true(mk.s == 0);
+	assert_true(mk.p == 1);
+
+	/* flat plus noise: no trend to find */
+	rng_seed(7);
+	for (size_t i = 0; i < 500; i++)
+		V[i] = 100 + rng_uniform() * 10;
+	double slope = theil_sen_slope(T, V, 500);
+	mann_kendall(V, 500, &mk);
+	assert_true(fabs(slope) < 0.5); /* noise amplitude 10 over 5 s = 2/s */
+	assert_true(mk.p > 0.01);
+}
+
+static void test_linear(void **state)
+{
+	(void)state;
+	fill_time(400, 0.025);
+	for (size_t i = 0; i < 400; i++)
+		V[i] = 3 + 2.5 * T[i];
+	struct mk_result mk;
+	assert_near(theil_sen_slope(T, V, 400), 2.5, 1e-9);
+	mann_kendall(V, 400, &mk);
+	assert_true(mk.s == 400.0 * 399 / 2); /* every pair rises */
+	assert_true(mk.p < 1e-12);
+
+	/* uneven sampling does not bias it */
+	for (size_t i = 0; i < 400; i++) {
+		T[i] = (double)i * 0.01 + (i % 3) * 0.004;
+		V[i] = -7 * T[i];
+	}
+	assert_near(theil_sen_slope(T, V, 400), -7, 1e-9);
+	mann_kendall(V, 400, &mk);
+	assert_true(mk.s == -400.0 * 399 / 2);
+	assert_true(mk.z < 0 && mk.p < 1e-12);
+}
+
+static void test_noisy_linear(void **state)
+{
+	(void)state;
+	/* slope 50/s over 10 s with uniform noise of +-200 (noise range 400 is
+	 * 80% of the total rise of 500) */
+	rng_seed(20240611);
+	fill_time(1000, 0.01);
+	for (size_t i = 0; i < 1000; i++)
+		V[i] = 1000 + 50 * T[i] + (rng_uniform() - 0.5) * 400;
+	struct mk_result mk;
+	double slope = theil_sen_slope(T, V, 1000);
+	mann_kendall(V, 1000, &mk);
+	assert_near(slope, 50, 50 * 0.05);
+	assert_true(mk.s > 0);
+	assert_true(mk.p < 1e-6);
+
+	/* 5% of the points replaced by huge spikes (a GC pause, a burst): the
+	 * median ignores them */
+	for (size_t i = 0; i < 1000; i += 20)
+		V[i] += 1e6;
+	slope = theil_sen_slope(T, V, 1000);
+	assert_near(slope, 50, 50 * 0.1);
+}
+
+static void test_step(void **state)
+{
+	(void)state;
+	struct mk_result mk;
+	fill_time(400, 0.01);
+
+	/* One step of +1000 after the first quarter (a cache filled once). The
+	 * pairs on the same side of the step (1/16 + 9/16 of them) all have slope
+	 * 0, more than half, so the median slope is exactly 0: a single step is
+	 * not read as growth. Mann-Kendall still sees an upward change. */
+	for (size_t i = 0; i < 400; i++)
+		V[i] = i < 100 ? 0 : 1000;
+	assert_true(theil_sen_slope(T, V, 400) == 0);
+	mann_kendall(V, 400, &mk);
+	assert_true(mk.s == 100.0 * 300);
+	assert_true(mk.p < 1e-6);
+
+	/* the same at three quarters */
+	for (size_t i = 0; i < 400; i++)
+		V[i] = i < 300 ? 0 : 1000;
+	assert_true(theil_sen_slope(T, V, 400) == 0);
+
+	/* Exactly in the middle the cross pairs (n^2/4) are just over half of
+	 * all pairs: the median is a cross slope over a long distance, about
+	 * height / span = 1000 / 4 s = 250/s (documented in analyse.h). */
+	for (size_t i = 0; i < 400; i++)
+		V[i] = i < 200 ? 0 : 1000;
+	double mid = theil_sen_slope(T, V, 400);
+	assert_true(mid > 250 && mid < 300);
+}
+
+static void test_sawtooth(void **state)
+{
+	(void)state;
+	struct mk_result mk;
+	fill_time(1000, 0.02);
+
+	/* A heap that grows for 0.4 s then is collected back, 50 times over
+	 * 20 s: no trend. Each tooth rises 0..950 in 20 points (2500/s). */
+	for (size_t i = 0; i < 1000; i++)
+		V[i] = (double)(i % 20) * 50;
+	double slope = theil_sen_slope(T, V, 1000);
+	mann_kendall(V, 1000, &mk);
+	assert_near(slope, 0, 1);
+	assert_true(mk.p > 0.1);
+
+	/* Few long teeth (5 of 4 s, rising 250/s): every pair inside a tooth
+	 * rises while pairs across teeth cancel, so both statistics lean
+	 * upward: Mann-Kendall calls it a trend and the slope is a few percent
+	 * of the in-tooth rate. What keeps this from being a leak is the
+	 * threshold, which must sit above that lean. */
+	for (size_t i = 0; i < 1000; i++)
+		V[i] = (double)(i % 200) * 5;
+	slope = theil_sen_slope(T, V, 1000);
+	mann_kendall(V, 1000, &mk);
+	assert_true(mk.p < 0.01);
+	assert_true(slope > 0 && slope < 0.1 * 250);
+}
+
+/* ---- bounded series ---------------------------------------------------- */
+
+static void test_series_small(void **state)
+{
+	(void)state;
+	static struct series s;
+	series_init(&s);
+	assert_int_equal(s.n, 0);
+	for (int i = 0; i < 10; i++)
+		series_add(&s, i * 0.5, i * 2);
+	assert_int_equal(s.n, 10);
+	assert_int_equal(s.stride, 1);
+	for (size_t i = 0; i < 10; i++) {
+		assert_true(s.t[i] == (double)i * 0.5);
+		assert_true(s.v[i] == (double)i * 2);
+	}
+	/* exactly full: no decimation yet */
+	series_init(&s);
+	for (int i = 0; i < SERIES_MAX; i++)
+		series_add(&s, i, i);
+	assert_int_equal(s.n, SERIES_MAX);
+	assert_int_equal(s.stride, 1);
+	series_add(&s, SERIES_MAX, SERIES_MAX);
+	assert_int_equal(s.stride, 2);
+	assert_int_equal(s.n, SERIES_MAX / 2 + 1);
+	assert_true(s.t[s.n - 1] == SERIES_MAX);
+}
+
+static void test_series_decimation(void **state)
+{
+	(void)state;
+	static struct series s;
+	const unsigned long total = 100000;
+	series_init(&s);
+	for (unsigned long k = 0; k < total; k++) {
+		series_add(&s, (double)k * 0.001, (double)k);
+		assert_true(s.n <= SERIES_MAX);
+	}
+	assert_int_equal(s.seen, total);
+	assert_true(s.n > SERIES_MAX / 2);
+	/* stride is a power of two and every kept point is offered point
+	 * i*stride, so the series is evenly spread from the very start */
+	assert_true((s.stride & (s.stride - 1)) == 0);
+	for (size_t i = 0; i < s.n; i++) {
+		assert_true(s.v[i] == (double)(i * s.stride));
+		assert_near(s.t[i], (double)(i * s.stride) * 0.001, 1e-9);
+	}
+	/* it spans the whole run: first point at 0, last within one stride of
+	 * the end */
+	assert_true(s.t[0] == 0);
+	assert_true((double)(total - 1) - s.v[s.n - 1] < (double)s.stride);
+	/* and the slope over the decimated series is still the real one */
+	assert_near(theil_sen_slope(s.t, s.v, s.n), 1000, 1e-6);
+}
+
+/* ---- leak verdict ------------------------------------------------------ */
+
+static struct leak_series LS;
+
+static const struct leak_thresholds TH = {
+    .warmup_ns = 1000000000, /* 1 s */
+    .rss_bytes_per_s = 64 * 1024,
+    .fds_per_s = 0.5,
+    .threads_per_s = 0.2,
+};
+
+typedef double (*shape_fn)(double t);
+
+/* Fill the three series at `hz` for `secs` seconds. */
+static void make_series(shape_fn rss, shape_fn fds, shape_fn threads, double secs, double hz)
+{
+	series_init(&LS.rss);
+	series_init(&LS.fds);
+	series_init(&LS.threads);
+	for (long i = 0; (double)i < secs * hz; i++) {
+		double t = (double)i / hz;
+		series_add(&LS.rss, t, rss(t));
+		series_add(&LS.fds, t, fds(t));
+		series_add(&LS.threads, t, threads(t));
+	}
+}
+
+static double rss_flat_noisy(double t)
+{
+	(void)t;
+	return 8 * 1048576.0 + floor(rng_uniform() * 64) * 4096;
+}
+
+static double rss_growing(double t) /* 2 MiB/s plus page-sized noise */
+{
+	return 8 * 1048576.0 + t * 2 * 1048576.0 + floor(rng_uniform() * 16) * 4096;
+}
+
+static double rss_sawtooth(double t) /* a GC cycle every 0.5 s, up to 4 MiB */
+{
+	return 8 * 1048576.0 + floor(fmod(t, 0.5) / 0.5 * 1024) * 4096;
+}
+
+static double fds_flat(double t)
+{
+	(void)t;
+	return 5;
+}
+
+static double fds_growing(double t) /* 20 files a second, whole numbers */
+{
+	return 5 + floor(t * 20);
+}
+
+static double fds_slow(double t) /* one more fd every 10 s: 0.1/s */
+{
+	return 5 + floor(t / 10);
+}
+
+static double fds_startup(double t) /* opens a pool for 4 s, then flat */
+{
+	return 5 + floor((t < 4 ? t : 4) * 25);
+}
+
+static double threads_flat(double t)
+{
+	(void)t;
+	return 1;
+}
+
+static double threads_growing(double t) /* a thread every 0.5 s */
+{
+	return 1 + floor(t * 2);
+}
+
+static double fds_falling(double t)
+{
+	return 500 - floor(t * 20);
+}
+
+static void verdict(struct run_result *r, const struct leak_thresholds *th)
+{
+	leak_verdict(th, &LS, r);
+}
+
+static void test_verdict_fd_leak(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	rng_seed(1);
+	make_series(rss_flat_noisy, fds_growing, threads_flat, 5, 100);
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "fds");
+	assert_near(r.fd_slope_per_s, 20, 0.5);
+	assert_true(fabs(r.rss_slope_bytes_per_s) < TH.rss_bytes_per_s);
+	assert_true(r.thread_slope_per_s == 0);
+}
+
+static void test_verdict_flat(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	rng_seed(2);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 10, 100);
+	r.outcome = OUT_EXITED;
+	verdict(&r, &TH);
+	assert_false(r.leak);
+	assert_string_equal(r.leak_metrics, "");
+	assert_true(r.fd_slope_per_s == 0);
+	assert_true(isfinite(r.rss_slope_bytes_per_s));
+}
+
+static void test_verdict_sawtooth(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	/* 20 collections of 4 MiB in 10 s: memory churns, it does not grow */
+	make_series(rss_sawtooth, fds_flat, threads_flat, 10, 100);
+	verdict(&r, &TH);
+	assert_false(r.leak);
+	assert_string_equal(r.leak_metrics, "");
+	assert_true(fabs(r.rss_slope_bytes_per_s) < TH.rss_bytes_per_s);
+}
+
+static void test_verdict_below_threshold(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	rng_seed(3);
+	/* a real but slow upward trend (0.1 fd/s): significant, under 0.5/s */
+	make_series(rss_flat_noisy, fds_slow, threads_flat, 60, 50);
+	verdict(&r, &TH);
+	assert_false(r.leak);
+	assert_string_equal(r.leak_metrics, "");
+	assert_true(r.fd_slope_per_s > 0 && r.fd_slope_per_s < TH.fds_per_s);
+	/* the same series with a lower threshold is a leak */
+	struct leak_thresholds th = TH;
+	th.fds_per_s = 0.05;
+	verdict(&r, &th);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "fds");
+}
+
+static void test_verdict_two_metrics(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	rng_seed(4);
+	make_series(rss_growing, fds_flat, threads_growing, 8, 100);
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "rss;threads");
+	assert_near(r.rss_slope_bytes_per_s, 2 * 1048576.0, 2 * 1048576.0 * 0.05);
+	assert_near(r.thread_slope_per_s, 2, 0.1);
+}
+
+static void test_verdict_decreasing(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	rng_seed(5);
+	make_series(rss_flat_noisy, fds_falling, threads_flat, 5, 100);
+	struct leak_thresholds th = TH;
+	th.fds_per_s = -100; /* even a threshold below the slope needs S > 0 */
+	verdict(&r, &th);
+	assert_false(r.leak);
+	assert_near(r.fd_slope_per_s, -20, 0.5);
+}
+
+static void test_verdict_warmup(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	rng_seed(6);
+	/* fds climb for the first 4 s of 10 s, then stay: a start-up pool */
+	make_series(rss_flat_noisy, fds_startup, threads_flat, 10, 100);
+	struct leak_thresholds th = TH;
+	th.warmup_ns = 0;
+	verdict(&r, &th);
+	/* without a warm-up the climb dominates the pairs: read as growth */
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "fds");
+	th.warmup_ns = 5000000000; /* 5 s: past the climb */
+	verdict(&r, &th);
+	assert_false(r.leak);
+	assert_true(r.fd_slope_per_s == 0);
+}
+
+static void test_verdict_short_run_fallback(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	rng_seed(7);
+	/* a 2 s run with a 100 s warm-up: nothing left after the warm-up, so
+	 * the points after the first 10% are used and the leak still shows */
+	make_series(rss_flat_noisy, fds_growing, threads_flat, 2, 100);
+	struct leak_thresholds th = TH;
+	th.warmup_ns = 100000000000;
+	verdict(&r, &th);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "fds");
+	assert_near(r.fd_slope_per_s, 20, 0.5);
+}
+
+static void test_verdict_breaking_points(void **state)
+{
+	(void)state;
+	struct run_result r;
+
+	/* fd exhaustion after 3 samples: too short for a trend, still a leak,
+	 * and fds is named */
+	run_result_init(&r);
+	rng_seed(8);
+	make_series(rss_flat_noisy, fds_growing, threads_flat, 0.03, 100);
+	strcpy(r.limit_hit, "nofile");
+	r.fd_exhausted = true;
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "fds");
+
+	/* OOM kill while rss grows: rss named once */
+	run_result_init(&r);
+	make_series(rss_growing, fds_flat, threads_flat, 5, 100);
+	r.outcome = OUT_OOM_KILLED;
+	strcpy(r.limit_hit, "memory");
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "rss");
+
+	/* the OOM kill and fd exhaustion alone (limit_hit left empty) are
+	 * breaking points too, with their metrics */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
+	r.outcome = OUT_OOM_KILLED;
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "rss");
+	run_result_init(&r);
+	r.fd_exhausted = true;
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "fds");
+
+	/* pids limit with flat series (the threads were created before the
+	 * first sample) */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
+	strcpy(r.limit_hit, "pids");
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "threads");
+
+	/* nofile limit while rss grows: both named, in rss;fds order */
+	run_result_init(&r);
+	make_series(rss_growing, fds_flat, threads_flat, 5, 100);
+	strcpy(r.limit_hit, "nofile");
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "rss;fds");
+
+	/* a CPU-time limit is a breaking point without a leak metric */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
+	strcpy(r.limit_hit, "cpu-time");
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "");
+
+	/* a timeout is not a breaking point: flat stays no leak ... */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 5, 100);
+	r.outcome = OUT_TIMEOUT;
+	strcpy(r.limit_hit, "timeout");
+	verdict(&r, &TH);
+	assert_false(r.leak);
+	assert_string_equal(r.leak_metrics, "");
+	/* ... and growth until the timeout is a leak by its slope */
+	make_series(rss_flat_noisy, fds_growing, threads_flat, 5, 100);
+	verdict(&r, &TH);
+	assert_true(r.leak);
+	assert_string_equal(r.leak_metrics, "fds");
+}
+
+static void test_verdict_empty_series(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	series_init(&LS.rss);
+	series_init(&LS.fds);
+	series_init(&LS.threads);
+	series_add(&LS.threads, 0, 1); /* one point: no slope either */
+	verdict(&r, &TH);
+	assert_false(r.leak);
+	assert_string_equal(r.leak_metrics, "");
+	assert_true(isnan(r.rss_slope_bytes_per_s));
+	assert_true(isnan(r.fd_slope_per_s));
+	assert_true(isnan(r.thread_slope_per_s));
+}
+
+/* ---- expectations ------------------------------------------------------ */
+
+static void test_expect_parse_ok(void **state)
+{
+	(void)state;
+	struct expect e;
+	const char *why = NULL;
+	assert_int_equal(expect_parse("leak", &e, &why), 0);
+	assert_true(e.set);
+	assert_int_equal(e.leak, 1);
+	assert_string_equal(e.breaks_at, "");
+	assert_string_equal(e.raw, "leak");
+
+	assert_int_equal(expect_parse("no-leak", &e, &why), 0);
+	assert_int_equal(e.leak, 0);
+	assert_string_equal(e.breaks_at, "");
+
+	assert_int_equal(expect_parse("leak breaks=nofile", &e, &why), 0);
+	assert_int_equal(e.leak, 1);
+	assert_string_equal(e.breaks_at, "nofile");
+	assert_string_equal(e.raw, "leak breaks=nofile");
+
+	assert_int_equal(expect_parse("  breaks=none\tno-leak  ", &e, &why), 0);
+	assert_int_equal(e.leak, 0);
+	assert_string_equal(e.breaks_at, "none");
+	assert_string_equal(e.raw, "  breaks=none\tno-leak  ");
+
+	const char *limits[] = {"memory", "pids", "cpu-time", "timeout"};
+	for (size_t i = 0; i < 4; i++) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "leak breaks=%s", limits[i]);
+		assert_int_equal(expect_parse(buf, &e, &why), 0);
+		assert_string_equal(e.breaks_at, limits[i]);
+	}
+}
+
+static void test_expect_parse_errors(void **state)
+{
+	(void)state;
+	const char *bad[] = {
+	    "",
+	    "   ",
+	    "maybe",
+	    "Leak",
+	    "leak no-leak",
+	    "leak leak",
+	    "breaks=nofile",
+	    "leak breaks=",
+	    "leak breaks=disk",
+	    "leak breaks=nofile breaks=pids",
+	    "leak,breaks=nofile",
+	    "leak breaks=nofile,",
+	    "leak breaks = nofile",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct expect e = {.leak = 42};
+		const char *why = NULL;
+		if (expect_parse(bad[i], &e, &why) != -1)
+			fail_msg("expect_parse accepted \"%s\"", bad[i]);
+		assert_non_null(why);
+		assert_true(strlen(why) > 10);
+		assert_int_equal(e.leak, 42); /* untouched */
+	}
+	char longs[200];
+	memset(longs, ' ', sizeof(longs) - 6);
+	strcpy(longs + sizeof(longs) - 6, "leak");
+	struct expect e;
+	const char *why = NULL;
+	assert_int_equal(expect_parse(longs, &e, &why), -1);
+}
+
+static void test_expect_check(void **state)
+{
+	(void)state;
+	struct expect e;
+	const char *why;
+	struct run_result r;
+
+	/* no expectation: nothing to check, whatever happened */
+	run_result_init(&r);
+	memset(&e, 0, sizeof(e));
+	r.leak = true;
+	assert_int_equal(expect_check(&e, &r), 0);
+	assert_string_equal(r.expect_failure, "");
+
+	assert_int_equal(expect_parse("leak breaks=nofile", &e, &why), 0);
+	strcpy(r.limit_hit, "nofile");
+	r.leak = true;
+	assert_int_equal(expect_check(&e, &r), 0);
+	assert_string_equal(r.expect_failure, "");
+
+	r.leak = false;
+	assert_int_equal(expect_check(&e, &r), 1);
+	assert_string_equal(r.expect_failure, "expected leak, got no leak");
+
+	r.leak = true;
+	strcpy(r.limit_hit, "memory");
+	assert_int_equal(expect_check(&e, &r), 1);
+	assert_string_equal(r.expect_failure, "expected breaks=nofile, got memory");
+
+	r.limit_hit[0] = '\0';
+	assert_int_equal(expect_check(&e, &r), 1);
+	assert_string_equal(r.expect_failure, "expected breaks=nofile, got none");
+
+	r.leak = false;
+	strcpy(r.limit_hit, "pids");
+	assert_int_equal(expect_check(&e, &r), 1);
+	assert_string_equal(r.expect_failure,
+			    "expected leak, got no leak; expected breaks=nofile, got pids");
+
+	/* a passing check clears an earlier failure */
+	assert_int_equal(expect_parse("no-leak", &e, &why), 0);
+	strcpy(r.limit_hit, "timeout"); /* any breaking point is fine here */
+	assert_int_equal(expect_check(&e, &r), 0);
+	assert_string_equal(r.expect_failure, "");
+	r.leak = true;
+	assert_int_equal(expect_check(&e, &r), 1);
+	assert_string_equal(r.expect_failure, "expected no leak, got leak");
+
+	/* breaks=none: no limit may end the run */
+	assert_int_equal(expect_parse("no-leak breaks=none", &e, &why), 0);
+	r.leak = false;
+	r.limit_hit[0] = '\0';
+	assert_int_equal(expect_check(&e, &r), 0);
+	strcpy(r.limit_hit, "nofile");
+	assert_int_equal(expect_check(&e, &r), 1);
+	assert_string_equal(r.expect_failure, "expected breaks=none, got nofile");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_mk_hand_examples),
+	    cmocka_unit_test(test_mk_degenerate),
+	    cmocka_unit_test(test_ts_small_exact),
+	    cmocka_unit_test(test_ts_matches_sorted_median),
+	    cmocka_unit_test(test_ts_timing_1024),
+	    cmocka_unit_test(test_flat),
+	    cmocka_unit_test(test_linear),
+	    cmocka_unit_test(test_noisy_linear),
+	    cmocka_unit_test(test_step),
+	    cmocka_unit_test(test_sawtooth),
+	    cmocka_unit_test(test_series_small),
+	    cmocka_unit_test(test_series_decimation),
+	    cmocka_unit_test(test_verdict_fd_leak),
+	    cmocka_unit_test(test_verdict_flat),
+	    cmocka_unit_test(test_verdict_sawtooth),
+	    cmocka_unit_test(test_verdict_below_threshold),
+	    cmocka_unit_test(test_verdict_two_metrics),
+	    cmocka_unit_test(test_verdict_decreasing),
+	    cmocka_unit_test(test_verdict_warmup),
+	    cmocka_unit_test(test_verdict_short_run_fallback),
+	    cmocka_unit_test(test_verdict_breaking_points),
+	    cmocka_unit_test(test_verdict_empty_series),
+	    cmocka_unit_test(test_expect_parse_ok),
+	    cmocka_unit_test(test_expect_parse_errors),
+	    cmocka_unit_test(test_expect_check),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
