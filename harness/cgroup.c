@@ -1,0 +1,853 @@
+/* cgroup.c - run cgroups on v1 and v2 (see cgroup.h). The only file that knows
+ * cgroup file names. */
+#include "cgroup.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libcgroup.h>
+#include <linux/magic.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "path.h"
+#include "units.h"
+
+static const char *const ctrl_names[CG__COUNT] = {"memory", "pids", "cpu"};
+
+const char *cg_ctrl_name(enum cg_ctrl c)
+{
+	return ctrl_names[c];
+}
+
+/* The files brink reads or writes, per version: index [v2]. */
+enum cg_file {
+	F_MEM_LIMIT,
+	F_MEM_SWAP_LIMIT,
+	F_MEM_CURRENT,
+	F_MEM_PEAK,
+	F_MEM_OOM,
+	F_PIDS_MAX,
+	F_PIDS_EVENTS,
+	F_PIDS_PEAK,
+	F_CPU_QUOTA,
+	F_PROCS,
+	F__COUNT
+};
+
+static const char *const file_names[F__COUNT][2] = {
+    [F_MEM_LIMIT] = {"memory.limit_in_bytes", "memory.max"},
+    /* v1: memsw is memory+swap, so equal to the memory limit means no swap;
+     * v2: swap alone, so 0. */
+    [F_MEM_SWAP_LIMIT] = {"memory.memsw.limit_in_bytes", "memory.swap.max"},
+    [F_MEM_CURRENT] = {"memory.usage_in_bytes", "memory.current"},
+    [F_MEM_PEAK] = {"memory.max_usage_in_bytes", "memory.peak"},
+    /* v1: oom_control holds oom_kill (>= 4.13) and takes an eventfd through
+     * cgroup.event_control; v2: memory.events, pollable with POLLPRI. */
+    [F_MEM_OOM] = {"memory.oom_control", "memory.events"},
+    [F_PIDS_MAX] = {"pids.max", "pids.max"},
+    [F_PIDS_EVENTS] = {"pids.events", "pids.events"},
+    [F_PIDS_PEAK] = {"pids.peak", "pids.peak"},
+    [F_CPU_QUOTA] = {"cpu.cfs_quota_us", "cpu.max"},
+    [F_PROCS] = {"cgroup.procs", "cgroup.procs"},
+};
+
+static const char *fname(const struct cg_system *sys, enum cg_ctrl c, enum cg_file f)
+{
+	return file_names[f][sys->ctrl[c].version == 2];
+}
+
+#define CPU_PERIOD_US 100000
+
+struct cg_run {
+	struct cg_system *sys;
+	int n;
+	bool have[CG__COUNT];
+	char path[CG__COUNT][PATH_MAX]; /* absolute directory */
+	struct cgroup *lib[CG__COUNT];	/* libcgroup handle, NULL when shared (v2) */
+	int mem_current_fd, mem_peak_fd, oom_file_fd, oom_event_fd, pids_events_fd;
+	int pids_peak_fd, procs_fd;
+	int64_t v1_oom_events; /* eventfd wake-ups seen (v1 has no "oom" counter) */
+};
+
+/* ---- small file helpers ---- */
+
+static int write_file(const char *dir, const char *file, const char *val, struct berr *err)
+{
+	char p[PATH_MAX];
+	if (path_fmt(p, sizeof(p), "%s/%s", dir, file) != 0)
+		return berr_set(err, errno, "%s/%s", dir, file);
+	int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return berr_set(err, errno, "cannot open %s", p);
+	ssize_t n = write(fd, val, strlen(val));
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return berr_set(err, e, "cannot write \"%s\" to %s", val, p);
+	return 0;
+}
+
+static bool file_exists(const char *dir, const char *file)
+{
+	char p[PATH_MAX];
+	return path_fmt(p, sizeof(p), "%s/%s", dir, file) == 0 && access(p, F_OK) == 0;
+}
+
+static int open_ro(const char *dir, const char *file)
+{
+	char p[PATH_MAX];
+	if (path_fmt(p, sizeof(p), "%s/%s", dir, file) != 0)
+		return -1;
+	return open(p, O_RDONLY | O_CLOEXEC);
+}
+
+/* pread a small file from offset 0 into buf; returns length or -1. */
+static ssize_t pread_all(int fd, char *buf, size_t cap)
+{
+	if (fd < 0)
+		return -1;
+	ssize_t n = pread(fd, buf, cap - 1, 0);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+static int64_t read_int_fd(int fd)
+{
+	char buf[64];
+	if (pread_all(fd, buf, sizeof(buf)) <= 0)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(buf, &end, 10);
+	if (errno || end == buf || (*end && *end != '\n'))
+		return -1;
+	return v;
+}
+
+/* Value of `key` in a "key value\n" file, or -1 when absent or unreadable. */
+static int64_t read_keyed_fd(int fd, const char *key)
+{
+	char buf[1024];
+	if (pread_all(fd, buf, sizeof(buf)) <= 0)
+		return -1;
+	size_t klen = strlen(key);
+	for (char *line = buf; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+			char *end;
+			errno = 0;
+			long long v = strtoll(line + klen + 1, &end, 10);
+			if (errno || end == line + klen + 1 || (*end && *end != '\n'))
+				return -1;
+			return v;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return -1;
+}
+
+/* ---- system probe ---- */
+
+/* brink's own group in the hierarchy of controller `name` (v1) or the unified
+ * one (v2), from /proc/self/cgroup. */
+static int own_cgroup(const char *name, int version, char *out, size_t len)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		return -1;
+	char line[4096];
+	int found = -1;
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c1 = *c2 = '\0';
+		const char *ctrls = c1 + 1, *path = c2 + 1;
+		if (version == 2) {
+			if (strcmp(line, "0") == 0 && *ctrls == '\0')
+				found = 0;
+		} else {
+			char list[256];
+			snprintf(list, sizeof(list), "%s", ctrls);
+			for (char *save, *t = strtok_r(list, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save))
+				if (strcmp(t, name) == 0)
+					found = 0;
+		}
+		if (found == 0)
+			snprintf(out, len, "%s", path);
+	}
+	fclose(f);
+	return found;
+}
+
+static long long proc_starttime(pid_t pid)
+{
+	char p[64], buf[1024];
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *s = strrchr(buf, ')'); /* comm may hold spaces and parens */
+	if (!s)
+		return -1;
+	/* After ") ": field 3 (state) ... field 22 (starttime). */
+	int field = 2;
+	for (char *t = s + 1; *t; t++) {
+		if (*t == ' ') {
+			field++;
+			if (field == 22)
+				return strtoll(t + 1, NULL, 10);
+		}
+	}
+	return -1;
+}
+
+static void dir_of(const struct cg_system *sys, enum cg_ctrl c, const char *sub, char *out,
+		   size_t len)
+{
+	const struct cg_ctrl_state *s = &sys->ctrl[c];
+	const char *own = strcmp(s->own, "/") == 0 ? "" : s->own;
+	if (path_fmt(out, len, "%s%s%s%s", s->mount, own, sub ? "/" : "", sub ? sub : "") != 0)
+		out[0] = '\0'; /* an empty path fails loudly at first use */
+}
+
+static int kill_listed(const char *dir, void (*reap)(void *), void *arg);
+
+/* Remove a directory tree of cgroups (children first), killing tasks inside. */
+static int remove_tree(const char *dir, void (*reap)(void *), void *arg)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		char sub[PATH_MAX];
+		if (path_fmt(sub, sizeof(sub), "%s/%s", dir, e->d_name) != 0)
+			continue;
+		if (remove_tree(sub, reap, arg) != 0)
+			rc = -1;
+	}
+	closedir(d);
+	kill_listed(dir, reap, arg);
+	for (int i = 0; i < 200; i++) { /* bounded: about 2 s */
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return rc;
+		if (errno != EBUSY)
+			return -1;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+static void no_reap(void *arg)
+{
+	(void)arg;
+}
+
+/* Groups named brink-<pid>-<start> whose brink is gone: kill and remove. */
+static void remove_stale(struct cg_system *sys, enum cg_ctrl c)
+{
+	char base[PATH_MAX];
+	dir_of(sys, c, NULL, base, sizeof(base));
+	DIR *d = opendir(base);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		int pid;
+		long long start;
+		char tail;
+		if (sscanf(e->d_name, "brink-%d-%lld%c", &pid, &start, &tail) != 2)
+			continue;
+		if (pid > 0 && proc_starttime(pid) == start)
+			continue; /* that brink is alive: not ours to touch */
+		char p[PATH_MAX];
+		if (path_fmt(p, sizeof(p), "%s/%s", base, e->d_name) != 0)
+			continue;
+		if (remove_tree(p, no_reap, NULL) == 0) {
+			fprintf(stderr, "brink: removed %s, left by brink %d which is gone\n", p,
+				pid);
+			sys->stale_removed++;
+		} else {
+			fprintf(stderr, "brink: cannot remove %s left by a dead brink: %s\n", p,
+				strerror(errno));
+		}
+	}
+	closedir(d);
+}
+
+static void mark(struct cg_ctrl_state *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void mark(struct cg_ctrl_state *s, const char *fmt, ...)
+{
+	s->usable = false;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+	va_end(ap);
+}
+
+/* v2: enable controller `c` for the children of `dir`. */
+static int v2_enable(const char *dir, const char *ctrl, struct berr *err)
+{
+	char want[32];
+	snprintf(want, sizeof(want), "+%s", ctrl);
+	char buf[512];
+	int fd = open_ro(dir, "cgroup.subtree_control");
+	if (fd >= 0) {
+		ssize_t n = pread_all(fd, buf, sizeof(buf));
+		close(fd);
+		if (n > 0) {
+			for (char *save, *t = strtok_r(buf, " \n", &save); t;
+			     t = strtok_r(NULL, " \n", &save))
+				if (strcmp(t, ctrl) == 0)
+					return 0;
+		}
+	}
+	return write_file(dir, "cgroup.subtree_control", want, err);
+}
+
+void cg_system_init(struct cg_system *sys, bool disable)
+{
+	memset(sys, 0, sizeof(*sys));
+	snprintf(sys->parent, sizeof(sys->parent), "brink-%d-%lld", (int)getpid(),
+		 proc_starttime(getpid()));
+	int versions = 0;
+	int rc = disable ? -1 : cgroup_init();
+	for (int c = 0; c < CG__COUNT; c++) {
+		struct cg_ctrl_state *s = &sys->ctrl[c];
+		if (disable) {
+			mark(s, "cgroups disabled by --no-cgroup");
+			continue;
+		}
+		if (rc != 0) {
+			mark(s, "libcgroup cannot initialise: %s", cgroup_strerror(rc));
+			continue;
+		}
+		char *mp = NULL;
+		if (cgroup_get_subsys_mount_point(ctrl_names[c], &mp) != 0 || !mp) {
+			mark(s, "the %s controller is not mounted", ctrl_names[c]);
+			free(mp);
+			continue;
+		}
+		snprintf(s->mount, sizeof(s->mount), "%s", mp);
+		free(mp);
+		struct statfs st;
+		if (statfs(s->mount, &st) != 0) {
+			mark(s, "cannot statfs %s: %s", s->mount, strerror(errno));
+			continue;
+		}
+		s->version = st.f_type == CGROUP2_SUPER_MAGIC ? 2 : 1;
+		versions |= s->version;
+		if (own_cgroup(ctrl_names[c], s->version, s->own, sizeof(s->own)) != 0) {
+			mark(s, "brink's own %s group is not in /proc/self/cgroup", ctrl_names[c]);
+			continue;
+		}
+		s->usable = true;
+	}
+	snprintf(sys->mode, sizeof(sys->mode), "%s",
+		 versions == 3	 ? "hybrid"
+		 : versions == 2 ? "v2"
+		 : versions == 1 ? "v1"
+				 : "none");
+	if (versions == 1 && access("/sys/fs/cgroup/unified/cgroup.controllers", F_OK) == 0)
+		snprintf(sys->mode, sizeof(sys->mode), "hybrid");
+
+	for (int c = 0; c < CG__COUNT; c++) {
+		struct cg_ctrl_state *s = &sys->ctrl[c];
+		if (!s->usable)
+			continue;
+		remove_stale(sys, c);
+		char own[PATH_MAX], parent[PATH_MAX];
+		dir_of(sys, c, NULL, own, sizeof(own));
+		dir_of(sys, c, sys->parent, parent, sizeof(parent));
+		struct berr err = {0};
+		if (s->version == 2 && v2_enable(own, ctrl_names[c], &err) != 0) {
+			mark(s,
+			     "%s (a v2 group with processes cannot pass controllers on: run "
+			     "brink in a delegated group of its own)",
+			     err.msg);
+			continue;
+		}
+		/* On v2 all controllers share one directory: make it once. */
+		bool shared = false;
+		for (int o = 0; o < c; o++)
+			if (sys->parent_made[o] && sys->ctrl[o].version == 2 && s->version == 2)
+				shared = true;
+		if (!shared && mkdir(parent, 0755) != 0 && errno != EEXIST) {
+			mark(s, "cannot create %s: %s", parent, strerror(errno));
+			continue;
+		}
+		sys->parent_made[c] = !shared;
+		if (s->version == 2 && v2_enable(parent, ctrl_names[c], &err) != 0) {
+			mark(s, "%s", err.msg);
+			continue;
+		}
+		/* The limit file must exist in a child: check it in our parent group,
+		 * which is a child of brink's own. */
+		enum cg_file probe = c == CG_MEMORY ? F_MEM_LIMIT
+				     : c == CG_PIDS ? F_PIDS_MAX
+						    : F_CPU_QUOTA;
+		if (!file_exists(parent, fname(sys, c, probe))) {
+			mark(s, "%s has no %s", parent, fname(sys, c, probe));
+			continue;
+		}
+	}
+}
+
+bool cg_system_any(const struct cg_system *sys)
+{
+	for (int c = 0; c < CG__COUNT; c++)
+		if (sys->ctrl[c].usable)
+			return true;
+	return false;
+}
+
+void cg_system_fini(struct cg_system *sys)
+{
+	if (!sys)
+		return;
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (!sys->parent_made[c])
+			continue;
+		char parent[PATH_MAX];
+		dir_of(sys, c, sys->parent, parent, sizeof(parent));
+		if (remove_tree(parent, no_reap, NULL) != 0)
+			fprintf(stderr, "brink: cannot remove %s: %s\n", parent, strerror(errno));
+		sys->parent_made[c] = false;
+	}
+}
+
+unsigned cg_system_missing(const struct cg_system *sys, const struct limits *lim)
+{
+	static const struct {
+		enum limit_id lim;
+		enum cg_ctrl ctrl;
+	} needs[] = {{LIM_MEMORY, CG_MEMORY}, {LIM_PIDS, CG_PIDS}, {LIM_CPUS, CG_CPU}};
+	unsigned m = 0;
+	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+		if (lim->v[needs[i].lim] != BRINK_UNSET && !sys->ctrl[needs[i].ctrl].usable)
+			m |= 1u << needs[i].ctrl;
+	return m;
+}
+
+/* ---- run groups ---- */
+
+static void fmt_limit(int64_t v, char *buf, size_t len)
+{
+	if (v == BRINK_UNLIMITED)
+		snprintf(buf, len, "%s", "max");
+	else
+		snprintf(buf, len, "%lld", (long long)v);
+}
+
+/* Values for controller c of a run, in the order the kernel needs them. */
+static int add_values(struct cg_system *sys, enum cg_ctrl c, struct cgroup_controller *ctl,
+		      const char *parent, const struct limits *lim)
+{
+	bool v2 = sys->ctrl[c].version == 2;
+	char val[64];
+	int rc = 0;
+	if (c == CG_MEMORY && lim->v[LIM_MEMORY] != BRINK_UNSET) {
+		int64_t m = lim->v[LIM_MEMORY];
+		if (!v2 && m == BRINK_UNLIMITED)
+			snprintf(val, sizeof(val), "-1"); /* v1 spells "no limit" as -1 */
+		else
+			fmt_limit(m, val, sizeof(val));
+		rc |= cgroup_add_value_string(ctl, fname(sys, c, F_MEM_LIMIT), val);
+		/* No swap headroom. v1 checks memsw >= limit at write time, so it comes
+		 * after the limit; only where the file exists (swap accounting on). */
+		if (file_exists(parent, fname(sys, c, F_MEM_SWAP_LIMIT)))
+			rc |= cgroup_add_value_string(ctl, fname(sys, c, F_MEM_SWAP_LIMIT),
+						      v2 ? "0" : val);
+	}
+	if (c == CG_PIDS && lim->v[LIM_PIDS] != BRINK_UNSET) {
+		fmt_limit(lim->v[LIM_PIDS], val, sizeof(val));
+		rc |= cgroup_add_value_string(ctl, fname(sys, c, F_PIDS_MAX), val);
+	}
+	if (c == CG_CPU && lim->v[LIM_CPUS] != BRINK_UNSET) {
+		int64_t milli = lim->v[LIM_CPUS];
+		long long quota = milli == BRINK_UNLIMITED ? -1 : milli * (CPU_PERIOD_US / 1000);
+		if (v2) {
+			if (quota < 0)
+				snprintf(val, sizeof(val), "max %d", CPU_PERIOD_US);
+			else
+				snprintf(val, sizeof(val), "%lld %d", quota, CPU_PERIOD_US);
+			rc |= cgroup_add_value_string(ctl, "cpu.max", val);
+		} else {
+			snprintf(val, sizeof(val), "%d", CPU_PERIOD_US);
+			rc |= cgroup_add_value_string(ctl, "cpu.cfs_period_us", val);
+			snprintf(val, sizeof(val), "%lld", quota);
+			rc |= cgroup_add_value_string(ctl, "cpu.cfs_quota_us", val);
+		}
+	}
+	return rc;
+}
+
+static const char *lib_error(int rc)
+{
+	return rc == ECGOTHER ? strerror(cgroup_get_last_errno()) : cgroup_strerror(rc);
+}
+
+static int open_counters(struct cg_run *r, struct berr *err)
+{
+	struct cg_system *sys = r->sys;
+	if (r->have[CG_MEMORY]) {
+		const char *d = r->path[CG_MEMORY];
+		r->mem_current_fd = open_ro(d, fname(sys, CG_MEMORY, F_MEM_CURRENT));
+		r->mem_peak_fd = open_ro(d, fname(sys, CG_MEMORY, F_MEM_PEAK));
+		r->oom_file_fd = open_ro(d, fname(sys, CG_MEMORY, F_MEM_OOM));
+		if (r->mem_current_fd < 0 || r->oom_file_fd < 0)
+			return berr_set(err, errno, "cannot open the memory counters of %s", d);
+		if (sys->ctrl[CG_MEMORY].version == 1) {
+			r->oom_event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+			if (r->oom_event_fd < 0)
+				return berr_set(err, errno, "cannot create an eventfd");
+			char reg[64];
+			snprintf(reg, sizeof(reg), "%d %d", r->oom_event_fd, r->oom_file_fd);
+			if (write_file(d, "cgroup.event_control", reg, err) != 0)
+				return -1;
+		}
+	}
+	if (r->have[CG_PIDS]) {
+		r->pids_events_fd = open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_EVENTS));
+		r->pids_peak_fd = open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_PEAK));
+	}
+	enum cg_ctrl main = r->have[CG_MEMORY] ? CG_MEMORY : CG_PIDS;
+	if (r->have[main]) {
+		r->procs_fd = open_ro(r->path[main], fname(sys, main, F_PROCS));
+		if (r->procs_fd < 0)
+			return berr_set(err, errno, "cannot open %s/cgroup.procs", r->path[main]);
+	}
+	return 0;
+}
+
+int cg_run_create(struct cg_system *sys, const struct limits *lim, struct cg_run **out,
+		  struct berr *err)
+{
+	*out = NULL;
+	unsigned missing = cg_system_missing(sys, lim);
+	for (int c = 0; c < CG__COUNT; c++)
+		if (missing & (1u << c))
+			return berr_set(err, 0, "cannot limit %s: %s", ctrl_names[c],
+					sys->ctrl[c].why);
+	struct cg_run *r = calloc(1, sizeof(*r));
+	if (!r)
+		return berr_set(err, errno, "out of memory");
+	r->sys = sys;
+	r->n = ++sys->runs;
+	r->mem_current_fd = r->mem_peak_fd = r->oom_file_fd = r->oom_event_fd = -1;
+	r->pids_events_fd = r->pids_peak_fd = r->procs_fd = -1;
+	char sub[128];
+	snprintf(sub, sizeof(sub), "%s/run-%d", sys->parent, r->n);
+
+	for (int c = 0; c < CG__COUNT; c++) {
+		struct cg_ctrl_state *s = &sys->ctrl[c];
+		/* memory and pids are always made where usable (they are how brink
+		 * measures and kills); cpu only when a CPU limit is asked for. */
+		if (!s->usable || (c == CG_CPU && lim->v[LIM_CPUS] == BRINK_UNSET))
+			continue;
+		dir_of(sys, c, sub, r->path[c], sizeof(r->path[c]));
+		char parent[PATH_MAX];
+		dir_of(sys, c, sys->parent, parent, sizeof(parent));
+		/* v2: one group holds every controller; reuse the handle made for the
+		 * first controller of the same directory. */
+		struct cgroup *cg = NULL;
+		for (int o = 0; o < c; o++)
+			if (r->lib[o] && strcmp(r->path[o], r->path[c]) == 0)
+				cg = r->lib[o];
+		bool fresh = !cg;
+		if (fresh) {
+			char name[PATH_MAX];
+			snprintf(name, sizeof(name), "%s/%s", strcmp(s->own, "/") ? s->own : "",
+				 sub);
+			cg = cgroup_new_cgroup(name + 1); /* relative to the mount */
+			if (!cg) {
+				berr_set(err, ENOMEM, "cannot make a libcgroup handle");
+				goto fail;
+			}
+		}
+		struct cgroup_controller *ctl = cgroup_add_controller(cg, ctrl_names[c]);
+		if (!ctl || add_values(sys, c, ctl, parent, lim) != 0) {
+			if (fresh)
+				cgroup_free(&cg);
+			berr_set(err, 0, "cannot prepare the %s settings of %s", ctrl_names[c],
+				 r->path[c]);
+			goto fail;
+		}
+		r->lib[c] = cg;
+		r->have[c] = true;
+		if (!fresh)
+			r->lib[c] = NULL; /* owned by the first controller's slot */
+	}
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (!r->lib[c])
+			continue;
+		int rc = cgroup_create_cgroup(r->lib[c], 0);
+		if (rc != 0) {
+			berr_set(err, 0, "cannot create %s with its limits: %s", r->path[c],
+				 lib_error(rc));
+			goto fail;
+		}
+	}
+	if (open_counters(r, err) != 0)
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	cg_run_destroy(r, NULL, NULL, NULL);
+	return -1;
+}
+
+int cg_run_attach(struct cg_run *r, pid_t pid, struct berr *err)
+{
+	/* Written by hand rather than with cgroup_attach_task_pid(): on v1 that
+	 * writes "tasks" (one thread) in every hierarchy libcgroup knows, where
+	 * brink wants cgroup.procs in exactly the run's own directories. */
+	char val[32];
+	snprintf(val, sizeof(val), "%d", (int)pid);
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (!r->have[c])
+			continue;
+		bool dup = false;
+		for (int o = 0; o < c; o++)
+			if (r->have[o] && strcmp(r->path[o], r->path[c]) == 0)
+				dup = true;
+		if (!dup && write_file(r->path[c], fname(r->sys, c, F_PROCS), val, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+bool cg_run_has(const struct cg_run *r, enum cg_ctrl c)
+{
+	return r && r->have[c];
+}
+
+const char *cg_run_path(const struct cg_run *r, enum cg_ctrl c)
+{
+	return r && r->have[c] ? r->path[c] : NULL;
+}
+
+int64_t cg_run_mem_current(struct cg_run *r)
+{
+	return r ? read_int_fd(r->mem_current_fd) : -1;
+}
+
+int64_t cg_run_mem_peak(struct cg_run *r)
+{
+	return r ? read_int_fd(r->mem_peak_fd) : -1;
+}
+
+int cg_run_oom_fd(struct cg_run *r, short *events)
+{
+	if (!r || !r->have[CG_MEMORY])
+		return -1;
+	if (r->sys->ctrl[CG_MEMORY].version == 1) {
+		*events = POLLIN;
+		return r->oom_event_fd;
+	}
+	*events = POLLPRI;
+	return r->oom_file_fd;
+}
+
+int cg_run_oom_counts(struct cg_run *r, struct cg_oom_counts *out)
+{
+	out->oom = out->oom_kill = -1;
+	if (!r || !r->have[CG_MEMORY])
+		return -1;
+	if (r->sys->ctrl[CG_MEMORY].version == 1) {
+		uint64_t n;
+		if (read(r->oom_event_fd, &n, sizeof(n)) == sizeof(n))
+			r->v1_oom_events += (int64_t)n;
+		out->oom = r->v1_oom_events;
+		/* The eventfd also fires when the group goes away; the counter is what
+		 * says a kill happened. */
+		out->oom_kill = read_keyed_fd(r->oom_file_fd, "oom_kill");
+	} else {
+		out->oom = read_keyed_fd(r->oom_file_fd, "oom");
+		out->oom_kill = read_keyed_fd(r->oom_file_fd, "oom_kill");
+	}
+	return out->oom_kill < 0 ? -1 : 0;
+}
+
+int64_t cg_run_pids_max_hits(struct cg_run *r)
+{
+	return r ? read_keyed_fd(r->pids_events_fd, "max") : -1;
+}
+
+int64_t cg_run_pids_peak(struct cg_run *r)
+{
+	return r ? read_int_fd(r->pids_peak_fd) : -1;
+}
+
+static int parse_pids(const char *buf, pid_t *out, int cap)
+{
+	int n = 0;
+	for (const char *p = buf; *p && n < cap;) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (v > 0)
+			out[n++] = (pid_t)v;
+		p = end;
+		while (*p == '\n')
+			p++;
+	}
+	return n;
+}
+
+int cg_run_procs(struct cg_run *r, pid_t *buf, int cap)
+{
+	if (!r || r->procs_fd < 0)
+		return -1;
+	char small[4096];
+	ssize_t n = pread_all(r->procs_fd, small, sizeof(small));
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof(small) - 1)
+		return parse_pids(small, buf, cap);
+	/* Larger than one page: read it whole. */
+	size_t size = 1 << 16;
+	char *big = malloc(size);
+	if (!big)
+		return -1;
+	n = pread(r->procs_fd, big, size - 1, 0);
+	int k = n < 0 ? -1 : (big[n] = '\0', parse_pids(big, buf, cap));
+	free(big);
+	return k;
+}
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int pidfd_kill(int pidfd)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+}
+
+/* Does /proc/PID/cgroup name the group at `dir`? Guards against a recycled pid:
+ * the pidfd pins the process, this check pins its group. */
+static bool pid_in(pid_t pid, const char *dir)
+{
+	char p[64], line[4096];
+	snprintf(p, sizeof(p), "/proc/%d/cgroup", (int)pid);
+	FILE *f = fopen(p, "re");
+	if (!f)
+		return false;
+	bool in = false;
+	while (!in && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *path = strchr(line, ':');
+		path = path ? strchr(path + 1, ':') : NULL;
+		if (!path)
+			continue;
+		size_t pl = strlen(path + 1), dl = strlen(dir);
+		in = pl > 1 && dl >= pl && strcmp(dir + dl - pl, path + 1) == 0;
+	}
+	fclose(f);
+	return in;
+}
+
+static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
+{
+	int fd = open_ro(dir, "cgroup.procs");
+	if (fd < 0)
+		return 0;
+	/* v2 >= 5.14 kills the whole group in the kernel, forks included. */
+	if (file_exists(dir, "cgroup.kill"))
+		write_file(dir, "cgroup.kill", "1", NULL);
+	/* v1: stop forks first where the pids controller is here, then kill. */
+	if (file_exists(dir, "pids.max"))
+		write_file(dir, "pids.max", "0", NULL);
+	int left = 0;
+	for (int round = 0; round < 100; round++) { /* bounded: about 1 s */
+		pid_t pids[512];
+		char buf[8192];
+		ssize_t n = pread_all(fd, buf, sizeof(buf));
+		left = n > 0 ? parse_pids(buf, pids, 512) : 0;
+		if (left == 0)
+			break;
+		for (int i = 0; i < left; i++) {
+			int pfd = pidfd_open_(pids[i]);
+			if (pfd < 0)
+				continue; /* already gone */
+			if (pid_in(pids[i], dir))
+				pidfd_kill(pfd);
+			close(pfd);
+		}
+		if (reap)
+			reap(arg);
+		struct timespec ts = {0, round < 10 ? 1000 * 1000 : 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		if (reap)
+			reap(arg);
+	}
+	close(fd);
+	return left;
+}
+
+int cg_run_kill(struct cg_run *r, void (*reap)(void *), void *arg)
+{
+	if (!r)
+		return 0;
+	int left = 0;
+	for (int c = 0; c < CG__COUNT; c++)
+		if (r->have[c])
+			left += kill_listed(r->path[c], reap, arg);
+	return left;
+}
+
+int cg_run_destroy(struct cg_run *r, void (*reap)(void *), void *arg, struct berr *err)
+{
+	if (!r)
+		return 0;
+	int rc = 0;
+	cg_run_kill(r, reap, arg);
+	int fds[] = {r->mem_current_fd, r->mem_peak_fd,	 r->oom_file_fd, r->oom_event_fd,
+		     r->pids_events_fd, r->pids_peak_fd, r->procs_fd};
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (r->lib[c]) {
+			/* libcgroup 2.0 may report a bogus error after a good rmdir on v2:
+			 * the directory itself is the judge. */
+			cgroup_delete_cgroup_ext(r->lib[c], CGFLAG_DELETE_EMPTY_ONLY);
+			cgroup_free(&r->lib[c]);
+		}
+		if (r->have[c] && remove_tree(r->path[c], reap, arg) != 0 && rc == 0)
+			rc = berr_set(err, errno, "cannot remove %s", r->path[c]);
+	}
+	free(r);
+	return rc;
+}

@@ -1,0 +1,99 @@
+/* cgroup.h - run cgroups: creation, limits, counters, kill and removal.
+ *
+ * All knowledge of cgroup v1 versus v2 lives in cgroup.c; nothing outside it
+ * spells a cgroup file name. libcgroup creates and deletes the groups and
+ * attaches tasks; the counters read in the sampling loop are files kept open and
+ * read with pread.
+ *
+ * Layout: below the cgroup brink itself runs in (per hierarchy, from
+ * /proc/self/cgroup) brink makes "brink-<pid>-<starttime>" for its lifetime and
+ * one "run-<n>" inside it per run. The pid and start time let a later brink tell
+ * groups of a dead brink (removed, with whatever is inside killed) from those of
+ * one still running (left alone).
+ */
+#ifndef BRINK_CGROUP_H
+#define BRINK_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "limit.h"
+
+enum cg_ctrl { CG_MEMORY, CG_PIDS, CG_CPU, CG__COUNT };
+
+struct cg_ctrl_state {
+	bool usable; /* a run cgroup can be made and limited here */
+	int version; /* 1 or 2; 0 when not mounted */
+	char mount[PATH_MAX];
+	char own[PATH_MAX]; /* brink's cgroup, relative to the mount ("/..." ) */
+	char why[384];	    /* why not usable */
+};
+
+struct cg_system {
+	struct cg_ctrl_state ctrl[CG__COUNT];
+	char mode[16];	 /* "v1", "v2", "hybrid", "none" */
+	char parent[64]; /* "brink-<pid>-<starttime>" */
+	bool parent_made[CG__COUNT];
+	int runs;	   /* run cgroups made so far (names run-1, run-2, ...) */
+	int stale_removed; /* groups of dead brinks removed at start */
+};
+
+const char *cg_ctrl_name(enum cg_ctrl c);
+
+/* Detect mounts and versions, find brink's own groups, remove groups left by dead
+ * brinks, make brink's parent group and check each controller can be limited.
+ * `disable` forces the rlimits-only path. Never fails outright: a controller that
+ * cannot be used is marked with the reason (the caller says so once). */
+void cg_system_init(struct cg_system *sys, bool disable);
+/* Remove brink's parent group (runs must be destroyed first). NULL-safe. */
+void cg_system_fini(struct cg_system *sys);
+bool cg_system_any(const struct cg_system *sys);
+
+struct cg_run;
+
+/* Make a run group with the given limits in every usable hierarchy. A limit
+ * whose controller is unusable is an error here (the caller checks first with
+ * cg_system_missing()). */
+int cg_run_create(struct cg_system *sys, const struct limits *lim, struct cg_run **out,
+		  struct berr *err);
+/* Bit mask (1 << enum cg_ctrl) of controllers `lim` needs and sys cannot give. */
+unsigned cg_system_missing(const struct cg_system *sys, const struct limits *lim);
+
+/* Move pid into the run group (all hierarchies). */
+int cg_run_attach(struct cg_run *cg, pid_t pid, struct berr *err);
+
+bool cg_run_has(const struct cg_run *cg, enum cg_ctrl c);
+const char *cg_run_path(const struct cg_run *cg, enum cg_ctrl c);
+
+/* Current memory charged to the group and its peak, bytes; -1 if unknown. */
+int64_t cg_run_mem_current(struct cg_run *cg);
+int64_t cg_run_mem_peak(struct cg_run *cg);
+
+/* An fd to poll for OOM notifications and the events to poll for; -1 if none. */
+int cg_run_oom_fd(struct cg_run *cg, short *events);
+struct cg_oom_counts {
+	int64_t oom;	  /* OOM episodes (limit reached and reclaim failed) */
+	int64_t oom_kill; /* processes killed by the OOM killer */
+};
+/* Consume a notification (if any) and read the kernel's counters. -1 if unknown. */
+int cg_run_oom_counts(struct cg_run *cg, struct cg_oom_counts *out);
+
+/* Times a fork/clone was refused by pids.max ("max" in pids.events); -1 if unknown. */
+int64_t cg_run_pids_max_hits(struct cg_run *cg);
+int64_t cg_run_pids_peak(struct cg_run *cg);
+
+/* Pids in the group (cgroup.procs), at most cap; -1 if unknown. */
+int cg_run_procs(struct cg_run *cg, pid_t *buf, int cap);
+
+/* Kill every process in the group, calling reap(arg) between rounds so zombies
+ * go; bounded. Returns the number still listed afterwards (0 = all gone). */
+int cg_run_kill(struct cg_run *cg, void (*reap)(void *), void *arg);
+
+/* Kill what is left, remove the group from every hierarchy, free. NULL-safe;
+ * "already gone" is success. */
+int cg_run_destroy(struct cg_run *cg, void (*reap)(void *), void *arg, struct berr *err);
+
+#endif

@@ -1,0 +1,25 @@
+/* commands.h - the subcommands of the brink program (main.c dispatches). Each
+ * returns the process exit status: 0 ok, 1 could not measure / regression /
+ * expectation failed, 2 bad input. */
+#ifndef BRINK_COMMANDS_H
+#define BRINK_COMMANDS_H
+
+#include "error.h"
+
+#define EXIT_MEASURED  0
+#define EXIT_FAILED    1
+#define EXIT_BAD_INPUT 2
+#define EXIT_INTERRUPT 130
+
+int cmd_run(int argc, char **argv);	/* runset.c */
+int cmd_exec(int argc, char **argv);	/* runset.c */
+int cmd_plot(int argc, char **argv);	/* plot.c */
+int cmd_report(int argc, char **argv);	/* report.c */
+int cmd_compare(int argc, char **argv); /* compare.c */
+
+/* Called by run/exec after a result directory is complete: plots (if gnuplot is
+ * there) and report.md/report.html. A missing gnuplot is a warning, not an error. */
+int plot_write(const char *dir, struct berr *err);
+int report_write(const char *dir, struct berr *err);
+
+#endif

@@ -1,0 +1,204 @@
+/* launch.c - see launch.h. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static int check_exec(const char *path, struct berr *err, const char *cmd)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return berr_set(err, errno, "cannot run %s: %s", cmd, path);
+	if (!S_ISREG(st.st_mode))
+		return berr_set(err, 0, "cannot run %s: %s is not a regular file", cmd, path);
+	if (access(path, X_OK) != 0)
+		return berr_set(err, errno, "cannot run %s: %s", cmd, path);
+	return 0;
+}
+
+int launch_resolve(const char *cmd, const char *scenario_dir, char *out, size_t len,
+		   struct berr *err)
+{
+	if (!cmd || !*cmd)
+		return berr_set(err, 0, "empty command");
+	if (strchr(cmd, '/')) {
+		char abs[PATH_MAX];
+		if (!realpath(cmd, abs))
+			return berr_set(err, errno, "cannot run %s", cmd);
+		if (check_exec(abs, err, cmd) != 0)
+			return -1;
+		snprintf(out, len, "%s", abs);
+		return 0;
+	}
+	char cand[PATH_MAX];
+	if (scenario_dir) {
+		snprintf(cand, sizeof(cand), "%s/%s", scenario_dir, cmd);
+		if (access(cand, X_OK) == 0 && check_exec(cand, NULL, cmd) == 0) {
+			snprintf(out, len, "%s", cand);
+			return 0;
+		}
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)(n ? n : 1), n ? p : ".", cmd);
+		if (access(cand, X_OK) == 0 && check_exec(cand, NULL, cmd) == 0) {
+			snprintf(out, len, "%s", cand);
+			return 0;
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return berr_set(err, 0, "cannot run %s: not found in %s%s$PATH", cmd,
+			scenario_dir ? scenario_dir : "", scenario_dir ? " nor in " : "");
+}
+
+/* What the child reports through the error pipe when it cannot exec. */
+struct child_fail {
+	int stage; /* enum below */
+	int err;
+	int limit; /* for STAGE_RLIMIT */
+};
+enum { STAGE_SYNC, STAGE_FDS, STAGE_RLIMIT, STAGE_CWD, STAGE_EXEC };
+
+static _Noreturn void child_fail(int fd, int stage, int e, int limit)
+{
+	struct child_fail f = {stage, e, limit};
+	ssize_t n = write(fd, &f, sizeof(f));
+	(void)n;
+	_exit(127);
+}
+
+static _Noreturn void child(const struct launch_opts *o, int sync_rd, int err_wr)
+{
+	char c;
+	/* Wait until the parent has placed us in the cgroup and seized us. */
+	if (read(sync_rd, &c, 1) != 1)
+		child_fail(err_wr, STAGE_SYNC, errno, 0);
+	/* brink blocks signals for its signalfd: undo that and any ignored ones. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	setpgid(0, 0); /* the terminal's ^C is brink's to handle */
+	if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
+		child_fail(err_wr, STAGE_FDS, errno, 0);
+	if (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0)
+		child_fail(err_wr, STAGE_FDS, errno, 0);
+	if (fcntl(0, F_GETFD) < 0) { /* brink had no stdin: give /dev/null */
+		int fd = open("/dev/null", O_RDONLY);
+		if (fd > 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+	}
+	/* Only 0, 1 and 2 cross exec (the error pipe too, until exec closes it). */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+		for (int fd = 3; fd < 65536; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	int failed = -1;
+	if (o->lim && limits_apply_rlimits(o->lim, &failed) != 0)
+		child_fail(err_wr, STAGE_RLIMIT, errno, failed);
+	if (o->cwd && chdir(o->cwd) != 0)
+		child_fail(err_wr, STAGE_CWD, errno, 0);
+	execv(o->path, o->argv);
+	child_fail(err_wr, STAGE_EXEC, errno, 0);
+}
+
+int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, struct berr *err)
+{
+	int syncp[2], errp[2];
+	if (pipe2(syncp, O_CLOEXEC) != 0)
+		return berr_set(err, errno, "cannot create a pipe");
+	if (pipe2(errp, O_CLOEXEC) != 0) {
+		close(syncp[0]);
+		close(syncp[1]);
+		return berr_set(err, errno, "cannot create a pipe");
+	}
+	pid_t p = fork();
+	if (p < 0) {
+		int e = errno;
+		close(syncp[0]);
+		close(syncp[1]);
+		close(errp[0]);
+		close(errp[1]);
+		return berr_set(err, e, "cannot fork");
+	}
+	if (p == 0) {
+		close(syncp[1]);
+		close(errp[0]);
+		/* If brink dies, so does the program it was measuring. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		child(o, syncp[0], errp[1]);
+	}
+	close(syncp[0]);
+	close(errp[1]);
+	int rc = 0;
+	if (o->trace && ptrace(PTRACE_SEIZE, p, 0,
+			       PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) != 0)
+		rc = berr_set(err, errno, "cannot trace pid %d (ptrace seize)", (int)p);
+	if (rc == 0 && cg && cg_run_attach(cg, p, err) != 0)
+		rc = -1;
+	if (rc != 0) {
+		kill(p, SIGKILL);
+		close(syncp[1]);
+		close(errp[0]);
+		waitpid(p, NULL, __WALL);
+		return -1;
+	}
+	ssize_t w = write(syncp[1], "x", 1);
+	(void)w;
+	close(syncp[1]);
+	struct child_fail f;
+	ssize_t n;
+	do
+		n = read(errp[0], &f, sizeof(f));
+	while (n < 0 && errno == EINTR);
+	close(errp[0]);
+	if (n == 0) {
+		*pid = p;
+		return 0;
+	}
+	/* The child failed before or at exec: reap it (it may stop on its way out
+	 * when traced; waitpid with __WALL and a kill ends that). */
+	kill(p, SIGKILL);
+	int st;
+	while (waitpid(p, &st, __WALL) == p && !WIFEXITED(st) && !WIFSIGNALED(st))
+		ptrace(PTRACE_CONT, p, 0, 0);
+	if (n != (ssize_t)sizeof(f))
+		return berr_set(err, 0, "the child died before exec");
+	static const char *const stage[] = {"wait for the start signal", "set up stdout/stderr",
+					    "set the rlimits", "change directory", "execute"};
+	if (f.stage == STAGE_RLIMIT)
+		berr_set(err, f.err, "cannot set %s for %s",
+			 f.limit >= 0 && f.limit < LIM__COUNT ? limit_table[f.limit].key : "?",
+			 o->path);
+	else if (f.stage == STAGE_CWD)
+		berr_set(err, f.err, "cannot change directory to %s", o->cwd);
+	else
+		berr_set(err, f.err, "cannot %s %s", stage[f.stage], o->path);
+	return 1;
+}

@@ -1,0 +1,41 @@
+/* launch.h - start a command inside its run cgroup, limits applied, before its
+ * first instruction.
+ *
+ * fork; the child blocks on a pipe while the parent seizes it with ptrace (for
+ * the exec and exit stops) and moves it into the run cgroup; then the child sets
+ * its rlimits, makes every fd but 0-2 close-on-exec and executes. A close-on-exec
+ * error pipe tells the parent whether exec itself failed, and why.
+ */
+#ifndef BRINK_LAUNCH_H
+#define BRINK_LAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "limit.h"
+
+struct cg_run;
+
+/* Find the program: a name with a '/' is taken as a path (made absolute); a bare
+ * name is looked up in `scenario_dir` (may be NULL), then in $PATH. Checks that
+ * it is an executable regular file. */
+int launch_resolve(const char *cmd, const char *scenario_dir, char *out, size_t len,
+		   struct berr *err);
+
+struct launch_opts {
+	const char *path; /* resolved program */
+	char *const *argv;
+	const struct limits *lim;
+	const char *cwd;	  /* working directory, or NULL */
+	int stdout_fd, stderr_fd; /* become the child's 1 and 2 */
+	bool trace;		  /* PTRACE_SEIZE for exec and exit stops */
+};
+
+/* Start it. On success *pid is the running child (already released) and 0 is
+ * returned. If the program could not be executed, returns 1 with err saying why
+ * (the child has been reaped). -1: brink itself failed (err; child reaped). */
+int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, struct berr *err);
+
+#endif

@@ -1,0 +1,56 @@
+/* main.c - the brink program: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+    {"run", cmd_run, "run every scenario of an INI config"},
+    {"exec", cmd_exec, "run one command under limits: brink exec [OPTIONS] -- CMD [ARG]..."},
+    {"plot", cmd_plot, "redraw the plots of a result directory"},
+    {"report", cmd_report, "rewrite report.md and report.html of a result directory"},
+    {"compare", cmd_compare, "compare two result directories; exit 1 on a regression"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: brink COMMAND [OPTIONS] [ARGS]\n\n"
+		   "brink runs programs to the edge of their resource limits (cgroup memory and\n"
+		   "pids limits, rlimits), samples memory, open files and threads, and reports\n"
+		   "exactly where and how they broke.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n`brink COMMAND --help` tells more. Examples:\n"
+		   "  brink exec --nofile 1024 --memory 64M --pids 64 --interval 1ms -- ./server\n"
+		   "  brink run configs/seed.ini\n"
+		   "  brink compare results/base results/new\n\n"
+		   "Exit status: 0 measured / no regression, 1 could not measure, an expectation\n"
+		   "failed or a regression, 2 bad input, 130 interrupted.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_MEASURED;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("brink 0.1.0\n");
+		return EXIT_MEASURED;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "brink: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return EXIT_BAD_INPUT;
+}

@@ -1,0 +1,580 @@
+/* monitor.c - the event loop of one run (see monitor.h). */
+#include "monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyse.h"
+#include "launch.h"
+#include "record.h"
+#include "sample.h"
+#include "units.h"
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* stdout/stderr of the program: a pipe drained into a file, up to a cap. A
+ * flooding program never blocks on brink and never fills the disk. */
+struct logcap {
+	int rd;	  /* read end, non-blocking; -1 at EOF */
+	int file; /* the .log file */
+	int64_t cap, written, dropped;
+};
+
+static void log_drain(struct logcap *l)
+{
+	char buf[65536];
+	while (l->rd >= 0) {
+		ssize_t n = read(l->rd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return; /* EAGAIN: nothing more for now */
+		if (n == 0) {
+			close(l->rd);
+			l->rd = -1;
+			return;
+		}
+		ssize_t keep = n;
+		if (l->cap >= 0 && l->written + keep > l->cap)
+			keep = l->written < l->cap ? (ssize_t)(l->cap - l->written) : 0;
+		if (keep > 0 && write(l->file, buf, (size_t)keep) == keep)
+			l->written += keep;
+		l->dropped += n - keep;
+	}
+}
+
+static void log_close(struct logcap *l)
+{
+	if (l->rd >= 0) {
+		log_drain(l);
+		if (l->rd >= 0)
+			close(l->rd);
+		l->rd = -1;
+	}
+	if (l->file >= 0) {
+		if (l->dropped > 0) {
+			char note[160];
+			int n =
+			    snprintf(note, sizeof(note),
+				     "\n[brink: log truncated at %lld bytes; %lld bytes dropped]\n",
+				     (long long)l->written, (long long)l->dropped);
+			if (write(l->file, note, (size_t)n) < 0)
+				perror("brink: cannot write the truncation note");
+		}
+		close(l->file);
+		l->file = -1;
+	}
+}
+
+static int log_open(struct logcap *l, const char *dir, const char *name, int64_t cap,
+		    int *child_end, struct berr *err)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	l->rd = -1;
+	l->cap = cap == BRINK_UNLIMITED ? -1 : cap;
+	l->written = l->dropped = 0;
+	l->file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (l->file < 0)
+		return berr_set(err, errno, "cannot create %s", path);
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return berr_set(err, errno, "cannot create a pipe for %s", name);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fcntl(p[0], F_SETPIPE_SZ, 1 << 20); /* absorb bursts; best effort */
+	l->rd = p[0];
+	*child_end = p[1];
+	return 0;
+}
+
+/* The state of one run while it goes. */
+struct run {
+	const struct monitor_opts *o;
+	struct run_result *r;
+	struct cg_run *cg;
+	struct sampler *sampler;
+	pid_t pid;
+	int procdir; /* /proc/PID of the main process */
+	int64_t t0;
+	struct csv samples, events;
+	struct leak_series *series;
+	struct logcap out, errlog;
+	bool exited, timed_out, interrupted, baseline_done, exit_state_done;
+	int wstatus;
+	struct cg_oom_counts oom;
+	int64_t pids_hits;
+	int64_t max_fds_one; /* largest fd count of one process */
+};
+
+static double secs(int64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+static void event(struct run *x, int64_t t, const char *name, long long value, const char *detail)
+{
+	if (!x->events.f)
+		return;
+	fprintf(x->events.f, "%.6f,%s,", secs(t), name);
+	if (value != RES_NONE)
+		fprintf(x->events.f, "%lld", value);
+	fputc(',', x->events.f);
+	csv_put_str(x->events.f, detail ? detail : "");
+	fputc('\n', x->events.f);
+}
+
+static void account(struct run *x, const struct sample *s)
+{
+	struct run_result *r = x->r;
+	if (s->rss_bytes > r->peak_rss_bytes)
+		r->peak_rss_bytes = s->rss_bytes;
+	if (s->fds > r->peak_fds)
+		r->peak_fds = s->fds;
+	if (s->max_fds > x->max_fds_one)
+		x->max_fds_one = s->max_fds;
+	if (s->threads > r->peak_threads)
+		r->peak_threads = s->threads;
+	if (s->mem_bytes > r->peak_mem_bytes)
+		r->peak_mem_bytes = s->mem_bytes;
+	double t = secs(s->t_ns);
+	series_add(&x->series->rss, t, (double)s->rss_bytes);
+	series_add(&x->series->fds, t, (double)s->fds);
+	series_add(&x->series->threads, t, (double)s->threads);
+}
+
+static void take_sample(struct run *x)
+{
+	struct sample s = {.t_ns = now_ns() - x->t0};
+	if (sampler_take(x->sampler, &s) != 0)
+		return; /* nobody left to sample: not a zero */
+	x->r->samples++;
+	samples_put_row(x->samples.f, &s);
+	account(x, &s);
+	if (x->cg && x->r->pids_limit != RES_NONE) {
+		int64_t hits = cg_run_pids_max_hits(x->cg);
+		if (hits > x->pids_hits) {
+			event(x, s.t_ns, "pids-max", hits, NULL);
+			x->pids_hits = hits;
+		}
+	}
+	if (x->o->progress)
+		progress_sample(x->o->progress, &s);
+}
+
+static void reap(struct run *x);
+
+/* The reaper handed to cgroup kills: it must go through reap() so that the
+ * traced main process's stops are answered, never swallowed. */
+static void reap_cb(void *arg)
+{
+	reap(arg);
+}
+
+/* Kill everything of the run: the cgroup, or the process group without one. */
+static void kill_all(struct run *x, const char *why)
+{
+	event(x, now_ns() - x->t0, "kill", RES_NONE, why);
+	if (x->cg)
+		cg_run_kill(x->cg, reap_cb, x);
+	if (x->pid > 0 && !x->exited) {
+		kill(-x->pid, SIGKILL);
+		kill(x->pid, SIGKILL);
+	}
+}
+
+void monitor_reap_all(void *unused)
+{
+	(void)unused;
+	int st;
+	pid_t p;
+	while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
+		if (WIFSTOPPED(st)) /* a traced task: let it go on to its end */
+			ptrace(PTRACE_CONT, p, 0, 0);
+}
+
+static void on_stop(struct run *x, int st)
+{
+	int ev = st >> 16;
+	int64_t t = now_ns() - x->t0;
+	if (ev == PTRACE_EVENT_EXEC) {
+		if (!x->baseline_done) {
+			x->r->fd_baseline = sample_count_fds(x->procdir);
+			x->baseline_done = true;
+		}
+		ptrace(PTRACE_CONT, x->pid, 0, 0);
+	} else if (ev == PTRACE_EVENT_EXIT) {
+		/* Stopped in do_exit before its fds and memory go: the exact state at
+		 * the moment of death. */
+		struct sample s = {.t_ns = t};
+		if (sampler_take(x->sampler, &s) == 0) {
+			x->r->samples++;
+			samples_put_row(x->samples.f, &s);
+			account(x, &s);
+			char detail[64];
+			snprintf(detail, sizeof(detail), "rss=%lld", (long long)s.rss_bytes);
+			event(x, t, "exit-state", sample_count_fds(x->procdir), detail);
+			x->exit_state_done = true;
+		}
+		ptrace(PTRACE_CONT, x->pid, 0, 0);
+	} else if (ev == PTRACE_EVENT_STOP) {
+		ptrace(PTRACE_LISTEN, x->pid, 0, 0); /* group-stop: stay stopped */
+	} else {
+		ptrace(PTRACE_CONT, x->pid, 0, WSTOPSIG(st)); /* deliver the signal */
+	}
+}
+
+static void reap(struct run *x)
+{
+	int st;
+	pid_t p;
+	while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+		if (p != x->pid)
+			continue; /* an orphan of the program: reaped, nothing to record */
+		if (WIFSTOPPED(st)) {
+			on_stop(x, st);
+			continue;
+		}
+		x->exited = true;
+		x->wstatus = st;
+	}
+}
+
+static void check_oom(struct run *x)
+{
+	struct cg_oom_counts c;
+	if (cg_run_oom_counts(x->cg, &c) != 0)
+		return;
+	int64_t t = now_ns() - x->t0;
+	if (c.oom > x->oom.oom || (c.oom_kill > 0 && x->r->oom_onset_s < 0)) {
+		if (x->r->oom_onset_s < 0) {
+			x->r->oom_onset_s = secs(t);
+			event(x, t, "oom", cg_run_mem_current(x->cg), NULL);
+		}
+	}
+	if (c.oom_kill > x->oom.oom_kill)
+		event(x, t, "oom-kill", c.oom_kill, NULL);
+	x->oom = c;
+}
+
+static int arm_timer(int fd, int64_t first_abs, int64_t interval)
+{
+	struct itimerspec its = {
+	    .it_value = {first_abs / 1000000000LL, first_abs % 1000000000LL},
+	    .it_interval = {interval / 1000000000LL, interval % 1000000000LL},
+	};
+	return timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void fill_limits(struct run *x)
+{
+	const struct scenario *sc = x->o->sc;
+	struct run_result *r = x->r;
+	int64_t nofile = sc->lim.v[LIM_NOFILE];
+	if (nofile == BRINK_UNSET) {
+		struct rlimit rl;
+		getrlimit(RLIMIT_NOFILE, &rl);
+		nofile = rl.rlim_cur == RLIM_INFINITY ? RES_NONE : (int64_t)rl.rlim_cur;
+	}
+	r->fd_limit = nofile == BRINK_UNLIMITED ? RES_NONE : nofile;
+	int64_t m = sc->lim.v[LIM_MEMORY], p = sc->lim.v[LIM_PIDS];
+	r->mem_limit_bytes = m >= 0 ? m : RES_NONE;
+	r->pids_limit = p >= 0 ? p : RES_NONE;
+}
+
+static void conclude(struct run *x)
+{
+	struct run_result *r = x->r;
+	const struct scenario *sc = x->o->sc;
+	int st = x->wstatus;
+	if (x->cg) {
+		int64_t peak = cg_run_mem_peak(x->cg);
+		if (peak > r->peak_mem_bytes)
+			r->peak_mem_bytes = peak;
+		int64_t ppeak = cg_run_pids_peak(x->cg);
+		if (ppeak > r->peak_threads)
+			r->peak_threads = ppeak;
+		check_oom(x);
+		r->oom_kills = x->oom.oom_kill;
+		int64_t hits = cg_run_pids_max_hits(x->cg);
+		r->pids_limit_hits = hits;
+		if (hits > x->pids_hits)
+			event(x, now_ns() - x->t0, "pids-max", hits, NULL);
+	}
+	if (!cg_run_has(x->cg, CG_MEMORY))
+		r->peak_mem_bytes = RES_NONE;
+	if (WIFEXITED(st)) {
+		r->outcome = OUT_EXITED;
+		r->exit_code = WEXITSTATUS(st);
+		event(x, (int64_t)(r->duration_s * 1e9), "exited", r->exit_code, NULL);
+	} else if (WIFSIGNALED(st)) {
+		r->signal = WTERMSIG(st);
+		r->outcome = OUT_SIGNALED;
+		event(x, (int64_t)(r->duration_s * 1e9), "signaled", r->signal,
+		      strsignal(r->signal));
+	}
+	/* A SIGKILL is the OOM killer's only if the kernel's counter moved. */
+	if (r->outcome == OUT_SIGNALED && r->signal == SIGKILL && r->oom_kills > 0)
+		r->outcome = OUT_OOM_KILLED;
+	if (x->timed_out)
+		r->outcome = OUT_TIMEOUT;
+	if (x->interrupted)
+		r->outcome = OUT_INTERRUPTED;
+
+	r->fd_exhausted = r->fd_limit != RES_NONE && x->max_fds_one >= r->fd_limit;
+	if (r->fd_exhausted)
+		event(x, (int64_t)(r->duration_s * 1e9), "fd-exhausted", x->max_fds_one, NULL);
+	const char *hit = "";
+	if (r->outcome == OUT_OOM_KILLED || (r->oom_kills > 0))
+		hit = "memory";
+	else if (r->fd_exhausted)
+		hit = "nofile";
+	else if (r->pids_limit_hits > 0)
+		hit = "pids";
+	else if (r->outcome == OUT_SIGNALED && sc->lim.v[LIM_CPU_TIME] >= 0 &&
+		 (r->signal == SIGXCPU || r->signal == SIGKILL))
+		hit = "cpu-time";
+	else if (r->outcome == OUT_TIMEOUT)
+		hit = "timeout";
+	snprintf(r->limit_hit, sizeof(r->limit_hit), "%s", hit);
+
+	if (!x->exit_state_done)
+		r->unavailable |= UNAV_EXIT_STOP;
+	leak_verdict(&sc->leak, x->series, r);
+	expect_check(&sc->expect, r);
+}
+
+static int open_csvs(struct run *x, struct berr *err)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/samples.csv", x->o->run_dir);
+	if (csv_open(&x->samples, p, samples_header, err) != 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/events.csv", x->o->run_dir);
+	return csv_open(&x->events, p, "t_s,event,value,detail", err);
+}
+
+int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr *err)
+{
+	const struct scenario *sc = o->sc;
+	struct run x = {.o = o, .r = r, .procdir = -1, .pid = -1};
+	x.out.rd = x.out.file = x.errlog.rd = x.errlog.file = -1;
+	int tfd = -1, tofd = -1, out_w = -1, err_w = -1, rc = -1;
+	run_result_init(r);
+	snprintf(r->scenario, sizeof(r->scenario), "%s", sc->name);
+	r->rep = o->rep;
+	r->oom_onset_s = -1;
+	fill_limits(&x);
+	x.series = malloc(sizeof(*x.series));
+	if (!x.series) {
+		berr_set(err, errno, "out of memory");
+		goto out;
+	}
+	series_init(&x.series->rss);
+	series_init(&x.series->fds);
+	series_init(&x.series->threads);
+
+	if (o->sys && cg_system_any(o->sys) && cg_run_create(o->sys, &sc->lim, &x.cg, err) != 0)
+		goto out;
+	if (!cg_run_has(x.cg, CG_MEMORY))
+		r->unavailable |= UNAV_MEM | UNAV_OOM;
+	if (!cg_run_has(x.cg, CG_PIDS))
+		r->unavailable |= UNAV_PIDS;
+	if (!x.cg)
+		r->unavailable |= UNAV_CGROUP_PROCS;
+	if (!x.cg && sc->lim.v[LIM_CPUS] != BRINK_UNSET)
+		r->unavailable |= UNAV_CPU_LIMIT;
+	if (!sc->exit_stop)
+		r->unavailable |= UNAV_EXIT_STOP;
+	if (!cg_run_has(x.cg, CG_PIDS))
+		r->pids_limit_hits = RES_NONE;
+
+	if (open_csvs(&x, err) != 0)
+		goto out;
+	if (log_open(&x.out, o->run_dir, "stdout.log", sc->log_cap_bytes, &out_w, err) != 0 ||
+	    log_open(&x.errlog, o->run_dir, "stderr.log", sc->log_cap_bytes, &err_w, err) != 0)
+		goto out;
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	tofd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (tfd < 0 || tofd < 0) {
+		berr_set(err, errno, "cannot create a timerfd");
+		goto out;
+	}
+	char cwd[4096];
+	snprintf(cwd, sizeof(cwd), "%s/work", o->run_dir);
+	if (mkdir(cwd, 0755) != 0) {
+		berr_set(err, errno, "cannot create %s", cwd);
+		goto out;
+	}
+
+	if (o->progress)
+		progress_run_start(o->progress, sc, o->rep);
+	struct launch_opts lo = {.path = o->path,
+				 .argv = sc->argv,
+				 .lim = &sc->lim,
+				 .cwd = cwd,
+				 .stdout_fd = out_w,
+				 .stderr_fd = err_w,
+				 .trace = sc->exit_stop};
+	x.t0 = now_ns();
+	event(&x, 0, "start", RES_NONE, o->path);
+	int lr = launch_start(&lo, x.cg, &x.pid, err);
+	close(out_w);
+	close(err_w);
+	out_w = err_w = -1;
+	if (lr < 0)
+		goto out;
+	if (lr == 1) {
+		r->outcome = OUT_EXEC_FAILED;
+		snprintf(r->exec_error, sizeof(r->exec_error), "%s", err->msg);
+		event(&x, now_ns() - x.t0, "exec-failed", RES_NONE, err->msg);
+		r->duration_s = secs(now_ns() - x.t0);
+		rc = 0;
+		goto out;
+	}
+	char pd[32];
+	snprintf(pd, sizeof(pd), "/proc/%d", (int)x.pid);
+	x.procdir = open(pd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	x.sampler = sampler_new(x.cg, x.pid, err);
+	if (!x.sampler || x.procdir < 0) {
+		if (x.procdir < 0)
+			berr_set(err, errno, "cannot open %s", pd);
+		kill_all(&x, "brink could not start sampling");
+		goto wait_exit;
+	}
+	if (arm_timer(tfd, x.t0 + sc->interval_ns, sc->interval_ns) != 0 ||
+	    (sc->timeout_ns > 0 && arm_timer(tofd, x.t0 + sc->timeout_ns, 0) != 0)) {
+		berr_set(err, errno, "cannot arm a timer");
+		kill_all(&x, "brink could not arm its timers");
+		goto wait_exit;
+	}
+	/* The first sample comes at the first tick: right after launch the
+	 * program is still in its exec stop, with nothing mapped yet. */
+
+	while (!x.exited) {
+		short oom_ev = 0;
+		int oomfd = cg_run_oom_fd(x.cg, &oom_ev);
+		struct pollfd pf[6] = {
+		    {tfd, POLLIN, 0},	{tofd, POLLIN, 0},     {o->sigfd, POLLIN, 0},
+		    {oomfd, oom_ev, 0}, {x.out.rd, POLLIN, 0}, {x.errlog.rd, POLLIN, 0},
+		};
+		int n = poll(pf, 6, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			berr_set(err, errno, "poll failed");
+			kill_all(&x, "brink's event loop failed");
+			goto wait_exit;
+		}
+		if (pf[2].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(o->sigfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGCHLD)
+					continue;
+				if (!x.interrupted) {
+					x.interrupted = true;
+					event(&x, now_ns() - x.t0, "interrupted", si.ssi_signo,
+					      strsignal((int)si.ssi_signo));
+					kill_all(&x, "brink was interrupted");
+				}
+			}
+			reap(&x);
+		}
+		if (pf[3].revents & (POLLIN | POLLPRI | POLLERR))
+			check_oom(&x);
+		if (pf[0].revents & POLLIN) {
+			uint64_t exp = 0;
+			if (read(tfd, &exp, sizeof(exp)) == sizeof(exp) && exp > 1)
+				r->missed_samples += (int64_t)(exp - 1);
+			if (!x.exited)
+				take_sample(&x);
+		}
+		if (pf[1].revents & POLLIN) {
+			uint64_t exp;
+			if (read(tofd, &exp, sizeof(exp)) > 0 && !x.timed_out) {
+				x.timed_out = true;
+				event(&x, now_ns() - x.t0, "timeout", RES_NONE, NULL);
+				kill_all(&x, "timeout");
+			}
+		}
+		if (pf[4].revents)
+			log_drain(&x.out);
+		if (pf[5].revents)
+			log_drain(&x.errlog);
+		/* A stray SIGCHLD may have been merged: cheap to look again. */
+		if (!x.exited)
+			reap(&x);
+	}
+	r->duration_s = secs(now_ns() - x.t0);
+	rc = 0;
+	goto finish;
+
+wait_exit:
+	/* brink failed mid-run: the program was killed; wait for it. */
+	while (x.pid > 0 && !x.exited) {
+		int st;
+		pid_t p = waitpid(x.pid, &st, __WALL);
+		if (p < 0)
+			break;
+		if (WIFSTOPPED(st))
+			ptrace(PTRACE_CONT, x.pid, 0, 0);
+		else
+			x.exited = true;
+	}
+finish:
+	/* The main process is gone; whatever it left in the group goes too. */
+	if (x.cg)
+		cg_run_kill(x.cg, reap_cb, &x);
+	else if (x.pid > 0)
+		kill(-x.pid, SIGKILL);
+	monitor_reap_all(NULL);
+	if (rc == 0)
+		conclude(&x);
+out:
+	log_close(&x.out);
+	log_close(&x.errlog);
+	if (out_w >= 0)
+		close(out_w);
+	if (err_w >= 0)
+		close(err_w);
+	if (tfd >= 0)
+		close(tfd);
+	if (tofd >= 0)
+		close(tofd);
+	if (x.procdir >= 0)
+		close(x.procdir);
+	sampler_free(x.sampler);
+	struct berr derr = {0};
+	if (cg_run_destroy(x.cg, monitor_reap_all, NULL, &derr) != 0) {
+		fprintf(stderr, "brink: %s\n", derr.msg);
+		if (rc == 0) {
+			*err = derr;
+			rc = -1;
+		}
+	}
+	if (x.samples.f && csv_commit(&x.samples, rc == 0 ? err : NULL) != 0)
+		rc = -1;
+	if (x.events.f && csv_commit(&x.events, rc == 0 ? err : NULL) != 0)
+		rc = -1;
+	free(x.series);
+	if (o->progress && rc == 0)
+		progress_run_end(o->progress, r);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* monitor.h - run one scenario once and measure it.
+ *
+ * One event loop (poll) over: the sampling timer (absolute deadlines, so it does
+ * not drift), the timeout timer, a signalfd (SIGCHLD for exits and ptrace stops;
+ * SIGINT/SIGTERM/SIGHUP to interrupt), the OOM notification of the run cgroup,
+ * and the pipes that carry the program's stdout and stderr to capped log files.
+ * The program's exec and exit stops (ptrace) give its exact fd count at exec
+ * (the baseline) and at death (the breaking point) before the kernel closes them.
+ */
+#ifndef BRINK_MONITOR_H
+#define BRINK_MONITOR_H
+
+#include "cgroup.h"
+#include "config.h"
+#include "error.h"
+#include "progress.h"
+#include "result.h"
+
+struct monitor_opts {
+	const struct scenario *sc;
+	int rep;		   /* 1-based */
+	const char *path;	   /* resolved program (launch_resolve) */
+	struct cg_system *sys;	   /* NULL or none usable: rlimits only */
+	const char *run_dir;	   /* existing, empty: <out>/<scenario>/<rep> */
+	int sigfd;		   /* signalfd: SIGCHLD SIGINT SIGTERM SIGHUP (blocked) */
+	struct progress *progress; /* may be NULL */
+};
+
+/* Run and measure. Returns 0 when a result was produced (r filled, whatever the
+ * program did, including exec failure and interruption), -1 when brink itself
+ * could not run it (err). Nothing is left behind either way: every process of
+ * the run is killed and reaped and its cgroup removed. */
+int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr *err);
+
+/* Reap every exited child without blocking (brink is a child subreaper, so
+ * orphans of the programs land here). */
+void monitor_reap_all(void *unused);
+
+#endif

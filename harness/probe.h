@@ -1,0 +1,13 @@
+/* probe.h - facts about the machine a run set ran on, for run.ini. */
+#ifndef BRINK_PROBE_H
+#define BRINK_PROBE_H
+
+#include <stdio.h>
+
+#include "cgroup.h"
+
+/* Write a [machine] INI section: kernel, cgroup mode and controllers, hard
+ * limits, fd fast path, fs.nr_open, kernel.threads-max, CPUs, memory. */
+void probe_write(FILE *out, const struct cg_system *sys);
+
+#endif

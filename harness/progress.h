@@ -1,0 +1,27 @@
+/* progress.h - live progress of a run set on stderr.
+ *
+ * On a terminal: one status line redrawn at most a few times a second (scenario,
+ * repetition, elapsed time, current memory/fds/threads against their limits).
+ * On a pipe or in CI: one line per finished run, nothing while it runs.
+ */
+#ifndef BRINK_PROGRESS_H
+#define BRINK_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "result.h"
+#include "sample.h"
+
+struct progress;
+
+/* tty < 0: decide from isatty(fileno(out)) and $CI; 0/1 force. */
+struct progress *progress_new(FILE *out, int tty, size_t total_runs);
+void progress_run_start(struct progress *p, const struct scenario *sc, int rep);
+/* Called after every sample; must be cheap (it rate-limits its own output). */
+void progress_sample(struct progress *p, const struct sample *s);
+void progress_run_end(struct progress *p, const struct run_result *r);
+void progress_free(struct progress *p);
+
+#endif

@@ -1,0 +1,32 @@
+# lib.sh - shared by the end-to-end tests (sourced, not a test itself).
+# Environment from ctest: BRINK, BRINK_SCENARIO_DIR, BRINK_SOURCE_DIR, BRINK_BUILD_DIR.
+set -u
+: "${BRINK:?run through ctest}"
+export BRINK_SCENARIO_DIR
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/brink-e2e.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+skip() { echo "SKIP: $*" >&2; exit 77; }
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+finish() { [ "$failures" -eq 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }; exit 0; }
+
+# Is the v1 or v2 controller usable for a run cgroup? (brink probes the same way)
+have_controller() {
+  local c=$1 out
+  out=$("$BRINK" exec --quiet --no-progress --out "$TMP/probe-$c" -- /bin/true 2>&1) || true
+  grep -q "^cgroup_$c = v" "$TMP/probe-$c/run.ini" 2>/dev/null
+}
+
+# field FILE COLUMN [ROW]: the value of COLUMN in data row ROW (default 1) of a CSV
+# without quoted commas in the fields asked for.
+field() {
+  awk -F, -v col="$2" -v row="${3:-1}" '
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; if (!c) exit 2; next }
+    NR == row + 1 { print $c; exit }' "$1"
+}
+
+expect_eq() { # what got want
+  if [ "$2" = "$3" ]; then ok "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi
+}
