@@ -1,0 +1,3 @@
+module brink/scenarios
+
+go 1.19
