@@ -1,0 +1,908 @@
+/* compare.c - `brink compare BASE NEW`: did NEW regress against BASE?
+ *
+ * Scenarios are matched by name. Per scenario and metric:
+ *  - numbers (peaks, slopes, duration): the median over repetitions on each
+ *    side and the relative change. NEW regressed when its median is higher AND
+ *    the change exceeds the relative threshold (default 10%) AND the absolute
+ *    change exceeds the metric's noise floor AND, with >= 2 repetitions on both
+ *    sides, a two-sided Mann-Whitney U test rejects "same distribution" at
+ *    alpha (default 0.05). With a single repetition on either side there is no
+ *    test: the threshold alone decides, and the output says so.
+ *  - the breaking point: the limits hit (nofile, memory, pids, cpu-time) and
+ *    crashes (signaled, exec-failed). One that appears in NEW and in no BASE
+ *    repetition is always a regression. A timeout is brink stopping the run,
+ *    not the program breaking: shown, never counted.
+ *  - the leak verdict: "yes" in a NEW repetition when no BASE repetition said
+ *    yes is always a regression.
+ * Runs brink interrupted are left out; exec-failed runs count for the
+ * breaking point only (they measured nothing).
+ *
+ * Exit: 0 nothing regressed, 1 something did (named on the last line), 2 bad
+ * input (a directory or its summary.csv missing or unreadable, no scenario in
+ * common, bad options).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "csvread.h"
+#include "record.h"
+#include "result.h"
+#include "stats.h"
+#include "units.h"
+
+/* ---- metrics ----------------------------------------------------------- */
+
+enum metric_kind { MK_NUMBER, MK_BREAK, MK_VERDICT };
+enum metric_unit { MU_BYTES, MU_COUNT, MU_BYTES_PER_S, MU_PER_S, MU_SECONDS, MU_NONE };
+
+static double get_peak_rss(const struct run_result *r)
+{
+	return r->peak_rss_bytes >= 0 ? (double)r->peak_rss_bytes : NAN;
+}
+static double get_peak_mem(const struct run_result *r)
+{
+	return r->peak_mem_bytes >= 0 ? (double)r->peak_mem_bytes : NAN;
+}
+static double get_peak_fds(const struct run_result *r)
+{
+	return r->peak_fds >= 0 ? (double)r->peak_fds : NAN;
+}
+static double get_peak_threads(const struct run_result *r)
+{
+	return r->peak_threads >= 0 ? (double)r->peak_threads : NAN;
+}
+static double get_rss_slope(const struct run_result *r)
+{
+	return r->rss_slope_bytes_per_s; /* NAN when not computed */
+}
+static double get_fd_slope(const struct run_result *r)
+{
+	return r->fd_slope_per_s;
+}
+static double get_thread_slope(const struct run_result *r)
+{
+	return r->thread_slope_per_s;
+}
+static double get_duration(const struct run_result *r)
+{
+	return r->duration_s >= 0 ? r->duration_s : NAN;
+}
+
+static const struct metric {
+	const char *name;
+	enum metric_kind kind;
+	enum metric_unit unit;
+	double (*get)(const struct run_result *r);
+	/* Changes at or below this absolute amount are noise, whatever their
+	 * relative size: a Go runtime's RSS moves by a few hundred KiB between
+	 * identical runs, its thread count by one or two; the fd count of a
+	 * 3-fd C fixture was seen as 3 or 4 in identical runs (a sample taken
+	 * while the launcher's exec pipe is still open). The slope floors are
+	 * the leak verdict's default rates (config.c). */
+	double floor;
+} metrics[] = {
+	{"peak_rss_bytes", MK_NUMBER, MU_BYTES, get_peak_rss, 1024.0 * 1024},
+	{"peak_mem_bytes", MK_NUMBER, MU_BYTES, get_peak_mem, 1024.0 * 1024},
+	{"peak_fds", MK_NUMBER, MU_COUNT, get_peak_fds, 1},
+	{"peak_threads", MK_NUMBER, MU_COUNT, get_peak_threads, 2},
+	{"rss_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_rss_slope, 256.0 * 1024},
+	{"fd_slope_per_s", MK_NUMBER, MU_PER_S, get_fd_slope, 0.5},
+	{"thread_slope_per_s", MK_NUMBER, MU_PER_S, get_thread_slope, 0.5},
+	{"duration_s", MK_NUMBER, MU_SECONDS, get_duration, 0.5},
+	{"breaking_point", MK_BREAK, MU_NONE, NULL, 0},
+	{"leak", MK_VERDICT, MU_NONE, NULL, 0},
+};
+#define N_METRICS (sizeof(metrics) / sizeof(metrics[0]))
+
+static int metric_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < N_METRICS; i++)
+		if (strlen(metrics[i].name) == len && strncmp(metrics[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- options ----------------------------------------------------------- */
+
+enum format { FMT_TABLE, FMT_MD, FMT_CSV };
+
+struct cmp_opts {
+	double alpha;
+	double threshold[N_METRICS]; /* relative, 0.10 = 10% */
+	double floor[N_METRICS];
+	enum format format;
+};
+
+static void fmt_value(const struct metric *m, double v, char *buf, size_t len);
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: brink compare [OPTIONS] BASE NEW\n"
+		"Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
+		"\n"
+		"  --threshold PCT           relative change that counts (default 10%%): \"10%%\" or "
+		"\"10\"\n"
+		"  --threshold METRIC=PCT    the same for one metric (repeatable)\n"
+		"  --min-change METRIC=V     absolute change at or below which METRIC never\n"
+		"                            regresses (bytes take K/M/G suffixes)\n"
+		"  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
+		"  --format table|md|csv     output format (default table)\n"
+		"\n"
+		"Metrics and their default --min-change:\n");
+	for (size_t i = 0; i < N_METRICS; i++) {
+		char floor_text[64];
+		if (metrics[i].kind == MK_NUMBER)
+			fmt_value(&metrics[i], metrics[i].floor, floor_text, sizeof(floor_text));
+		else
+			snprintf(floor_text, sizeof(floor_text), "(appearing is always a regression)");
+		fprintf(f, "  %-24s  %s\n", metrics[i].name, floor_text);
+	}
+	fprintf(f, "\nWith >= 2 repetitions on both sides a number regressed when its median rose\n"
+		   "by more than the threshold and the minimum change and the two-sided\n"
+		   "Mann-Whitney U test is significant at alpha; with 1 repetition, by the\n"
+		   "threshold and minimum change alone. A breaking point or a leak verdict that\n"
+		   "appears in NEW always regressed.\n"
+		   "Exit status: 0 no regression, 1 regression, 2 bad input.\n");
+}
+
+/* "10%", "10" (both ten percent), "2.5%". */
+static int parse_percent(const char *s, double *out)
+{
+	char buf[64];
+	size_t n = strlen(s);
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n + 1);
+	if (buf[n - 1] == '%')
+		buf[n - 1] = '\0';
+	double v;
+	if (csv_parse_number(buf, &v) < 0 || v < 0)
+		return -1;
+	*out = v / 100.0;
+	return 0;
+}
+
+static int parse_threshold(struct cmp_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	double v;
+	if (!eq) {
+		if (parse_percent(arg, &v) < 0) {
+			fprintf(stderr,
+				"brink compare: --threshold %s: expected a percentage >= 0 such as "
+				"10%% or METRIC=PCT\n",
+				arg);
+			return -1;
+		}
+		for (size_t i = 0; i < N_METRICS; i++)
+			o->threshold[i] = v;
+		return 0;
+	}
+	int m = metric_find(arg, (size_t)(eq - arg));
+	if (m < 0 || metrics[m].kind != MK_NUMBER) {
+		fprintf(stderr,
+			"brink compare: --threshold %s: %.*s is not a numeric metric (see --help)\n",
+			arg, (int)(eq - arg), arg);
+		return -1;
+	}
+	if (parse_percent(eq + 1, &v) < 0) {
+		fprintf(stderr, "brink compare: --threshold %s: expected a percentage >= 0\n", arg);
+		return -1;
+	}
+	o->threshold[m] = v;
+	return 0;
+}
+
+static int parse_min_change(struct cmp_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	int m = eq ? metric_find(arg, (size_t)(eq - arg)) : -1;
+	if (m < 0 || metrics[m].kind != MK_NUMBER) {
+		fprintf(stderr, "brink compare: --min-change %s: expected METRIC=VALUE with a "
+				"numeric metric (see --help)\n",
+			arg);
+		return -1;
+	}
+	const char *why = "expected a number >= 0";
+	double v;
+	int64_t bytes;
+	int rc;
+	if (metrics[m].unit == MU_BYTES || metrics[m].unit == MU_BYTES_PER_S) {
+		rc = units_parse_size(eq + 1, &bytes, &why);
+		if (rc == 0 && bytes < 0) {
+			why = "expected a size, not unlimited";
+			rc = -1;
+		}
+		v = (double)bytes;
+	} else {
+		rc = csv_parse_number(eq + 1, &v);
+		if (rc == 0 && v < 0)
+			rc = -1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "brink compare: --min-change %s: %s\n", arg, why);
+		return -1;
+	}
+	o->floor[m] = v;
+	return 0;
+}
+
+/* ---- the two sides ----------------------------------------------------- */
+
+struct side {
+	const char *dir;
+	struct run_result *rows;
+	size_t n;
+};
+
+/* Load one side; `what` is "BASE" or "NEW", for messages. */
+static int side_load(struct side *s, const char *what, const char *dir)
+{
+	struct berr err = {0};
+	char path[PATH_MAX];
+	struct stat st;
+	s->dir = dir;
+	s->rows = NULL;
+	s->n = 0;
+	if (stat(dir, &st) != 0) {
+		fprintf(stderr, "brink compare: %s result directory %s: %s\n", what, dir,
+			strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "brink compare: %s result directory %s is not a directory\n", what,
+			dir);
+		return -1;
+	}
+	if (snprintf(path, sizeof(path), "%s/summary.csv", dir) >= (int)sizeof(path)) {
+		fprintf(stderr, "brink compare: %s result directory %s: path too long\n", what, dir);
+		return -1;
+	}
+	if (summary_read(path, &s->rows, &s->n, &err) < 0) {
+		fprintf(stderr, "brink compare: %s result directory %s is unusable: %s\n", what, dir,
+			err.msg);
+		return -1;
+	}
+	if (s->n == 0) {
+		fprintf(stderr, "brink compare: %s result directory %s: summary.csv has no runs\n",
+			what, dir);
+		return -1;
+	}
+	return 0;
+}
+
+static bool side_has(const struct side *s, const char *scenario)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->rows[i].scenario, scenario) == 0)
+			return true;
+	return false;
+}
+
+/* Rows of one scenario that count (not interrupted). */
+static size_t side_rows(const struct side *s, const char *scenario, const struct run_result **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->rows[i].scenario, scenario) == 0 &&
+		    s->rows[i].outcome != OUT_INTERRUPTED)
+			out[k++] = &s->rows[i];
+	return k;
+}
+
+/* ---- one comparison ---------------------------------------------------- */
+
+enum status { ST_OK, ST_REGRESSED, ST_IMPROVED, ST_NA };
+static const char *const status_names[] = {
+	[ST_OK] = "ok", [ST_REGRESSED] = "REGRESSED", [ST_IMPROVED] = "improved", [ST_NA] = "n/a"};
+
+struct cmp_row {
+	const char *scenario;
+	const struct metric *m;
+	size_t mi;
+	size_t nb, nn; /* repetitions with a value */
+	double base, new_, change;
+	bool tested;   /* Mann-Whitney U was run */
+	bool exact;
+	bool weak; /* too few repetitions for the test to ever reach alpha */
+	double p;
+	enum status status;
+	char base_text[96], new_text[96];
+	char note[160];
+};
+
+/* What broke a run, or NULL: limits other than brink's own timeout, and
+ * crashes. */
+static const char *breaking_point(const struct run_result *r)
+{
+	if (r->limit_hit[0] && strcmp(r->limit_hit, "timeout") != 0)
+		return r->limit_hit;
+	if (r->outcome == OUT_SIGNALED)
+		return "signaled";
+	if (r->outcome == OUT_EXEC_FAILED)
+		return "exec-failed";
+	return NULL;
+}
+
+/* "nofile 3/3", "none 2/3, pids 1/3": each distinct value with its count. */
+static void describe_breaks(const struct run_result *const *r, size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *bp = breaking_point(r[i]);
+		const char *name = bp ? bp : "none";
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++) {
+			const char *o = breaking_point(r[k]);
+			seen = strcmp(o ? o : "none", name) == 0;
+		}
+		if (seen)
+			continue;
+		size_t count = 0;
+		for (size_t k = 0; k < n; k++) {
+			const char *o = breaking_point(r[k]);
+			count += strcmp(o ? o : "none", name) == 0;
+		}
+		if (used < len) {
+			int w = snprintf(buf + used, len - used, "%s%s %zu/%zu", used ? ", " : "",
+					 name, count, n);
+			if (w > 0)
+				used += (size_t)w;
+		}
+	}
+}
+
+/* Does any of the runs end on breaking point bp (NULL: on none)? */
+static bool has_break(const struct run_result *const *r, size_t n, const char *bp)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *o = breaking_point(r[i]);
+		if (bp ? o && strcmp(o, bp) == 0 : !o)
+			return true;
+	}
+	return false;
+}
+
+/* Do both sides have the same set of breaking points ("none" included)? */
+static bool same_breaks(const struct run_result *const *b, size_t nb,
+			const struct run_result *const *n, size_t nn)
+{
+	for (size_t i = 0; i < nb + nn; i++) {
+		const char *bp = breaking_point(i < nb ? b[i] : n[i - nb]);
+		if (has_break(b, nb, bp) != has_break(n, nn, bp))
+			return false;
+	}
+	return true;
+}
+
+static void compare_breaks(struct cmp_row *row, const struct run_result *const *b, size_t nb,
+			   const struct run_result *const *n, size_t nn)
+{
+	describe_breaks(b, nb, row->base_text, sizeof(row->base_text));
+	describe_breaks(n, nn, row->new_text, sizeof(row->new_text));
+	row->status = ST_OK;
+	size_t used = 0;
+	for (size_t i = 0; i < nn; i++) {
+		const char *bp = breaking_point(n[i]);
+		if (!bp || has_break(b, nb, bp) || has_break(n, i, bp))
+			continue; /* not new, or already named */
+		row->status = ST_REGRESSED;
+		int w = snprintf(row->note + used, sizeof(row->note) - used, "%s%s appears",
+				 used ? ", " : "", bp);
+		if (w > 0 && (size_t)w < sizeof(row->note) - used)
+			used += (size_t)w;
+	}
+	if (row->status == ST_OK) {
+		bool new_breaks = false, base_breaks = false;
+		for (size_t i = 0; i < nn; i++)
+			new_breaks |= breaking_point(n[i]) != NULL;
+		for (size_t i = 0; i < nb; i++)
+			base_breaks |= breaking_point(b[i]) != NULL;
+		if (base_breaks && !new_breaks) {
+			row->status = ST_IMPROVED;
+			snprintf(row->note, sizeof(row->note), "no longer breaks");
+		}
+	}
+}
+
+static void compare_verdict(struct cmp_row *row, const struct run_result *const *b, size_t nb,
+			    const struct run_result *const *n, size_t nn)
+{
+	size_t yb = 0, yn = 0;
+	for (size_t i = 0; i < nb; i++)
+		yb += b[i]->leak;
+	for (size_t i = 0; i < nn; i++)
+		yn += n[i]->leak;
+	snprintf(row->base_text, sizeof(row->base_text), "%s %zu/%zu", yb ? "yes" : "no",
+		 yb ? yb : nb, nb);
+	snprintf(row->new_text, sizeof(row->new_text), "%s %zu/%zu", yn ? "yes" : "no",
+		 yn ? yn : nn, nn);
+	row->status = ST_OK;
+	if (yb == 0 && yn > 0) {
+		row->status = ST_REGRESSED;
+		snprintf(row->note, sizeof(row->note), "leak verdict no -> yes");
+	} else if (yb > 0 && yn == 0) {
+		row->status = ST_IMPROVED;
+		snprintf(row->note, sizeof(row->note), "leak verdict yes -> no");
+	}
+}
+
+/* Smallest two-sided p the exact test can give for these sample sizes:
+ * 2 / C(n1+n2, n1), reached by complete separation without ties. */
+static double min_exact_p(size_t n1, size_t n2)
+{
+	double c = 1;
+	for (size_t i = 1; i <= n1; i++)
+		c = c * (double)(n2 + i) / (double)i;
+	double p = 2.0 / c;
+	return p > 1 ? 1 : p;
+}
+
+static void compare_number(struct cmp_row *row, const struct cmp_opts *o,
+			   const struct run_result *const *b, size_t nb,
+			   const struct run_result *const *n, size_t nn)
+{
+	const struct metric *m = row->m;
+	double *xb = calloc(nb ? nb : 1, sizeof(double)), *xn = calloc(nn ? nn : 1, sizeof(double));
+	row->status = ST_NA;
+	if (!xb || !xn) {
+		snprintf(row->note, sizeof(row->note), "out of memory");
+		goto out;
+	}
+	size_t kb = 0, kn = 0;
+	for (size_t i = 0; i < nb; i++)
+		if (b[i]->outcome != OUT_EXEC_FAILED && !isnan(m->get(b[i])))
+			xb[kb++] = m->get(b[i]);
+	for (size_t i = 0; i < nn; i++)
+		if (n[i]->outcome != OUT_EXEC_FAILED && !isnan(m->get(n[i])))
+			xn[kn++] = m->get(n[i]);
+	row->nb = kb;
+	row->nn = kn;
+	row->base = kb ? stats_median(xb, kb) : NAN;
+	row->new_ = kn ? stats_median(xn, kn) : NAN;
+	row->change = NAN;
+	if (!kb || !kn) {
+		snprintf(row->note, sizeof(row->note), "not measured in %s",
+			 !kb && !kn ? "either" : !kb ? "BASE" : "NEW");
+		goto out;
+	}
+	double diff = row->new_ - row->base;
+	if (row->base != 0)
+		row->change = diff / fabs(row->base);
+	else
+		row->change = diff == 0 ? 0 : diff > 0 ? INFINITY : -INFINITY;
+
+	double th = o->threshold[row->mi], fl = o->floor[row->mi];
+	bool up = diff > fl && row->change > th;
+	bool down = -diff > fl && -row->change > th;
+	row->status = ST_OK;
+	if (kb >= 2 && kn >= 2) {
+		struct mwu_result r;
+		if (mann_whitney_u(xn, kn, xb, kb, &r) < 0) {
+			row->status = ST_NA;
+			snprintf(row->note, sizeof(row->note), "test failed: %s", strerror(errno));
+			goto out;
+		}
+		row->tested = true;
+		row->exact = r.exact;
+		row->p = r.p;
+		bool significant = r.p < o->alpha;
+		if (up && significant)
+			row->status = ST_REGRESSED;
+		else if (down && significant)
+			row->status = ST_IMPROVED;
+		row->weak = kb + kn <= MWU_EXACT_MAX_N && min_exact_p(kb, kn) >= o->alpha;
+		if ((up || down) && !significant)
+			snprintf(row->note, sizeof(row->note), "%s beyond the threshold, p >= %g",
+				 up ? "rose" : "fell", o->alpha);
+	} else {
+		if (up)
+			row->status = ST_REGRESSED;
+		else if (down)
+			row->status = ST_IMPROVED;
+		snprintf(row->note, sizeof(row->note), "threshold only (1 rep), no test");
+	}
+out:
+	free(xb);
+	free(xn);
+}
+
+/* ---- formatting -------------------------------------------------------- */
+
+static void fmt_value(const struct metric *m, double v, char *buf, size_t len)
+{
+	char tmp[64];
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	switch (m->unit) {
+	case MU_BYTES:
+		units_format_size((int64_t)llround(v), buf, len);
+		return;
+	case MU_BYTES_PER_S:
+		units_format_size((int64_t)llround(fabs(v)), tmp, sizeof(tmp));
+		snprintf(buf, len, "%s%s/s", v < 0 ? "-" : "", tmp);
+		return;
+	case MU_COUNT:
+		snprintf(buf, len, v == floor(v) ? "%.0f" : "%.1f", v);
+		return;
+	case MU_PER_S:
+		snprintf(buf, len, "%.3f/s", v);
+		return;
+	case MU_SECONDS:
+		snprintf(buf, len, "%.2f s", v);
+		return;
+	case MU_NONE:
+		break;
+	}
+	snprintf(buf, len, "%g", v);
+}
+
+static void fmt_change(const struct cmp_row *r, char *buf, size_t len)
+{
+	if (r->m->kind != MK_NUMBER || isnan(r->change))
+		snprintf(buf, len, "-");
+	else if (isinf(r->change))
+		snprintf(buf, len, r->change > 0 ? "+inf" : "-inf");
+	else
+		snprintf(buf, len, "%+.1f%%", r->change * 100);
+}
+
+static void fmt_p(const struct cmp_row *r, char *buf, size_t len)
+{
+	if (r->tested)
+		snprintf(buf, len, "%.3g", r->p);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* The cells of one output row, in the column order of `columns`. */
+static const char *const columns[] = {"scenario", "metric", "reps", "base", "new",
+				      "change", "p", "verdict", "note"};
+#define N_COLS (sizeof(columns) / sizeof(columns[0]))
+
+static void row_cells(const struct cmp_row *r, char cells[N_COLS][192])
+{
+	snprintf(cells[0], 192, "%s", r->scenario);
+	snprintf(cells[1], 192, "%s", r->m->name);
+	snprintf(cells[2], 192, "%zu/%zu", r->nb, r->nn);
+	if (r->m->kind == MK_NUMBER) {
+		fmt_value(r->m, r->base, cells[3], 192);
+		fmt_value(r->m, r->new_, cells[4], 192);
+	} else {
+		snprintf(cells[3], 192, "%s", r->base_text);
+		snprintf(cells[4], 192, "%s", r->new_text);
+	}
+	fmt_change(r, cells[5], 192);
+	fmt_p(r, cells[6], 192);
+	snprintf(cells[7], 192, "%s", status_names[r->status]);
+	snprintf(cells[8], 192, "%s", r->note);
+}
+
+static void print_table(FILE *f, const struct cmp_row *rows, size_t n)
+{
+	size_t w[N_COLS];
+	char cells[N_COLS][192];
+	for (size_t c = 0; c < N_COLS; c++)
+		w[c] = strlen(columns[c]);
+	for (size_t i = 0; i < n; i++) {
+		row_cells(&rows[i], cells);
+		for (size_t c = 0; c < N_COLS; c++)
+			if (strlen(cells[c]) > w[c])
+				w[c] = strlen(cells[c]);
+	}
+	for (size_t c = 0; c + 1 < N_COLS; c++)
+		fprintf(f, "%-*s  ", (int)w[c], columns[c]);
+	fprintf(f, "%s\n", columns[N_COLS - 1]);
+	for (size_t i = 0; i < n; i++) {
+		row_cells(&rows[i], cells);
+		for (size_t c = 0; c < N_COLS; c++) {
+			/* numbers right-aligned: reps, base, new, change, p */
+			bool right = c >= 2 && c <= 6;
+			if (c + 1 == N_COLS)
+				fprintf(f, "%s\n", cells[c]);
+			else
+				fprintf(f, right ? "%*s  " : "%-*s  ", (int)w[c], cells[c]);
+		}
+	}
+}
+
+static void md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			putc('\\', f);
+		putc(*s, f);
+	}
+}
+
+static void print_md(FILE *f, const struct cmp_row *rows, size_t n)
+{
+	char cells[N_COLS][192];
+	fputs("|", f);
+	for (size_t c = 0; c < N_COLS; c++)
+		fprintf(f, " %s |", columns[c]);
+	fputs("\n|", f);
+	for (size_t c = 0; c < N_COLS; c++)
+		fputs(c >= 2 && c <= 6 ? "---:|" : "---|", f);
+	fputs("\n", f);
+	for (size_t i = 0; i < n; i++) {
+		row_cells(&rows[i], cells);
+		fputs("|", f);
+		for (size_t c = 0; c < N_COLS; c++) {
+			fputs(" ", f);
+			if (c == 7 && rows[i].status == ST_REGRESSED)
+				fputs("**REGRESSED**", f);
+			else
+				md_cell(f, cells[c]);
+			fputs(" |", f);
+		}
+		fputs("\n", f);
+	}
+}
+
+/* CSV: raw numbers (bytes, seconds, ratios) for scripts. */
+static void print_csv(FILE *f, const struct cmp_row *rows, size_t n)
+{
+	fputs("scenario,metric,base_reps,new_reps,base,new,change,p_value,test,verdict,note\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct cmp_row *r = &rows[i];
+		csv_put_str(f, r->scenario);
+		fprintf(f, ",%s,%zu,%zu,", r->m->name, r->nb, r->nn);
+		if (r->m->kind == MK_NUMBER) {
+			if (!isnan(r->base))
+				fprintf(f, "%.17g", r->base);
+			putc(',', f);
+			if (!isnan(r->new_))
+				fprintf(f, "%.17g", r->new_);
+			putc(',', f);
+			if (isinf(r->change))
+				fputs(r->change > 0 ? "inf" : "-inf", f);
+			else if (!isnan(r->change))
+				fprintf(f, "%.6g", r->change);
+		} else {
+			csv_put_str(f, r->base_text);
+			putc(',', f);
+			csv_put_str(f, r->new_text);
+			putc(',', f);
+		}
+		putc(',', f);
+		if (r->tested)
+			fprintf(f, "%.6g", r->p);
+		fprintf(f, ",%s,%s,", !r->tested ? "" : r->exact ? "mwu-exact" : "mwu-normal",
+			status_names[r->status]);
+		csv_put_str(f, r->note);
+		putc('\n', f);
+	}
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+static int compare(const struct cmp_opts *o, const struct side *base, const struct side *nw)
+{
+	/* scenarios in BASE order; those on one side only are named */
+	const char **common = calloc(base->n, sizeof(*common));
+	const struct run_result **rb = calloc(base->n, sizeof(*rb));
+	const struct run_result **rn = calloc(nw->n, sizeof(*rn));
+	struct cmp_row *rows = calloc(base->n * N_METRICS, sizeof(*rows));
+	size_t ncommon = 0, nrows = 0;
+	int rc = EXIT_BAD_INPUT;
+	if (!common || !rb || !rn || !rows) {
+		fprintf(stderr, "brink compare: out of memory\n");
+		goto out;
+	}
+	for (size_t i = 0; i < base->n; i++) {
+		const char *s = base->rows[i].scenario;
+		bool dup = false;
+		for (size_t k = 0; k < ncommon && !dup; k++)
+			dup = strcmp(common[k], s) == 0;
+		if (dup)
+			continue;
+		if (side_has(nw, s)) {
+			common[ncommon++] = s;
+		} else {
+			bool told = false;
+			for (size_t k = 0; k < i && !told; k++)
+				told = strcmp(base->rows[k].scenario, s) == 0;
+			if (!told)
+				fprintf(stderr, "brink compare: warning: scenario %s is only in %s\n",
+					s, base->dir);
+		}
+	}
+	for (size_t i = 0; i < nw->n; i++) {
+		const char *s = nw->rows[i].scenario;
+		bool told = false;
+		for (size_t k = 0; k < i && !told; k++)
+			told = strcmp(nw->rows[k].scenario, s) == 0;
+		if (!told && !side_has(base, s))
+			fprintf(stderr, "brink compare: warning: scenario %s is only in %s\n", s,
+				nw->dir);
+	}
+	if (ncommon == 0) {
+		fprintf(stderr, "brink compare: %s and %s have no scenario in common: nothing to "
+				"compare\n",
+			base->dir, nw->dir);
+		goto out;
+	}
+
+	for (size_t s = 0; s < ncommon; s++) {
+		size_t nb = side_rows(base, common[s], rb), nn = side_rows(nw, common[s], rn);
+		if (nb == 0 || nn == 0) {
+			fprintf(stderr, "brink compare: warning: scenario %s: every run in %s was "
+					"interrupted, not compared\n",
+				common[s], nb == 0 ? base->dir : nw->dir);
+			continue;
+		}
+		for (size_t m = 0; m < N_METRICS; m++) {
+			struct cmp_row *r = &rows[nrows++];
+			r->scenario = common[s];
+			r->m = &metrics[m];
+			r->mi = m;
+			r->nb = nb;
+			r->nn = nn;
+			r->base = r->new_ = r->change = NAN;
+			switch (metrics[m].kind) {
+			case MK_NUMBER:
+				compare_number(r, o, rb, nb, rn, nn);
+				if (metrics[m].get == get_duration && r->status != ST_NA &&
+				    !same_breaks(rb, nb, rn, nn)) {
+					/* a run that no longer breaks runs longer: not
+					 * a slowdown */
+					r->status = ST_OK;
+					snprintf(r->note, sizeof(r->note),
+						 "not judged: the runs ended differently");
+				}
+				break;
+			case MK_BREAK:
+				compare_breaks(r, rb, nb, rn, nn);
+				break;
+			case MK_VERDICT:
+				compare_verdict(r, rb, nb, rn, nn);
+				break;
+			}
+		}
+	}
+	if (nrows == 0) {
+		fprintf(stderr, "brink compare: no scenario of %s and %s has a complete run on both "
+				"sides\n",
+			base->dir, nw->dir);
+		goto out;
+	}
+
+	static void (*const printers[])(FILE *, const struct cmp_row *, size_t) = {
+		[FMT_TABLE] = print_table, [FMT_MD] = print_md, [FMT_CSV] = print_csv};
+	printers[o->format](stdout, rows, nrows);
+
+	/* the verdict, named: one line, on stdout with the table (CI logs keep
+	 * it next to the numbers); for CSV on stderr, keeping the CSV clean */
+	size_t regressed = 0;
+	for (size_t i = 0; i < nrows; i++)
+		regressed += rows[i].status == ST_REGRESSED;
+	FILE *f = o->format == FMT_CSV ? stderr : stdout;
+	if (o->format == FMT_MD)
+		fputs("\n", f);
+	for (size_t i = 0; i < nrows; i++) {
+		if (!rows[i].weak)
+			continue;
+		fprintf(f, "Note: with %zu vs %zu repetitions the two-sided test cannot reach p < %g "
+			   "(smallest possible p %.3g), so numbers cannot regress; 4 vs 4 can "
+			   "(p 0.029).\n",
+			rows[i].nb, rows[i].nn, o->alpha, min_exact_p(rows[i].nb, rows[i].nn));
+		break;
+	}
+	if (!regressed) {
+		fprintf(f, "No regression in %zu scenario%s (alpha %g, threshold %g%% unless set "
+			   "per metric).\n",
+			ncommon, ncommon == 1 ? "" : "s", o->alpha, o->threshold[0] * 100);
+		rc = EXIT_MEASURED;
+		goto out;
+	}
+	fprintf(f, "Regressed:");
+	const char *last = NULL;
+	for (size_t i = 0; i < nrows; i++) {
+		if (rows[i].status != ST_REGRESSED)
+			continue;
+		if (!last || strcmp(last, rows[i].scenario) != 0)
+			fprintf(f, "%s %s: %s", last ? ";" : "", rows[i].scenario, rows[i].m->name);
+		else
+			fprintf(f, ", %s", rows[i].m->name);
+		last = rows[i].scenario;
+	}
+	fputs("\n", f);
+	rc = EXIT_FAILED;
+out:
+	fflush(stdout);
+	free(common);
+	free(rb);
+	free(rn);
+	free(rows);
+	return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"threshold", required_argument, NULL, 't'},
+		{"min-change", required_argument, NULL, 'm'},
+		{"alpha", required_argument, NULL, 'a'},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	static const char *const formats[] = {[FMT_TABLE] = "table", [FMT_MD] = "md",
+					      [FMT_CSV] = "csv"};
+	struct cmp_opts o = {.alpha = 0.05, .format = FMT_TABLE};
+	for (size_t i = 0; i < N_METRICS; i++) {
+		o.threshold[i] = 0.10;
+		o.floor[i] = metrics[i].floor;
+	}
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:m:a:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_threshold(&o, optarg) < 0)
+				return EXIT_BAD_INPUT;
+			break;
+		case 'm':
+			if (parse_min_change(&o, optarg) < 0)
+				return EXIT_BAD_INPUT;
+			break;
+		case 'a':
+			if (csv_parse_number(optarg, &o.alpha) < 0 || o.alpha <= 0 || o.alpha >= 1) {
+				fprintf(stderr,
+					"brink compare: --alpha %s: expected a number between 0 and 1\n",
+					optarg);
+				return EXIT_BAD_INPUT;
+			}
+			break;
+		case 'f': {
+			size_t i;
+			for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+				if (strcmp(optarg, formats[i]) == 0)
+					break;
+			if (i == sizeof(formats) / sizeof(formats[0])) {
+				fprintf(stderr,
+					"brink compare: --format %s: expected table, md or csv\n",
+					optarg);
+				return EXIT_BAD_INPUT;
+			}
+			o.format = (enum format)i;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return EXIT_MEASURED;
+		default:
+			usage(stderr);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "brink compare: expected two result directories, BASE and NEW, "
+				"got %d\n",
+			argc - optind);
+		usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	struct side base = {0}, nw = {0};
+	int rc = EXIT_BAD_INPUT;
+	if (side_load(&base, "BASE", argv[optind]) == 0 &&
+	    side_load(&nw, "NEW", argv[optind + 1]) == 0)
+		rc = compare(&o, &base, &nw);
+	free(base.rows);
+	free(nw.rows);
+	return rc;
+}

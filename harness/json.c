@@ -1,0 +1,229 @@
+/* json.c - summary.json from summary.csv (see json.h). */
+#include "json.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvread.h"
+
+/* The summary columns that hold text; every other known column is a number.
+ * A column this table does not know (a newer brink's) is a number when every
+ * value of it parses as one in its row, else a string. */
+static const char *const text_columns[] = {
+	"scenario",	"outcome",     "limit_hit",	 "leak",
+	"leak_metrics", "unavailable", "expect_failure", "exec_error",
+};
+
+static const char *const number_columns[] = {
+	"rep",		   "exit_code",		"signal",	  "duration_s",
+	"peak_rss_bytes",  "peak_mem_bytes",	"peak_fds",	  "peak_threads",
+	"fd_limit",	   "fd_baseline",	"fd_exhausted",	  "mem_limit_bytes",
+	"oom_kills",	   "oom_onset_s",	"pids_limit",	  "pids_limit_hits",
+	"rss_slope_bytes_per_s", "fd_slope_per_s", "thread_slope_per_s", "samples",
+	"missed_samples",
+};
+
+enum col_type { COL_TEXT, COL_NUMBER, COL_GUESS };
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
+			return true;
+	return false;
+}
+
+static enum col_type column_type(const char *name)
+{
+	if (in_list(name, text_columns, sizeof(text_columns) / sizeof(text_columns[0])))
+		return COL_TEXT;
+	if (in_list(name, number_columns, sizeof(number_columns) / sizeof(number_columns[0])))
+		return COL_NUMBER;
+	return COL_GUESS;
+}
+
+void json_put_str(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				putc(*p, f);
+		}
+	}
+	putc('"', f);
+}
+
+/* Does s follow JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool json_number_syntax(const char *s)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return false;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+/* A number field: copied as written when it already is a JSON number (no
+ * digits lost to a round trip through double), else reformatted. */
+static void put_number(FILE *f, const char *s, double v)
+{
+	if (json_number_syntax(s))
+		fputs(s, f);
+	else
+		fprintf(f, "%.17g", v);
+}
+
+static int write_rows(struct csv_reader *r, FILE *out, struct berr *err)
+{
+	enum col_type *type = calloc(r->nheader, sizeof(*type));
+	if (!type)
+		return berr_set(err, ENOMEM, "cannot convert %s", r->path);
+	for (size_t i = 0; i < r->nheader; i++)
+		type[i] = column_type(r->header[i]);
+
+	int rc = 0, got;
+	size_t rows = 0;
+	fputs("[", out);
+	while ((got = csvr_next(r, err)) == 1) {
+		fputs(rows++ ? ",\n  {" : "\n  {", out);
+		for (size_t i = 0; i < r->nheader; i++) {
+			const char *s = r->field[i];
+			if (i)
+				fputs(", ", out);
+			json_put_str(out, r->header[i]);
+			fputs(": ", out);
+			double v;
+			if (!*s) {
+				fputs("null", out);
+			} else if (type[i] == COL_TEXT) {
+				json_put_str(out, s);
+			} else if (csv_parse_number(s, &v) == 0) {
+				put_number(out, s, v);
+			} else if (type[i] == COL_GUESS) {
+				json_put_str(out, s);
+			} else {
+				rc = berr_set(err, 0, "%s:%ld: column %s: expected a number, not \"%s\"",
+					      r->path, r->line, r->header[i], s);
+				break;
+			}
+		}
+		if (rc < 0)
+			break;
+		fputs("}", out);
+	}
+	if (got < 0)
+		rc = -1;
+	fputs(rows ? "\n]\n" : "]\n", out);
+	free(type);
+	return rc;
+}
+
+int summary_write_json(const char *dir, struct berr *err)
+{
+	char *in = NULL, *path = NULL, *tmp = NULL;
+	struct csv_reader r;
+	FILE *out = NULL;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	if (asprintf(&in, "%s/summary.csv", dir) < 0) {
+		in = NULL;
+		goto nomem;
+	}
+	if (asprintf(&path, "%s/summary.json", dir) < 0) {
+		path = NULL;
+		goto nomem;
+	}
+	if (asprintf(&tmp, "%s/summary.json.part", dir) < 0) {
+		tmp = NULL;
+		goto nomem;
+	}
+	if (csvr_open(&r, in, err) < 0)
+		goto out;
+	out = fopen(tmp, "we");
+	if (!out) {
+		berr_set(err, errno, "cannot create %s", tmp);
+		goto out;
+	}
+	if (write_rows(&r, out, err) < 0)
+		goto out;
+	errno = 0;
+	if (fflush(out) != 0 || ferror(out)) {
+		berr_set(err, errno, "cannot write %s", tmp);
+		goto out;
+	}
+	if (fsync(fileno(out)) != 0) {
+		berr_set(err, errno, "cannot fsync %s", tmp);
+		goto out;
+	}
+	int closed = fclose(out);
+	out = NULL;
+	if (closed != 0) {
+		berr_set(err, errno, "cannot close %s", tmp);
+		goto out;
+	}
+	if (rename(tmp, path) != 0) {
+		berr_set(err, errno, "cannot rename %s to %s", tmp, path);
+		goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	berr_set(err, ENOMEM, "cannot write the JSON summary of %s", dir);
+out:
+	if (out) {
+		fclose(out);
+		unlink(tmp);
+	} else if (rc < 0 && tmp) {
+		unlink(tmp);
+	}
+	csvr_close(&r);
+	free(in);
+	free(path);
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,781 @@
+/* report.c - report.md and report.html of a result directory.
+ *
+ * Both come from the same pieces: the summary table (summary.csv through
+ * summary_read), the [machine] section of run.ini, and the plots that
+ * plot_write() left in plots/. report.md links the PNG pages; report.html is
+ * self-contained: CSS in a <style> element, every scenario's SVG page inline,
+ * nothing loaded from anywhere, so it can be archived or mailed as one file.
+ *
+ * Inline SVGs share one HTML document, hence one id space: gnuplot names its
+ * markers and filters the same in every file (gpPt0, textbox...), so each
+ * plot's ids and references to them get a per-plot prefix.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "commands.h"
+#include "config.h"
+#include "plot.h"
+#include "record.h"
+#include "result.h"
+#include "units.h"
+
+/* ---- cells of the summary table ---------------------------------------- */
+
+#define CELL_MAX 512
+
+static void cell_scenario(const struct run_result *r, char *b, size_t n)
+{
+	snprintf(b, n, "%s", r->scenario);
+}
+
+static void cell_rep(const struct run_result *r, char *b, size_t n)
+{
+	snprintf(b, n, "%d", r->rep);
+}
+
+static void cell_outcome(const struct run_result *r, char *b, size_t n)
+{
+	if (r->outcome == OUT_EXITED && r->exit_code != RES_NONE)
+		snprintf(b, n, "exited (%d)", r->exit_code);
+	else if (r->outcome == OUT_SIGNALED && r->signal != RES_NONE)
+		snprintf(b, n, "signaled (%d)", r->signal);
+	else
+		snprintf(b, n, "%s", outcome_name(r->outcome));
+}
+
+static void cell_limit_hit(const struct run_result *r, char *b, size_t n)
+{
+	snprintf(b, n, "%s", r->limit_hit[0] ? r->limit_hit : "none");
+}
+
+static void cell_duration(const struct run_result *r, char *b, size_t n)
+{
+	if (r->duration_s >= 0)
+		snprintf(b, n, "%.2f s", r->duration_s);
+	else
+		snprintf(b, n, "-");
+}
+
+static void cell_size(int64_t v, char *b, size_t n)
+{
+	if (v < 0)
+		snprintf(b, n, "-");
+	else
+		units_format_size(v, b, n);
+}
+
+static void cell_count(int64_t v, char *b, size_t n)
+{
+	if (v < 0)
+		snprintf(b, n, "-");
+	else
+		snprintf(b, n, "%" PRId64, v);
+}
+
+static void cell_peak_rss(const struct run_result *r, char *b, size_t n)
+{
+	cell_size(r->peak_rss_bytes, b, n);
+}
+
+static void cell_peak_mem(const struct run_result *r, char *b, size_t n)
+{
+	cell_size(r->peak_mem_bytes, b, n);
+}
+
+static void cell_peak_fds(const struct run_result *r, char *b, size_t n)
+{
+	if (r->peak_fds >= 0 && r->fd_limit > 0)
+		snprintf(b, n, "%" PRId64 " / %" PRId64, r->peak_fds, r->fd_limit);
+	else
+		cell_count(r->peak_fds, b, n);
+}
+
+static void cell_peak_threads(const struct run_result *r, char *b, size_t n)
+{
+	if (r->peak_threads >= 0 && r->pids_limit > 0)
+		snprintf(b, n, "%" PRId64 " / %" PRId64, r->peak_threads, r->pids_limit);
+	else
+		cell_count(r->peak_threads, b, n);
+}
+
+static void cell_leak(const struct run_result *r, char *b, size_t n)
+{
+	if (r->leak && r->leak_metrics[0])
+		snprintf(b, n, "yes (%s)", r->leak_metrics);
+	else
+		snprintf(b, n, "%s", r->leak ? "yes" : "no");
+}
+
+/* Whatever else a reader must know about the run, in one cell. */
+static void cell_notes(const struct run_result *r, char *b, size_t n)
+{
+	char unav[128];
+	size_t used = 0;
+	b[0] = '\0';
+	unavail_format(r->unavailable, unav, sizeof(unav));
+	const struct {
+		const char *label, *text;
+	} notes[] = {
+		{"expectation failed: ", r->expect_failure},
+		{"exec error: ", r->exec_error},
+		{"not measured: ", unav},
+	};
+	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
+		if (!notes[i].text[0] || used >= n)
+			continue;
+		int w = snprintf(b + used, n - used, "%s%s%s", used ? "; " : "", notes[i].label,
+				 notes[i].text);
+		if (w > 0)
+			used += (size_t)w;
+	}
+}
+
+static const struct report_col {
+	const char *title;
+	bool numeric; /* right-aligned */
+	void (*cell)(const struct run_result *r, char *buf, size_t len);
+} report_cols[] = {
+	{"scenario", false, cell_scenario},
+	{"rep", true, cell_rep},
+	{"outcome", false, cell_outcome},
+	{"limit hit", false, cell_limit_hit},
+	{"duration", true, cell_duration},
+	{"peak RSS", true, cell_peak_rss},
+	{"peak memory (cgroup)", true, cell_peak_mem},
+	{"peak fds / limit", true, cell_peak_fds},
+	{"peak threads / limit", true, cell_peak_threads},
+	{"leak", false, cell_leak},
+	{"notes", false, cell_notes},
+};
+#define N_REPORT_COLS (sizeof(report_cols) / sizeof(report_cols[0]))
+
+/* ---- the result directory ---------------------------------------------- */
+
+struct kv {
+	char *key, *value;
+};
+
+struct report_data {
+	const char *dir;
+	char name[256]; /* base name of dir, for titles */
+	struct run_result *rows;
+	size_t nrows;
+	/* distinct scenarios, in order of first appearance (pointers into rows) */
+	const char **scen;
+	size_t nscen;
+	size_t *order; /* rows grouped by scenario, repetitions in file order */
+	struct kv *machine;
+	size_t nmachine;
+	char machine_problem[256]; /* why the machine section is missing */
+	bool have_plots;	   /* plots/ exists */
+};
+
+static int machine_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct report_data *d = user;
+	if (strcmp(section, "machine") != 0)
+		return 1;
+	struct kv *m = realloc(d->machine, (d->nmachine + 1) * sizeof(*m));
+	if (!m)
+		return 0;
+	d->machine = m;
+	m[d->nmachine].key = strdup(name);
+	m[d->nmachine].value = strdup(value);
+	if (!m[d->nmachine].key || !m[d->nmachine].value) {
+		free(m[d->nmachine].key);
+		free(m[d->nmachine].value);
+		return 0;
+	}
+	d->nmachine++;
+	return 1;
+}
+
+static void report_data_free(struct report_data *d)
+{
+	for (size_t i = 0; i < d->nmachine; i++) {
+		free(d->machine[i].key);
+		free(d->machine[i].value);
+	}
+	free(d->machine);
+	free(d->scen);
+	free(d->order);
+	free(d->rows);
+}
+
+static bool has_scenario(const struct report_data *d, const char *name)
+{
+	for (size_t i = 0; i < d->nscen; i++)
+		if (strcmp(d->scen[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool file_exists(const char *dir, const char *fmt, const char *name)
+{
+	char rel[PATH_MAX], path[PATH_MAX];
+	snprintf(rel, sizeof(rel), fmt, name);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, rel) >= (int)sizeof(path))
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+static int report_data_load(const char *dir, struct report_data *d, struct berr *err)
+{
+	char path[PATH_MAX];
+	memset(d, 0, sizeof(*d));
+	d->dir = dir;
+	/* the directory's own name, without trailing slashes */
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	size_t start = len;
+	while (start > 0 && dir[start - 1] != '/')
+		start--;
+	snprintf(d->name, sizeof(d->name), "%.*s", (int)(len - start), dir + start);
+
+	if (snprintf(path, sizeof(path), "%s/summary.csv", dir) >= (int)sizeof(path))
+		return berr_set(err, ENAMETOOLONG, "result directory name too long");
+	if (summary_read(path, &d->rows, &d->nrows, err) < 0)
+		return -1;
+	d->scen = calloc(d->nrows ? d->nrows : 1, sizeof(*d->scen));
+	if (!d->scen)
+		return berr_set(err, ENOMEM, "cannot read %s", path);
+	for (size_t i = 0; i < d->nrows; i++)
+		if (!has_scenario(d, d->rows[i].scenario))
+			d->scen[d->nscen++] = d->rows[i].scenario;
+	d->order = calloc(d->nrows ? d->nrows : 1, sizeof(*d->order));
+	if (!d->order)
+		return berr_set(err, ENOMEM, "cannot read %s", path);
+	size_t k = 0;
+	for (size_t s = 0; s < d->nscen; s++)
+		for (size_t i = 0; i < d->nrows; i++)
+			if (strcmp(d->rows[i].scenario, d->scen[s]) == 0)
+				d->order[k++] = i;
+
+	snprintf(path, sizeof(path), "%s/run.ini", dir);
+	if (access(path, F_OK) != 0) {
+		snprintf(d->machine_problem, sizeof(d->machine_problem),
+			 "no run.ini in the result directory");
+	} else {
+		int line = ini_parse(path, machine_handler, d);
+		if (line != 0)
+			snprintf(d->machine_problem, sizeof(d->machine_problem),
+				 line < 0 ? "cannot read run.ini" : "run.ini: line %d: cannot parse",
+				 line);
+		else if (d->nmachine == 0)
+			snprintf(d->machine_problem, sizeof(d->machine_problem),
+				 "run.ini has no [machine] section");
+	}
+	snprintf(path, sizeof(path), "%s/plots", dir);
+	struct stat st;
+	d->have_plots = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return 0;
+}
+
+/* The k-th row of the summary table: grouped by scenario, in order of first
+ * appearance, so that a scenario's repetitions sit together. */
+static const struct run_result *row_in_order(const struct report_data *d, size_t k)
+{
+	return &d->rows[d->order[k]];
+}
+
+/* The plot groups of the report: a twin pair together (leaky first), every
+ * other scenario alone, in summary order. Returns the number of scenarios in
+ * the group starting at scenario i (0: already shown with its twin). */
+static size_t plot_group(const struct report_data *d, size_t i, const char **a, const char **b,
+			 char *twin_page, size_t len)
+{
+	char base[SCENARIO_NAME_MAX], other[SCENARIO_NAME_MAX + 8];
+	*a = d->scen[i];
+	*b = NULL;
+	int kind = plot_twin_of(*a, base, sizeof(base));
+	if (kind == 0)
+		return 1;
+	snprintf(other, sizeof(other), "%s-%s", base, kind == 1 ? "fixed" : "leaky");
+	if (!has_scenario(d, other))
+		return 1;
+	/* the group is shown where the first of the two appears in the summary */
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(d->scen[k], other) == 0)
+			return 0;
+	for (size_t k = 0; k < d->nscen; k++) {
+		if (strcmp(d->scen[k], other) == 0) {
+			*a = kind == 1 ? d->scen[i] : d->scen[k];
+			*b = kind == 1 ? d->scen[k] : d->scen[i];
+		}
+	}
+	plot_twin_page(base, has_scenario(d, base), twin_page, len);
+	return 2;
+}
+
+/* ---- writing files atomically ------------------------------------------ */
+
+struct out_file {
+	FILE *f;
+	char path[PATH_MAX], tmp[PATH_MAX];
+};
+
+static int out_open(struct out_file *o, const char *dir, const char *name, struct berr *err)
+{
+	o->f = NULL;
+	if (snprintf(o->path, sizeof(o->path), "%s/%s", dir, name) >= (int)sizeof(o->path) ||
+	    snprintf(o->tmp, sizeof(o->tmp), "%s/%s.part", dir, name) >= (int)sizeof(o->tmp))
+		return berr_set(err, ENAMETOOLONG, "result directory name too long");
+	o->f = fopen(o->tmp, "we");
+	if (!o->f)
+		return berr_set(err, errno, "cannot create %s", o->tmp);
+	return 0;
+}
+
+static int out_commit(struct out_file *o, struct berr *err)
+{
+	int rc = 0;
+	errno = 0;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		rc = berr_set(err, errno, "cannot write %s", o->tmp);
+	if (fclose(o->f) != 0 && rc == 0)
+		rc = berr_set(err, errno, "cannot close %s", o->tmp);
+	o->f = NULL;
+	if (rc == 0 && rename(o->tmp, o->path) != 0)
+		rc = berr_set(err, errno, "cannot rename %s to %s", o->tmp, o->path);
+	if (rc < 0)
+		unlink(o->tmp);
+	return rc;
+}
+
+/* ---- report.md --------------------------------------------------------- */
+
+/* A Markdown table cell: '|' escaped, line breaks flattened. */
+static void md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '\n' || *s == '\r')
+			putc(' ', f);
+		else
+			putc(*s, f);
+	}
+}
+
+static void md_summary(FILE *f, const struct report_data *d)
+{
+	char cell[CELL_MAX];
+	fputs("| ", f);
+	for (size_t c = 0; c < N_REPORT_COLS; c++)
+		fprintf(f, "%s |%s", report_cols[c].title, c + 1 < N_REPORT_COLS ? " " : "\n");
+	fputs("|", f);
+	for (size_t c = 0; c < N_REPORT_COLS; c++)
+		fputs(report_cols[c].numeric ? "---:|" : "---|", f);
+	fputs("\n", f);
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		fputs("| ", f);
+		for (size_t c = 0; c < N_REPORT_COLS; c++) {
+			report_cols[c].cell(r, cell, sizeof(cell));
+			md_cell(f, cell);
+			fputs(c + 1 < N_REPORT_COLS ? " | " : " |\n", f);
+		}
+	}
+}
+
+static void md_plots(FILE *f, const struct report_data *d)
+{
+	fputs("\n## Plots\n\n", f);
+	if (!d->have_plots) {
+		fputs("No plots: gnuplot was not available when this result was written. "
+		      "Install gnuplot-nox, then run `brink plot DIR` and `brink report DIR`.\n",
+		      f);
+		return;
+	}
+	for (size_t i = 0; i < d->nscen; i++) {
+		const char *a, *b;
+		char twin[SCENARIO_NAME_MAX + 8];
+		size_t n = plot_group(d, i, &a, &b, twin, sizeof(twin));
+		if (n == 0)
+			continue;
+		if (n == 2) {
+			fprintf(f, "### %s and %s\n\n", a, b);
+			if (file_exists(d->dir, "plots/%s.png", twin))
+				fprintf(f, "![%s: leaky and fixed](plots/%s.png)\n\n", twin, twin);
+			fprintf(f, "Pages of their own: [%s](plots/%s.png) ([SVG](plots/%s.svg)), "
+				   "[%s](plots/%s.png) ([SVG](plots/%s.svg))\n\n",
+				a, a, a, b, b, b);
+		} else {
+			fprintf(f, "### %s\n\n", a);
+			if (file_exists(d->dir, "plots/%s.png", a))
+				fprintf(f, "![%s](plots/%s.png)\n\n[SVG](plots/%s.svg)\n\n", a, a, a);
+			else
+				fputs("(no plot drawn)\n\n", f);
+		}
+	}
+}
+
+static int write_md(const struct report_data *d, struct berr *err)
+{
+	struct out_file o;
+	if (out_open(&o, d->dir, "report.md", err) < 0)
+		return -1;
+	FILE *f = o.f;
+	fprintf(f, "# brink report: %s\n\n", d->name);
+	fprintf(f, "%zu runs of %zu scenarios. Data: [summary.csv](summary.csv), "
+		   "[summary.json](summary.json), [run.ini](run.ini) (the effective "
+		   "configuration).\n\n",
+		d->nrows, d->nscen);
+	fputs("## Summary\n\n", f);
+	md_summary(f, d);
+	fputs("\n## Machine\n\n", f);
+	if (d->nmachine) {
+		fputs("| key | value |\n|---|---|\n", f);
+		for (size_t i = 0; i < d->nmachine; i++) {
+			fputs("| ", f);
+			md_cell(f, d->machine[i].key);
+			fputs(" | ", f);
+			md_cell(f, d->machine[i].value);
+			fputs(" |\n", f);
+		}
+	} else {
+		fprintf(f, "Not available: %s.\n", d->machine_problem);
+	}
+	md_plots(f, d);
+	return out_commit(&o, err);
+}
+
+/* ---- report.html ------------------------------------------------------- */
+
+static void html_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			putc(*s, f);
+		}
+	}
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	for (;;) {
+		if (cap - n < 65536) {
+			char *nb = realloc(buf, cap + 65536 + 1);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The ids already written for one inline SVG (gnuplot repeats its
+ * "gnuplot_plot_1a" group ids on every panel of a multiplot). */
+struct id_set {
+	char **v;
+	size_t n;
+};
+
+/* How many times `id` was seen before (0 the first time); -1 out of memory. */
+static long id_seen(struct id_set *s, const char *id, size_t len)
+{
+	long seen = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (strlen(s->v[i]) == len && memcmp(s->v[i], id, len) == 0)
+			seen++;
+	char **v = realloc(s->v, (s->n + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	s->v = v;
+	if (!(s->v[s->n] = strndup(id, len)))
+		return -1;
+	s->n++;
+	return seen;
+}
+
+static void id_set_free(struct id_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+/* Copy an SVG file's <svg> element into the page: the XML declaration and
+ * doctype dropped, every id and every local reference (href="#x", url(#x))
+ * prefixed, and an id repeated inside the file made unique with a suffix
+ * (nothing refers to gnuplot's repeated ones). Returns false when the file
+ * cannot be read or is not SVG. */
+static bool html_inline_svg(FILE *f, const char *path, const char *prefix)
+{
+	size_t len;
+	char *svg = slurp(path, &len);
+	if (!svg)
+		return false;
+	char *p = strstr(svg, "<svg");
+	if (!p) {
+		free(svg);
+		return false;
+	}
+	static const char *const refs[] = {"id=\"", "id='", "href=\"#", "href='#", "url(#"};
+	struct id_set ids = {0};
+	bool ok = true;
+	while (*p && ok) {
+		size_t i, n = sizeof(refs) / sizeof(refs[0]);
+		for (i = 0; i < n; i++) {
+			if (!starts_with(p, refs[i]))
+				continue;
+			/* an attribute name follows a blank, or the ':' of
+			 * "xlink:href"; "url(" is not an attribute */
+			if (refs[i][0] == 'u' || (p > svg && strchr(" \t\n:", p[-1])))
+				break;
+		}
+		if (i == n) {
+			putc(*p++, f);
+			continue;
+		}
+		fputs(refs[i], f);
+		fputs(prefix, f);
+		p += strlen(refs[i]);
+		if (refs[i][0] != 'i')
+			continue;
+		char quote = refs[i][3];
+		size_t vlen = strcspn(p, quote == '"' ? "\"" : "'");
+		long seen = id_seen(&ids, p, vlen);
+		fwrite(p, 1, vlen, f);
+		if (seen > 0)
+			fprintf(f, "-%ld", seen);
+		ok = seen >= 0;
+		p += vlen;
+	}
+	putc('\n', f);
+	id_set_free(&ids);
+	free(svg);
+	return ok;
+}
+
+static void html_figure(FILE *f, const struct report_data *d, const char *scenario, size_t n)
+{
+	char path[PATH_MAX], prefix[32];
+	fputs("<figure class=\"plot\" id=\"plot-", f);
+	html_text(f, scenario);
+	fputs("\" data-scenario=\"", f);
+	html_text(f, scenario);
+	fputs("\">\n<figcaption>", f);
+	html_text(f, scenario);
+	fputs("</figcaption>\n", f);
+	snprintf(prefix, sizeof(prefix), "p%zu-", n);
+	bool ok = snprintf(path, sizeof(path), "%s/plots/%s.svg", d->dir, scenario) <
+			  (int)sizeof(path) &&
+		  html_inline_svg(f, path, prefix);
+	if (!ok) {
+		fputs("<p class=\"missing\">No plot: plots/", f);
+		html_text(f, scenario);
+		fputs(".svg is missing (run brink plot, then brink report).</p>\n", f);
+	}
+	fputs("</figure>\n", f);
+}
+
+static const char html_style[] =
+	"body{font-family:sans-serif;margin:1.5em;color:#222}"
+	"table{border-collapse:collapse;margin:1em 0;font-size:90%}"
+	"th,td{border:1px solid #bbb;padding:0.25em 0.6em;text-align:left;vertical-align:top}"
+	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
+	"th{background:#eee}"
+	".twins{display:flex;gap:1em;flex-wrap:wrap}"
+	".twins figure{flex:1 1 40em}"
+	"figure{margin:1em 0}"
+	"figure svg{width:100%;height:auto;max-width:60em}"
+	"figcaption{font-weight:bold;margin-bottom:0.3em}"
+	".missing{color:#a00}";
+
+static int write_html(const struct report_data *d, struct berr *err)
+{
+	struct out_file o;
+	char cell[CELL_MAX];
+	if (out_open(&o, d->dir, "report.html", err) < 0)
+		return -1;
+	FILE *f = o.f;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>brink "
+	      "report: ",
+	      f);
+	html_text(f, d->name);
+	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>brink report: ", html_style);
+	html_text(f, d->name);
+	fprintf(f, "</h1>\n<p>%zu runs of %zu scenarios.</p>\n", d->nrows, d->nscen);
+
+	fputs("<h2>Summary</h2>\n<table id=\"summary\">\n<thead><tr>", f);
+	for (size_t c = 0; c < N_REPORT_COLS; c++) {
+		fputs("<th>", f);
+		html_text(f, report_cols[c].title);
+		fputs("</th>", f);
+	}
+	fputs("</tr></thead>\n<tbody>\n", f);
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		fputs("<tr>", f);
+		for (size_t c = 0; c < N_REPORT_COLS; c++) {
+			report_cols[c].cell(r, cell, sizeof(cell));
+			fputs(report_cols[c].numeric ? "<td class=\"num\">" : "<td>", f);
+			html_text(f, cell);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody>\n</table>\n", f);
+
+	fputs("<h2>Machine</h2>\n", f);
+	if (d->nmachine) {
+		fputs("<table id=\"machine\">\n<tbody>\n", f);
+		for (size_t i = 0; i < d->nmachine; i++) {
+			fputs("<tr><th>", f);
+			html_text(f, d->machine[i].key);
+			fputs("</th><td>", f);
+			html_text(f, d->machine[i].value);
+			fputs("</td></tr>\n", f);
+		}
+		fputs("</tbody>\n</table>\n", f);
+	} else {
+		fputs("<p>Not available: ", f);
+		html_text(f, d->machine_problem);
+		fputs(".</p>\n", f);
+	}
+
+	fputs("<h2>Plots</h2>\n", f);
+	if (!d->have_plots)
+		fputs("<p class=\"missing\">No plots: gnuplot was not available when this result "
+		      "was written. Install gnuplot-nox, then run <code>brink plot DIR</code> and "
+		      "<code>brink report DIR</code>.</p>\n",
+		      f);
+	size_t fig = 0;
+	for (size_t i = 0; i < d->nscen && d->have_plots; i++) {
+		const char *a, *b;
+		char twin[SCENARIO_NAME_MAX + 8];
+		size_t n = plot_group(d, i, &a, &b, twin, sizeof(twin));
+		if (n == 2) {
+			fputs("<div class=\"twins\">\n", f);
+			html_figure(f, d, a, fig++);
+			html_figure(f, d, b, fig++);
+			fputs("</div>\n", f);
+		} else if (n == 1) {
+			html_figure(f, d, a, fig++);
+		}
+	}
+	fputs("</body>\n</html>\n", f);
+	return out_commit(&o, err);
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+/* 0, or -1 with err; *bad_input tells a missing/garbled summary from a write
+ * failure. */
+static int report_dir(const char *dir, bool *bad_input, struct berr *err)
+{
+	struct report_data d;
+	*bad_input = false;
+	if (report_data_load(dir, &d, err) < 0) {
+		*bad_input = true;
+		report_data_free(&d);
+		return -1;
+	}
+	int rc = write_md(&d, err);
+	if (rc == 0)
+		rc = write_html(&d, err);
+	report_data_free(&d);
+	return rc;
+}
+
+int report_write(const char *dir, struct berr *err)
+{
+	bool bad;
+	return report_dir(dir, &bad, err);
+}
+
+static void report_usage(FILE *f)
+{
+	fprintf(f, "usage: brink report DIR\n"
+		   "Rewrite DIR/report.md and DIR/report.html from DIR/summary.csv, DIR/run.ini "
+		   "and the plots in DIR/plots.\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			report_usage(stdout);
+			return EXIT_MEASURED;
+		}
+		report_usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	if (argc - optind != 1) {
+		report_usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	const char *dir = argv[optind];
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "brink report: %s is not a result directory\n", dir);
+		return EXIT_BAD_INPUT;
+	}
+	struct berr err = {0};
+	bool bad;
+	if (report_dir(dir, &bad, &err) < 0) {
+		fprintf(stderr, "brink report: %s\n", err.msg);
+		return bad ? EXIT_BAD_INPUT : EXIT_FAILED;
+	}
+	printf("%s/report.md\n%s/report.html\n", dir, dir);
+	return EXIT_MEASURED;
+}

@@ -1,0 +1,326 @@
+/* test_compare.c - `brink compare` on result directories built here with the
+ * real summary writer: exit status, the regressed metrics it names, the
+ * Mann-Whitney decision with repetitions, the threshold alone with one, the
+ * always-regressions (leak verdict, breaking point), per-metric options and
+ * bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "record.h"
+#include "result.h"
+#include "stats.h"
+
+static char tmpdir[] = "/tmp/brink-test-compare-XXXXXX";
+static char out[65536]; /* stdout of the last compare() */
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A plain run that measured everything, no leak, no limit hit. */
+static struct run_result run(const char *scenario, int rep)
+{
+	struct run_result r;
+	run_result_init(&r);
+	snprintf(r.scenario, sizeof(r.scenario), "%s", scenario);
+	r.rep = rep;
+	r.outcome = OUT_EXITED;
+	r.exit_code = 0;
+	r.duration_s = 2.0;
+	r.peak_rss_bytes = 10 << 20;
+	r.peak_mem_bytes = 11 << 20;
+	r.peak_fds = 10;
+	r.peak_threads = 4;
+	r.fd_limit = 1024;
+	r.rss_slope_bytes_per_s = 0;
+	r.fd_slope_per_s = 0;
+	r.thread_slope_per_s = 0;
+	r.samples = 200;
+	return r;
+}
+
+/* Write <tmpdir>/<name>/summary.csv from rows; returns the directory. */
+static const char *result_dir(const char *name, const struct run_result *rows, size_t n)
+{
+	static char dirs[8][512];
+	static int next;
+	char *dir = dirs[next++ % 8];
+	snprintf(dir, 512, "%s/%s", tmpdir, name);
+	mkdir(dir, 0755);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", summary_header);
+	for (size_t i = 0; i < n; i++)
+		summary_put_row(f, &rows[i]);
+	fclose(f);
+	return dir;
+}
+
+/* Run cmd_compare with args (NULL-terminated); stdout into `out`. */
+static int compare(const char *first, ...)
+{
+	char *argv[32] = {"compare"};
+	int argc = 1;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	char path[600];
+	snprintf(path, sizeof(path), "%s/stdout", tmpdir);
+	fflush(stdout);
+	int saved = dup(1);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 1);
+	close(fd);
+	int rc = cmd_compare(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return rc;
+}
+
+/* The "Regressed: ..." line of the output, or "" */
+static const char *regressed_line(void)
+{
+	static char line[4096];
+	const char *p = strstr(out, "Regressed:");
+	line[0] = '\0';
+	if (p)
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+	return line;
+}
+
+static void test_self_is_no_regression(void **state)
+{
+	(void)state;
+	struct run_result rows[6];
+	for (int i = 0; i < 3; i++) {
+		rows[i] = run("a", i + 1);
+		rows[3 + i] = run("b", i + 1);
+		rows[3 + i].leak = true; /* a leak on both sides is not a regression */
+		snprintf(rows[3 + i].limit_hit, sizeof(rows[3 + i].limit_hit), "nofile");
+	}
+	const char *d = result_dir("self", rows, 6);
+	assert_int_equal(compare(d, d, NULL), EXIT_MEASURED);
+	assert_non_null(strstr(out, "No regression in 2 scenarios"));
+	assert_string_equal(regressed_line(), "");
+}
+
+/* Five repetitions a side, fds doubled with no overlap: the exact two-sided
+ * p is 2/C(10,5) = 0.0079 < 0.05 and +100% > 10%. */
+static void test_significant_increase(void **state)
+{
+	(void)state;
+	struct run_result b[5], n[5];
+	for (int i = 0; i < 5; i++) {
+		b[i] = run("svc", i + 1);
+		n[i] = run("svc", i + 1);
+		b[i].peak_fds = 100 + i;
+		n[i].peak_fds = 200 + i;
+	}
+	const char *db = result_dir("sig-base", b, 5), *dn = result_dir("sig-new", n, 5);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: svc: peak_fds");
+	assert_int_equal(compare("--format", "csv", db, dn, NULL), EXIT_FAILED);
+	assert_non_null(strstr(out, "svc,peak_fds,5,5,102,202,0.980392,0.00793651,mwu-exact,"
+				    "REGRESSED,"));
+	/* the same numbers the other way round are an improvement */
+	assert_int_equal(compare(dn, db, NULL), EXIT_MEASURED);
+	assert_non_null(strstr(out, "improved"));
+	/* a per-metric threshold above the change takes it out */
+	assert_int_equal(compare("--threshold", "peak_fds=150%", db, dn, NULL), EXIT_MEASURED);
+	/* so does a per-metric minimum change */
+	assert_int_equal(compare("--min-change", "peak_fds=100", db, dn, NULL), EXIT_MEASURED);
+	assert_int_equal(compare("--min-change", "peak_fds=99", db, dn, NULL), EXIT_FAILED);
+	/* and a stricter alpha than the test can reach with 5 + 5 */
+	assert_int_equal(compare("--alpha", "0.005", db, dn, NULL), EXIT_MEASURED);
+}
+
+/* Significant but small: +3% is under the 10% threshold. */
+static void test_small_change_is_not_a_regression(void **state)
+{
+	(void)state;
+	struct run_result b[5], n[5];
+	for (int i = 0; i < 5; i++) {
+		b[i] = run("svc", i + 1);
+		n[i] = run("svc", i + 1);
+		b[i].peak_fds = 1000 + i;
+		n[i].peak_fds = 1030 + i;
+	}
+	const char *db = result_dir("small-base", b, 5), *dn = result_dir("small-new", n, 5);
+	assert_int_equal(compare(db, dn, NULL), EXIT_MEASURED);
+	/* ... unless the threshold is lowered for that metric */
+	assert_int_equal(compare("--threshold", "peak_fds=2%", db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: svc: peak_fds");
+	assert_int_equal(compare("--threshold", "2", db, dn, NULL), EXIT_FAILED);
+}
+
+/* A large median change that the test cannot tell from noise: overlapping
+ * samples. U of NEW = 17 of 25 pairs; exact p = 0.42. */
+static void test_large_but_not_significant(void **state)
+{
+	(void)state;
+	const int64_t bv[5] = {100, 200, 300, 400, 500}, nv[5] = {120, 240, 360, 480, 600};
+	struct run_result b[5], n[5];
+	for (int i = 0; i < 5; i++) {
+		b[i] = run("svc", i + 1);
+		n[i] = run("svc", i + 1);
+		b[i].peak_fds = bv[i];
+		n[i].peak_fds = nv[i];
+	}
+	double x[5], y[5];
+	for (int i = 0; i < 5; i++) {
+		x[i] = (double)nv[i];
+		y[i] = (double)bv[i];
+	}
+	struct mwu_result r;
+	assert_int_equal(mann_whitney_u(x, 5, y, 5, &r), 0);
+	assert_true(r.p > 0.05);
+	const char *db = result_dir("ns-base", b, 5), *dn = result_dir("ns-new", n, 5);
+	assert_int_equal(compare(db, dn, NULL), EXIT_MEASURED);
+	assert_non_null(strstr(out, "rose beyond the threshold, p >= 0.05"));
+}
+
+/* One repetition: the threshold alone, said as such. */
+static void test_single_rep_threshold_only(void **state)
+{
+	(void)state;
+	struct run_result b = run("one", 1), n = run("one", 1);
+	n.peak_rss_bytes = b.peak_rss_bytes * 12 / 10; /* +20%, +2 MiB > 1 MiB floor */
+	n.peak_threads = 5;			       /* +25% but within the 2-thread floor */
+	const char *db = result_dir("one-base", &b, 1), *dn = result_dir("one-new", &n, 1);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: one: peak_rss_bytes");
+	assert_non_null(strstr(out, "threshold only (1 rep)"));
+}
+
+static void test_verdict_and_breaking_point_always_regress(void **state)
+{
+	(void)state;
+	struct run_result b[2] = {run("x", 1), run("x", 2)}, n[2] = {run("x", 1), run("x", 2)};
+	n[1].leak = true; /* one repetition says leak, numbers unchanged */
+	const char *db = result_dir("v-base", b, 2), *dn = result_dir("v-new", n, 2);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: x: leak");
+
+	/* a limit hit appears */
+	n[1].leak = false;
+	snprintf(n[0].limit_hit, sizeof(n[0].limit_hit), "pids");
+	dn = result_dir("bp-new", n, 2);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: x: breaking_point");
+	assert_non_null(strstr(out, "pids appears"));
+
+	/* brink's own timeout is not a breaking point */
+	snprintf(n[0].limit_hit, sizeof(n[0].limit_hit), "timeout");
+	n[0].outcome = OUT_TIMEOUT;
+	dn = result_dir("to-new", n, 2);
+	assert_int_equal(compare(db, dn, NULL), EXIT_MEASURED);
+
+	/* a crash is */
+	n[0].limit_hit[0] = '\0';
+	n[0].outcome = OUT_SIGNALED;
+	n[0].signal = 11;
+	dn = result_dir("crash-new", n, 2);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: x: breaking_point");
+}
+
+/* Scenarios are matched by name; interrupted runs do not count. */
+static void test_matching(void **state)
+{
+	(void)state;
+	struct run_result b[3] = {run("a", 1), run("only-base", 1), run("c", 1)};
+	struct run_result n[3] = {run("c", 1), run("a", 1), run("only-new", 1)};
+	n[1].peak_fds = 50; /* a: 10 -> 50 */
+	struct run_result extra = run("c", 2);
+	extra.outcome = OUT_INTERRUPTED;
+	extra.peak_fds = 9999;
+	struct run_result nn[4] = {n[0], n[1], n[2], extra};
+	const char *db = result_dir("m-base", b, 3), *dn = result_dir("m-new", nn, 4);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: a: peak_fds");
+	assert_int_equal(compare("--format", "csv", db, dn, NULL), EXIT_FAILED);
+	assert_non_null(strstr(out, "\na,peak_fds,1,1,10,50,4,"));
+	/* c's interrupted repetition 2 (9999 fds) is left out */
+	assert_non_null(strstr(out, "\nc,peak_fds,1,1,10,10,0,"));
+	assert_null(strstr(out, "only-base,"));
+	assert_null(strstr(out, "only-new,"));
+}
+
+static void test_bad_input(void **state)
+{
+	(void)state;
+	struct run_result a = run("a", 1), z = run("z", 1);
+	const char *da = result_dir("bad-a", &a, 1), *dz = result_dir("bad-z", &z, 1);
+	char missing[600], empty[600];
+	snprintf(missing, sizeof(missing), "%s/does-not-exist", tmpdir);
+	snprintf(empty, sizeof(empty), "%s/empty", tmpdir);
+	mkdir(empty, 0755);
+	assert_int_equal(compare(da, dz, NULL), EXIT_BAD_INPUT); /* nothing in common */
+	assert_int_equal(compare(da, missing, NULL), EXIT_BAD_INPUT);
+	assert_int_equal(compare(empty, da, NULL), EXIT_BAD_INPUT);
+	assert_int_equal(compare(da, NULL), EXIT_BAD_INPUT);
+	assert_int_equal(compare("--threshold", "-5%", da, da, NULL), EXIT_BAD_INPUT);
+	assert_int_equal(compare("--threshold", "leak=5%", da, da, NULL), EXIT_BAD_INPUT);
+	assert_int_equal(compare("--alpha", "1.5", da, da, NULL), EXIT_BAD_INPUT);
+	assert_int_equal(compare("--format", "xml", da, da, NULL), EXIT_BAD_INPUT);
+
+	/* a garbled summary.csv */
+	char path[700];
+	snprintf(path, sizeof(path), "%s/summary.csv", empty);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\na,1,exploded\n", summary_header);
+	fclose(f);
+	assert_int_equal(compare(da, empty, NULL), EXIT_BAD_INPUT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_self_is_no_regression),
+		cmocka_unit_test(test_significant_increase),
+		cmocka_unit_test(test_small_change_is_not_a_regression),
+		cmocka_unit_test(test_large_but_not_significant),
+		cmocka_unit_test(test_single_rep_threshold_only),
+		cmocka_unit_test(test_verdict_and_breaking_point_always_regress),
+		cmocka_unit_test(test_matching),
+		cmocka_unit_test(test_bad_input),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
