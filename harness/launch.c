@@ -128,7 +128,8 @@ static _Noreturn void child(const struct launch_opts *o, int sync_rd, int err_wr
 	child_fail(err_wr, STAGE_EXEC, errno, 0);
 }
 
-int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, struct berr *err)
+int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, bool *traced,
+		 struct berr *err)
 {
 	int syncp[2], errp[2];
 	if (pipe2(syncp, O_CLOEXEC) != 0)
@@ -157,9 +158,16 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, str
 	close(syncp[0]);
 	close(errp[1]);
 	int rc = 0;
+	*traced = o->trace;
 	if (o->trace && ptrace(PTRACE_SEIZE, p, 0,
-			       PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) != 0)
-		rc = berr_set(err, errno, "cannot trace pid %d (ptrace seize)", (int)p);
+			       PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) != 0) {
+		/* EPERM: brink is itself traced (strace, gdb) or ptrace is locked
+		 * down; measure without the exec and exit stops rather than not at all. */
+		if (errno == EPERM)
+			*traced = false;
+		else
+			rc = berr_set(err, errno, "cannot trace pid %d (ptrace seize)", (int)p);
+	}
 	if (rc == 0 && cg && cg_run_attach(cg, p, err) != 0)
 		rc = -1;
 	if (rc != 0) {

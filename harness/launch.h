@@ -34,8 +34,10 @@ struct launch_opts {
 };
 
 /* Start it. On success *pid is the running child (already released) and 0 is
- * returned. If the program could not be executed, returns 1 with err saying why
+ * returned; *traced says whether the exec and exit stops are in place (not when
+ * brink is itself under a tracer). If the program could not be executed, returns 1 with err saying why
  * (the child has been reaped). -1: brink itself failed (err; child reaped). */
-int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, struct berr *err);
+int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, bool *traced,
+		 struct berr *err);
 
 #endif

@@ -117,7 +117,7 @@ struct run {
 	struct csv samples, events;
 	struct leak_series *series;
 	struct logcap out, errlog;
-	bool exited, timed_out, interrupted, baseline_done, exit_state_done;
+	bool traced, exited, timed_out, interrupted, baseline_done, exit_state_done;
 	int wstatus;
 	struct cg_oom_counts oom;
 	int64_t pids_hits;
@@ -162,6 +162,10 @@ static void account(struct run *x, const struct sample *s)
 
 static void take_sample(struct run *x)
 {
+	/* Before the exec stop the child is still brink's code (it holds the
+	 * error pipe): not the program yet. */
+	if (x->traced && !x->baseline_done)
+		return;
 	struct sample s = {.t_ns = now_ns() - x->t0};
 	if (sampler_take(x->sampler, &s) != 0)
 		return; /* nobody left to sample: not a zero */
@@ -435,7 +439,7 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 				 .trace = sc->exit_stop};
 	x.t0 = now_ns();
 	event(&x, 0, "start", RES_NONE, o->path);
-	int lr = launch_start(&lo, x.cg, &x.pid, err);
+	int lr = launch_start(&lo, x.cg, &x.pid, &x.traced, err);
 	close(out_w);
 	close(err_w);
 	out_w = err_w = -1;

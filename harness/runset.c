@@ -19,6 +19,7 @@
 #include "cgroup.h"
 #include "commands.h"
 #include "config.h"
+#include "json.h"
 #include "launch.h"
 #include "monitor.h"
 #include "path.h"
@@ -271,13 +272,15 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	size_t total = 0;
 	for (size_t i = 0; i < cfg->n_scenarios; i++)
 		total += (size_t)cfg->scenarios[i].repetitions;
-	struct progress *prog = progress_new(stderr, ro->progress_tty, total);
+	/* --no-progress: nothing on stderr; the table on stdout says it all. */
+	struct progress *prog =
+		ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
 	if (!ro->quiet) {
 		printf("brink: results in %s\n", out);
 		print_table_header(stdout);
 		fflush(stdout);
 	}
-	bool interrupted = false;
+	bool interrupted = false, brink_failed = false;
 	for (size_t i = 0; i < cfg->n_scenarios && !interrupted; i++) {
 		struct scenario *sc = &cfg->scenarios[i];
 		for (int rep = 1; rep <= sc->repetitions && !interrupted; rep++) {
@@ -299,6 +302,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			if (mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
 				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
 				status = EXIT_FAILED;
+				brink_failed = true;
 				interrupted = true; /* brink itself is in trouble: stop */
 				break;
 			}
@@ -321,8 +325,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (csv_commit(&summary, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
 		status = EXIT_FAILED;
+		brink_failed = true;
 	}
-	if (status != EXIT_INTERRUPT && status != EXIT_FAILED) {
+	/* Plots and reports also for failed expectations: those runs need them
+	 * most. Not when brink itself failed or was interrupted. */
+	if (!brink_failed && status != EXIT_INTERRUPT) {
+		if (summary_write_json(out, &err) != 0)
+			fprintf(stderr, "brink: warning: no summary.json: %s\n", err.msg);
 		if (plot_write(out, &err) != 0)
 			fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);
 		if (report_write(out, &err) != 0)

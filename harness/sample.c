@@ -165,7 +165,11 @@ static int read_stat(struct sampler *s, struct proc_ent *e, struct sample *out)
 		return -1;
 	buf[n] = '\0';
 	char *p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ')
+		return -1;
+	/* A zombie has given back its memory and fds: it is not a process to
+	 * sample (its zeros would read as a drop), only one to reap. */
+	if (p[2] == 'Z' || p[2] == 'X')
 		return -1;
 	long long utime = 0, stime = 0, threads = 0, rss = 0;
 	int field = 2;
