@@ -90,16 +90,16 @@ static const struct metric {
 	 * the leak verdict's default rates (config.c). */
 	double floor;
 } metrics[] = {
-	{"peak_rss_bytes", MK_NUMBER, MU_BYTES, get_peak_rss, 1024.0 * 1024},
-	{"peak_mem_bytes", MK_NUMBER, MU_BYTES, get_peak_mem, 1024.0 * 1024},
-	{"peak_fds", MK_NUMBER, MU_COUNT, get_peak_fds, 1},
-	{"peak_threads", MK_NUMBER, MU_COUNT, get_peak_threads, 2},
-	{"rss_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_rss_slope, 256.0 * 1024},
-	{"fd_slope_per_s", MK_NUMBER, MU_PER_S, get_fd_slope, 0.5},
-	{"thread_slope_per_s", MK_NUMBER, MU_PER_S, get_thread_slope, 0.5},
-	{"duration_s", MK_NUMBER, MU_SECONDS, get_duration, 0.5},
-	{"breaking_point", MK_BREAK, MU_NONE, NULL, 0},
-	{"leak", MK_VERDICT, MU_NONE, NULL, 0},
+    {"peak_rss_bytes", MK_NUMBER, MU_BYTES, get_peak_rss, 1024.0 * 1024},
+    {"peak_mem_bytes", MK_NUMBER, MU_BYTES, get_peak_mem, 1024.0 * 1024},
+    {"peak_fds", MK_NUMBER, MU_COUNT, get_peak_fds, 1},
+    {"peak_threads", MK_NUMBER, MU_COUNT, get_peak_threads, 2},
+    {"rss_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_rss_slope, 256.0 * 1024},
+    {"fd_slope_per_s", MK_NUMBER, MU_PER_S, get_fd_slope, 0.5},
+    {"thread_slope_per_s", MK_NUMBER, MU_PER_S, get_thread_slope, 0.5},
+    {"duration_s", MK_NUMBER, MU_SECONDS, get_duration, 0.5},
+    {"breaking_point", MK_BREAK, MU_NONE, NULL, 0},
+    {"leak", MK_VERDICT, MU_NONE, NULL, 0},
 };
 #define N_METRICS (sizeof(metrics) / sizeof(metrics[0]))
 
@@ -126,25 +126,27 @@ static void fmt_value(const struct metric *m, double v, char *buf, size_t len);
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: brink compare [OPTIONS] BASE NEW\n"
-		"Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
-		"\n"
-		"  --threshold PCT           relative change that counts (default 10%%): \"10%%\" or "
-		"\"10\"\n"
-		"  --threshold METRIC=PCT    the same for one metric (repeatable)\n"
-		"  --min-change METRIC=V     absolute change at or below which METRIC never\n"
-		"                            regresses (bytes take K/M/G suffixes)\n"
-		"  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
-		"  --format table|md|csv     output format (default table)\n"
-		"\n"
-		"Metrics and their default --min-change:\n");
+	fprintf(
+	    f,
+	    "usage: brink compare [OPTIONS] BASE NEW\n"
+	    "Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
+	    "\n"
+	    "  --threshold PCT           relative change that counts (default 10%%): \"10%%\" or "
+	    "\"10\"\n"
+	    "  --threshold METRIC=PCT    the same for one metric (repeatable)\n"
+	    "  --min-change METRIC=V     absolute change at or below which METRIC never\n"
+	    "                            regresses (bytes take K/M/G suffixes)\n"
+	    "  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
+	    "  --format table|md|csv     output format (default table)\n"
+	    "\n"
+	    "Metrics and their default --min-change:\n");
 	for (size_t i = 0; i < N_METRICS; i++) {
 		char floor_text[64];
 		if (metrics[i].kind == MK_NUMBER)
 			fmt_value(&metrics[i], metrics[i].floor, floor_text, sizeof(floor_text));
 		else
-			snprintf(floor_text, sizeof(floor_text), "(appearing is always a regression)");
+			snprintf(floor_text, sizeof(floor_text),
+				 "(appearing is always a regression)");
 		fprintf(f, "  %-24s  %s\n", metrics[i].name, floor_text);
 	}
 	fprintf(f, "\nWith >= 2 repetitions on both sides a number regressed when its median rose\n"
@@ -190,9 +192,10 @@ static int parse_threshold(struct cmp_opts *o, const char *arg)
 	}
 	int m = metric_find(arg, (size_t)(eq - arg));
 	if (m < 0 || metrics[m].kind != MK_NUMBER) {
-		fprintf(stderr,
-			"brink compare: --threshold %s: %.*s is not a numeric metric (see --help)\n",
-			arg, (int)(eq - arg), arg);
+		fprintf(
+		    stderr,
+		    "brink compare: --threshold %s: %.*s is not a numeric metric (see --help)\n",
+		    arg, (int)(eq - arg), arg);
 		return -1;
 	}
 	if (parse_percent(eq + 1, &v) < 0) {
@@ -208,8 +211,9 @@ static int parse_min_change(struct cmp_opts *o, const char *arg)
 	const char *eq = strchr(arg, '=');
 	int m = eq ? metric_find(arg, (size_t)(eq - arg)) : -1;
 	if (m < 0 || metrics[m].kind != MK_NUMBER) {
-		fprintf(stderr, "brink compare: --min-change %s: expected METRIC=VALUE with a "
-				"numeric metric (see --help)\n",
+		fprintf(stderr,
+			"brink compare: --min-change %s: expected METRIC=VALUE with a "
+			"numeric metric (see --help)\n",
 			arg);
 		return -1;
 	}
@@ -265,12 +269,13 @@ static int side_load(struct side *s, const char *what, const char *dir)
 		return -1;
 	}
 	if (snprintf(path, sizeof(path), "%s/summary.csv", dir) >= (int)sizeof(path)) {
-		fprintf(stderr, "brink compare: %s result directory %s: path too long\n", what, dir);
+		fprintf(stderr, "brink compare: %s result directory %s: path too long\n", what,
+			dir);
 		return -1;
 	}
 	if (summary_read(path, &s->rows, &s->n, &err) < 0) {
-		fprintf(stderr, "brink compare: %s result directory %s is unusable: %s\n", what, dir,
-			err.msg);
+		fprintf(stderr, "brink compare: %s result directory %s is unusable: %s\n", what,
+			dir, err.msg);
 		return -1;
 	}
 	if (s->n == 0) {
@@ -304,7 +309,7 @@ static size_t side_rows(const struct side *s, const char *scenario, const struct
 
 enum status { ST_OK, ST_REGRESSED, ST_IMPROVED, ST_NA };
 static const char *const status_names[] = {
-	[ST_OK] = "ok", [ST_REGRESSED] = "REGRESSED", [ST_IMPROVED] = "improved", [ST_NA] = "n/a"};
+    [ST_OK] = "ok", [ST_REGRESSED] = "REGRESSED", [ST_IMPROVED] = "improved", [ST_NA] = "n/a"};
 
 struct cmp_row {
 	const char *scenario;
@@ -312,7 +317,7 @@ struct cmp_row {
 	size_t mi;
 	size_t nb, nn; /* repetitions with a value */
 	double base, new_, change;
-	bool tested;   /* Mann-Whitney U was run */
+	bool tested; /* Mann-Whitney U was run */
 	bool exact;
 	bool weak; /* too few repetitions for the test to ever reach alpha */
 	double p;
@@ -474,7 +479,9 @@ static void compare_number(struct cmp_row *row, const struct cmp_opts *o,
 	row->change = NAN;
 	if (!kb || !kn) {
 		snprintf(row->note, sizeof(row->note), "not measured in %s",
-			 !kb && !kn ? "either" : !kb ? "BASE" : "NEW");
+			 !kb && !kn ? "either"
+			 : !kb	    ? "BASE"
+				    : "NEW");
 		goto out;
 	}
 	double diff = row->new_ - row->base;
@@ -569,8 +576,8 @@ static void fmt_p(const struct cmp_row *r, char *buf, size_t len)
 }
 
 /* The cells of one output row, in the column order of `columns`. */
-static const char *const columns[] = {"scenario", "metric", "reps", "base", "new",
-				      "change", "p", "verdict", "note"};
+static const char *const columns[] = {"scenario", "metric", "reps",    "base", "new",
+				      "change",	  "p",	    "verdict", "note"};
 #define N_COLS (sizeof(columns) / sizeof(columns[0]))
 
 static void row_cells(const struct cmp_row *r, char cells[N_COLS][192])
@@ -681,7 +688,10 @@ static void print_csv(FILE *f, const struct cmp_row *rows, size_t n)
 		putc(',', f);
 		if (r->tested)
 			fprintf(f, "%.6g", r->p);
-		fprintf(f, ",%s,%s,", !r->tested ? "" : r->exact ? "mwu-exact" : "mwu-normal",
+		fprintf(f, ",%s,%s,",
+			!r->tested ? ""
+			: r->exact ? "mwu-exact"
+				   : "mwu-normal",
 			status_names[r->status]);
 		csv_put_str(f, r->note);
 		putc('\n', f);
@@ -717,8 +727,9 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 			for (size_t k = 0; k < i && !told; k++)
 				told = strcmp(base->rows[k].scenario, s) == 0;
 			if (!told)
-				fprintf(stderr, "brink compare: warning: scenario %s is only in %s\n",
-					s, base->dir);
+				fprintf(stderr,
+					"brink compare: warning: scenario %s is only in %s\n", s,
+					base->dir);
 		}
 	}
 	for (size_t i = 0; i < nw->n; i++) {
@@ -731,8 +742,9 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 				nw->dir);
 	}
 	if (ncommon == 0) {
-		fprintf(stderr, "brink compare: %s and %s have no scenario in common: nothing to "
-				"compare\n",
+		fprintf(stderr,
+			"brink compare: %s and %s have no scenario in common: nothing to "
+			"compare\n",
 			base->dir, nw->dir);
 		goto out;
 	}
@@ -740,8 +752,9 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 	for (size_t s = 0; s < ncommon; s++) {
 		size_t nb = side_rows(base, common[s], rb), nn = side_rows(nw, common[s], rn);
 		if (nb == 0 || nn == 0) {
-			fprintf(stderr, "brink compare: warning: scenario %s: every run in %s was "
-					"interrupted, not compared\n",
+			fprintf(stderr,
+				"brink compare: warning: scenario %s: every run in %s was "
+				"interrupted, not compared\n",
 				common[s], nb == 0 ? base->dir : nw->dir);
 			continue;
 		}
@@ -775,14 +788,15 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 		}
 	}
 	if (nrows == 0) {
-		fprintf(stderr, "brink compare: no scenario of %s and %s has a complete run on both "
-				"sides\n",
+		fprintf(stderr,
+			"brink compare: no scenario of %s and %s has a complete run on both "
+			"sides\n",
 			base->dir, nw->dir);
 		goto out;
 	}
 
 	static void (*const printers[])(FILE *, const struct cmp_row *, size_t) = {
-		[FMT_TABLE] = print_table, [FMT_MD] = print_md, [FMT_CSV] = print_csv};
+	    [FMT_TABLE] = print_table, [FMT_MD] = print_md, [FMT_CSV] = print_csv};
 	printers[o->format](stdout, rows, nrows);
 
 	/* the verdict, named: one line, on stdout with the table (CI logs keep
@@ -796,15 +810,17 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 	for (size_t i = 0; i < nrows; i++) {
 		if (!rows[i].weak)
 			continue;
-		fprintf(f, "Note: with %zu vs %zu repetitions the two-sided test cannot reach p < %g "
-			   "(smallest possible p %.3g), so numbers cannot regress; 4 vs 4 can "
-			   "(p 0.029).\n",
+		fprintf(f,
+			"Note: with %zu vs %zu repetitions the two-sided test cannot reach p < %g "
+			"(smallest possible p %.3g), so numbers cannot regress; 4 vs 4 can "
+			"(p 0.029).\n",
 			rows[i].nb, rows[i].nn, o->alpha, min_exact_p(rows[i].nb, rows[i].nn));
 		break;
 	}
 	if (!regressed) {
-		fprintf(f, "No regression in %zu scenario%s (alpha %g, threshold %g%% unless set "
-			   "per metric).\n",
+		fprintf(f,
+			"No regression in %zu scenario%s (alpha %g, threshold %g%% unless set "
+			"per metric).\n",
 			ncommon, ncommon == 1 ? "" : "s", o->alpha, o->threshold[0] * 100);
 		rc = EXIT_MEASURED;
 		goto out;
@@ -834,15 +850,15 @@ out:
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"threshold", required_argument, NULL, 't'},
-		{"min-change", required_argument, NULL, 'm'},
-		{"alpha", required_argument, NULL, 'a'},
-		{"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"threshold", required_argument, NULL, 't'},
+	    {"min-change", required_argument, NULL, 'm'},
+	    {"alpha", required_argument, NULL, 'a'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
-	static const char *const formats[] = {[FMT_TABLE] = "table", [FMT_MD] = "md",
-					      [FMT_CSV] = "csv"};
+	static const char *const formats[] = {
+	    [FMT_TABLE] = "table", [FMT_MD] = "md", [FMT_CSV] = "csv"};
 	struct cmp_opts o = {.alpha = 0.05, .format = FMT_TABLE};
 	for (size_t i = 0; i < N_METRICS; i++) {
 		o.threshold[i] = 0.10;
@@ -861,9 +877,11 @@ int cmd_compare(int argc, char **argv)
 				return EXIT_BAD_INPUT;
 			break;
 		case 'a':
-			if (csv_parse_number(optarg, &o.alpha) < 0 || o.alpha <= 0 || o.alpha >= 1) {
+			if (csv_parse_number(optarg, &o.alpha) < 0 || o.alpha <= 0 ||
+			    o.alpha >= 1) {
 				fprintf(stderr,
-					"brink compare: --alpha %s: expected a number between 0 and 1\n",
+					"brink compare: --alpha %s: expected a number between 0 "
+					"and 1\n",
 					optarg);
 				return EXIT_BAD_INPUT;
 			}
@@ -891,8 +909,9 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "brink compare: expected two result directories, BASE and NEW, "
-				"got %d\n",
+		fprintf(stderr,
+			"brink compare: expected two result directories, BASE and NEW, "
+			"got %d\n",
 			argc - optind);
 		usage(stderr);
 		return EXIT_BAD_INPUT;

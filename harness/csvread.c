@@ -210,8 +210,8 @@ int csvr_number(const struct csv_reader *r, int col, double *v, struct berr *err
 	if (!*s)
 		return 1;
 	if (csv_parse_number(s, v) < 0)
-		return berr_set(err, 0, "%s:%ld: column %s: expected a number, not \"%s\"",
-				r->path, r->line, r->header[col], s);
+		return berr_set(err, 0, "%s:%ld: column %s: expected a number, not \"%s\"", r->path,
+				r->line, r->header[col], s);
 	return 0;
 }
 

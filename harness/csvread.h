@@ -21,9 +21,9 @@
 struct csv_reader {
 	FILE *f;
 	char *path;
-	long line;      /* line on which the current record starts (1-based) */
+	long line;	/* line on which the current record starts (1-based) */
 	long next_line; /* line of the next unread character */
-	char *buf;      /* the current record, fields NUL-terminated one after another */
+	char *buf;	/* the current record, fields NUL-terminated one after another */
 	size_t len, cap;
 	char **field; /* the current record's fields (point into buf) */
 	size_t nfield, fieldcap;

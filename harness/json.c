@@ -13,17 +13,32 @@
  * A column this table does not know (a newer brink's) is a number when every
  * value of it parses as one in its row, else a string. */
 static const char *const text_columns[] = {
-	"scenario",	"outcome",     "limit_hit",	 "leak",
-	"leak_metrics", "unavailable", "expect_failure", "exec_error",
+    "scenario",	    "outcome",	   "limit_hit",	     "leak",
+    "leak_metrics", "unavailable", "expect_failure", "exec_error",
 };
 
 static const char *const number_columns[] = {
-	"rep",		   "exit_code",		"signal",	  "duration_s",
-	"peak_rss_bytes",  "peak_mem_bytes",	"peak_fds",	  "peak_threads",
-	"fd_limit",	   "fd_baseline",	"fd_exhausted",	  "mem_limit_bytes",
-	"oom_kills",	   "oom_onset_s",	"pids_limit",	  "pids_limit_hits",
-	"rss_slope_bytes_per_s", "fd_slope_per_s", "thread_slope_per_s", "samples",
-	"missed_samples",
+    "rep",
+    "exit_code",
+    "signal",
+    "duration_s",
+    "peak_rss_bytes",
+    "peak_mem_bytes",
+    "peak_fds",
+    "peak_threads",
+    "fd_limit",
+    "fd_baseline",
+    "fd_exhausted",
+    "mem_limit_bytes",
+    "oom_kills",
+    "oom_onset_s",
+    "pids_limit",
+    "pids_limit_hits",
+    "rss_slope_bytes_per_s",
+    "fd_slope_per_s",
+    "thread_slope_per_s",
+    "samples",
+    "missed_samples",
 };
 
 enum col_type { COL_TEXT, COL_NUMBER, COL_GUESS };
@@ -146,7 +161,8 @@ static int write_rows(struct csv_reader *r, FILE *out, struct berr *err)
 			} else if (type[i] == COL_GUESS) {
 				json_put_str(out, s);
 			} else {
-				rc = berr_set(err, 0, "%s:%ld: column %s: expected a number, not \"%s\"",
+				rc = berr_set(err, 0,
+					      "%s:%ld: column %s: expected a number, not \"%s\"",
 					      r->path, r->line, r->header[i], s);
 				break;
 			}

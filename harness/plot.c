@@ -38,10 +38,10 @@ static const struct series_desc {
 	enum panel_id panel;
 	const char *color; /* RRGGBB */
 } series_table[S__COUNT] = {
-	[S_RSS] = {"rss_bytes", "RSS", P_MEM, "1f77b4"},
-	[S_MEM] = {"mem_bytes", "cgroup memory", P_MEM, "ff7f0e"},
-	[S_FDS] = {"fds", "open fds", P_FDS, "2ca02c"},
-	[S_THREADS] = {"threads", "threads", P_THREADS, "9467bd"},
+    [S_RSS] = {"rss_bytes", "RSS", P_MEM, "1f77b4"},
+    [S_MEM] = {"mem_bytes", "cgroup memory", P_MEM, "ff7f0e"},
+    [S_FDS] = {"fds", "open fds", P_FDS, "2ca02c"},
+    [S_THREADS] = {"threads", "threads", P_THREADS, "9467bd"},
 };
 
 static const struct panel_desc {
@@ -51,9 +51,9 @@ static const struct panel_desc {
 	const char *unit;   /* axis unit, for the limit's label */
 	const char *column; /* the limit's summary.csv column (for messages) */
 } panel_table[P__COUNT] = {
-	[P_MEM] = {"memory (MiB)", 1.0 / 1048576.0, "memory limit", " MiB", "mem_limit_bytes"},
-	[P_FDS] = {"open fds", 1.0, "nofile limit", "", "fd_limit"},
-	[P_THREADS] = {"threads", 1.0, "pids limit", "", "pids_limit"},
+    [P_MEM] = {"memory (MiB)", 1.0 / 1048576.0, "memory limit", " MiB", "mem_limit_bytes"},
+    [P_FDS] = {"open fds", 1.0, "nofile limit", "", "fd_limit"},
+    [P_THREADS] = {"threads", 1.0, "pids limit", "", "pids_limit"},
 };
 
 #define ALL_PANELS (-1)
@@ -66,10 +66,10 @@ static const struct mark_desc {
 	bool value_is_y; /* the event's value is a point on the panel (data unit) */
 	const char *color;
 } mark_table[] = {
-	{"oom", "OOM", P_MEM, true, "d62728"},		 /* value: cgroup memory then */
-	{"fd-exhausted", "EMFILE", P_FDS, true, "d62728"}, /* value: fds then */
-	{"pids-max", "pids max", P_THREADS, false, "d62728"},
-	{"timeout", "timeout", ALL_PANELS, false, "555555"},
+    {"oom", "OOM", P_MEM, true, "d62728"},	       /* value: cgroup memory then */
+    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728"}, /* value: fds then */
+    {"pids-max", "pids max", P_THREADS, false, "d62728"},
+    {"timeout", "timeout", ALL_PANELS, false, "555555"},
 };
 #define N_MARKS (sizeof(mark_table) / sizeof(mark_table[0]))
 
@@ -122,7 +122,7 @@ static void gp_quote(FILE *f, const char *s)
 /* Format a path into buf[PATH_MAX]; one that does not fit is an error, never
  * silently truncated. */
 static int pathf(char *buf, struct berr *err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static int pathf(char *buf, struct berr *err, const char *fmt, ...)
 {
 	va_list ap;
@@ -302,7 +302,8 @@ static int downsample(const char *samples, const char *data_path, struct rep_plo
 		if (got == 0)
 			break;
 		/* few rows: every row is its own bucket, nothing is dropped */
-		size_t b = rows <= PLOT_MAX_POINTS ? i : (size_t)((double)i * (double)nb / (double)rows);
+		size_t b =
+		    rows <= PLOT_MAX_POINTS ? i : (size_t)((double)i * (double)nb / (double)rows);
 		if (b != cur) {
 			for (int s = 0; s < S__COUNT; s++)
 				if (bucket_flush(&bk[s], &pts[s]) < 0)
@@ -502,8 +503,7 @@ static int plot_set_load(const char *dir, struct plot_set *ps, struct berr *err)
 	return 0;
 }
 
-static int load_series(const char *dir, const char *plotdir, struct scen_plot *sc,
-		       struct berr *err)
+static int load_series(const char *dir, const char *plotdir, struct scen_plot *sc, struct berr *err)
 {
 	for (size_t k = 0; k < sc->nreps; k++) {
 		struct rep_plot *rp = &sc->reps[k];
@@ -527,7 +527,8 @@ static int load_series(const char *dir, const char *plotdir, struct scen_plot *s
 		}
 		for (size_t m = 0; m < rp->nmarks; m++) {
 			const struct mark_desc *md = &mark_table[rp->marks[m].kind];
-			if (md->value_is_y && rp->marks[m].has_v && rp->marks[m].v > sc->dmax[md->panel])
+			if (md->value_is_y && rp->marks[m].has_v &&
+			    rp->marks[m].v > sc->dmax[md->panel])
 				sc->dmax[md->panel] = rp->marks[m].v;
 		}
 		if (rp->tmax > sc->tmax)
@@ -656,7 +657,8 @@ static void put_panel(FILE *g, const struct scen_plot *sc, int p, double ymax, b
 				if (sd->panel != (enum panel_id)p || rp->index[s] < 0)
 					continue;
 				char file[SCENARIO_NAME_MAX + 32];
-				snprintf(file, sizeof(file), "data/%s.rep%d.dat", sc->name, rp->rep);
+				snprintf(file, sizeof(file), "data/%s.rep%d.dat", sc->name,
+					 rp->rep);
 				fputs(clauses++ ? ", \\\n  " : "plot ", g);
 				gp_quote(g, file);
 				fprintf(g, " index %d using 1:($2*%.10g) with lines ", rp->index[s],
@@ -673,7 +675,7 @@ static void put_panel(FILE *g, const struct scen_plot *sc, int p, double ymax, b
 	}
 	if (!clauses) {
 		fputs("set label 'no samples' at graph 0.5, graph 0.5 center\n", g);
-		fputs("plot 2 notitle\n", g);
+		fputs("set key off\nplot 2 notitle\nset key on\n", g);
 	} else {
 		fputs("\n", g);
 	}
@@ -681,8 +683,7 @@ static void put_panel(FILE *g, const struct scen_plot *sc, int p, double ymax, b
 
 /* The drawing commands of one page; written twice, for PNG and for SVG. A
  * single scenario's page needs no title above its panels' own. */
-static void put_page_body(FILE *g, const char *title, struct scen_plot *const *cols,
-			  size_t ncols)
+static void put_page_body(FILE *g, const char *title, struct scen_plot *const *cols, size_t ncols)
 {
 	double ymax[P__COUNT];
 	for (int p = 0; p < P__COUNT; p++)
@@ -801,8 +802,8 @@ static int run_gnuplot(const char *plotdir, const char *page, struct berr *err)
 	if (pathf(logpath, NULL, "%s/%s", plotdir, log) == 0)
 		log_tail(logpath, tail, sizeof(tail));
 	if (WIFSIGNALED(status))
-		return berr_set(err, 0, "gnuplot was killed by signal %d on %s/%s", WTERMSIG(status),
-				plotdir, script);
+		return berr_set(err, 0, "gnuplot was killed by signal %d on %s/%s",
+				WTERMSIG(status), plotdir, script);
 	if (WEXITSTATUS(status) == 126)
 		return berr_set(err, 0, "cannot set up gnuplot in %s (directory or %s)", plotdir,
 				log);
@@ -845,7 +846,8 @@ static int plot_dir(const char *dir, bool *missing, struct berr *err)
 		rc = 0;
 		goto out;
 	}
-	if (pathf(plotdir, err, "%s/plots", dir) < 0 || pathf(datadir, err, "%s/plots/data", dir) < 0)
+	if (pathf(plotdir, err, "%s/plots", dir) < 0 ||
+	    pathf(datadir, err, "%s/plots/data", dir) < 0)
 		goto out;
 	if (make_dir(plotdir, err) < 0 || make_dir(datadir, err) < 0)
 		goto out;

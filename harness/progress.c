@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #define PROGRESS_HZ 10
 
 struct progress {

@@ -128,9 +128,9 @@ static void cell_notes(const struct run_result *r, char *b, size_t n)
 	const struct {
 		const char *label, *text;
 	} notes[] = {
-		{"expectation failed: ", r->expect_failure},
-		{"exec error: ", r->exec_error},
-		{"not measured: ", unav},
+	    {"expectation failed: ", r->expect_failure},
+	    {"exec error: ", r->exec_error},
+	    {"not measured: ", unav},
 	};
 	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
 		if (!notes[i].text[0] || used >= n)
@@ -147,17 +147,17 @@ static const struct report_col {
 	bool numeric; /* right-aligned */
 	void (*cell)(const struct run_result *r, char *buf, size_t len);
 } report_cols[] = {
-	{"scenario", false, cell_scenario},
-	{"rep", true, cell_rep},
-	{"outcome", false, cell_outcome},
-	{"limit hit", false, cell_limit_hit},
-	{"duration", true, cell_duration},
-	{"peak RSS", true, cell_peak_rss},
-	{"peak memory (cgroup)", true, cell_peak_mem},
-	{"peak fds / limit", true, cell_peak_fds},
-	{"peak threads / limit", true, cell_peak_threads},
-	{"leak", false, cell_leak},
-	{"notes", false, cell_notes},
+    {"scenario", false, cell_scenario},
+    {"rep", true, cell_rep},
+    {"outcome", false, cell_outcome},
+    {"limit hit", false, cell_limit_hit},
+    {"duration", true, cell_duration},
+    {"peak RSS", true, cell_peak_rss},
+    {"peak memory (cgroup)", true, cell_peak_mem},
+    {"peak fds / limit", true, cell_peak_fds},
+    {"peak threads / limit", true, cell_peak_threads},
+    {"leak", false, cell_leak},
+    {"notes", false, cell_notes},
 };
 #define N_REPORT_COLS (sizeof(report_cols) / sizeof(report_cols[0]))
 
@@ -272,7 +272,8 @@ static int report_data_load(const char *dir, struct report_data *d, struct berr 
 		int line = ini_parse(path, machine_handler, d);
 		if (line != 0)
 			snprintf(d->machine_problem, sizeof(d->machine_problem),
-				 line < 0 ? "cannot read run.ini" : "run.ini: line %d: cannot parse",
+				 line < 0 ? "cannot read run.ini"
+					  : "run.ini: line %d: cannot parse",
 				 line);
 		else if (d->nmachine == 0)
 			snprintf(d->machine_problem, sizeof(d->machine_problem),
@@ -410,13 +411,15 @@ static void md_plots(FILE *f, const struct report_data *d)
 			fprintf(f, "### %s and %s\n\n", a, b);
 			if (file_exists(d->dir, "plots/%s.png", twin))
 				fprintf(f, "![%s: leaky and fixed](plots/%s.png)\n\n", twin, twin);
-			fprintf(f, "Pages of their own: [%s](plots/%s.png) ([SVG](plots/%s.svg)), "
-				   "[%s](plots/%s.png) ([SVG](plots/%s.svg))\n\n",
+			fprintf(f,
+				"Pages of their own: [%s](plots/%s.png) ([SVG](plots/%s.svg)), "
+				"[%s](plots/%s.png) ([SVG](plots/%s.svg))\n\n",
 				a, a, a, b, b, b);
 		} else {
 			fprintf(f, "### %s\n\n", a);
 			if (file_exists(d->dir, "plots/%s.png", a))
-				fprintf(f, "![%s](plots/%s.png)\n\n[SVG](plots/%s.svg)\n\n", a, a, a);
+				fprintf(f, "![%s](plots/%s.png)\n\n[SVG](plots/%s.svg)\n\n", a, a,
+					a);
 			else
 				fputs("(no plot drawn)\n\n", f);
 		}
@@ -430,10 +433,11 @@ static int write_md(const struct report_data *d, struct berr *err)
 		return -1;
 	FILE *f = o.f;
 	fprintf(f, "# brink report: %s\n\n", d->name);
-	fprintf(f, "%zu runs of %zu scenarios. Data: [summary.csv](summary.csv), "
-		   "[summary.json](summary.json), [run.ini](run.ini) (the effective "
-		   "configuration).\n\n",
-		d->nrows, d->nscen);
+	fprintf(f,
+		"%zu runs of %zu scenarios. Data: [summary.csv](summary.csv)%s, [run.ini](run.ini) "
+		"(the effective configuration).\n\n",
+		d->nrows, d->nscen,
+		file_exists(d->dir, "%s", "summary.json") ? ", [summary.json](summary.json)" : "");
 	fputs("## Summary\n\n", f);
 	md_summary(f, d);
 	fputs("\n## Machine\n\n", f);
@@ -614,9 +618,9 @@ static void html_figure(FILE *f, const struct report_data *d, const char *scenar
 	html_text(f, scenario);
 	fputs("</figcaption>\n", f);
 	snprintf(prefix, sizeof(prefix), "p%zu-", n);
-	bool ok = snprintf(path, sizeof(path), "%s/plots/%s.svg", d->dir, scenario) <
-			  (int)sizeof(path) &&
-		  html_inline_svg(f, path, prefix);
+	bool ok =
+	    snprintf(path, sizeof(path), "%s/plots/%s.svg", d->dir, scenario) < (int)sizeof(path) &&
+	    html_inline_svg(f, path, prefix);
 	if (!ok) {
 		fputs("<p class=\"missing\">No plot: plots/", f);
 		html_text(f, scenario);
@@ -626,17 +630,17 @@ static void html_figure(FILE *f, const struct report_data *d, const char *scenar
 }
 
 static const char html_style[] =
-	"body{font-family:sans-serif;margin:1.5em;color:#222}"
-	"table{border-collapse:collapse;margin:1em 0;font-size:90%}"
-	"th,td{border:1px solid #bbb;padding:0.25em 0.6em;text-align:left;vertical-align:top}"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
-	"th{background:#eee}"
-	".twins{display:flex;gap:1em;flex-wrap:wrap}"
-	".twins figure{flex:1 1 40em}"
-	"figure{margin:1em 0}"
-	"figure svg{width:100%;height:auto;max-width:60em}"
-	"figcaption{font-weight:bold;margin-bottom:0.3em}"
-	".missing{color:#a00}";
+    "body{font-family:sans-serif;margin:1.5em;color:#222}"
+    "table{border-collapse:collapse;margin:1em 0;font-size:90%}"
+    "th,td{border:1px solid #bbb;padding:0.25em 0.6em;text-align:left;vertical-align:top}"
+    "td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "th{background:#eee}"
+    ".twins{display:flex;gap:1em;flex-wrap:wrap}"
+    ".twins figure{flex:1 1 40em}"
+    "figure{margin:1em 0}"
+    "figure svg{width:100%;height:auto;max-width:60em}"
+    "figcaption{font-weight:bold;margin-bottom:0.3em}"
+    ".missing{color:#a00}";
 
 static int write_html(const struct report_data *d, struct berr *err)
 {

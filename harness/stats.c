@@ -28,10 +28,10 @@ static int cmp_double(const void *a, const void *b)
  * exact distribution can be counted over integer sums. */
 struct ranking {
 	size_t n;
-	long *rank2;       /* doubled midrank of each pooled value, in sorted order */
-	int *from_x;       /* 1 when the value came from x */
-	long rank2_sum_x;  /* doubled rank sum of x */
-	double tie_term;   /* sum over tie groups of t^3 - t */
+	long *rank2;	  /* doubled midrank of each pooled value, in sorted order */
+	int *from_x;	  /* 1 when the value came from x */
+	long rank2_sum_x; /* doubled rank sum of x */
+	double tie_term;  /* sum over tie groups of t^3 - t */
 };
 
 static void ranking_free(struct ranking *r)
@@ -40,8 +40,7 @@ static void ranking_free(struct ranking *r)
 	free(r->from_x);
 }
 
-static int ranking_build(const double *x, size_t nx, const double *y, size_t ny,
-			 struct ranking *r)
+static int ranking_build(const double *x, size_t nx, const double *y, size_t ny, struct ranking *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (nx == 0 || ny == 0) {
@@ -184,8 +183,7 @@ int mann_whitney_u_normal(const double *x, size_t nx, const double *y, size_t ny
 	return 0;
 }
 
-int mann_whitney_u(const double *x, size_t nx, const double *y, size_t ny,
-		   struct mwu_result *out)
+int mann_whitney_u(const double *x, size_t nx, const double *y, size_t ny, struct mwu_result *out)
 {
 	if (nx + ny <= MWU_EXACT_MAX_N)
 		return mann_whitney_u_exact(x, nx, y, ny, out);

@@ -25,8 +25,7 @@ struct mwu_result {
 /* Test x against y; picks exact or normal as described above. Returns 0, or -1
  * (errno EINVAL) when a sample is empty or holds a NaN, (ENOMEM) when out of
  * memory. */
-int mann_whitney_u(const double *x, size_t nx, const double *y, size_t ny,
-		   struct mwu_result *out);
+int mann_whitney_u(const double *x, size_t nx, const double *y, size_t ny, struct mwu_result *out);
 
 /* The two methods, forced (for tests and for explaining a result). The exact one
  * refuses nx + ny > MWU_EXACT_MAX_N (errno E2BIG): its counts would lose

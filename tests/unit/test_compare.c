@@ -313,14 +313,14 @@ static void test_bad_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_self_is_no_regression),
-		cmocka_unit_test(test_significant_increase),
-		cmocka_unit_test(test_small_change_is_not_a_regression),
-		cmocka_unit_test(test_large_but_not_significant),
-		cmocka_unit_test(test_single_rep_threshold_only),
-		cmocka_unit_test(test_verdict_and_breaking_point_always_regress),
-		cmocka_unit_test(test_matching),
-		cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_self_is_no_regression),
+	    cmocka_unit_test(test_significant_increase),
+	    cmocka_unit_test(test_small_change_is_not_a_regression),
+	    cmocka_unit_test(test_large_but_not_significant),
+	    cmocka_unit_test(test_single_rep_threshold_only),
+	    cmocka_unit_test(test_verdict_and_breaking_point_always_regress),
+	    cmocka_unit_test(test_matching),
+	    cmocka_unit_test(test_bad_input),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
