@@ -313,24 +313,257 @@ static void mark(struct cg_ctrl_state *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* v2: enable controller `c` for the children of `dir`. */
+/* Is `word` one of the space-separated words of dir/file (cgroup.controllers,
+ * cgroup.subtree_control)? 1 yes, 0 no, -1 unreadable. */
+static int list_has(const char *dir, const char *file, const char *word)
+{
+	char buf[512];
+	int fd = open_ro(dir, file);
+	if (fd < 0)
+		return -1;
+	ssize_t n = pread_all(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return -1;
+	for (char *save, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+		if (strcmp(t, word) == 0)
+			return 1;
+	return 0;
+}
+
+/* v2: enable controller `ctrl` for the children of `dir`. 1 = brink enabled it,
+ * 0 = it was already on (someone else's: never turned off by brink), -1 = error. */
 static int v2_enable(const char *dir, const char *ctrl, struct berr *err)
 {
+	if (list_has(dir, "cgroup.subtree_control", ctrl) == 1)
+		return 0;
 	char want[32];
 	snprintf(want, sizeof(want), "+%s", ctrl);
-	char buf[512];
-	int fd = open_ro(dir, "cgroup.subtree_control");
-	if (fd >= 0) {
-		ssize_t n = pread_all(fd, buf, sizeof(buf));
-		close(fd);
-		if (n > 0) {
-			for (char *save, *t = strtok_r(buf, " \n", &save); t;
-			     t = strtok_r(NULL, " \n", &save))
-				if (strcmp(t, ctrl) == 0)
-					return 0;
+	return write_file(dir, "cgroup.subtree_control", want, err) == 0 ? 1 : -1;
+}
+
+/* Undo v2_enable() for the controllers in `mask`, last enabled first (a controller
+ * may depend on one enabled before it). Failures are reported, not returned: this
+ * is cleanup, and the next controller is still worth trying. */
+static void v2_disable(const char *dir, unsigned mask)
+{
+	for (int c = CG__COUNT - 1; c >= 0; c--) {
+		if (!(mask & (1u << c)))
+			continue;
+		char val[32];
+		snprintf(val, sizeof(val), "-%s", ctrl_names[c]);
+		struct berr err = {0};
+		if (write_file(dir, "cgroup.subtree_control", val, &err) != 0)
+			fprintf(stderr, "brink: cannot give back %s: %s\n", ctrl_names[c], err.msg);
+	}
+}
+
+/* Processes of the v2 group `dir` other than brink: their number (a page full of
+ * pids counts as "many"), or -1 with err filled. */
+static int v2_other_procs(const char *dir, struct berr *err)
+{
+	char buf[4096];
+	int fd = open_ro(dir, "cgroup.procs");
+	if (fd < 0)
+		return berr_set(err, errno, "cannot open %s/cgroup.procs", dir);
+	ssize_t n = pread_all(fd, buf, sizeof(buf));
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return berr_set(err, e, "cannot read %s/cgroup.procs", dir);
+	int others = 0;
+	for (char *save, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+		if (strtol(t, NULL, 10) != (long)getpid())
+			others++;
+	return others;
+}
+
+/* Mark every controller of `mask` unusable with the same reason. */
+static void mark_all(struct cg_system *sys, unsigned mask, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void mark_all(struct cg_system *sys, unsigned mask, const char *fmt, ...)
+{
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (!(mask & (1u << c)))
+			continue;
+		struct cg_ctrl_state *s = &sys->ctrl[c];
+		s->usable = false;
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(s->why, sizeof(s->why), fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* The v2 controllers still usable after the mount probe, as a mask, and the first
+ * of them (whose state gives the mount and brink's own group: one hierarchy). */
+static unsigned v2_mask(const struct cg_system *sys, enum cg_ctrl *first)
+{
+	unsigned m = 0;
+	for (int c = CG__COUNT - 1; c >= 0; c--) {
+		if (sys->ctrl[c].usable && sys->ctrl[c].version == 2) {
+			m |= 1u << c;
+			*first = (enum cg_ctrl)c;
 		}
 	}
-	return write_file(dir, "cgroup.subtree_control", want, err);
+	return m;
+}
+
+/* Directories of the v2 layout: brink's own group, the parent it makes and, below
+ * the root, the leaf brink moves itself into. */
+struct v2_dirs {
+	char own[PATH_MAX], parent[PATH_MAX], self[PATH_MAX];
+	bool root; /* brink's own group is the root: exempt, brink stays there */
+};
+
+static int v2_dirs(const struct cg_system *sys, enum cg_ctrl first, struct v2_dirs *d)
+{
+	dir_of(sys, first, NULL, d->own, sizeof(d->own));
+	dir_of(sys, first, sys->parent, d->parent, sizeof(d->parent));
+	d->root = strcmp(sys->ctrl[first].own, "/") == 0;
+	if (!d->own[0] || !d->parent[0] ||
+	    path_fmt(d->self, sizeof(d->self), "%s/self", d->parent) != 0)
+		return -1;
+	return 0;
+}
+
+/* Undo what v2_setup() did, in reverse: controllers off in the parent, then those
+ * brink turned on in its own group (at the root only when `undo_root`: after a
+ * successful setup other groups below the root may have come to rely on them),
+ * brink back into its own group, the parent (and self) removed. */
+static void v2_teardown(struct cg_system *sys, enum cg_ctrl first, bool undo_root)
+{
+	struct v2_dirs d;
+	if (v2_dirs(sys, first, &d) != 0)
+		return;
+	v2_disable(d.parent, sys->v2_parent_enabled);
+	sys->v2_parent_enabled = 0;
+	if (!d.root || undo_root) {
+		v2_disable(d.own, sys->v2_own_enabled);
+		sys->v2_own_enabled = 0;
+	}
+	if (sys->v2_moved) {
+		char pid[32];
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		struct berr err = {0};
+		if (write_file(d.own, "cgroup.procs", pid, &err) != 0) {
+			/* Still in self: removing it would kill brink. Left for the
+			 * delegating manager (or the next brink) to remove. */
+			fprintf(stderr, "brink: cannot move back, leaving %s: %s\n", d.self,
+				err.msg);
+			return;
+		}
+		sys->v2_moved = false;
+	}
+	if (sys->parent_made[first]) {
+		if (remove_tree(d.parent, no_reap, NULL) != 0)
+			fprintf(stderr, "brink: cannot remove %s: %s\n", d.parent, strerror(errno));
+		sys->parent_made[first] = false;
+	}
+}
+
+/* v2: all of brink's v2 controllers or none. Root group: enable them there and in
+ * the parent. Below the root, alone: move into <parent>/self, then enable them in
+ * the own group and in the parent. Below the root, with other processes: change
+ * nothing (moving or restricting processes brink does not own is not its call). */
+static void v2_setup(struct cg_system *sys)
+{
+	enum cg_ctrl first = CG_MEMORY;
+	unsigned want = v2_mask(sys, &first);
+	if (!want)
+		return;
+	struct v2_dirs d;
+	if (v2_dirs(sys, first, &d) != 0) {
+		mark_all(sys, want, "the v2 group paths are too long");
+		return;
+	}
+	/* A controller the own group does not receive cannot be had by anyone below
+	 * it: not a failure of the others. */
+	for (int c = 0; c < CG__COUNT; c++) {
+		if ((want & (1u << c)) &&
+		    list_has(d.own, "cgroup.controllers", ctrl_names[c]) != 1) {
+			mark(&sys->ctrl[c],
+			     "%s is not available to %s (not in its cgroup.controllers: not "
+			     "delegated)",
+			     ctrl_names[c], d.own);
+			want &= ~(1u << c);
+		}
+	}
+	if (!want)
+		return;
+	struct berr err = {0};
+	if (!d.root) {
+		int others = v2_other_procs(d.own, &err);
+		if (others < 0) {
+			mark_all(sys, want, "%s", err.msg);
+			return;
+		}
+		if (others > 0) {
+			/* The advice first: a long path is what gets truncated. */
+			mark_all(sys, want,
+				 "brink shares its v2 cgroup with %d other process%s, and a group "
+				 "with processes cannot pass controllers on: run brink in a "
+				 "delegated cgroup of its own (e.g. systemd-run --scope -p "
+				 "Delegate=yes brink ...); its cgroup: %s",
+				 others, others == 1 ? "" : "es", d.own);
+			return;
+		}
+	}
+	remove_stale(sys, first);
+	if (mkdir(d.parent, 0755) != 0 && errno != EEXIST) {
+		berr_set(&err, errno, "cannot create %s", d.parent);
+		goto fail;
+	}
+	sys->parent_made[first] = true;
+	if (!d.root) {
+		if (mkdir(d.self, 0755) != 0 && errno != EEXIST) {
+			berr_set(&err, errno, "cannot create %s", d.self);
+			goto fail;
+		}
+		char pid[32];
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		if (write_file(d.self, "cgroup.procs", pid, &err) != 0)
+			goto fail;
+		sys->v2_moved = true;
+	}
+	/* Memory first (enum order): it is the one that most often fails, and the
+	 * one whose failure makes the others pointless. */
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (!(want & (1u << c)))
+			continue;
+		int r = v2_enable(d.own, ctrl_names[c], &err);
+		if (r < 0)
+			goto fail;
+		if (r == 1)
+			sys->v2_own_enabled |= 1u << c;
+	}
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (!(want & (1u << c)))
+			continue;
+		int r = v2_enable(d.parent, ctrl_names[c], &err);
+		if (r < 0)
+			goto fail;
+		if (r == 1)
+			sys->v2_parent_enabled |= 1u << c;
+	}
+	/* The limit files must exist in a child of the own group: check the parent. */
+	for (int c = 0; c < CG__COUNT; c++) {
+		enum cg_file probe = c == CG_MEMORY ? F_MEM_LIMIT
+				     : c == CG_PIDS ? F_PIDS_MAX
+						    : F_CPU_QUOTA;
+		if ((want & (1u << c)) && !file_exists(d.parent, fname(sys, c, probe))) {
+			berr_set(&err, 0, "%s has no %s", d.parent, fname(sys, c, probe));
+			goto fail;
+		}
+	}
+	return;
+fail:
+	mark_all(sys, want, "%s%s",
+		 err.errnum == EBUSY ? "a v2 group with processes cannot pass controllers on "
+				       "(run brink in a delegated cgroup of its own): "
+				     : "",
+		 err.msg);
+	v2_teardown(sys, first, true);
 }
 
 void cg_system_init(struct cg_system *sys, bool disable)
@@ -379,36 +612,19 @@ void cg_system_init(struct cg_system *sys, bool disable)
 	if (versions == 1 && access("/sys/fs/cgroup/unified/cgroup.controllers", F_OK) == 0)
 		snprintf(sys->mode, sizeof(sys->mode), "hybrid");
 
+	v2_setup(sys);
 	for (int c = 0; c < CG__COUNT; c++) {
 		struct cg_ctrl_state *s = &sys->ctrl[c];
-		if (!s->usable)
+		if (!s->usable || s->version != 1)
 			continue;
 		remove_stale(sys, c);
-		char own[PATH_MAX], parent[PATH_MAX];
-		dir_of(sys, c, NULL, own, sizeof(own));
+		char parent[PATH_MAX];
 		dir_of(sys, c, sys->parent, parent, sizeof(parent));
-		struct berr err = {0};
-		if (s->version == 2 && v2_enable(own, ctrl_names[c], &err) != 0) {
-			mark(s,
-			     "%s (a v2 group with processes cannot pass controllers on: run "
-			     "brink in a delegated group of its own)",
-			     err.msg);
-			continue;
-		}
-		/* On v2 all controllers share one directory: make it once. */
-		bool shared = false;
-		for (int o = 0; o < c; o++)
-			if (sys->parent_made[o] && sys->ctrl[o].version == 2 && s->version == 2)
-				shared = true;
-		if (!shared && mkdir(parent, 0755) != 0 && errno != EEXIST) {
+		if (mkdir(parent, 0755) != 0 && errno != EEXIST) {
 			mark(s, "cannot create %s: %s", parent, strerror(errno));
 			continue;
 		}
-		sys->parent_made[c] = !shared;
-		if (s->version == 2 && v2_enable(parent, ctrl_names[c], &err) != 0) {
-			mark(s, "%s", err.msg);
-			continue;
-		}
+		sys->parent_made[c] = true;
 		/* The limit file must exist in a child: check it in our parent group,
 		 * which is a child of brink's own. */
 		enum cg_file probe = c == CG_MEMORY ? F_MEM_LIMIT
@@ -433,8 +649,14 @@ void cg_system_fini(struct cg_system *sys)
 {
 	if (!sys)
 		return;
+	/* v2: one hierarchy, torn down as a whole, from the controller whose slot
+	 * holds the parent (v2_setup() records it there; a move into self implies
+	 * it). */
+	for (int c = 0; c < CG__COUNT; c++)
+		if (sys->ctrl[c].version == 2 && sys->parent_made[c])
+			v2_teardown(sys, (enum cg_ctrl)c, false);
 	for (int c = 0; c < CG__COUNT; c++) {
-		if (!sys->parent_made[c])
+		if (!sys->parent_made[c] || sys->ctrl[c].version != 1)
 			continue;
 		char parent[PATH_MAX];
 		dir_of(sys, c, sys->parent, parent, sizeof(parent));
@@ -797,13 +1019,21 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 		left = n > 0 ? parse_pids(buf, pids, 512) : 0;
 		if (left == 0)
 			break;
+		int alive = 0;
 		for (int i = 0; i < left; i++) {
 			int pfd = pidfd_open_(pids[i]);
 			if (pfd < 0)
 				continue; /* already gone */
+			alive++;
 			if (pid_in(pids[i], dir))
 				pidfd_kill(pfd);
 			close(pfd);
+		}
+		/* v1 lists a task for a while after it was reaped: what cannot be
+		 * opened any more is gone. */
+		if (alive == 0) {
+			left = 0;
+			break;
 		}
 		if (reap)
 			reap(arg);

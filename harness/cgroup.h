@@ -10,6 +10,12 @@
  * one "run-<n>" inside it per run. The pid and start time let a later brink tell
  * groups of a dead brink (removed, with whatever is inside killed) from those of
  * one still running (left alone).
+ *
+ * v2 below the root: a group with processes cannot pass controllers on (the
+ * no-internal-process rule), so brink, when alone in its group (a delegated scope),
+ * first moves itself into "brink-<pid>-<starttime>/self" and moves back at the
+ * end. When its group is shared with other processes brink changes nothing there
+ * and runs without v2 controllers.
  */
 #ifndef BRINK_CGROUP_H
 #define BRINK_CGROUP_H
@@ -37,6 +43,11 @@ struct cg_system {
 	char mode[16];	 /* "v1", "v2", "hybrid", "none" */
 	char parent[64]; /* "brink-<pid>-<starttime>" */
 	bool parent_made[CG__COUNT];
+	/* v2: what this brink changed, so that cg_system_fini() undoes exactly that.
+	 * Bit masks over enum cg_ctrl of the controllers brink itself wrote into the
+	 * cgroup.subtree_control of its own group and of its parent group. */
+	unsigned v2_own_enabled, v2_parent_enabled;
+	bool v2_moved;	   /* brink moved itself into <own>/<parent>/self */
 	int runs;	   /* run cgroups made so far (names run-1, run-2, ...) */
 	int stale_removed; /* groups of dead brinks removed at start */
 };

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The pure cgroup-v2 lane: build a static brink and its C scenarios, boot Debian's 6.1
+# kernel under qemu (scripts/v2lane/run.sh) and run tests/e2e/v2lane_guest.sh there:
+# fd exhaustion, OOM kill and the pids limit from the root cgroup and from a delegated
+# leaf brink has to itself, then the rlimits-only fallback in a leaf it shares (a
+# session scope). The guest's status is this test's status.
+#
+# Skips (77) when the lane is not prepared (scripts/v2lane/prepare.sh), qemu is missing,
+# or the build has no BRINK_STATIC option yet.
+# Env: BRINK_SOURCE_DIR, BRINK_BUILD_DIR (from ctest); BRINK_V2LANE_BUILD (static build
+# dir, default $BRINK_BUILD_DIR/v2lane-static); V2LANE_TIMEOUT (guest, default 240 s,
+# under the 480 s tests/CMakeLists.txt gives this test). The guest's result
+# directories are left in $BRINK_V2LANE_BUILD/guest-out/ for reading after a failure.
+set -euo pipefail
+
+src=${BRINK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+lane=$src/scripts/v2lane
+skip() {
+	echo "v2_lane: skipped: $*" >&2
+	exit 77
+}
+
+[ -x "$lane/run.sh" ] || skip "no $lane/run.sh"
+reason=$("$lane/prepare.sh" --check 2>&1 >/dev/null) || skip "${reason#v2lane: }"
+grep -q 'BRINK_STATIC' "$src/CMakeLists.txt" || skip "static build option not available (BRINK_STATIC)"
+
+build=${BRINK_V2LANE_BUILD:-${BRINK_BUILD_DIR:-/tmp/build-v2lane}/v2lane-static}
+scenarios=(fd-exhaust mem-hog thread-bomb)
+echo "v2_lane: static build in $build" >&2
+mkdir -p "$build"
+cmake -S "$src" -B "$build" -DBRINK_STATIC=ON >"$build/v2lane-cmake.log" 2>&1 ||
+	{ cat "$build/v2lane-cmake.log" >&2; echo "v2_lane: cmake -DBRINK_STATIC=ON failed" >&2; exit 1; }
+# Only what the guest needs; the whole tree if the scenario targets are named otherwise.
+if ! cmake --build "$build" -j2 --target brink "${scenarios[@]}" >"$build/v2lane-build.log" 2>&1; then
+	cmake --build "$build" -j2 >"$build/v2lane-build.log" 2>&1 ||
+		{ tail -n 40 "$build/v2lane-build.log" >&2; echo "v2_lane: static build failed" >&2; exit 1; }
+fi
+
+bindir=$build/v2lane-bin
+rm -rf "$bindir" "$build/guest-out"
+mkdir -p "$bindir"
+cp "$build/brink" "$bindir/"
+for s in "${scenarios[@]}"; do
+	f=$(find "$build/scenarios" -type f -name "$s" -perm -u+x 2>/dev/null | head -n 1)
+	[ -n "$f" ] || { echo "v2_lane: scenario $s not built in $build/scenarios" >&2; exit 1; }
+	cp "$f" "$bindir/"
+done
+# A dynamic binary cannot run in the guest (no libc there): the static option is broken.
+for f in "$bindir"/*; do
+	if readelf -l "$f" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+		echo "v2_lane: $f is dynamically linked although BRINK_STATIC=ON" >&2
+		exit 1
+	fi
+done
+# The kernel-feature probe runs first in the guest, so a lane problem is not reported
+# as a brink bug.
+"${CC:-cc}" -std=gnu11 -Wall -Wextra -O2 -static -o "$bindir/probe" "$lane/probe.c"
+
+rc=0
+V2LANE_TIMEOUT=${V2LANE_TIMEOUT:-240} V2LANE_OUTDIR=$build/guest-out \
+	"$lane/run.sh" "$bindir" "$src/tests/e2e/v2lane_guest.sh" || rc=$?
+echo "v2_lane: guest results in $build/guest-out (status $rc)" >&2
+exit $rc

@@ -1,0 +1,305 @@
+# shellcheck shell=sh
+# Guest side of tests/e2e/v2_lane.sh: runs INSIDE the pure cgroup-v2 qemu guest, under
+# busybox sh, with the static brink and scenarios in $V2LANE_BIN (first in PATH).
+# tests/CMakeLists.txt leaves *_guest.sh out of the e2e glob; run by hand outside the
+# guest (no V2LANE_BIN) it exits 77.
+#
+# Phases (V2LANE_PHASES, default "root delegated shared"; shared moves the shell, so
+# it comes last):
+#   root       brink in the root cgroup (exempt from the no-internal-process rule):
+#              fd exhaustion, OOM kill, pids limit, and nothing left behind;
+#   delegated  the same three checks, each brink alone in a fresh non-root leaf, as
+#              `systemd-run --scope -p Delegate=yes` would start it on a pure-v2
+#              machine: brink must make room for its run cgroups itself (move into
+#              a leaf of its own), and give the scope back as it found it;
+#   shared     brink in a leaf it shares with the shell (a session scope, no
+#              delegation): it must fall back to rlimits, say so, mark what was not
+#              measured, and leave that group's subtree_control as it found it.
+# Each run writes to $V2LANE_OUT/<phase>/<check> (+ <check>.stderr), which run.sh
+# copies back to the host.
+#
+# Exit: 0 all checks passed, 1 some failed, 77 not in the guest.
+#
+# Env (optional): V2LANE_PHASES (default "root delegated shared"), V2LANE_CGROOT (default
+# /sys/fs/cgroup), BRINK_EXEC_TIMEOUT (default 60s, per brink exec).
+
+if [ -z "${V2LANE_BIN:-}" ] || [ -z "${V2LANE_OUT:-}" ]; then
+	echo "v2lane_guest.sh: runs only inside the v2 lane guest (tests/e2e/v2_lane.sh)" >&2
+	exit 77
+fi
+
+cgroot=${V2LANE_CGROOT:-/sys/fs/cgroup}
+phases=${V2LANE_PHASES:-root delegated shared}
+exec_timeout=${BRINK_EXEC_TIMEOUT:-60s}
+MEM_LIMIT=33554432 # 32M
+NOFILE=64
+PIDS=16
+passed=0
+failed=0
+bx_scope=
+# POSIX sh has no "local": helpers use distinct variable names (bx_*, phase_*).
+
+ok() {
+	passed=$((passed + 1))
+	echo "  ok   $*"
+}
+bad() {
+	failed=$((failed + 1))
+	echo "  FAIL $*"
+}
+
+# csv_get FILE COLUMN: the column of the first data row, found by header name. Prints
+# nothing and returns 1 if the file or the column is missing. Fields are split on
+# commas: every column checked here precedes the only free-text one (exec_error, last).
+csv_get() {
+	[ -f "$1" ] || return 1
+	awk -F, -v col="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; if (!c) exit 1; next }
+		NR == 2 { print $c; found = 1; exit }
+		END { exit (c && found) ? 0 : 1 }' "$1"
+}
+
+# expect_eq SUMMARY COLUMN VALUE
+expect_eq() {
+	v=$(csv_get "$1" "$2") || { bad "$2: column or row missing in $1"; return; }
+	if [ "$v" = "$3" ]; then ok "$2=$v"; else bad "$2=$v, expected $3"; fi
+}
+
+# expect_ge SUMMARY COLUMN MIN: integer column >= MIN.
+expect_ge() {
+	v=$(csv_get "$1" "$2") || { bad "$2: column or row missing in $1"; return; }
+	case "$v" in
+	'' | *[!0-9]*) bad "$2='$v', expected an integer >= $3" ;;
+	*) if [ "$v" -ge "$3" ]; then ok "$2=$v (>= $3)"; else bad "$2=$v, expected >= $3"; fi ;;
+	esac
+}
+
+# expect_between SUMMARY COLUMN MIN MAX (integers, inclusive).
+expect_between() {
+	v=$(csv_get "$1" "$2") || { bad "$2: column or row missing in $1"; return; }
+	case "$v" in
+	'' | *[!0-9]*) bad "$2='$v', expected an integer in [$3, $4]" ;;
+	*) if [ "$v" -ge "$3" ] && [ "$v" -le "$4" ]; then ok "$2=$v (in [$3, $4])"; else
+		bad "$2=$v, expected in [$3, $4]"; fi ;;
+	esac
+}
+
+# expect_set SUMMARY COLUMN: a non-empty value (e.g. a time).
+expect_set() {
+	v=$(csv_get "$1" "$2") || { bad "$2: column or row missing in $1"; return; }
+	if [ -n "$v" ]; then ok "$2=$v"; else bad "$2 is empty"; fi
+}
+
+# expect_event EVENTS_CSV EVENT: events.csv has a row with that event name.
+expect_event() {
+	if [ -f "$1" ] && awk -F, -v e="$2" 'NR > 1 && $2 == e { f = 1 } END { exit !f }' "$1"; then
+		ok "events.csv has $2"
+	else
+		bad "events.csv ($1) has no $2 event"
+	fi
+}
+
+# Child cgroups of the phase's cgroup, one per line, sorted (to spot leftovers).
+cgroup_children() {
+	find "$1" -mindepth 1 -type d 2>/dev/null | sort
+}
+
+# brink_exec DIR ARGS...: run brink exec with --out DIR; brink itself must say 0
+# ("measured") whatever the scenario did.
+brink_exec() {
+	bx_out=$1
+	shift
+	mkdir -p "$(dirname "$bx_out")"
+	if [ -n "$bx_scope" ]; then
+		echo "+ [in $bx_scope] brink exec --timeout $exec_timeout --out $bx_out $*"
+		mkdir -p "$bx_scope" || { bad "cannot create $bx_scope"; return; }
+		# The shell moves itself, then becomes brink: brink is alone in the scope.
+		sh -c 'echo $$ > "$1/cgroup.procs" || exit 126; shift; exec "$@"' sh "$bx_scope" \
+			brink exec --timeout "$exec_timeout" --out "$bx_out" "$@" 2> "$bx_out.stderr"
+	else
+		echo "+ brink exec --timeout $exec_timeout --out $bx_out $*"
+		brink exec --timeout "$exec_timeout" --out "$bx_out" "$@" 2> "$bx_out.stderr"
+	fi
+	bx_rc=$?
+	cat "$bx_out.stderr"
+	if [ $bx_rc -eq 0 ]; then ok "brink exit status 0"; else bad "brink exit status $bx_rc"; fi
+	if [ -f "$bx_out/summary.csv" ]; then cat "$bx_out/summary.csv"; fi
+}
+
+check_fd() {
+	d=$1/fd
+	brink_exec "$d" --nofile $NOFILE -- "$V2LANE_BIN/fd-exhaust"
+	s=$d/summary.csv
+	expect_eq "$s" fd_limit $NOFILE
+	expect_eq "$s" fd_baseline 3
+	expect_eq "$s" peak_fds $NOFILE
+	expect_eq "$s" fd_exhausted 1
+	expect_eq "$s" limit_hit nofile
+	expect_event "$(ls "$d"/*/1/events.csv 2>/dev/null | head -n 1)" fd-exhausted
+	# The scenario's own words: it got NOFILE - 3 files before EMFILE.
+	if grep -q "Error at file $((NOFILE - 3))" "$d"/*/1/stdout.log 2>/dev/null; then
+		ok "stdout.log says Error at file $((NOFILE - 3))"
+	else
+		bad "stdout.log lacks 'Error at file $((NOFILE - 3))'"
+	fi
+}
+
+check_mem() {
+	d=$1/mem
+	brink_exec "$d" --memory 32M -- "$V2LANE_BIN/mem-hog"
+	s=$d/summary.csv
+	expect_eq "$s" outcome oom-killed
+	expect_eq "$s" mem_limit_bytes $MEM_LIMIT
+	expect_ge "$s" oom_kills 1
+	expect_set "$s" oom_onset_s
+	# Within a few percent of the limit. Not "at most the limit": the kernel
+	# force-charges an OOM victim's last allocations past memory.max, and memory.peak
+	# was seen here at the limit + 4096.
+	expect_between "$s" peak_mem_bytes $((MEM_LIMIT * 95 / 100)) $((MEM_LIMIT * 105 / 100))
+	expect_eq "$s" limit_hit memory
+	expect_event "$(ls "$d"/*/1/events.csv 2>/dev/null | head -n 1)" oom-kill
+}
+
+check_pids() {
+	d=$1/pids
+	brink_exec "$d" --pids $PIDS -- "$V2LANE_BIN/thread-bomb"
+	s=$d/summary.csv
+	expect_eq "$s" pids_limit $PIDS
+	expect_ge "$s" pids_limit_hits 1
+	# One process: every task of the cgroup is one of its threads.
+	expect_eq "$s" peak_threads $PIDS
+	expect_eq "$s" limit_hit pids
+	expect_event "$(ls "$d"/*/1/events.csv 2>/dev/null | head -n 1)" pids-max
+}
+
+# Nothing brink started may survive it: no scenario process, no cgroup below ours.
+check_nothing_left() {
+	after=$(cgroup_children "$2")
+	if [ "$after" = "$1" ]; then ok "no cgroup left below $2"; else
+		bad "cgroups left below $2: $(echo "$after" | tr '\n' ' ')"; fi
+	left=$(pidof fd-exhaust mem-hog thread-bomb)
+	if [ -z "$left" ]; then ok "no scenario process left"; else bad "processes left: $left"; fi
+}
+
+# After a delegated run: the scope as brink found it (nothing alive, no cgroup below
+# it, no controller left enabled in its subtree_control: brink moved back into it and
+# removed its own groups), and cgroups were really used. Then remove the scope.
+check_scope_left() {
+	if [ "$(cg_keyed "$1/cgroup.events" populated)" = 0 ]; then ok "nothing alive in $1"; else
+		bad "$1 still populated: $(cat "$1/cgroup.procs" 2>/dev/null | tr '\n' ' ')"; fi
+	left=$(cgroup_children "$1")
+	if [ -z "$left" ]; then ok "no cgroup left below $1"; else
+		bad "cgroups left below $1: $(echo "$left" | tr '\n' ' ')"; fi
+	sc=$(cat "$1/cgroup.subtree_control" 2>/dev/null)
+	if [ -z "$sc" ]; then ok "$1/cgroup.subtree_control empty again"; else
+		bad "$1/cgroup.subtree_control left as '$sc'"; fi
+	expect_eq "$2/summary.csv" unavailable ""
+	find "$1" -depth -type d -exec rmdir {} \; 2>/dev/null
+	[ ! -d "$1" ] || bad "cannot remove $1"
+}
+
+# cg_keyed FILE KEY: value of KEY in a flat keyed cgroup file.
+cg_keyed() {
+	awk -v k="$2" '$1 == k { print $2; exit }' "$1" 2>/dev/null
+}
+
+# The lane kernel itself first: if the probe fails, brink's failures below say nothing
+# about brink.
+if command -v probe > /dev/null; then
+	echo "== kernel probe"
+	if probe "$cgroot" > "$V2LANE_OUT/probe.txt" 2>&1; then
+		echo "  ok   probe: $(tail -n 1 "$V2LANE_OUT/probe.txt")"
+	else
+		cat "$V2LANE_OUT/probe.txt"
+		echo "v2lane_guest.sh: the lane kernel lacks what brink relies on (probe failed)" >&2
+		exit 1
+	fi
+fi
+
+for phase in $phases; do
+	phase_out=$V2LANE_OUT/$phase
+	mkdir -p "$phase_out"
+	case $phase in
+	root)
+		# brink in the root cgroup, which is exempt from the no-internal-process rule.
+		bx_scope=
+		echo "== phase root: brink in $(cat /proc/self/cgroup)"
+		before=$(cgroup_children "$cgroot")
+		check_fd "$phase_out"
+		check_mem "$phase_out"
+		check_pids "$phase_out"
+		for check in fd mem pids; do
+			expect_eq "$phase_out/$check/summary.csv" unavailable ""
+		done
+		check_nothing_left "$before" "$cgroot"
+		;;
+	delegated)
+		# Each brink alone in a fresh leaf with the parent's controllers available
+		# but none enabled below it: what `systemd-run --scope -p Delegate=yes brink
+		# ...` gives. brink must make room for its run cgroups (move itself into a
+		# leaf of its own) before it enables memory and pids there.
+		echo "== phase delegated: each brink alone in $cgroot/brink-<check>.scope"
+		for check in fd mem pids; do
+			bx_scope=$cgroot/brink-$check.scope
+			stale=
+			if [ $check = fd ]; then
+				# What a killed brink leaves: its parent with the (empty) self
+				# leaf and a run group. pid 99999 with start time 1 is no
+				# live brink: the next brink in the scope must remove it.
+				stale=$bx_scope/brink-99999-1
+				mkdir -p "$stale/self" "$stale/run-1"
+			fi
+			check_$check "$phase_out"
+			if [ -n "$stale" ]; then
+				if grep -q "removed $stale," "$phase_out/$check.stderr" && [ ! -d "$stale" ]
+				then ok "stale $stale removed"; else bad "stale $stale not removed"; fi
+			fi
+			check_scope_left "$bx_scope" "$phase_out/$check"
+		done
+		bx_scope=
+		;;
+	shared)
+		# brink in a leaf it shares with the shell (a login session scope without
+		# delegation): cgroups cannot be used; brink must say so, run with rlimits
+		# only, mark what was not measured, and leave the group it does not own as
+		# it found it.
+		cg=$cgroot/session.scope
+		if ! mkdir -p "$cg" || ! echo $$ > "$cg/cgroup.procs"; then
+			bad "cannot move the test shell into $cg"
+			continue
+		fi
+		bx_scope=
+		echo "== phase shared: brink in $(cat /proc/self/cgroup), with the shell"
+		sc_before=$(cat "$cg/cgroup.subtree_control")
+		before=$(cgroup_children "$cg")
+		check_fd "$phase_out"
+		d=$phase_out/mem
+		brink_exec "$d" --memory 32M -- "$V2LANE_BIN/mem-hog"
+		v=$(csv_get "$d/summary.csv" unavailable)
+		case ";$v;" in
+		*";mem;"*) ok "unavailable=$v" ;;
+		*) bad "unavailable='$v' lacks mem without cgroups" ;;
+		esac
+		# The limit could not be applied: no limit recorded, no kill by one.
+		expect_eq "$d/summary.csv" mem_limit_bytes ""
+		expect_eq "$d/summary.csv" outcome exited
+		# The warning must name the problem and the way out (stderr also carries
+		# other lines: "results in", gnuplot).
+		w=$(grep 'no memory limit' "$d.stderr" 2>/dev/null | head -n 1)
+		case "$w" in
+		*Delegate=yes*) ok "brink warned: $w" ;;
+		*) bad "brink did not warn about the memory limit with the delegation advice: '$w'" ;;
+		esac
+		sc_after=$(cat "$cg/cgroup.subtree_control")
+		if [ "$sc_after" = "$sc_before" ]; then ok "$cg/cgroup.subtree_control unchanged"; else
+			bad "$cg/cgroup.subtree_control changed from '$sc_before' to '$sc_after'"; fi
+		check_nothing_left "$before" "$cg"
+		;;
+	*)
+		bad "unknown phase '$phase'"
+		;;
+	esac
+done
+
+echo "v2lane-guest: checks ok=$passed failed=$failed"
+[ $failed -eq 0 ]
