@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh run
 scripts/build.sh
-config=${1:-configs/smoke.ini}
+config=${1:-configs/seed.ini}
 exec build/brink run "$config"

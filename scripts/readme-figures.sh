@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerate the README's figures from real runs: the plot of the goroutine pattern
+# (docs/img/) and the compare example (docs/examples/compare-output.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh run
+scripts/build.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+awk '/^\[scenario / { keep = ($2 ~ /^goroutine-go-/) } /^\[/ && !/^\[scenario / { keep = 1 } keep' \
+  configs/seed.ini >"$tmp/goroutine.ini"
+build/brink run --no-progress --quiet --out "$tmp/seed" "$tmp/goroutine.ini" || true
+cp "$tmp/seed/plots/goroutine-go.png" docs/img/goroutine-go.png
+build/brink run --no-progress --quiet --out "$tmp/base" docs/examples/compare-base.ini
+build/brink run --no-progress --quiet --out "$tmp/new" docs/examples/compare-new.ini
+set +e
+build/brink compare --format md "$tmp/base" "$tmp/new" >docs/examples/compare-output.md
+echo "exit status: $?" >>docs/examples/compare-output.md
+set -e
+echo "written: docs/img/goroutine-go.png docs/examples/compare-output.md"
