@@ -4,7 +4,9 @@
  * files per second. Leaky: each iteration opens a file, reads from it, and registers
  * its close() on a cleanup list that runs only when the function returns, so open fds
  * climb to the loop's length and drop at the return; a loop longer than the nofile
- * limit allows fails ("Error at file N", exit 3). --fixed: close() at the end of each
+ * limit allows fails: it prints "Error at file N" and exits 3 at once (a fatal error:
+ * the cleanup list never runs), so the files are still open when the program exits and
+ * an observer sees the limit reached exactly. --fixed: close() at the end of each
  * iteration: fds stay flat. After the call the program holds for --hold so that an
  * observer sees the drop, then exits 0.
  */
@@ -60,29 +62,29 @@ static void run_cleanup(struct cleanup *c)
 	c->cap = 0;
 }
 
-/* Reads the start of every file of the batch; returns the files read, or -1 with *err. */
-static long long process_files(const struct sc_opts *o, bool per_iteration, int *err)
+/* A failed open is fatal: report it and exit at once, without running the cleanup. */
+static void fatal(long long n, int e)
+{
+	printf("Error at file %lld: %s\n", n, strerror(e));
+	fflush(stdout);
+	exit(e == EMFILE || e == ENFILE || e == ENOMEM ? SC_EXIT_EXHAUSTED : SC_EXIT_FAILURE);
+}
+
+/* Reads the start of every file of the batch; returns the number of files read. */
+static long long process_files(const struct sc_opts *o, bool per_iteration)
 {
 	struct cleanup deferred = {0};
 	struct sc_pacer pacer;
 	sc_pacer_init(&pacer, o);
-	long long done = 0, result;
+	long long done = 0;
 	char buf[256];
 	while (sc_pacer_next(&pacer)) {
 		int fd = open(o->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			*err = errno;
-			printf("Error at file %lld: %s\n", done, strerror(*err));
-			fflush(stdout);
-			result = -1;
-			goto out;
+			fatal(done, errno);
 		}
 		if (!per_iteration && defer_close(&deferred, fd) != 0) {
-			close(fd);
-			*err = ENOMEM;
-			printf("Error at file %lld: %s\n", done, strerror(*err));
-			result = -1;
-			goto out;
+			fatal(done, ENOMEM);
 		}
 		if (read(fd, buf, sizeof(buf)) < 0) {
 			sc_note(&desc, "cannot read %s: %s", o->path, strerror(errno));
@@ -92,10 +94,8 @@ static long long process_files(const struct sc_opts *o, bool per_iteration, int 
 		}
 		done++;
 	}
-	result = done;
-out:
 	run_cleanup(&deferred);
-	return result;
+	return done;
 }
 
 int main(int argc, char **argv)
@@ -109,12 +109,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: --max: the loop needs a length >= 1\n", desc.name);
 		return SC_EXIT_USAGE;
 	}
-	int err = 0;
-	long long n = process_files(&o, o.fixed, &err);
-	if (n < 0) {
-		return err == EMFILE || err == ENFILE || err == ENOMEM ? SC_EXIT_EXHAUSTED
-								       : SC_EXIT_FAILURE;
-	}
+	long long n = process_files(&o, o.fixed);
 	printf("processed %lld files, %s\n", n,
 	       o.fixed ? "closing each in its iteration" : "closing all at the return");
 	fflush(stdout);

@@ -2,7 +2,9 @@
 // loop's length, default 1000) at --rate files per second. Leaky: each iteration opens
 // a file and defers its Close, and deferred calls run only when the function returns,
 // so open fds climb to the loop's length and drop at the return; a loop longer than
-// the nofile limit allows fails ("Error at file N", exit 3). --fixed: the body of the
+// the nofile limit allows fails: it prints "Error at file N" and exits 3 at once, as
+// log.Fatal would, so the deferred closes never run and the files are still open when
+// the program exits (an observer sees the limit reached exactly). --fixed: the body of the
 // loop is a function of its own, so its defer runs at the end of each iteration: fds
 // stay flat. After the call the program holds for --hold so that an observer sees the
 // drop, then exits 0.
@@ -29,20 +31,29 @@ var desc = scn.Desc{
 
 var buf = make([]byte, 256)
 
+// fatal reports the failed open and exits at once: deferred calls do not run.
+func fatal(n int64, err error) {
+	fmt.Printf("Error at file %d: %v\n", n, err)
+	if scn.Exhausted(err) {
+		os.Exit(scn.ExitExhausted)
+	}
+	os.Exit(scn.ExitFailure)
+}
+
 // readFiles is the leaky shape: every deferred Close waits for the return.
-func readFiles(o scn.Opts) (int64, error) {
+func readFiles(o scn.Opts) int64 {
 	p := scn.NewPacer(o)
 	for p.Next() {
 		f, err := os.Open(o.Path)
 		if err != nil {
-			return p.Done - 1, err
+			fatal(p.Done-1, err)
 		}
 		defer f.Close()
 		if _, err := f.Read(buf); err != nil {
 			scn.Note(desc, "cannot read %s: %v", o.Path, err)
 		}
 	}
-	return p.Done, nil
+	return p.Done
 }
 
 // readOne is the fixed shape's loop body: its defer runs when it returns.
@@ -58,14 +69,14 @@ func readOne(path string) error {
 	return nil
 }
 
-func readFilesFixed(o scn.Opts) (int64, error) {
+func readFilesFixed(o scn.Opts) int64 {
 	p := scn.NewPacer(o)
 	for p.Next() {
 		if err := readOne(o.Path); err != nil {
-			return p.Done - 1, err
+			fatal(p.Done-1, err)
 		}
 	}
-	return p.Done, nil
+	return p.Done
 }
 
 func main() {
@@ -78,14 +89,7 @@ func main() {
 	if o.Fixed {
 		read = readFilesFixed
 	}
-	n, err := read(o)
-	if err != nil {
-		fmt.Printf("Error at file %d: %v\n", n, err)
-		if scn.Exhausted(err) {
-			os.Exit(scn.ExitExhausted)
-		}
-		os.Exit(scn.ExitFailure)
-	}
+	n := read(o)
 	how := "closing all at the return"
 	if o.Fixed {
 		how = "closing each in its iteration"

@@ -53,6 +53,12 @@ func main() {
 	p := scn.NewPacer(o)
 	for p.Next() {
 		job(o.Size, o.Fixed)
+		// Collect every 10 jobs (20 ms at the default rate), in both modes: the
+		// fixed mode makes 32 MiB/s of garbage, and without this its RSS swings
+		// by several MiB with the collector's cycle. What the leak holds stays.
+		if p.Done%10 == 0 {
+			runtime.GC()
+		}
 	}
 	fmt.Printf("%d jobs; %d goroutines still alive\n", p.Done, runtime.NumGoroutine()-1)
 	os.Exit(scn.ExitOK)
