@@ -1,0 +1,94 @@
+# sanitize.sh - brink under AddressSanitizer + UndefinedBehaviorSanitizer +
+# LeakSanitizer: build brink and the unit tests with BRINK_SANITIZE=ON (gcc) in
+# $BRINK_BUILD_DIR/asan-build, run every unit test there, then brink itself on real
+# runs (fd exhaustion, OOM, pids limit, a bad config, a config run, compare, plot,
+# report). Any sanitizer report fails the test. brink is the tracer, never the
+# tracee, so LeakSanitizer (which needs ptrace on brink's own threads) works here.
+# The scenarios come from the normal build: only brink is under test.
+. "$(dirname "$0")/lib.sh"
+src=$BRINK_SOURCE_DIR
+asan="$BRINK_BUILD_DIR/asan-build"
+
+# halt_on_error: the first finding ends the process, so no report scrolls past;
+# exitcode 86 tells a sanitizer's exit from brink's own 0/1/2.
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=86
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+sanitizer_re='ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer'
+
+units=()
+for f in "$src"/tests/unit/test_*.c; do
+  [ -e "$f" ] && units+=("$(basename "$f" .c)")
+done
+if ! { cmake -S "$src" -B "$asan" -DBRINK_SANITIZE=ON -DBRINK_GO_SCENARIOS=OFF \
+         -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+       cmake --build "$asan" -j"$(nproc)" --target brink "${units[@]}"; } >"$TMP/build.log" 2>&1; then
+  grep -qi "asan\|libasan\|sanitize" "$TMP/build.log" &&
+    skip "cannot build with -fsanitize=address,undefined here: $(grep -i -m1 'asan\|sanitize' "$TMP/build.log")"
+  tail -30 "$TMP/build.log" >&2
+  fail "the BRINK_SANITIZE build failed"
+  finish
+fi
+ok "built brink and ${#units[@]} unit tests with ASan + UBSan"
+
+# clean NAME RC WANT: no sanitizer report in $TMP/NAME.err and exit status WANT.
+clean() {
+  local name=$1 rc=$2 want=$3
+  if grep -Eq "$sanitizer_re" "$TMP/$name.err"; then
+    fail "$name: sanitizer report:"
+    grep -E -A30 "$sanitizer_re" "$TMP/$name.err" | head -60 >&2
+  elif [ "$rc" != "$want" ]; then
+    fail "$name: exit status $rc, want $want: $(tail -5 "$TMP/$name.err")"
+  else
+    ok "$name: exit $rc, no sanitizer report"
+  fi
+}
+
+# 1. The unit tests (cmocka), with the environment ctest gives them.
+for t in "${units[@]}"; do
+  [ -x "$asan/tests/$t" ] || { fail "$t was not built"; continue; }
+  BRINK_GOLDEN_DIR="$src/tests/golden" BRINK_SOURCE_DIR="$src" \
+    "$asan/tests/$t" >"$TMP/$t.out" 2>"$TMP/$t.err"
+  clean "$t" $? 0
+done
+
+# 2. brink itself, on real runs.
+BRINK="$asan/brink" # have_controller probes with it too
+b() { # b NAME WANT brink-args...
+  local name=$1 want=$2
+  shift 2
+  "$BRINK" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+  clean "$name" $? "$want"
+}
+q=(--quiet --no-progress)
+b exec-nofile 0 exec "${q[@]}" --name fd --nofile 256 --out "$TMP/fd" -- fd-exhaust
+expect_eq "exec-nofile limit_hit" "$(field "$TMP/fd/summary.csv" limit_hit)" nofile
+b exec-nofile-fixed 0 exec "${q[@]}" --name fd --nofile 256 --out "$TMP/fd-fixed" -- fd-exhaust --fixed
+if have_controller memory; then
+  b exec-memory 0 exec "${q[@]}" --memory 64M --out "$TMP/mem" -- mem-hog
+  expect_eq "exec-memory outcome" "$(field "$TMP/mem/summary.csv" outcome)" oom-killed
+else
+  echo "note: no memory controller: the OOM run is left out" >&2
+fi
+if have_controller pids; then
+  b exec-pids 0 exec "${q[@]}" --pids 32 --out "$TMP/pids" -- thread-bomb
+  expect_eq "exec-pids limit_hit" "$(field "$TMP/pids/summary.csv" limit_hit)" pids
+else
+  echo "note: no pids controller: the pids run is left out" >&2
+fi
+printf '[scenario x]\ncommand = fd-exhaust\nnofiles = 10\n' >"$TMP/bad.ini"
+b bad-key 2 run "${q[@]}" --out "$TMP/bad" "$TMP/bad.ini"
+grep -q "bad.ini:3: \[scenario x\] nofiles: unknown key" "$TMP/bad-key.err" &&
+  ok "bad-key: the message names file, line and key" ||
+  fail "bad-key: unexpected message: $(head -3 "$TMP/bad-key.err")"
+[ ! -e "$TMP/bad" ] && ok "bad-key: nothing written" || fail "bad-key: $TMP/bad was written"
+b run-smoke 0 run "${q[@]}" --out "$TMP/smoke" "$src/configs/smoke.ini"
+b compare-same 0 compare "$TMP/smoke" "$TMP/smoke"
+# The leaky fd run against its fixed twin: a breaking point appears, a regression.
+b compare-regressed 1 compare "$TMP/fd-fixed" "$TMP/fd"
+b report 0 report "$TMP/smoke"
+if command -v gnuplot >/dev/null; then
+  b plot 0 plot "$TMP/smoke"
+else
+  echo "note: gnuplot is not installed: brink plot is left out" >&2
+fi
+finish
