@@ -531,6 +531,46 @@ static int write_log_cap(const struct scenario *sc, int lim, char *buf, size_t l
 	return 1;
 }
 
+/* A user name (POSIX portable characters) or a number; the same for the
+ * optional group after ':'. Checked for form only: whether the user exists is
+ * decided on the machine that runs the config (launch_user_resolve). */
+static bool user_word_valid(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int set_user(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	const char *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	if (strlen(v) >= sizeof(sc->user) || !user_word_valid(v, n) ||
+	    (colon && !user_word_valid(colon + 1, strlen(colon + 1)))) {
+		*why = "expected a user name or uid, optionally :GROUP or :GID, such as nobody "
+		       "or 65534:65534";
+		return -1;
+	}
+	snprintf(sc->user, sizeof(sc->user), "%s", v);
+	return 0;
+}
+
+static int write_user(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->user[0])
+		return 0; /* brink's own user */
+	snprintf(buf, len, "%s", sc->user);
+	return 1;
+}
+
 static int set_expect(struct scenario *sc, int lim, const char *v, const char **why)
 {
 	(void)lim;
@@ -678,6 +718,9 @@ static const struct key_def key_defs[] = {
      "stop the program at exit to read its exact fds and RSS (default yes)"},
     {"log-cap", "SIZE", "a size", set_log_cap, write_log_cap,
      "cap on each of stdout.log and stderr.log, or max (default 64M)"},
+    {"user", "USER[:GROUP]", "a user", set_user, write_user,
+     "run the program as this user, no extra groups, no capabilities (default brink's "
+     "own)"},
     {"expect", "EXPECT", "an expectation", set_expect, write_expect,
      "expected verdict: leak or no-leak, optionally breaks=LIMIT (default none)"},
     {"leak-warmup", "DURATION", "a duration", set_leak_warmup, write_leak_warmup,
@@ -1414,7 +1457,8 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 	} else if (resolve(&p, cfg) != 0) {
 		p.oom = true;
 	}
-	qsort(p.msgs, p.nmsgs, sizeof(*p.msgs), cmp_msg);
+	if (p.nmsgs) /* msgs is NULL when there is none, and qsort's base is nonnull */
+		qsort(p.msgs, p.nmsgs, sizeof(*p.msgs), cmp_msg);
 	for (size_t i = 0; i < p.nmsgs; i++)
 		fprintf(errs, "%s\n", p.msgs[i].text);
 	nerr = (int)p.nmsgs;

@@ -49,6 +49,9 @@ struct scenario {
 	int repetitions;       /* >= 1 */
 	bool exit_stop;	       /* ptrace exit-stop for exact state at death */
 	int64_t log_cap_bytes; /* cap on each of stdout.log / stderr.log */
+	char user[64];	       /* `user`: NAME or UID, optionally :GROUP or :GID;
+				  "" = brink's own. Resolved at run time
+				  (launch_user_resolve), so a config is portable */
 	struct expect expect;
 	struct leak_thresholds leak;
 };

@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,13 +76,106 @@ int launch_resolve(const char *cmd, const char *scenario_dir, char *out, size_t 
 			scenario_dir ? scenario_dir : "", scenario_dir ? " nor in " : "");
 }
 
+/* A whole decimal number that fits an id (not the -1 "no change" id), or -1. */
+static long long parse_id(const char *s)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
+		return -1;
+	unsigned long long v = strtoull(s, NULL, 10);
+	return v >= (uid_t)-1 ? -1 : (long long)v;
+}
+
+int launch_user_resolve(const char *spec, uid_t *uid, gid_t *gid, struct berr *err)
+{
+	char name[64];
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	if (n == 0 || n >= sizeof(name) || (colon && !colon[1]))
+		return berr_set(
+		    err, 0, "user \"%s\": expected NAME or UID, optionally :GROUP or :GID", spec);
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	long long id = parse_id(name);
+	errno = 0;
+	struct passwd *pw = id >= 0 ? getpwuid((uid_t)id) : getpwnam(name);
+	if (!pw && id < 0)
+		/* not found is NULL with errno 0 or ENOENT: no reason worth showing */
+		return berr_set(err, errno == ENOENT ? 0 : errno, "no such user %s", name);
+	*uid = pw ? pw->pw_uid : (uid_t)id;
+	*gid = pw ? pw->pw_gid : (gid_t)id; /* a bare uid without an entry: same gid */
+	if (colon) {
+		const char *g = colon + 1;
+		long long gn = parse_id(g);
+		errno = 0;
+		struct group *gr = gn >= 0 ? NULL : getgrnam(g);
+		if (gn < 0 && !gr)
+			return berr_set(err, errno == ENOENT ? 0 : errno,
+					"no such group %s (in %s)", g, spec);
+		*gid = gr ? gr->gr_gid : (gid_t)gn;
+	}
+	return 0;
+}
+
 /* What the child reports through the error pipe when it cannot exec. */
 struct child_fail {
 	int stage; /* enum below */
 	int err;
-	int limit; /* for STAGE_RLIMIT */
+	int limit; /* for STAGE_RLIMIT: the limit; for STAGE_USER: the step */
 };
-enum { STAGE_SYNC, STAGE_FDS, STAGE_RLIMIT, STAGE_CWD, STAGE_EXEC };
+enum { STAGE_SYNC, STAGE_FDS, STAGE_RLIMIT, STAGE_CWD, STAGE_USER, STAGE_EXEC };
+
+/* The steps of dropping to the `user`, in order; STAGE_USER reports the index. */
+static const char *const user_steps[] = {
+    "empty the capability bounding set",
+    "drop the supplementary groups",
+    "set the group id",
+    "set the user id",
+    "clear the capability sets",
+    "set no_new_privs",
+    "set the parent-death signal",
+};
+
+/* Become uid/gid with nothing of root left: no supplementary groups, empty
+ * capability sets (bounding set included, so a set-user-ID root program cannot
+ * get them back either), no_new_privs. -1 with errno and *step on failure. */
+static int drop_to_user(uid_t uid, gid_t gid, pid_t parent, int *step)
+{
+	/* The bounding set first: emptying it needs CAP_SETPCAP, gone after setuid. */
+	*step = 0;
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+			return -1;
+	*step = 1;
+	if (setgroups(0, NULL) != 0)
+		return -1;
+	*step = 2;
+	if (setresgid(gid, gid, gid) != 0)
+		return -1;
+	/* From uid 0 to another without SECBIT_KEEP_CAPS, the kernel clears the
+	 * permitted, effective and ambient sets; not the inheritable one. */
+	*step = 3;
+	if (setresuid(uid, uid, uid) != 0)
+		return -1;
+	*step = 4;
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		return -1;
+	*step = 5;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	/* A change of credentials clears the parent-death signal: set it again,
+	 * and if brink died in between, do not run unwatched. */
+	*step = 6;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		return -1;
+	if (getppid() != parent) {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}
 
 static _Noreturn void child_fail(int fd, int stage, int e, int limit)
 {
@@ -89,7 +185,16 @@ static _Noreturn void child_fail(int fd, int stage, int e, int limit)
 	_exit(127);
 }
 
-static _Noreturn void child(const struct launch_opts *o, int sync_rd, int err_wr)
+/* The resolved `user` of the child; set_user false: brink's own. */
+struct child_user {
+	bool set_user;
+	uid_t uid;
+	gid_t gid;
+	pid_t parent;
+};
+
+static _Noreturn void child(const struct launch_opts *o, const struct child_user *u, int sync_rd,
+			    int err_wr)
 {
 	char c;
 	/* Wait until the parent has placed us in the cgroup and seized us. */
@@ -122,8 +227,14 @@ static _Noreturn void child(const struct launch_opts *o, int sync_rd, int err_wr
 	int failed = -1;
 	if (o->lim && limits_apply_rlimits(o->lim, &failed) != 0)
 		child_fail(err_wr, STAGE_RLIMIT, errno, failed);
+	/* The working directory before the user changes: it is the user's, but
+	 * the directories above it (the result directory) need not be searchable
+	 * by that user. */
 	if (o->cwd && chdir(o->cwd) != 0)
 		child_fail(err_wr, STAGE_CWD, errno, 0);
+	int step = 0;
+	if (u->set_user && drop_to_user(u->uid, u->gid, u->parent, &step) != 0)
+		child_fail(err_wr, STAGE_USER, errno, step);
 	execv(o->path, o->argv);
 	child_fail(err_wr, STAGE_EXEC, errno, 0);
 }
@@ -131,6 +242,17 @@ static _Noreturn void child(const struct launch_opts *o, int sync_rd, int err_wr
 int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, bool *traced,
 		 struct berr *err)
 {
+	/* The user is looked up here, in the parent: the child after fork may not
+	 * call into NSS, and an unknown user is found before anything runs. */
+	struct child_user u = {.set_user = o->user && o->user[0], .parent = getpid()};
+	if (u.set_user) {
+		if (launch_user_resolve(o->user, &u.uid, &u.gid, err) != 0)
+			return -1;
+		/* The program's fresh working directory is its own to write in. */
+		if (o->cwd && chown(o->cwd, u.uid, u.gid) != 0)
+			return berr_set(err, errno, "cannot give %s to uid %d gid %d", o->cwd,
+					(int)u.uid, (int)u.gid);
+	}
 	int syncp[2], errp[2];
 	if (pipe2(syncp, O_CLOEXEC) != 0)
 		return berr_set(err, errno, "cannot create a pipe");
@@ -153,7 +275,7 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 		close(errp[0]);
 		/* If brink dies, so does the program it was measuring. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		child(o, syncp[0], errp[1]);
+		child(o, &u, syncp[0], errp[1]);
 	}
 	close(syncp[0]);
 	close(errp[1]);
@@ -198,14 +320,21 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 		ptrace(PTRACE_CONT, p, 0, 0);
 	if (n != (ssize_t)sizeof(f))
 		return berr_set(err, 0, "the child died before exec");
-	static const char *const stage[] = {"wait for the start signal", "set up stdout/stderr",
-					    "set the rlimits", "change directory", "execute"};
+	static const char *const stage[] = {
+	    "wait for the start signal", "set up stdout/stderr", "set the rlimits",
+	    "change directory",		 "switch user",		 "execute"};
 	if (f.stage == STAGE_RLIMIT)
 		berr_set(err, f.err, "cannot set %s for %s",
 			 f.limit >= 0 && f.limit < LIM__COUNT ? limit_table[f.limit].key : "?",
 			 o->path);
 	else if (f.stage == STAGE_CWD)
 		berr_set(err, f.err, "cannot change directory to %s", o->cwd);
+	else if (f.stage == STAGE_USER)
+		berr_set(err, f.err, "cannot %s to run %s as user %s (uid %d gid %d)",
+			 f.limit >= 0 && f.limit < (int)(sizeof(user_steps) / sizeof(user_steps[0]))
+			     ? user_steps[f.limit]
+			     : "switch user",
+			 o->path, o->user, (int)u.uid, (int)u.gid);
 	else
 		berr_set(err, f.err, "cannot %s %s", stage[f.stage], o->path);
 	return 1;

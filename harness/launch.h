@@ -3,7 +3,9 @@
  *
  * fork; the child blocks on a pipe while the parent seizes it with ptrace (for
  * the exec and exit stops) and moves it into the run cgroup; then the child sets
- * its rlimits, makes every fd but 0-2 close-on-exec and executes. A close-on-exec
+ * its rlimits, makes every fd but 0-2 close-on-exec, changes to its working
+ * directory, drops to the `user` if one is set (supplementary groups dropped, no
+ * capabilities left in any set, no_new_privs) and executes. A close-on-exec
  * error pipe tells the parent whether exec itself failed, and why.
  */
 #ifndef BRINK_LAUNCH_H
@@ -31,12 +33,21 @@ struct launch_opts {
 	const char *cwd;	  /* working directory, or NULL */
 	int stdout_fd, stderr_fd; /* become the child's 1 and 2 */
 	bool trace;		  /* PTRACE_SEIZE for exec and exit stops */
+	const char *user;	  /* NULL or "": brink's own user; else a `user`
+				     setting, resolved before the fork */
 };
+
+/* Resolve a `user` setting (NAME or UID, optionally :GROUP or :GID) to ids: a
+ * name must exist in the user database; a number need not (its group is then
+ * its passwd entry's, or the same number). -1 with err saying which part is
+ * unknown. */
+int launch_user_resolve(const char *spec, uid_t *uid, gid_t *gid, struct berr *err);
 
 /* Start it. On success *pid is the running child (already released) and 0 is
  * returned; *traced says whether the exec and exit stops are in place (not when
- * brink is itself under a tracer). If the program could not be executed, returns 1 with err saying why
- * (the child has been reaped). -1: brink itself failed (err; child reaped). */
+ * brink is itself under a tracer). If the program could not be executed (or not
+ * switched to its `user`), returns 1 with err saying why (the child has been
+ * reaped). -1: brink itself failed (err; child reaped). */
 int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, bool *traced,
 		 struct berr *err);
 

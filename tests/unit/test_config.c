@@ -336,13 +336,17 @@ static void test_cannot_open(void **state)
 #define NAME_RULE "(expected 1 to 63 of A-Z a-z 0-9 . _ -, not starting with '-', not . or ..)"
 #define KEYS                                                                                   \
 	"(expected command, shell, memory, pids, cpus, nofile, nproc, as, data, stack, core, " \
-	"cpu-time, interval, timeout, repetitions, exit-stop, log-cap, expect, leak-warmup, "  \
-	"leak-rss-slope, leak-fd-slope, leak-thread-slope)"
+	"cpu-time, interval, timeout, repetitions, exit-stop, log-cap, user, expect, "         \
+	"leak-warmup, leak-rss-slope, leak-fd-slope, leak-thread-slope)"
 #define SIZE_WHY  "(expected a number with an optional K, M, G or T suffix, or max)"
 #define COUNT_WHY "(expected a whole number without sign, or max)"
 #define BOOL_WHY  "(expected yes, no, true, false, on, off, 1 or 0)"
 #define DUR_WHY	  "(expected a number with a unit ns, us, ms, s, m or h, such as 500ms or 2s)"
 #define RATE_WHY  "(expected a decimal number per second such as 0.5 or 2/s (at most 9 decimals))"
+
+#define USER_WHY                                                                      \
+	"(expected a user name or uid, optionally :GROUP or :GID, such as nobody or " \
+	"65534:65534)"
 
 struct bad_case {
 	const char *text;
@@ -457,6 +461,9 @@ static const struct bad_case bad_cases[] = {
     {OK "shell = 2\n", "@F@:3: [scenario ok] shell: \"2\" is not a boolean " BOOL_WHY "\n"},
     {OK "log-cap = 1.5\n", "@F@:3: [scenario ok] log-cap: \"1.5\" is not a size (expected a "
 			   "whole number of bytes; a fraction needs a K, M, G or T suffix)\n"},
+    {OK "user = no body\n", "@F@:3: [scenario ok] user: \"no body\" is not a user " USER_WHY "\n"},
+    {OK "user = -x\n", "@F@:3: [scenario ok] user: \"-x\" is not a user " USER_WHY "\n"},
+    {OK "user = nobody:\n", "@F@:3: [scenario ok] user: \"nobody:\" is not a user " USER_WHY "\n"},
     {OK "expect = sometimes\n",
      "@F@:3: [scenario ok] expect: \"sometimes\" is not an expectation (expected leak or "
      "no-leak, optionally with breaks=LIMIT)\n"},
@@ -687,6 +694,7 @@ static void test_round_trip(void **state)
 				 "leak-warmup = 1.000001s\nleak-rss-slope = 1000\n"
 				 "leak-fd-slope = 0.000000001\nleak-thread-slope = 1000000\n"
 				 "log-cap = 0\nrepetitions = 100000\nexpect = no-leak\n"
+				 "user = 65534:nogroup\n"
 				 "[scenario odd]\ncommand = a\\ b \"c\\\\d\" '' \"\" 'e\"f'\n"
 				 "[scenario also]\ncommand = x\nshell = yes\nexit-stop = no\n");
 }
@@ -872,7 +880,7 @@ static void test_key_list(void **state)
 {
 	(void)state;
 	size_t n = scenario_key_count();
-	assert_int_equal(n, 2 + LIM__COUNT + 10);
+	assert_int_equal(n, 2 + LIM__COUNT + 11);
 	assert_string_equal(scenario_key_at(0).key, "command");
 	assert_string_equal(scenario_key_at(1).key, "shell");
 	for (int i = 0; i < LIM__COUNT; i++) {
