@@ -54,10 +54,11 @@ static int brink_sample(void *arg, struct sample *last)
 	return sampler_take(arg, last);
 }
 
-/* The floor: the same two system calls on the same kind of kept fds, with
- * no parsing and no bookkeeping. */
+/* The floor: the same system calls the sampler makes per sample (statm for
+ * rss, fd for the fd count, task for the thread count) on the same kind of kept
+ * fds, with no parsing and no bookkeeping. */
 struct floor_fds {
-	int dirfd, statfd;
+	int dirfd, statfd, statmfd;
 };
 
 static int floor_sample(void *arg, struct sample *last)
@@ -65,12 +66,24 @@ static int floor_sample(void *arg, struct sample *last)
 	struct floor_fds *f = arg;
 	char buf[1024];
 	struct stat st;
-	if (pread(f->statfd, buf, sizeof(buf) - 1, 0) <= 0)
+	if (pread(f->statmfd, buf, sizeof(buf) - 1, 0) <= 0)
 		return -1;
 	if (fstatat(f->dirfd, "fd", &st, 0) != 0)
 		return -1;
 	last->fds = (int64_t)st.st_size;
+	if (sampler_threads_fast_path() && fstatat(f->dirfd, "task", &st, 0) != 0)
+		return -1;
 	return 0;
+}
+
+/* /proc/PID/stat alone: what the sampler read every sample before, and now
+ * reads at most every SAMPLER_CPU_PERIOD_NS for the CPU time. */
+static int stat_sample(void *arg, struct sample *last)
+{
+	struct floor_fds *f = arg;
+	char buf[1024];
+	(void)last;
+	return pread(f->statfd, buf, sizeof(buf) - 1, 0) <= 0 ? -1 : 0;
 }
 
 static int measure(int (*fn)(void *, struct sample *), void *arg, long iters, struct cost *c,
@@ -127,8 +140,10 @@ int main(int argc, char **argv)
 	struct floor_fds fl;
 	fl.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	fl.statfd = fl.dirfd < 0 ? -1 : openat(fl.dirfd, "stat", O_RDONLY | O_CLOEXEC);
-	if (fl.statfd < 0) {
-		fprintf(stderr, "sample_cost: cannot open %s/stat: %s\n", path, strerror(errno));
+	fl.statmfd = fl.statfd < 0 ? -1 : openat(fl.dirfd, "statm", O_RDONLY | O_CLOEXEC);
+	if (fl.statmfd < 0) {
+		fprintf(stderr, "sample_cost: cannot open %s/stat, statm: %s\n", path,
+			strerror(errno));
 		return 1;
 	}
 
@@ -150,8 +165,9 @@ int main(int argc, char **argv)
 
 	double f_wall[MAX_ROUNDS], f_cpu[MAX_ROUNDS], r_wall[MAX_ROUNDS], r_cpu[MAX_ROUNDS];
 	double b_wall[MAX_ROUNDS], b_cpu[MAX_ROUNDS], ratio_rd[MAX_ROUNDS], ratio_fl[MAX_ROUNDS];
+	double st_wall[MAX_ROUNDS];
 	for (int r = 0; r < rounds; r++) {
-		struct cost cf, cr, cb;
+		struct cost cf, cr, cb, cs;
 		/* Alternate the order so neither always runs first after a pause. */
 		int ok = 0;
 		if (r % 2 == 0) {
@@ -161,6 +177,7 @@ int main(int argc, char **argv)
 			ok |= measure(floor_sample, &fl, iters, &cb, &bare);
 			ok |= measure(brink_sample, s, iters, &cf, &fast);
 		}
+		ok |= measure(stat_sample, &fl, iters / 10 + 1, &cs, &bare);
 		sampler_force_readdir(true);
 		ok |= measure(brink_sample, s, rd_iters, &cr, &slow);
 		sampler_force_readdir(false);
@@ -172,10 +189,12 @@ int main(int argc, char **argv)
 		f_wall[r] = cf.wall_ns, f_cpu[r] = cf.cpu_ns;
 		r_wall[r] = cr.wall_ns, r_cpu[r] = cr.cpu_ns;
 		b_wall[r] = cb.wall_ns, b_cpu[r] = cb.cpu_ns;
+		st_wall[r] = cs.wall_ns;
 		ratio_rd[r] = cr.wall_ns / cf.wall_ns;
 		ratio_fl[r] = cf.wall_ns / cb.wall_ns;
-		printf("round %d: O(1) %.2f us, readdir %.1f us, floor %.2f us\n", r + 1,
-		       cf.wall_ns / 1e3, cr.wall_ns / 1e3, cb.wall_ns / 1e3);
+		printf("round %d: O(1) %.2f us, readdir %.1f us, floor %.2f us, stat %.2f us\n",
+		       r + 1, cf.wall_ns / 1e3, cr.wall_ns / 1e3, cb.wall_ns / 1e3,
+		       cs.wall_ns / 1e3);
 	}
 
 	printf("pid %d: %lld fds, %lld threads; %d rounds of %ld (readdir: %ld) samples\n",
@@ -187,16 +206,18 @@ int main(int argc, char **argv)
 	       median(r_cpu, rounds) / 1e3);
 	printf("  floor (pread+fstatat) %8.2f us  %8.2f us\n", median(b_wall, rounds) / 1e3,
 	       median(b_cpu, rounds) / 1e3);
+	printf("  /proc/PID/stat alone  %8.2f us\n", median(st_wall, rounds) / 1e3);
 	printf("readdir / O(1): %.0fx   brink / floor: %.2fx\n", median(ratio_rd, rounds),
 	       median(ratio_fl, rounds));
 	printf("RESULT fds=%lld threads=%lld rounds=%d fast_ns=%.0f fast_cpu_ns=%.0f "
 	       "readdir_ns=%.0f readdir_cpu_ns=%.0f floor_ns=%.0f floor_cpu_ns=%.0f "
-	       "ratio_readdir=%.1f ratio_floor=%.3f\n",
+	       "stat_ns=%.0f ratio_readdir=%.1f ratio_floor=%.3f\n",
 	       (long long)fast.fds, (long long)fast.threads, rounds, median(f_wall, rounds),
 	       median(f_cpu, rounds), median(r_wall, rounds), median(r_cpu, rounds),
-	       median(b_wall, rounds), median(b_cpu, rounds), median(ratio_rd, rounds),
-	       median(ratio_fl, rounds));
+	       median(b_wall, rounds), median(b_cpu, rounds), median(st_wall, rounds),
+	       median(ratio_rd, rounds), median(ratio_fl, rounds));
 	sampler_free(s);
+	close(fl.statmfd);
 	close(fl.statfd);
 	close(fl.dirfd);
 	return 0;

@@ -228,7 +228,7 @@ static void on_stop(struct run *x, int st)
 		/* Stopped in do_exit before its fds and memory go: the exact state at
 		 * the moment of death. */
 		struct sample s = {.t_ns = t};
-		if (sampler_take(x->sampler, &s) == 0) {
+		if (sampler_take_full(x->sampler, &s) == 0) {
 			x->r->samples++;
 			samples_put_row(x->samples.f, &s);
 			account(x, &s);
@@ -436,7 +436,8 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 				 .cwd = cwd,
 				 .stdout_fd = out_w,
 				 .stderr_fd = err_w,
-				 .trace = sc->exit_stop};
+				 .trace = sc->exit_stop,
+				 .user = sc->user};
 	x.t0 = now_ns();
 	event(&x, 0, "start", RES_NONE, o->path);
 	int lr = launch_start(&lo, x.cg, &x.pid, &x.traced, err);
@@ -522,9 +523,11 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 			log_drain(&x.out);
 		if (pf[5].revents)
 			log_drain(&x.errlog);
-		/* A stray SIGCHLD may have been merged: cheap to look again. */
-		if (!x.exited)
-			reap(&x);
+		/* No reap() on other wake-ups: SIGCHLD is blocked, so every child
+		 * state change (exit, ptrace stop, orphan exit) after the last read
+		 * of the signalfd leaves it readable again, and the read above is
+		 * followed by a reap() that takes every waiting child. A wait4()
+		 * per tick would only add a system call to every sample. */
 	}
 	r->duration_s = secs(now_ns() - x.t0);
 	rc = 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -15,8 +16,10 @@
 
 struct proc_ent {
 	pid_t pid;
-	int dirfd;  /* /proc/PID: a recycled pid makes reads fail, never lie */
-	int statfd; /* /proc/PID/stat */
+	int dirfd;	/* /proc/PID: a recycled pid makes reads fail, never lie */
+	int statmfd;	/* /proc/PID/statm: rss, every sample */
+	int statfd;	/* /proc/PID/stat: CPU time, now and then (see sample.h) */
+	int64_t cpu_ns; /* as last read from statfd; -1 before the first read */
 };
 
 struct sampler {
@@ -28,10 +31,19 @@ struct sampler {
 	int pids_cap;
 	long page;
 	long hz;
+	int64_t cpu_due_ns; /* CLOCK_MONOTONIC time of the next CPU time refresh */
 };
 
 static int fast_path = -1; /* -1 unknown, 0 readdir, 1 st_size */
 static bool force_readdir;
+static int threads_nlink = -1; /* -1 unknown, 0 from /proc/PID/stat, 1 st_nlink */
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 bool sampler_fd_fast_path(void)
 {
@@ -42,6 +54,39 @@ bool sampler_fd_fast_path(void)
 		fast_path = stat("/proc/self/fd", &st) == 0 && st.st_size > 0;
 	}
 	return fast_path && !force_readdir;
+}
+
+/* num_threads of /proc/self/stat (field 20), or -1. */
+static long self_threads(void)
+{
+	char buf[1024];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	for (int field = 2; p && *p; p++)
+		if (*p == ' ' && ++field == 20)
+			return strtol(p + 1, NULL, 10);
+	return -1;
+}
+
+bool sampler_threads_fast_path(void)
+{
+	if (threads_nlink < 0) {
+		/* proc_task_getattr() adds the thread count to the link count of
+		 * /proc/PID/task (2, for "." and ".."): check it says what
+		 * /proc/self/stat says before relying on it. */
+		struct stat st;
+		long want = self_threads();
+		threads_nlink =
+		    want > 0 && stat("/proc/self/task", &st) == 0 && (long)st.st_nlink - 2 == want;
+	}
+	return threads_nlink;
 }
 
 void sampler_force_readdir(bool on)
@@ -113,6 +158,8 @@ struct sampler *sampler_new(struct cg_run *cg, pid_t main_pid, struct berr *err)
 		return NULL;
 	}
 	sampler_fd_fast_path();
+	sampler_threads_fast_path();
+	s->cpu_due_ns = mono_ns() + SAMPLER_CPU_PERIOD_NS;
 	return s;
 }
 
@@ -120,6 +167,8 @@ static void ent_close(struct proc_ent *e)
 {
 	if (e->statfd >= 0)
 		close(e->statfd);
+	if (e->statmfd >= 0)
+		close(e->statmfd);
 	if (e->dirfd >= 0)
 		close(e->dirfd);
 }
@@ -146,9 +195,11 @@ static int ent_open(struct proc_ent *e, pid_t pid)
 	char p[32];
 	snprintf(p, sizeof(p), "/proc/%d", (int)pid);
 	e->pid = pid;
+	e->cpu_ns = -1;
 	e->dirfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	e->statfd = e->dirfd < 0 ? -1 : openat(e->dirfd, "stat", O_RDONLY | O_CLOEXEC);
-	if (e->statfd < 0) {
+	e->statmfd = e->statfd < 0 ? -1 : openat(e->dirfd, "statm", O_RDONLY | O_CLOEXEC);
+	if (e->statmfd < 0) {
 		ent_close(e);
 		return -1;
 	}
@@ -156,8 +207,9 @@ static int ent_open(struct proc_ent *e, pid_t pid)
 }
 
 /* Fields of /proc/PID/stat after the command name, which may hold anything:
- * parse from the last ')'. 14 utime, 15 stime, 20 num_threads, 24 rss pages. */
-static int read_stat(struct sampler *s, struct proc_ent *e, struct sample *out)
+ * parse from the last ')'. 14 utime, 15 stime, 20 num_threads. Sets e->cpu_ns
+ * and *threads; -1 when the process is gone or a zombie. */
+static int read_stat(struct sampler *s, struct proc_ent *e, int64_t *threads)
 {
 	char buf[1024];
 	ssize_t n = pread(e->statfd, buf, sizeof(buf) - 1, 0);
@@ -167,37 +219,67 @@ static int read_stat(struct sampler *s, struct proc_ent *e, struct sample *out)
 	char *p = strrchr(buf, ')');
 	if (!p || p[1] != ' ')
 		return -1;
-	/* A zombie has given back its memory and fds: it is not a process to
-	 * sample (its zeros would read as a drop), only one to reap. */
 	if (p[2] == 'Z' || p[2] == 'X')
 		return -1;
-	long long utime = 0, stime = 0, threads = 0, rss = 0;
+	long long utime = 0, stime = 0;
 	int field = 2;
 	for (p++; *p; p++) {
 		if (*p != ' ')
 			continue;
 		field++;
 		char *v = p + 1;
-		switch (field) {
-		case 14:
+		if (field == 14) {
 			utime = strtoll(v, NULL, 10);
-			break;
-		case 15:
+		} else if (field == 15) {
 			stime = strtoll(v, NULL, 10);
-			break;
-		case 20:
-			threads = strtoll(v, NULL, 10);
-			break;
-		case 24:
-			rss = strtoll(v, NULL, 10);
-			goto done;
+		} else if (field == 20) {
+			*threads = strtoll(v, NULL, 10);
+			e->cpu_ns = (utime + stime) * (1000000000LL / s->hz);
+			return 0;
 		}
 	}
 	return -1;
-done:
-	out->cpu_ns += (utime + stime) * (1000000000LL / s->hz);
-	out->threads += threads;
+}
+
+/* Resident pages from /proc/PID/statm ("size resident shared ..."). A process
+ * without an address space reads all zeros there: a zombie or one on its way
+ * out, not a process to sample. -1 then, or when it is gone. */
+static int64_t read_rss_pages(struct proc_ent *e)
+{
+	char buf[256];
+	ssize_t n = pread(e->statmfd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *end;
+	long long size = strtoll(buf, &end, 10);
+	if (end == buf || size <= 0 || *end != ' ')
+		return -1;
+	char *v = end + 1;
+	long long rss = strtoll(v, &end, 10);
+	return end == v ? -1 : rss;
+}
+
+/* One process into *out; -1 when it is gone or has nothing left to sample. */
+static int sample_one(struct sampler *s, struct proc_ent *e, bool cpu_now, struct sample *out)
+{
+	int64_t rss = read_rss_pages(e);
+	if (rss < 0)
+		return -1;
+	int64_t threads = -1;
+	if (cpu_now || e->cpu_ns < 0 || !sampler_threads_fast_path()) {
+		if (read_stat(s, e, &threads) != 0)
+			return -1;
+	}
+	if (sampler_threads_fast_path()) {
+		struct stat st;
+		if (fstatat(e->dirfd, "task", &st, 0) != 0 || st.st_nlink < 3)
+			return -1;
+		threads = (int64_t)st.st_nlink - 2;
+	}
 	out->rss_bytes += rss * s->page;
+	out->threads += threads;
+	out->cpu_ns += e->cpu_ns;
 	return 0;
 }
 
@@ -226,7 +308,7 @@ static void reconcile(struct sampler *s, const pid_t *pids, int np)
 	s->cap = (size_t)(np ? np : 1);
 }
 
-int sampler_take(struct sampler *s, struct sample *out)
+static int take(struct sampler *s, struct sample *out, bool full)
 {
 	int64_t t = out->t_ns;
 	memset(out, 0, sizeof(*out));
@@ -259,9 +341,16 @@ int sampler_take(struct sampler *s, struct sample *out)
 	if (!same)
 		reconcile(s, s->pids, np);
 
+	bool cpu_now = full;
+	if (!cpu_now) {
+		int64_t now = mono_ns();
+		cpu_now = now >= s->cpu_due_ns;
+		if (cpu_now)
+			s->cpu_due_ns = now + SAMPLER_CPU_PERIOD_NS;
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		struct proc_ent *e = &s->ents[i];
-		if (read_stat(s, e, out) != 0)
+		if (sample_one(s, e, cpu_now, out) != 0)
 			continue; /* gone between listing and reading: not a zero */
 		int64_t fds = sample_count_fds(e->dirfd);
 		if (fds >= 0) {
@@ -272,4 +361,14 @@ int sampler_take(struct sampler *s, struct sample *out)
 		out->procs++;
 	}
 	return out->procs > 0 ? 0 : -1;
+}
+
+int sampler_take(struct sampler *s, struct sample *out)
+{
+	return take(s, out, false);
+}
+
+int sampler_take_full(struct sampler *s, struct sample *out)
+{
+	return take(s, out, true);
 }
