@@ -33,6 +33,7 @@ struct runset_opts {
 	bool no_cgroup;	  /* --no-cgroup: rlimits only */
 	int progress_tty; /* -1 auto */
 	bool quiet;	  /* no summary table on stdout */
+	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
 };
 
 /* Directory of the brink binary + "/scenarios": where bare scenario names are
@@ -196,6 +197,22 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				err.msg);
 			bad++;
 		}
+		uid_t uid;
+		gid_t gid;
+		if (sc->user[0] && launch_user_resolve(sc->user, &uid, &gid, &err) != 0) {
+			fprintf(stderr, "brink: %s%s[scenario %s] user: %s\n",
+				cfg->path ? cfg->path : "", cfg->path ? ": " : "", sc->name,
+				err.msg);
+			bad++;
+		} else if (sc->user[0] && geteuid() != 0) {
+			/* Changing user, groups and capabilities takes root. */
+			fprintf(stderr,
+				"brink: %s%s[scenario %s] user: running as %s needs brink to run "
+				"as root\n",
+				cfg->path ? cfg->path : "", cfg->path ? ": " : "", sc->name,
+				sc->user);
+			bad++;
+		}
 	}
 	char out[PATH_MAX];
 	if (ro->out || cfg->out)
@@ -274,7 +291,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		total += (size_t)cfg->scenarios[i].repetitions;
 	/* --no-progress: nothing on stderr; the table on stdout says it all. */
 	struct progress *prog =
-		ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
+	    ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
 	if (!ro->quiet) {
 		printf("brink: results in %s\n", out);
 		print_table_header(stdout);
@@ -332,7 +349,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (!brink_failed && status != EXIT_INTERRUPT) {
 		if (summary_write_json(out, &err) != 0)
 			fprintf(stderr, "brink: warning: no summary.json: %s\n", err.msg);
-		if (plot_write(out, &err) != 0)
+		if (!ro->no_plots && plot_write(out, &err) != 0)
 			fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);
 		if (report_write(out, &err) != 0)
 			fprintf(stderr, "brink: warning: no report: %s\n", err.msg);
@@ -352,17 +369,32 @@ done:
 static void run_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: brink run [--out DIR] [--no-cgroup] [--quiet] [--progress|--no-progress] "
-		"CONFIG.ini\n"
-		"Run every scenario of CONFIG (see brink help config).\n");
+		"usage: brink run [--out DIR] [--no-cgroup] [--quiet] [--no-plots] "
+		"[--progress|--no-progress] CONFIG.ini\n"
+		"Run every scenario of CONFIG (see brink help config).\n"
+		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
+		"                     run's time); the CSVs, summary.json and the report stay\n\n"
+		"Exit status: 0 every run was measured, 1 one could not be (or an expectation\n"
+		"failed, or brink failed), 2 bad input (nothing run, nothing written), 130\n"
+		"interrupted by SIGINT, SIGTERM or SIGHUP (the runs so far are in the results,\n"
+		"the one cut short marked interrupted; no plots or report).\n");
 }
 
-enum { OPT_OUT = 1000, OPT_NO_CGROUP, OPT_QUIET, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_HELP };
+enum {
+	OPT_OUT = 1000,
+	OPT_NO_CGROUP,
+	OPT_QUIET,
+	OPT_NO_PLOTS,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_HELP
+};
 
 static const struct option common_opts[] = {
     {"out", required_argument, NULL, OPT_OUT},
     {"no-cgroup", no_argument, NULL, OPT_NO_CGROUP},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"help", no_argument, NULL, OPT_HELP},
@@ -381,6 +413,9 @@ static int common_opt(int c, struct runset_opts *ro)
 		return 1;
 	case OPT_QUIET:
 		ro->quiet = true;
+		return 1;
+	case OPT_NO_PLOTS:
+		ro->no_plots = true;
 		return 1;
 	case OPT_PROGRESS:
 		ro->progress_tty = 1;
@@ -445,6 +480,8 @@ static void exec_usage(FILE *f)
 		   "  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
 		   "  --no-cgroup        rlimits only; say what could not be measured\n"
 		   "  --quiet            no summary table on stdout\n"
+		   "  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
+		   "                     run's time); the CSVs, summary.json and the report stay\n"
 		   "  --progress, --no-progress   force the live status line on or off\n"
 		   "Settings (the same keys as a config file's scenario sections):\n");
 	for (size_t i = 0; i < scenario_key_count(); i++) {
@@ -457,7 +494,7 @@ static void exec_usage(FILE *f)
 	}
 	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it could "
 		   "not be\n(the command could not be executed, an expectation failed, brink "
-		   "failed), 2 bad input,\n130 interrupted.\n");
+		   "failed), 2 bad input,\n130 interrupted (SIGINT, SIGTERM or SIGHUP).\n");
 }
 
 static void base_name(const char *cmd, char *out, size_t len)
