@@ -10,7 +10,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"brink/scenarios/internal/scn"
 )
@@ -18,7 +17,7 @@ import (
 var desc = scn.Desc{
 	Name:  "go-files",
 	What:  "Pattern 1: files opened and never closed, until the open fails with EMFILE.",
-	Leaky: "open --path (default a new file in $TMPDIR, removed at exit), append a line, keep the file; \"Error at file N\" and exit 3 at the nofile limit",
+	Leaky: "open --path (default test.log in the working directory, removed at exit), append a line, keep the file; \"Error at file N\" and exit 3 at the nofile limit",
 	Fixed: "close each file after its write: fds stay flat",
 	Unit:  "files",
 	Rate:  10000, Duration: 3e9, Hold: -1, Path: new(string),
@@ -28,7 +27,9 @@ func main() {
 	o := scn.Parse(desc)
 	path := o.Path
 	if path == "" {
-		path = filepath.Join(os.TempDir(), fmt.Sprintf("brink-go-files-%d.log", os.Getpid()))
+		// In the working directory, as the article does: brink gives every
+		// run a fresh one, so runs never share the file.
+		path = "test.log"
 	}
 	rc := run(o, path)
 	if o.Path == "" {
