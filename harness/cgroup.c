@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "path.h"
+#include "procstat.h"
 #include "units.h"
 
 static const char *const ctrl_names[CG__COUNT] = {"memory", "pids", "cpu"};
@@ -199,29 +200,7 @@ static int own_cgroup(const char *name, int version, char *out, size_t len)
 
 static long long proc_starttime(pid_t pid)
 {
-	char p[64], buf[1024];
-	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *s = strrchr(buf, ')'); /* comm may hold spaces and parens */
-	if (!s)
-		return -1;
-	/* After ") ": field 3 (state) ... field 22 (starttime). */
-	int field = 2;
-	for (char *t = s + 1; *t; t++) {
-		if (*t == ' ') {
-			field++;
-			if (field == 22)
-				return strtoll(t + 1, NULL, 10);
-		}
-	}
-	return -1;
+	return procstat_field(pid, 22);
 }
 
 static void dir_of(const struct cg_system *sys, enum cg_ctrl c, const char *sub, char *out,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "procstat.h"
 #include <stdio.h>
 
 struct proc_ent {
@@ -59,20 +60,7 @@ bool sampler_fd_fast_path(void)
 /* num_threads of /proc/self/stat (field 20), or -1. */
 static long self_threads(void)
 {
-	char buf[1024];
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	for (int field = 2; p && *p; p++)
-		if (*p == ' ' && ++field == 20)
-			return strtol(p + 1, NULL, 10);
-	return -1;
+	return (long)procstat_field(0, 20);
 }
 
 bool sampler_threads_fast_path(void)
@@ -216,29 +204,14 @@ static int read_stat(struct sampler *s, struct proc_ent *e, int64_t *threads)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
+	static const int want[] = {14, 15, 20}; /* utime, stime, num_threads */
+	long long v[3];
+	char state;
+	if (procstat_parse(buf, want, v, 3, &state) != 0 || state == 'Z' || state == 'X')
 		return -1;
-	if (p[2] == 'Z' || p[2] == 'X')
-		return -1;
-	long long utime = 0, stime = 0;
-	int field = 2;
-	for (p++; *p; p++) {
-		if (*p != ' ')
-			continue;
-		field++;
-		char *v = p + 1;
-		if (field == 14) {
-			utime = strtoll(v, NULL, 10);
-		} else if (field == 15) {
-			stime = strtoll(v, NULL, 10);
-		} else if (field == 20) {
-			*threads = strtoll(v, NULL, 10);
-			e->cpu_ns = (utime + stime) * (1000000000LL / s->hz);
-			return 0;
-		}
-	}
-	return -1;
+	e->cpu_ns = (v[0] + v[1]) * (1000000000LL / s->hz);
+	*threads = v[2];
+	return 0;
 }
 
 /* Resident pages from /proc/PID/statm ("size resident shared ..."). A process
