@@ -17,9 +17,13 @@
  * Runs brink interrupted are left out; exec-failed runs count for the
  * breaking point only (they measured nothing).
  *
+ * Thresholds, minimum changes and alpha come from the options, over those of
+ * the [compare] section of NEW's run.ini (the config NEW was made from carries
+ * its own gate); the output names where each one came from.
+ *
  * Exit: 0 nothing regressed, 1 something did (named on the last line), 2 bad
- * input (a directory or its summary.csv missing or unreadable, no scenario in
- * common, bad options).
+ * input (a directory or its summary.csv missing or unreadable, NEW's run.ini
+ * not loading, no scenario in common, bad options).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,8 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "compare.h"
+#include "config.h"
 #include "csvread.h"
 #include "record.h"
 #include "result.h"
@@ -111,50 +118,71 @@ static int metric_find(const char *name, size_t len)
 	return -1;
 }
 
-/* ---- options ----------------------------------------------------------- */
+/* ---- settings ---------------------------------------------------------- */
 
-enum format { FMT_TABLE, FMT_MD, FMT_CSV };
-
-struct cmp_opts {
-	double alpha;
-	double threshold[N_METRICS]; /* relative, 0.10 = 10% */
-	double floor[N_METRICS];
-	enum format format;
+/* The settings, numbered: alpha, threshold, then threshold.METRIC and
+ * min-change.METRIC by metric index (only numeric metrics have them). The
+ * command-line options and the [compare] section of a config (compare.h) go
+ * through the same parser, so both accept exactly the same values. */
+enum {
+	SET_ALPHA,
+	SET_THRESHOLD,
+	SET_METRIC_THRESHOLD,
+	SET_MIN_CHANGE = SET_METRIC_THRESHOLD + N_METRICS
 };
+#define N_SETTINGS (SET_MIN_CHANGE + N_METRICS)
 
-static void fmt_value(const struct metric *m, double v, char *buf, size_t len);
+static const char threshold_prefix[] = "threshold.", min_change_prefix[] = "min-change.";
 
-static void usage(FILE *f)
+int compare_key_find(const char *key)
 {
-	fprintf(
-	    f,
-	    "usage: brink compare [OPTIONS] BASE NEW\n"
-	    "Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
-	    "\n"
-	    "  --threshold PCT           relative change that counts (default 10%%): \"10%%\" or "
-	    "\"10\"\n"
-	    "  --threshold METRIC=PCT    the same for one metric (repeatable)\n"
-	    "  --min-change METRIC=V     absolute change at or below which METRIC never\n"
-	    "                            regresses (bytes take K/M/G suffixes)\n"
-	    "  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
-	    "  --format table|md|csv     output format (default table)\n"
-	    "\n"
-	    "Metrics and their default --min-change:\n");
-	for (size_t i = 0; i < N_METRICS; i++) {
-		char floor_text[64];
-		if (metrics[i].kind == MK_NUMBER)
-			fmt_value(&metrics[i], metrics[i].floor, floor_text, sizeof(floor_text));
-		else
-			snprintf(floor_text, sizeof(floor_text),
-				 "(appearing is always a regression)");
-		fprintf(f, "  %-24s  %s\n", metrics[i].name, floor_text);
+	static const struct {
+		const char *prefix;
+		int base;
+	} per_metric[] = {{threshold_prefix, SET_METRIC_THRESHOLD},
+			  {min_change_prefix, SET_MIN_CHANGE}};
+	if (strcmp(key, "alpha") == 0)
+		return SET_ALPHA;
+	if (strcmp(key, "threshold") == 0)
+		return SET_THRESHOLD;
+	for (size_t i = 0; i < sizeof(per_metric) / sizeof(per_metric[0]); i++) {
+		size_t pl = strlen(per_metric[i].prefix);
+		if (strncmp(key, per_metric[i].prefix, pl) != 0)
+			continue;
+		int m = metric_find(key + pl, strlen(key + pl));
+		return m >= 0 && metrics[m].kind == MK_NUMBER ? per_metric[i].base + m : -1;
 	}
-	fprintf(f, "\nWith >= 2 repetitions on both sides a number regressed when its median rose\n"
-		   "by more than the threshold and the minimum change and the two-sided\n"
-		   "Mann-Whitney U test is significant at alpha; with 1 repetition, by the\n"
-		   "threshold and minimum change alone. A breaking point or a leak verdict that\n"
-		   "appears in NEW always regressed.\n"
-		   "Exit status: 0 no regression, 1 regression, 2 bad input.\n");
+	return -1;
+}
+
+const char *compare_key_name(int idx, char *buf, size_t len)
+{
+	if (idx == SET_ALPHA || idx == SET_THRESHOLD)
+		snprintf(buf, len, "%s", idx == SET_ALPHA ? "alpha" : "threshold");
+	else if (idx < SET_MIN_CHANGE)
+		snprintf(buf, len, "%s%s", threshold_prefix,
+			 metrics[idx - SET_METRIC_THRESHOLD].name);
+	else
+		snprintf(buf, len, "%s%s", min_change_prefix, metrics[idx - SET_MIN_CHANGE].name);
+	return buf;
+}
+
+const char *compare_keys_expected(void)
+{
+	static char buf[1024];
+	if (buf[0])
+		return buf; /* the same text every time: built once */
+	size_t o = (size_t)snprintf(buf, sizeof(buf),
+				    "alpha, threshold, threshold.METRIC or min-change.METRIC, "
+				    "METRIC one of ");
+	for (size_t i = 0, first = 1; i < N_METRICS && o < sizeof(buf); i++) {
+		if (metrics[i].kind != MK_NUMBER)
+			continue;
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", first ? "" : ", ",
+				      metrics[i].name);
+		first = 0;
+	}
+	return buf;
 }
 
 /* "10%", "10" (both ten percent), "2.5%". */
@@ -174,70 +202,227 @@ static int parse_percent(const char *s, double *out)
 	return 0;
 }
 
-static int parse_threshold(struct cmp_opts *o, const char *arg)
+/* Parse the value of setting idx into *out (alpha; a fraction, 0.10 = 10%; an
+ * absolute amount in the metric's unit). -1 with *noun and *why. */
+static int setting_parse(int idx, const char *value, double *out, const char **noun,
+			 const char **why)
 {
-	const char *eq = strchr(arg, '=');
+	if (idx == SET_ALPHA) {
+		*noun = "a significance level";
+		*why = "expected a number between 0 and 1, such as 0.05";
+		return csv_parse_number(value, out) < 0 || !(*out > 0 && *out < 1) ? -1 : 0;
+	}
+	if (idx < SET_MIN_CHANGE) {
+		*noun = "a percentage";
+		*why = "expected a percentage >= 0, such as 10% or 10";
+		return parse_percent(value, out);
+	}
+	const struct metric *m = &metrics[idx - SET_MIN_CHANGE];
+	if (m->unit == MU_BYTES || m->unit == MU_BYTES_PER_S) {
+		int64_t bytes;
+		*noun = "a size";
+		*why = "expected a size such as 512K or 2M";
+		if (units_parse_size(value, &bytes, why) < 0)
+			return -1;
+		if (bytes < 0) {
+			*why = "expected a size, not unlimited";
+			return -1;
+		}
+		*out = (double)bytes;
+		return 0;
+	}
+	*noun = "a number";
+	*why = "expected a number >= 0";
+	return csv_parse_number(value, out) < 0 || *out < 0 ? -1 : 0;
+}
+
+int compare_value_check(int idx, const char *value, const char **noun, const char **why)
+{
 	double v;
-	if (!eq) {
-		if (parse_percent(arg, &v) < 0) {
+	if (idx < 0 || idx >= (int)N_SETTINGS) {
+		*noun = "a setting";
+		*why = "unknown key";
+		return -1;
+	}
+	return setting_parse(idx, value, &v, noun, why);
+}
+
+/* ---- options ----------------------------------------------------------- */
+
+enum format { FMT_TABLE, FMT_MD, FMT_CSV };
+
+/* A setting given (by the config or the command line) and still in force: the
+ * "Settings:" line under the table names it with its source. */
+struct applied {
+	int idx;
+	double v;
+	const char *source; /* "the command line", or a run.ini path */
+};
+
+struct cmp_opts {
+	double alpha;
+	double threshold_all;	     /* the threshold of metrics not set one by one */
+	double threshold[N_METRICS]; /* relative, 0.10 = 10% */
+	double floor[N_METRICS];
+	enum format format;
+	struct applied applied[N_SETTINGS];
+	size_t n_applied;
+};
+
+static void fmt_value(const struct metric *m, double v, char *buf, size_t len);
+
+/* Apply setting idx = v, said to come from `source`. A later setting replaces
+ * what it overrides: the same key, and for "threshold" every per-metric one. */
+static void setting_apply(struct cmp_opts *o, int idx, double v, const char *source)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < o->n_applied; i++) {
+		int j = o->applied[i].idx;
+		bool replaced = j == idx || (idx == SET_THRESHOLD && j >= SET_METRIC_THRESHOLD &&
+					     j < SET_MIN_CHANGE);
+		if (!replaced)
+			o->applied[k++] = o->applied[i];
+	}
+	o->applied[k++] = (struct applied){idx, v, source};
+	o->n_applied = k;
+	if (idx == SET_ALPHA) {
+		o->alpha = v;
+	} else if (idx == SET_THRESHOLD) {
+		o->threshold_all = v;
+		for (size_t i = 0; i < N_METRICS; i++)
+			o->threshold[i] = v;
+	} else if (idx < SET_MIN_CHANGE) {
+		o->threshold[idx - SET_METRIC_THRESHOLD] = v;
+	} else {
+		o->floor[idx - SET_MIN_CHANGE] = v;
+	}
+}
+
+/* "threshold.peak_fds 50% (from the command line), alpha 0.1 (from x/run.ini)" */
+static void print_applied(FILE *f, const struct cmp_opts *o)
+{
+	if (!o->n_applied)
+		return;
+	fprintf(f, "Settings:");
+	for (size_t i = 0; i < o->n_applied; i++) {
+		const struct applied *a = &o->applied[i];
+		char key[COMPARE_KEY_MAX], val[64];
+		if (a->idx == SET_ALPHA)
+			snprintf(val, sizeof(val), "%g", a->v);
+		else if (a->idx < SET_MIN_CHANGE)
+			snprintf(val, sizeof(val), "%g%%", a->v * 100);
+		else
+			fmt_value(&metrics[a->idx - SET_MIN_CHANGE], a->v, val, sizeof(val));
+		fprintf(f, "%s %s %s (from %s)", i ? "," : "",
+			compare_key_name(a->idx, key, sizeof(key)), val, a->source);
+	}
+	fputs(".\n", f);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: brink compare [OPTIONS] BASE NEW\n"
+	    "Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
+	    "\n"
+	    "  --threshold PCT           relative change that counts (default 10%%): \"10%%\" or "
+	    "\"10\"\n"
+	    "  --threshold METRIC=PCT    the same for one metric (repeatable)\n"
+	    "  --min-change METRIC=V     absolute change at or below which METRIC never\n"
+	    "                            regresses (bytes take K/M/G suffixes)\n"
+	    "  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
+	    "  --format table|md|csv     output format (default table)\n"
+	    "\n"
+	    "The same settings can come from the [compare] section of the config that made\n"
+	    "NEW, read back from NEW/run.ini: alpha = A, threshold = PCT,\n"
+	    "threshold.METRIC = PCT, min-change.METRIC = V. The options above override them\n"
+	    "(--threshold PCT replaces every threshold, per-metric ones from the config too);\n"
+	    "the line \"Settings:\" under the table says where each one came from.\n"
+	    "\n"
+	    "Metrics and their default --min-change:\n");
+	for (size_t i = 0; i < N_METRICS; i++) {
+		char floor_text[64];
+		if (metrics[i].kind == MK_NUMBER)
+			fmt_value(&metrics[i], metrics[i].floor, floor_text, sizeof(floor_text));
+		else
+			snprintf(floor_text, sizeof(floor_text),
+				 "(appearing is always a regression)");
+		fprintf(f, "  %-24s  %s\n", metrics[i].name, floor_text);
+	}
+	fprintf(f, "\nWith >= 2 repetitions on both sides a number regressed when its median rose\n"
+		   "by more than the threshold and the minimum change and the two-sided\n"
+		   "Mann-Whitney U test is significant at alpha; with 1 repetition, by the\n"
+		   "threshold and minimum change alone. A breaking point or a leak verdict that\n"
+		   "appears in NEW always regressed.\n"
+		   "Exit status: 0 no regression, 1 regression, 2 bad input.\n");
+}
+
+/* A command-line option as a setting: `opt` is "--threshold" etc., `arg` its
+ * argument. Stored in *idx and *v, applied once the config was read. */
+static int option_setting(const char *opt, const char *arg, int *idx, double *v)
+{
+	const char *value = arg, *noun, *why;
+	char key[COMPARE_KEY_MAX + 16];
+	const char *eq = strchr(arg, '=');
+	if (strcmp(opt, "--alpha") == 0) {
+		*idx = SET_ALPHA;
+	} else if (strcmp(opt, "--threshold") == 0 && !eq) {
+		*idx = SET_THRESHOLD;
+	} else {
+		bool thr = strcmp(opt, "--threshold") == 0;
+		if (!eq) {
 			fprintf(stderr,
-				"brink compare: --threshold %s: expected a percentage >= 0 such as "
-				"10%% or METRIC=PCT\n",
+				"brink compare: %s %s: expected METRIC=VALUE (see --help)\n", opt,
 				arg);
 			return -1;
 		}
-		for (size_t i = 0; i < N_METRICS; i++)
-			o->threshold[i] = v;
-		return 0;
+		snprintf(key, sizeof(key), "%s%.*s", thr ? threshold_prefix : min_change_prefix,
+			 (int)(eq - arg), arg);
+		*idx = compare_key_find(key);
+		if (*idx < 0) {
+			fprintf(stderr,
+				"brink compare: %s %s: %.*s is not a numeric metric (see --help)\n",
+				opt, arg, (int)(eq - arg), arg);
+			return -1;
+		}
+		value = eq + 1;
 	}
-	int m = metric_find(arg, (size_t)(eq - arg));
-	if (m < 0 || metrics[m].kind != MK_NUMBER) {
-		fprintf(
-		    stderr,
-		    "brink compare: --threshold %s: %.*s is not a numeric metric (see --help)\n",
-		    arg, (int)(eq - arg), arg);
+	if (setting_parse(*idx, value, v, &noun, &why) < 0) {
+		fprintf(stderr, "brink compare: %s %s: %s\n", opt, arg, why);
 		return -1;
 	}
-	if (parse_percent(eq + 1, &v) < 0) {
-		fprintf(stderr, "brink compare: --threshold %s: expected a percentage >= 0\n", arg);
-		return -1;
-	}
-	o->threshold[m] = v;
 	return 0;
 }
 
-static int parse_min_change(struct cmp_opts *o, const char *arg)
+/* The [compare] settings of NEW's run.ini, applied with the path as their
+ * source. A result without run.ini (made by hand, or by an older brink) has
+ * none; a run.ini that does not load is bad input, named. */
+static int config_settings(struct cmp_opts *o, const char *dir, char *path, size_t len)
 {
-	const char *eq = strchr(arg, '=');
-	int m = eq ? metric_find(arg, (size_t)(eq - arg)) : -1;
-	if (m < 0 || metrics[m].kind != MK_NUMBER) {
+	struct config cfg;
+	if ((size_t)snprintf(path, len, "%s/run.ini", dir) >= len) {
+		fprintf(stderr, "brink compare: NEW result directory %s: path too long\n", dir);
+		return -1;
+	}
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return 0;
+	if (config_load(path, &cfg, stderr) != 0) {
 		fprintf(stderr,
-			"brink compare: --min-change %s: expected METRIC=VALUE with a "
-			"numeric metric (see --help)\n",
-			arg);
+			"brink compare: NEW result directory %s: run.ini does not load (above), so "
+			"its [compare] thresholds cannot be read\n",
+			dir);
 		return -1;
 	}
-	const char *why = "expected a number >= 0";
-	double v;
-	int64_t bytes;
-	int rc;
-	if (metrics[m].unit == MU_BYTES || metrics[m].unit == MU_BYTES_PER_S) {
-		rc = units_parse_size(eq + 1, &bytes, &why);
-		if (rc == 0 && bytes < 0) {
-			why = "expected a size, not unlimited";
-			rc = -1;
-		}
-		v = (double)bytes;
-	} else {
-		rc = csv_parse_number(eq + 1, &v);
-		if (rc == 0 && v < 0)
-			rc = -1;
+	for (size_t i = 0; i < cfg.n_compare; i++) {
+		const char *noun, *why;
+		double v;
+		int idx = compare_key_find(cfg.compare[i].key);
+		/* config_load checked both with the functions used here */
+		if (idx >= 0 && setting_parse(idx, cfg.compare[i].value, &v, &noun, &why) == 0)
+			setting_apply(o, idx, v, path);
 	}
-	if (rc < 0) {
-		fprintf(stderr, "brink compare: --min-change %s: %s\n", arg, why);
-		return -1;
-	}
-	o->floor[m] = v;
+	config_free(&cfg);
 	return 0;
 }
 
@@ -817,11 +1002,12 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 			rows[i].nb, rows[i].nn, o->alpha, min_exact_p(rows[i].nb, rows[i].nn));
 		break;
 	}
+	print_applied(f, o);
 	if (!regressed) {
 		fprintf(f,
 			"No regression in %zu scenario%s (alpha %g, threshold %g%% unless set "
 			"per metric).\n",
-			ncommon, ncommon == 1 ? "" : "s", o->alpha, o->threshold[0] * 100);
+			ncommon, ncommon == 1 ? "" : "s", o->alpha, o->threshold_all * 100);
 		rc = EXIT_MEASURED;
 		goto out;
 	}
@@ -859,33 +1045,38 @@ int cmd_compare(int argc, char **argv)
 	};
 	static const char *const formats[] = {
 	    [FMT_TABLE] = "table", [FMT_MD] = "md", [FMT_CSV] = "csv"};
-	struct cmp_opts o = {.alpha = 0.05, .format = FMT_TABLE};
+	struct cmp_opts o = {.alpha = 0.05, .threshold_all = 0.10, .format = FMT_TABLE};
 	for (size_t i = 0; i < N_METRICS; i++) {
 		o.threshold[i] = 0.10;
 		o.floor[i] = metrics[i].floor;
 	}
+	/* Options are checked here and applied after NEW's config, which they
+	 * override. */
+	struct {
+		int idx;
+		double v;
+	} given[64];
+	size_t n_given = 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:m:a:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (parse_threshold(&o, optarg) < 0)
-				return EXIT_BAD_INPUT;
-			break;
 		case 'm':
-			if (parse_min_change(&o, optarg) < 0)
-				return EXIT_BAD_INPUT;
-			break;
-		case 'a':
-			if (csv_parse_number(optarg, &o.alpha) < 0 || o.alpha <= 0 ||
-			    o.alpha >= 1) {
-				fprintf(stderr,
-					"brink compare: --alpha %s: expected a number between 0 "
-					"and 1\n",
-					optarg);
+		case 'a': {
+			const char *opt = c == 't'   ? "--threshold"
+					  : c == 'm' ? "--min-change"
+						     : "--alpha";
+			if (n_given == sizeof(given) / sizeof(given[0])) {
+				fprintf(stderr, "brink compare: %s %s: more than %zu settings\n",
+					opt, optarg, n_given);
 				return EXIT_BAD_INPUT;
 			}
+			if (option_setting(opt, optarg, &given[n_given].idx, &given[n_given].v) < 0)
+				return EXIT_BAD_INPUT;
+			n_given++;
 			break;
+		}
 		case 'f': {
 			size_t i;
 			for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
@@ -917,10 +1108,15 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	struct side base = {0}, nw = {0};
+	char ini[PATH_MAX];
 	int rc = EXIT_BAD_INPUT;
 	if (side_load(&base, "BASE", argv[optind]) == 0 &&
-	    side_load(&nw, "NEW", argv[optind + 1]) == 0)
+	    side_load(&nw, "NEW", argv[optind + 1]) == 0 &&
+	    config_settings(&o, nw.dir, ini, sizeof(ini)) == 0) {
+		for (size_t i = 0; i < n_given; i++)
+			setting_apply(&o, given[i].idx, given[i].v, "the command line");
 		rc = compare(&o, &base, &nw);
+	}
 	free(base.rows);
 	free(nw.rows);
 	return rc;

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "analyse.h"
+#include "compare.h"
 #include "units.h"
 
 /* Longest line accepted, newline included; the effective config obeys it too. */
@@ -885,9 +886,10 @@ void scenario_free(struct scenario *sc)
 
 /* ---- the INI parser ------------------------------------------------------ */
 
-enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO };
+enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO, SEC_COMPARE };
 
-/* [brink] keys; scenario keys are numbered by key_ref. */
+/* [brink] keys; scenario keys are numbered by key_ref, [compare] keys by
+ * compare_key_find. */
 enum { BK_NAME, BK_OUT };
 static const char *const brink_keys[] = {"name", "out"};
 
@@ -913,8 +915,10 @@ struct msg {
 	char *text;
 };
 
-#define CUR_NONE    (-1) /* before the first section header */
-#define CUR_IGNORED (-2) /* in a section already reported as bad: keys ignored */
+#define CUR_NONE (-1) /* before the first section header */
+#define CUR_IGNORED                                                    \
+	(-2) /* in a section already reported as bad, or in [machine]: \
+		keys ignored */
 
 struct parser {
 	const char *path;
@@ -926,8 +930,8 @@ struct parser {
 	struct section *secs;
 	size_t nsecs, capsecs;
 	int cur;
-	int brink, defaults;  /* section index or -1 */
-	int scenario_headers; /* [scenario ...] headers seen, good or bad */
+	int brink, defaults, compare; /* section index or -1 */
+	int scenario_headers;	      /* [scenario ...] headers seen, good or bad */
 	struct msg *msgs;
 	size_t nmsgs, capmsgs;
 	int read_errno; /* the file could not be read to its end */
@@ -1024,16 +1028,33 @@ static int new_section(struct parser *p, enum sec_kind kind, const char *label, 
 static void open_section(struct parser *p, char *label)
 {
 	char reason[256], shown[160];
+	/* The sections that may appear once. */
+	static const struct {
+		const char *label;
+		enum sec_kind kind;
+		size_t seen; /* offset of the section index in struct parser */
+	} once[] = {
+	    {"brink", SEC_BRINK, offsetof(struct parser, brink)},
+	    {"defaults", SEC_DEFAULTS, offsetof(struct parser, defaults)},
+	    {"compare", SEC_COMPARE, offsetof(struct parser, compare)},
+	};
 	p->cur = CUR_IGNORED;
-	if (strcmp(label, "brink") == 0 || strcmp(label, "defaults") == 0) {
-		int *seen = label[0] == 'b' ? &p->brink : &p->defaults;
+	/* [machine] is what brink writes about the machine after the effective
+	 * config in run.ini: information, not settings. Skipped, so that a
+	 * result's run.ini loads (brink compare reads [compare] from it). */
+	if (strcmp(label, "machine") == 0)
+		return;
+	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
+		if (strcmp(label, once[i].label) != 0)
+			continue;
+		int *seen = (int *)((char *)p + once[i].seen);
 		if (*seen >= 0) {
 			snprintf(reason, sizeof(reason), "given twice (first at line %d)",
 				 p->secs[*seen].line);
 			err_sec(p, label, p->lineno, reason);
 			return;
 		}
-		if (new_section(p, label[0] == 'b' ? SEC_BRINK : SEC_DEFAULTS, label, NULL) != 0) {
+		if (new_section(p, once[i].kind, label, NULL) != 0) {
 			p->oom = true;
 			return;
 		}
@@ -1042,7 +1063,8 @@ static void open_section(struct parser *p, char *label)
 	}
 	if (strncmp(label, "scenario", 8) != 0 || (label[8] && !isspace((unsigned char)label[8]))) {
 		err_sec(p, label, p->lineno,
-			"unknown section (expected [brink], [defaults] or [scenario NAME])");
+			"unknown section (expected [brink], [defaults], [compare], [scenario NAME] "
+			"or [machine])");
 		return;
 	}
 	p->scenario_headers++;
@@ -1207,6 +1229,15 @@ static int handler(void *user, const char *section, const char *name, const char
 			err_key(p, s->label, p->lineno, name, "unknown key (expected name or out)");
 			return 1;
 		}
+	} else if (s->kind == SEC_COMPARE) {
+		key = compare_key_find(name);
+		if (key < 0) {
+			char reason[1200];
+			snprintf(reason, sizeof(reason), "unknown key (expected %s)",
+				 compare_keys_expected());
+			err_key(p, s->label, p->lineno, name, reason);
+			return 1;
+		}
 	} else {
 		key = key_find(name);
 		if (key < 0) {
@@ -1286,6 +1317,46 @@ static void apply_brink(struct parser *p, struct config *cfg)
 	}
 }
 
+static int cmp_compare_setting(const void *a, const void *b)
+{
+	int x = compare_key_find(((const struct compare_setting *)a)->key);
+	int y = compare_key_find(((const struct compare_setting *)b)->key);
+	return (x > y) - (x < y);
+}
+
+/* [compare]: each value checked the way brink compare will read it, then kept
+ * as written, in key order. */
+static int apply_compare(struct parser *p, struct config *cfg)
+{
+	if (p->compare < 0)
+		return 0;
+	struct section *s = &p->secs[p->compare];
+	if (s->n && !(cfg->compare = calloc(s->n, sizeof(*cfg->compare))))
+		return -1;
+	for (size_t i = 0; i < s->n; i++) {
+		struct entry *e = &s->e[i];
+		struct compare_setting *cs = &cfg->compare[cfg->n_compare];
+		const char *noun = "a value", *why = "expected at most 63 characters";
+		char reason[512], shown[160];
+		char key[COMPARE_KEY_MAX];
+		compare_key_name(e->key, key, sizeof(key));
+		if (strlen(e->value) >= sizeof(cs->value) ||
+		    compare_value_check(e->key, e->value, &noun, &why) != 0) {
+			snprintf(reason, sizeof(reason), "%s is not %s (%s)",
+				 show(e->value, true, shown, sizeof(shown)), noun, why);
+			err_key(p, s->label, e->line, key, reason);
+			continue;
+		}
+		snprintf(cs->key, sizeof(cs->key), "%s", key);
+		snprintf(cs->value, sizeof(cs->value), "%s", e->value);
+		cs->line = e->line;
+		cfg->n_compare++;
+	}
+	if (cfg->n_compare)
+		qsort(cfg->compare, cfg->n_compare, sizeof(*cfg->compare), cmp_compare_setting);
+	return 0;
+}
+
 /* cfg->name from the file name when [brink] gives none: "dir/smoke.ini" ->
  * "smoke". */
 static void name_from_path(struct parser *p, struct config *cfg)
@@ -1323,6 +1394,8 @@ static int resolve(struct parser *p, struct config *cfg)
 		for (size_t i = 0; i < p->secs[p->brink].n; i++)
 			named |= p->secs[p->brink].e[i].key == BK_NAME;
 	apply_brink(p, cfg);
+	if (apply_compare(p, cfg) != 0)
+		return -1;
 	if (!named)
 		name_from_path(p, cfg);
 	struct section *defs = p->defaults >= 0 ? &p->secs[p->defaults] : NULL;
@@ -1426,7 +1499,8 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	scenario_init(&cfg->defaults);
-	struct parser p = {.path = path, .cur = CUR_NONE, .brink = -1, .defaults = -1};
+	struct parser p = {
+	    .path = path, .cur = CUR_NONE, .brink = -1, .defaults = -1, .compare = -1};
 	int nerr;
 	cfg->path = strdup(path);
 	if (!cfg->path) {
@@ -1500,6 +1574,10 @@ int config_write_effective(const struct config *cfg, FILE *out)
 	fprintf(out, "[brink]\nname = %s\n", cfg->name);
 	if (cfg->out)
 		fprintf(out, "out = %s\n", cfg->out);
+	if (cfg->n_compare)
+		fprintf(out, "\n[compare]\n");
+	for (size_t i = 0; i < cfg->n_compare; i++)
+		fprintf(out, "%s = %s\n", cfg->compare[i].key, cfg->compare[i].value);
 	fprintf(out, "\n[defaults]\n");
 	if (write_keys(&cfg->defaults, out) != 0)
 		goto bad;
@@ -1524,5 +1602,6 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->n_scenarios; i++)
 		scenario_free(&cfg->scenarios[i]);
 	free(cfg->scenarios);
+	free(cfg->compare);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -4,6 +4,10 @@
  *   [brink]            name = ..., out = ...      (optional, once)
  *   [defaults]         any scenario key, inherited by every scenario
  *   [scenario NAME]    command = ..., plus any scenario key
+ *   [compare]          thresholds for `brink compare` (optional, once): alpha,
+ *                      threshold, threshold.METRIC, min-change.METRIC (compare.h)
+ *   [machine]          ignored: the machine probe brink writes into run.ini, so
+ *                      that a result's run.ini loads as a config
  *
  * Every problem is reported as "FILE:LINE: [SECTION] KEY: reason" on the error
  * stream; all problems are reported, not just the first.
@@ -56,6 +60,14 @@ struct scenario {
 	struct leak_thresholds leak;
 };
 
+/* One [compare] key = value, checked with compare_value_check and kept as
+ * written; `brink compare` applies it from NEW/run.ini. */
+struct compare_setting {
+	char key[48];	/* COMPARE_KEY_MAX */
+	char value[64]; /* longer values are refused */
+	int line;
+};
+
 struct config {
 	char *path;		      /* as given */
 	char name[SCENARIO_NAME_MAX]; /* [brink] name, else the file's base name */
@@ -63,6 +75,8 @@ struct config {
 	struct scenario defaults;
 	struct scenario *scenarios;
 	size_t n_scenarios;
+	struct compare_setting *compare; /* in key order (compare.h), owned */
+	size_t n_compare;
 };
 
 /* Defaults for a scenario before any config applies. */

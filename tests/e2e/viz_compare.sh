@@ -2,7 +2,8 @@
 # against a second run of the same programs exits 0; the leaky fixtures against
 # the fixed ones (same scenario names, viz_base.ini / viz_new.ini) exit 1 and name
 # the regressed metrics, in every output format; bad or mismatched input exits 2
-# with a message naming what is wrong.
+# with a message naming what is wrong. Thresholds from a [compare] section of
+# the config reach compare through NEW/run.ini; the command line overrides them.
 . "$(dirname "$0")/lib.sh"
 here="$BRINK_SOURCE_DIR/tests/e2e"
 
@@ -10,8 +11,10 @@ here="$BRINK_SOURCE_DIR/tests/e2e"
 have_controller memory || skip "no usable memory cgroup controller (mem-hog needs a memory limit)"
 command -v python3 >/dev/null || skip "python3 is needed to read the CSV output"
 
-run_cfg() { # run_cfg CONFIG OUTDIR
-  "$BRINK" run --quiet --no-progress --out "$2" "$here/$1" >"$2.log" 2>&1
+run_cfg() { # run_cfg CONFIG OUTDIR (CONFIG relative to tests/e2e, or absolute)
+  local cfg=$1
+  case $cfg in /*) ;; *) cfg=$here/$cfg ;; esac
+  "$BRINK" run --quiet --no-progress --out "$2" "$cfg" >"$2.log" 2>&1
   local rc=$?
   [ $rc -eq 0 ] || { fail "brink run $1 exited $rc: $(tail -5 "$2.log")"; finish; }
 }
@@ -87,6 +90,37 @@ has_metric "$TMP/thr.out" fd peak_fds &&
   ok "--threshold peak_fds=100000% spares peak_fds"
 has_metric "$TMP/thr.out" fd breaking_point && ok "breaking point still a regression" ||
   fail "breaking point lost: $(grep '^Regressed' "$TMP/thr.out")"
+
+# Thresholds from the config: NEW made from viz_new.ini plus a [compare] section
+# carries it in its run.ini; compare applies it, the command line overrides it.
+{ cat "$here/viz_new.ini"; printf '\n[compare]\nthreshold.peak_rss_bytes = 100000%%\n'; } \
+  >"$TMP/viz_new_cfg.ini"
+run_cfg "$TMP/viz_new_cfg.ini" "$TMP/newcfg"
+sed -n '/^\[compare\]$/,/^$/p' "$TMP/newcfg/run.ini" | grep -qx 'threshold.peak_rss_bytes = 100000%' &&
+  ok "run.ini carries the [compare] threshold" || fail "no [compare] threshold in run.ini: $(cat "$TMP/newcfg/run.ini")"
+compare_rc cfgthr 1 "$TMP/base" "$TMP/newcfg"
+has_metric "$TMP/cfgthr.out" mem peak_rss_bytes &&
+  fail "peak_rss_bytes regressed despite the config's 100000%: $(grep '^Regressed' "$TMP/cfgthr.out")" ||
+  ok "[compare] threshold.peak_rss_bytes = 100000% spares mem peak_rss_bytes"
+has_metric "$TMP/cfgthr.out" mem breaking_point && ok "config threshold: breaking point still a regression" ||
+  fail "config threshold: breaking point lost: $(grep '^Regressed' "$TMP/cfgthr.out")"
+grep -qF "threshold.peak_rss_bytes 100000% (from $TMP/newcfg/run.ini)" "$TMP/cfgthr.out" &&
+  ok "output names the config as the threshold's source" ||
+  fail "no source for the config threshold: $(tail -3 "$TMP/cfgthr.out")"
+compare_rc clithr 1 --threshold peak_rss_bytes=10% "$TMP/base" "$TMP/newcfg"
+has_metric "$TMP/clithr.out" mem peak_rss_bytes && ok "--threshold peak_rss_bytes=10% overrides the config" ||
+  fail "command line did not override the config: $(grep '^Regressed' "$TMP/clithr.out")"
+grep -qF "threshold.peak_rss_bytes 10% (from the command line)" "$TMP/clithr.out" &&
+  ok "output names the command line as the source" ||
+  fail "no command-line source: $(tail -3 "$TMP/clithr.out")"
+# A NEW run.ini that does not load: exit 2, the file and line named.
+mkdir -p "$TMP/badini"
+cp "$TMP/newcfg/summary.csv" "$TMP/badini/"
+sed 's/^threshold.peak_rss_bytes = .*/threshold.peak_rss_bytes = lots/' "$TMP/newcfg/run.ini" >"$TMP/badini/run.ini"
+compare_rc badini 2 "$TMP/base" "$TMP/badini"
+grep -q "badini/run.ini:[0-9]*: \[compare\] threshold.peak_rss_bytes: \"lots\" is not a percentage" "$TMP/badini.err" &&
+  grep -q "NEW result directory $TMP/badini: run.ini does not load" "$TMP/badini.err" &&
+  ok "bad run.ini: file, line and key named" || fail "bad run.ini message: $(cat "$TMP/badini.err")"
 
 # Bad input: exit 2, and the message names what is wrong.
 compare_rc missing 2 "$TMP/base" "$TMP/nonexistent"

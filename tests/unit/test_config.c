@@ -338,6 +338,12 @@ static void test_cannot_open(void **state)
 	"(expected command, shell, memory, pids, cpus, nofile, nproc, as, data, stack, core, " \
 	"cpu-time, interval, timeout, repetitions, exit-stop, log-cap, user, expect, "         \
 	"leak-warmup, leak-rss-slope, leak-fd-slope, leak-thread-slope)"
+#define SECTIONS "(expected [brink], [defaults], [compare], [scenario NAME] or [machine])"
+#define COMPARE_KEYS                                                                        \
+	"(expected alpha, threshold, threshold.METRIC or min-change.METRIC, METRIC one of " \
+	"peak_rss_bytes, peak_mem_bytes, peak_fds, peak_threads, rss_slope_bytes_per_s, "   \
+	"fd_slope_per_s, thread_slope_per_s, duration_s)"
+#define PCT_WHY	  "(expected a percentage >= 0, such as 10% or 10)"
 #define SIZE_WHY  "(expected a number with an optional K, M, G or T suffix, or max)"
 #define COUNT_WHY "(expected a whole number without sign, or max)"
 #define BOOL_WHY  "(expected yes, no, true, false, on, off, 1 or 0)"
@@ -355,12 +361,9 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
     /* sections */
-    {OK "[scenaro x]\ncommand = true\n",
-     "@F@:3: [scenaro x]: unknown section (expected [brink], [defaults] or [scenario NAME])\n"},
-    {OK "[Scenario x]\n", "@F@:3: [Scenario x]: unknown section (expected [brink], [defaults] "
-			  "or [scenario NAME])\n"},
-    {OK "[scenariox]\n", "@F@:3: [scenariox]: unknown section (expected [brink], [defaults] or "
-			 "[scenario NAME])\n"},
+    {OK "[scenaro x]\ncommand = true\n", "@F@:3: [scenaro x]: unknown section " SECTIONS "\n"},
+    {OK "[Scenario x]\n", "@F@:3: [Scenario x]: unknown section " SECTIONS "\n"},
+    {OK "[scenariox]\n", "@F@:3: [scenariox]: unknown section " SECTIONS "\n"},
     {OK "[scenario]\ncommand = true\n",
      "@F@:3: [scenario]: expected a scenario name: [scenario NAME]\n"},
     {OK "[scenario ../x]\ncommand = true\n",
@@ -392,6 +395,7 @@ static const struct bad_case bad_cases[] = {
     {OK "[brink]\nname = a\n[brink]\nout = x\n", "@F@:5: [brink]: given twice (first at line 3)\n"},
     {OK "[defaults]\n[defaults]\nmemory = 1M\n",
      "@F@:4: [defaults]: given twice (first at line 3)\n"},
+    {OK "[compare]\n[compare]\nalpha = 0.1\n", "@F@:4: [compare]: given twice (first at line 3)\n"},
     {"[defaults]\nmemory = 1M\n", "@F@: no [scenario NAME] section: nothing to run\n"},
     {"", "@F@: no [scenario NAME] section: nothing to run\n"},
     /* lines */
@@ -417,6 +421,28 @@ static const struct bad_case bad_cases[] = {
     {"[defaults]\ninterval = 0.5ms\n" OK,
      "@F@:2: [defaults] interval: \"0.5ms\" is not a sampling interval (expected a duration "
      "from 1ms to 1h, such as 10ms)\n"},
+    /* [compare]: keys from compare's metric table, values as brink compare reads them */
+    {OK "[compare]\nthreshhold = 10%\n",
+     "@F@:4: [compare] threshhold: unknown key " COMPARE_KEYS "\n"},
+    {OK "[compare]\nthreshold.leak = 10%\n",
+     "@F@:4: [compare] threshold.leak: unknown key " COMPARE_KEYS "\n"},
+    {OK "[compare]\nmin-change.peak_fd = 3\n",
+     "@F@:4: [compare] min-change.peak_fd: unknown key " COMPARE_KEYS "\n"},
+    {OK "[compare]\nthreshold = -5%\n",
+     "@F@:4: [compare] threshold: \"-5%\" is not a percentage " PCT_WHY "\n"},
+    {OK "[compare]\nthreshold.peak_fds = ten\n",
+     "@F@:4: [compare] threshold.peak_fds: \"ten\" is not a percentage " PCT_WHY "\n"},
+    {OK "[compare]\nalpha = 1.5\n", "@F@:4: [compare] alpha: \"1.5\" is not a significance "
+				    "level (expected a number between 0 and 1, such as 0.05)\n"},
+    {OK "[compare]\nmin-change.peak_rss_bytes = 2Q\n",
+     "@F@:4: [compare] min-change.peak_rss_bytes: \"2Q\" is not a size " SIZE_WHY "\n"},
+    {OK "[compare]\nmin-change.peak_rss_bytes = max\n",
+     "@F@:4: [compare] min-change.peak_rss_bytes: \"max\" is not a size (expected a size, not "
+     "unlimited)\n"},
+    {OK "[compare]\nmin-change.peak_fds = -1\n",
+     "@F@:4: [compare] min-change.peak_fds: \"-1\" is not a number (expected a number >= 0)\n"},
+    {OK "[compare]\nalpha = 0.1\nalpha = 0.2\n",
+     "@F@:5: [compare] alpha: given twice (first at line 4)\n"},
     /* values */
     {"[scenario b]\ncommand =\n", "@F@:2: [scenario b] command: \"\" is not a command "
 				  "(expected a program and its arguments)\n"},
@@ -874,6 +900,102 @@ static void test_scenario_set(void **state)
 	scenario_free(&copy); /* twice is harmless */
 }
 
+/* [compare]: good values are kept as written, in key order (alpha, threshold,
+ * threshold.METRIC, min-change.METRIC), with their lines, and written back by
+ * config_write_effective into a [compare] section that loads again. */
+static void test_compare_section(void **state)
+{
+	(void)state;
+	const char *path = write_file("compare.ini",
+				      "[compare]\n"
+				      "min-change.peak_rss_bytes = 2M\n"
+				      "threshold.peak_fds = 25%\n"
+				      "threshold = 10\n"
+				      "alpha = 0.01\n"
+				      "min-change.duration_s = 1.5\n" OK,
+				      0);
+	struct config cfg;
+	int nerr;
+	char *errs = load(path, &cfg, &nerr);
+	assert_string_equal(errs, "");
+	assert_int_equal(nerr, 0);
+	free(errs);
+	static const struct {
+		const char *key, *value;
+		int line;
+	} want[] = {
+	    {"alpha", "0.01", 5},
+	    {"threshold", "10", 4},
+	    {"threshold.peak_fds", "25%", 3},
+	    {"min-change.peak_rss_bytes", "2M", 2},
+	    {"min-change.duration_s", "1.5", 6},
+	};
+	assert_int_equal(cfg.n_compare, NELEM(want));
+	for (size_t i = 0; i < NELEM(want); i++) {
+		assert_string_equal(cfg.compare[i].key, want[i].key);
+		assert_string_equal(cfg.compare[i].value, want[i].value);
+		assert_int_equal(cfg.compare[i].line, want[i].line);
+	}
+	char *text = effective(&cfg);
+	assert_non_null(strstr(text, "\n[compare]\nalpha = 0.01\nthreshold = 10\n"
+				     "threshold.peak_fds = 25%\nmin-change.peak_rss_bytes = 2M\n"
+				     "min-change.duration_s = 1.5\n\n[defaults]\n"));
+	free(text);
+	config_free(&cfg);
+	assert_null(cfg.compare); /* config_free cleared it */
+
+	/* without [compare], none is written */
+	path = write_file("no-compare.ini", OK, 0);
+	errs = load(path, &cfg, &nerr);
+	assert_int_equal(nerr, 0);
+	free(errs);
+	assert_int_equal(cfg.n_compare, 0);
+	text = effective(&cfg);
+	assert_null(strstr(text, "[compare]"));
+	free(text);
+	config_free(&cfg);
+	round_trip("rt-compare.ini", "[compare]\nthreshold.peak_mem_bytes = 100000%\n"
+				     "min-change.rss_slope_bytes_per_s = 1K\n" OK);
+}
+
+/* A result's run.ini: the effective config followed by the [machine] section
+ * brink writes after it, whose keys are no config keys. It loads; the
+ * [machine] keys are ignored; the keys after it in a later section count. */
+static void test_run_ini_machine(void **state)
+{
+	(void)state;
+	const char *path = write_file("run.ini",
+				      "[brink]\nname = r\n\n[compare]\nthreshold = 20%\n\n"
+				      "[scenario s]\ncommand = true\nmemory = 64M\n\n"
+				      "[machine]\nkernel = Linux 6.18 x86_64\n"
+				      "cgroup_mode = hybrid\n"
+				      "cgroup_memory = v1 /sys/fs/cgroup/memory/brink\n"
+				      "rlimit_nofile = 1024/20000\n"
+				      "fd_count = stat st_size (O(1))\n"
+				      "memory = not a size\n",
+				      0);
+	struct config cfg;
+	int nerr;
+	char *errs = load(path, &cfg, &nerr);
+	assert_string_equal(errs, "");
+	assert_int_equal(nerr, 0);
+	free(errs);
+	assert_int_equal(cfg.n_scenarios, 1);
+	assert_int_equal(cfg.scenarios[0].lim.v[LIM_MEMORY], 64 * MiB); /* not "not a size" */
+	assert_int_equal(cfg.n_compare, 1);
+	assert_string_equal(cfg.compare[0].value, "20%");
+	config_free(&cfg);
+
+	/* a section after [machine] is read again, errors and all */
+	path = write_file("run-after.ini",
+			  "[machine]\nkernel = x\n[scenario s]\ncommand = true\nbogus = 1\n", 0);
+	errs = load(path, &cfg, &nerr);
+	assert_int_equal(nerr, 1);
+	assert_string_equal(errs, "@F@:5: [scenario s] bogus: unknown key " KEYS "\n");
+	free(errs);
+	config_free(&cfg);
+}
+
 /* Every row of limit_table is a key, in table order, with its help line; the
  * other keys all have help and a metavar. */
 static void test_key_list(void **state)
@@ -907,13 +1029,14 @@ static void test_key_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid),	  cmocka_unit_test(test_name_from_file),
-	    cmocka_unit_test(test_cannot_open),	  cmocka_unit_test(test_bad_cases),
-	    cmocka_unit_test(test_bad_lines),	  cmocka_unit_test(test_long_names),
-	    cmocka_unit_test(test_golden_errors), cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_write_argv),	  cmocka_unit_test(test_command_split),
-	    cmocka_unit_test(test_names),	  cmocka_unit_test(test_scenario_set),
-	    cmocka_unit_test(test_key_list),
+	    cmocka_unit_test(test_valid),	    cmocka_unit_test(test_name_from_file),
+	    cmocka_unit_test(test_cannot_open),	    cmocka_unit_test(test_bad_cases),
+	    cmocka_unit_test(test_bad_lines),	    cmocka_unit_test(test_long_names),
+	    cmocka_unit_test(test_golden_errors),   cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_write_argv),	    cmocka_unit_test(test_command_split),
+	    cmocka_unit_test(test_names),	    cmocka_unit_test(test_scenario_set),
+	    cmocka_unit_test(test_key_list),	    cmocka_unit_test(test_compare_section),
+	    cmocka_unit_test(test_run_ini_machine),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
