@@ -223,6 +223,7 @@ static void on_stop(struct run *x, int st)
 			x->r->fd_baseline = sample_count_fds(x->procdir);
 			x->baseline_done = true;
 		}
+		event(x, t, "exec", sample_count_fds(x->procdir), NULL);
 		ptrace(PTRACE_CONT, x->pid, 0, 0);
 	} else if (ev == PTRACE_EVENT_EXIT) {
 		/* Stopped in do_exit before its fds and memory go: the exact state at
