@@ -211,8 +211,8 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 			*slope = theil_sen_slope(s->t + from, s->v + from, n);
 			mann_kendall(s->v + from, n, &mk);
 			/* Too few points make no trend, only a slope to show. */
-			grows = n >= LEAK_MIN_POINTS && *slope >= thr && mk.s > 0 &&
-				mk.p < LEAK_MAX_P;
+			grows =
+			    n >= LEAK_MIN_POINTS && *slope >= thr && mk.s > 0 && mk.p < LEAK_MAX_P;
 		}
 		any |= grows;
 		if (grows || broke[m]) {

@@ -786,8 +786,11 @@ int cg_run_create(struct cg_system *sys, const struct limits *lim, struct cg_run
 		bool fresh = !cg;
 		if (fresh) {
 			char name[PATH_MAX];
-			snprintf(name, sizeof(name), "%s/%s", strcmp(s->own, "/") ? s->own : "",
-				 sub);
+			if (path_fmt(name, sizeof(name), "%s/%s", strcmp(s->own, "/") ? s->own : "",
+				     sub) != 0) {
+				berr_set(err, errno, "%s/%s", s->own, sub);
+				goto fail;
+			}
 			cg = cgroup_new_cgroup(name + 1); /* relative to the mount */
 			if (!cg) {
 				berr_set(err, ENOMEM, "cannot make a libcgroup handle");

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BRINK_UNSET     (-2) /* not given: keep the inherited value */
+#define BRINK_UNSET	(-2) /* not given: keep the inherited value */
 #define BRINK_UNLIMITED (-1) /* "max" / "unlimited" */
 
 /* Bytes: "4096", "64K", "64M", "1.5G", "2T" (binary multiples; the letter in
