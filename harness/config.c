@@ -649,28 +649,10 @@ static int parse_rate(const char *v, double *out, const char **why)
 	    "expected a decimal number per second such as 0.5 or 2/s (at most 9 decimals)";
 	char tmp[64];
 	const char *p = strip_per_second(v, tmp, sizeof(tmp));
-	int64_t whole = 0, frac = 0, den = 1;
-	if (*p < '0' || *p > '9')
+	int64_t nano;
+	if (units_parse_fixed(p, 9, &nano) != 0)
 		goto bad;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		whole = whole * 10 + (*p - '0');
-		if (whole > 1000000)
-			goto bad;
-	}
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			goto bad;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (den == 1000000000)
-				goto bad;
-			frac = frac * 10 + (*p - '0');
-			den *= 10;
-		}
-	}
-	if (*p)
-		goto bad;
-	*out = (double)whole + (double)frac / (double)den;
+	*out = (double)nano / 1e9;
 	return 0;
 bad:
 	*why = expected;

@@ -47,30 +47,7 @@ static int parse_cpus(const char *s, int64_t *milli, const char **why)
 		*milli = BRINK_UNLIMITED;
 		return 0;
 	}
-	int64_t whole = 0, frac = 0, scale = 100;
-	const char *p = s;
-	if (*p < '0' || *p > '9')
-		goto bad;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		whole = whole * 10 + (*p - '0');
-		if (whole > 1000000)
-			goto bad;
-	}
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			goto bad;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (scale == 0 && *p != '0')
-				goto bad; /* finer than a milli-CPU */
-			frac += (*p - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if (*p)
-		goto bad;
-	*milli = whole * 1000 + frac;
-	if (*milli < 1)
+	if (units_parse_fixed(s, 3, milli) != 0 || *milli < 1)
 		goto bad;
 	return 0;
 bad:

@@ -309,3 +309,40 @@ char *units_format_duration(int64_t ns, char *buf, size_t len)
 	snprintf(buf, len, "%lld ns", (long long)ns);
 	return buf;
 }
+
+int units_parse_fixed(const char *s, int decimals, int64_t *scaled)
+{
+	int64_t whole = 0, frac = 0;
+	const char *p = s;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 1000000)
+			return -1;
+	}
+	int used = 0;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (used == decimals) {
+				if (*p != '0')
+					return -1; /* finer than the unit */
+				continue;
+			}
+			frac = frac * 10 + (*p - '0');
+			used++;
+		}
+	}
+	if (*p)
+		return -1;
+	for (; used < decimals; used++)
+		frac *= 10;
+	int64_t unit = 1;
+	for (int i = 0; i < decimals; i++)
+		unit *= 10;
+	*scaled = whole * unit + frac;
+	return 0;
+}

@@ -28,6 +28,11 @@ int units_parse_duration(const char *s, int64_t *ns, const char **why);
 /* Decimal integer >= 0, or "max"/"unlimited" -> BRINK_UNLIMITED. */
 int units_parse_count(const char *s, int64_t *n, const char **why);
 
+/* Fixed-point decimal: DIGITS [ "." DIGITS ], at most 1000000 before the point;
+ * *scaled = value x 10^decimals. Digits past `decimals` must be zeros. No unit,
+ * no sign; -1 on anything else (the caller says what it expected). */
+int units_parse_fixed(const char *s, int decimals, int64_t *scaled);
+
 /* Boolean: yes/no, true/false, on/off, 1/0 (case-insensitive). */
 int units_parse_bool(const char *s, int *b, const char **why);
 

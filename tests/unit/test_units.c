@@ -295,13 +295,52 @@ static void test_format(void **state)
 	assert_int_equal(strlen(small), 3);
 }
 
+static void test_fixed(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		int decimals;
+		int64_t want; /* -1: refused */
+	} cases[] = {
+	    {"0.5", 3, 500},
+	    {"2", 3, 2000},
+	    {"1.25", 3, 1250},
+	    {"0.001", 3, 1},
+	    {"0.0010", 3, 1},
+	    {"0.0005", 3, -1},
+	    {"1000000", 0, 1000000},
+	    {"1000001", 0, -1},
+	    {"0.5", 9, 500000000},
+	    {"0.123456789", 9, 123456789},
+	    {"", 3, -1},
+	    {".5", 3, -1},
+	    {"5.", 3, -1},
+	    {"-1", 3, -1},
+	    {"1e3", 3, -1},
+	    {" 1", 3, -1},
+	    {"1 ", 3, -1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t v = -7;
+		int rc = units_parse_fixed(cases[i].in, cases[i].decimals, &v);
+		if (cases[i].want < 0) {
+			assert_int_equal(rc, -1);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(v, cases[i].want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_size_good),	  cmocka_unit_test(test_size_bad),
 	    cmocka_unit_test(test_duration_good), cmocka_unit_test(test_duration_bad),
 	    cmocka_unit_test(test_count),	  cmocka_unit_test(test_bool),
-	    cmocka_unit_test(test_why_optional),  cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_fixed),	  cmocka_unit_test(test_why_optional),
+	    cmocka_unit_test(test_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
