@@ -158,6 +158,28 @@ static void print_table_row(FILE *f, const struct run_result *r)
 		r->leak ? "yes" : "no", note);
 }
 
+/* Was SIGINT, SIGTERM or SIGHUP delivered to the signalfd and not yet read?
+ * (SIGCHLD entries are read and dropped.) */
+static bool termination_pending(int sigfd)
+{
+	struct signalfd_siginfo si;
+	bool pending = false;
+	while (read(sigfd, &si, sizeof(si)) == sizeof(si))
+		if (si.ssi_signo != SIGCHLD)
+			pending = true;
+	return pending;
+}
+
+static void unblock_termination(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 static int block_signals(void)
 {
 	sigset_t set;
@@ -344,6 +366,14 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		status = EXIT_FAILED;
 		brink_failed = true;
 	}
+	/* Every run is over: remove brink's groups now, and take a signal that came
+	 * after the last run for what it is, an interruption. From here on there is
+	 * nothing left to tear down, so the signals get their default action back
+	 * (^C while the plots are drawn ends brink at once). */
+	cg_system_fini(sys);
+	if (status != EXIT_INTERRUPT && termination_pending(sigfd))
+		status = EXIT_INTERRUPT;
+	unblock_termination();
 	/* Plots and reports also for failed expectations: those runs need them
 	 * most. Not when brink itself failed or was interrupted. */
 	if (!brink_failed && status != EXIT_INTERRUPT) {
