@@ -119,6 +119,12 @@ static int split_fields(struct csv_reader *r, long n, struct berr *err)
 
 int csvr_open(struct csv_reader *r, const char *path, struct berr *err)
 {
+	return csvr_open_expecting(r, path, "a header line", err);
+}
+
+int csvr_open_expecting(struct csv_reader *r, const char *path, const char *header,
+			struct berr *err)
+{
 	memset(r, 0, sizeof(*r));
 	r->next_line = 1;
 	r->path = strdup(path);
@@ -132,7 +138,7 @@ int csvr_open(struct csv_reader *r, const char *path, struct berr *err)
 	}
 	long n = read_record(r, err);
 	if (n == 0)
-		berr_set(err, 0, "%s: empty file, expected a header line", path);
+		berr_set(err, 0, "%s: empty file, expected %s", path, header);
 	if (n <= 0 || split_fields(r, n, err) < 0) {
 		csvr_close(r);
 		return -1;

@@ -7,9 +7,9 @@
  * Every record must have as many fields as the header; a file that breaks the
  * rules is an error naming the file and line, never a silently skipped row.
  *
- * summary.csv into struct run_result is record.h's summary_read(); this reader
- * is for the other files (samples.csv, events.csv) and for exports that carry
- * every column through as text (summary.json).
+ * summary.csv into struct run_result is record.h's summary_read(), built on this
+ * reader; the others use it directly (samples.csv, events.csv, and exports that
+ * carry every column through as text, summary.json).
  */
 #ifndef BRINK_CSVREAD_H
 #define BRINK_CSVREAD_H
@@ -34,6 +34,10 @@ struct csv_reader {
 /* Open path and read its header line. Returns 0, or -1 with err (cannot open,
  * empty file, malformed header). */
 int csvr_open(struct csv_reader *r, const char *path, struct berr *err);
+/* The same, naming the header expected in the empty-file message ("the summary
+ * header"). */
+int csvr_open_expecting(struct csv_reader *r, const char *path, const char *header,
+			struct berr *err);
 
 /* Read the next record into r->field[0..r->nheader). Returns 1 with a record, 0
  * at the end of the file, -1 with err ("PATH:LINE: why"). */

@@ -2,6 +2,8 @@
  * record.h). */
 #include "record.h"
 
+#include "csvread.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -496,145 +498,9 @@ void summary_put_row(FILE *f, const struct run_result *r)
 
 /* ---- summary.csv reader ----------------------------------------------- */
 
-struct reader {
-	char *p, *end; /* unread text; *end == '\0' */
-	int line;      /* line of *p */
-};
-
-struct fields {
-	char **v;
-	size_t n, cap;
-};
-
-static int fields_push(struct fields *fs, char *s)
-{
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 32;
-		char **v = realloc(fs->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		fs->v = v;
-		fs->cap = cap;
-	}
-	fs->v[fs->n++] = s;
-	return 0;
-}
-
-/* Split the next record in place (quotes removed, fields NUL-terminated; the
- * unquoted text is never longer than the quoted). A quoted field may hold
- * commas, doubled quotes and newlines; a record ends at "\n", "\r\n" or the end
- * of the text. Returns 1 with a record, 0 at the end of the text, -1 with *why
- * on malformed input (-2: out of memory). */
-static int next_record(struct reader *rd, struct fields *fs, const char **why)
-{
-	char *p = rd->p, *end = rd->end;
-	if (p == end)
-		return 0;
-	fs->n = 0;
-	for (;;) {
-		char *start = p, *out = p;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (p == end) {
-					*why = "unterminated quoted field";
-					return -1;
-				}
-				if (*p == '"') {
-					if (p + 1 < end && p[1] == '"') {
-						*out++ = '"';
-						p += 2;
-						continue;
-					}
-					p++;
-					break;
-				}
-				if (*p == '\n')
-					rd->line++;
-				*out++ = *p++;
-			}
-		} else {
-			while (p < end && *p != ',' && *p != '\n' && *p != '\r' && *p != '"')
-				p++;
-			out = p;
-			if (p < end && *p == '"') {
-				*why = "quote inside an unquoted field";
-				return -1;
-			}
-		}
-		bool last = true;
-		if (p == end) {
-			/* last record without a newline */
-		} else if (*p == ',') {
-			p++;
-			last = false;
-		} else if (*p == '\n') {
-			p++;
-			rd->line++;
-		} else if (*p == '\r' && p + 1 < end && p[1] == '\n') {
-			p += 2;
-			rd->line++;
-		} else {
-			*why = *p == '\r' ? "stray carriage return"
-					  : "text after the closing quote of a field";
-			return -1;
-		}
-		*out = '\0'; /* at or before the terminator just consumed */
-		if (fields_push(fs, start) < 0)
-			return -2;
-		if (last)
-			break;
-	}
-	rd->p = p;
-	return 1;
-}
-
-/* The whole file, NUL-terminated, in a malloc'd buffer. */
-static int read_whole(const char *path, char **text, size_t *len, struct berr *err)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return berr_set(err, errno, "cannot open %s", path);
-	size_t cap = 64 * 1024, n = 0;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			fclose(f);
-			return berr_set(err, ENOMEM, "cannot read %s", path);
-		}
-		n += fread(buf + n, 1, cap - 1 - n, f);
-		if (ferror(f)) {
-			int e = errno;
-			free(buf);
-			fclose(f);
-			return berr_set(err, e, "cannot read %s", path);
-		}
-		if (feof(f))
-			break;
-		if (n == cap - 1) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n)) {
-		free(buf);
-		return berr_set(err, 0, "%s: not a CSV file (holds a NUL byte)", path);
-	}
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
 int summary_read(const char *path, struct run_result **rows, size_t *n, struct berr *err)
 {
-	char *text = NULL;
-	size_t len = 0;
-	struct fields fs = {0};
+	struct csv_reader rd;
 	int *colmap = NULL; /* header field -> summary_cols index, or -1 */
 	struct run_result *out = NULL;
 	size_t n_out = 0, cap_out = 0;
@@ -643,30 +509,19 @@ int summary_read(const char *path, struct run_result **rows, size_t *n, struct b
 
 	*rows = NULL;
 	*n = 0;
-	if (read_whole(path, &text, &len, err) < 0)
+	if (csvr_open_expecting(&rd, path, "the summary header", err) != 0)
 		return -1;
-	struct reader rd = {text, text + len, 1};
-
-	int line = rd.line;
-	int got = next_record(&rd, &fs, &why);
-	if (got == 0) {
-		berr_set(err, 0, "%s: empty file, expected the summary header", path);
-		goto out;
-	}
-	if (got < 0)
-		goto bad_record;
-	size_t n_header = fs.n;
-	colmap = malloc(n_header * sizeof(*colmap));
+	colmap = malloc(rd.nheader * sizeof(*colmap));
 	if (!colmap)
 		goto nomem;
 	bool seen[N_SUMMARY_COLS] = {false};
-	for (size_t i = 0; i < n_header; i++) {
+	for (size_t i = 0; i < rd.nheader; i++) {
 		colmap[i] = -1;
 		for (size_t k = 0; k < N_SUMMARY_COLS; k++) {
-			if (strcmp(fs.v[i], summary_cols[k].name) != 0)
+			if (strcmp(rd.header[i], summary_cols[k].name) != 0)
 				continue;
 			if (seen[k]) {
-				berr_set(err, 0, "%s:%d: column %s appears twice", path, line,
+				berr_set(err, 0, "%s:1: column %s appears twice", path,
 					 summary_cols[k].name);
 				goto out;
 			}
@@ -681,18 +536,8 @@ int summary_read(const char *path, struct run_result **rows, size_t *n, struct b
 		}
 	}
 
-	for (;;) {
-		line = rd.line;
-		got = next_record(&rd, &fs, &why);
-		if (got == 0)
-			break;
-		if (got < 0)
-			goto bad_record;
-		if (fs.n != n_header) {
-			berr_set(err, 0, "%s:%d: %zu fields, the header has %zu", path, line, fs.n,
-				 n_header);
-			goto out;
-		}
+	int got;
+	while ((got = csvr_next(&rd, err)) == 1) {
 		if (n_out == cap_out) {
 			size_t cap = cap_out ? cap_out * 2 : 16;
 			struct run_result *nr = realloc(out, cap * sizeof(*nr));
@@ -703,42 +548,38 @@ int summary_read(const char *path, struct run_result **rows, size_t *n, struct b
 		}
 		struct run_result *r = &out[n_out];
 		run_result_init(r);
-		for (size_t i = 0; i < n_header; i++) {
+		for (size_t i = 0; i < rd.nheader; i++) {
 			if (colmap[i] < 0)
 				continue;
 			const struct summary_col *c = &summary_cols[colmap[i]];
-			if (col_kinds[c->kind].get(fs.v[i], (char *)r + c->off, c->size, &why) <
+			if (col_kinds[c->kind].get(rd.field[i], (char *)r + c->off, c->size, &why) <
 			    0) {
-				berr_set(err, 0, "%s:%d: column %s: %s, not \"%s\"", path, line,
-					 c->name, why, fs.v[i]);
+				berr_set(err, 0, "%s:%ld: column %s: %s, not \"%s\"", path, rd.line,
+					 c->name, why, rd.field[i]);
 				goto out;
 			}
 		}
 		if (r->scenario[0] == '\0' || r->rep < 1) {
-			berr_set(err, 0, "%s:%d: column %s: expected %s", path, line,
+			berr_set(err, 0, "%s:%ld: column %s: expected %s", path, rd.line,
 				 r->scenario[0] ? "rep" : "scenario",
 				 r->scenario[0] ? "a repetition number >= 1" : "a scenario name");
 			goto out;
 		}
 		n_out++;
 	}
+	if (got < 0)
+		goto out;
 	*rows = out;
 	*n = n_out;
 	out = NULL;
 	rc = 0;
 	goto out;
 
-bad_record:
-	if (got == -2)
-		goto nomem;
-	berr_set(err, 0, "%s:%d: %s", path, line, why);
-	goto out;
 nomem:
 	berr_set(err, ENOMEM, "cannot read %s", path);
 out:
 	free(out);
 	free(colmap);
-	free(fs.v);
-	free(text);
+	csvr_close(&rd);
 	return rc;
 }
