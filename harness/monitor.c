@@ -385,7 +385,6 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	run_result_init(r);
 	snprintf(r->scenario, sizeof(r->scenario), "%s", sc->name);
 	r->rep = o->rep;
-	r->oom_onset_s = -1;
 	fill_limits(&x);
 	x.series = malloc(sizeof(*x.series));
 	if (!x.series) {
@@ -408,8 +407,6 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 		r->unavailable |= UNAV_CPU_LIMIT;
 	if (!sc->exit_stop)
 		r->unavailable |= UNAV_EXIT_STOP;
-	if (!cg_run_has(x.cg, CG_PIDS))
-		r->pids_limit_hits = RES_NONE;
 
 	if (open_csvs(&x, err) != 0)
 		goto out;
