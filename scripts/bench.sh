@@ -142,6 +142,22 @@ tk_pct_med=$(stats median "${tk_pct[@]}"); tk_j99_med=$(stats median "${tk_j99[@
 tk_missed_total=$(printf '%s\n' "${tk_missed[@]}" | awk '{s+=$1} END {print s}')
 over_med=$(awk -v a="$pct_med" -v b="$tk_pct_med" 'BEGIN {printf "%.2f", a-b}')
 j50_med=$(stats median "${j50[@]}"); j99_med=$(stats median "${j99[@]}")
+# System calls per sample: brink's own (perf stat --no-inherit counts brink, not
+# the program) over a 3 s run at 1 ms, minus the same run at 1 s, per extra sample.
+sc_per=
+if perf stat -x, -e raw_syscalls:sys_enter --no-inherit true >/dev/null 2>&1; then
+  sc_run() {
+    perf stat -x, -e raw_syscalls:sys_enter --no-inherit -o "$tmp/sc.$1" \
+      "$brink" exec --interval "$1" --timeout 3s --quiet --no-progress --no-plots \
+      --out "$tmp/sc-$1" -- "$bin/holder" "$nfds" "$nthreads" >/dev/null 2>&1
+    awk -F, '/raw_syscalls/ {print $1}' "$tmp/sc.$1"
+  }
+  sc_fast=$(sc_run 1ms); sc_slow=$(sc_run 1s)
+  n_fast=$(stats col "$tmp/sc-1ms/summary.csv" samples)
+  n_slow=$(stats col "$tmp/sc-1s/summary.csv" samples)
+  sc_per=$(awk -v a="$sc_fast" -v b="$sc_slow" -v n="$n_fast" -v m="$n_slow" \
+    'BEGIN {printf "%.2f", (a-b)/(n-m)}')
+fi
 samp_rows=""
 for i in $(seq 0 $((samp_runs - 1))); do
   samp_rows+="| $((i + 1)) | ${pcts[$i]} % | ${samples[$i]} | ${expected[$i]} | ${missed[$i]} | ${j50[$i]} | ${j99[$i]} | ${jmax[$i]} |"$'\n'
@@ -180,13 +196,32 @@ l_cg() {
 }
 # The pipeline must work, or its time means nothing.
 l_cg check || { say "cgcreate/cgexec pipeline failed"; exit 1; }
+# Floors a brink launch pays whatever brink does (bench/launchfloor.c): starting
+# libcgroup (launched like /bin/true, minus bare), and committing its four result
+# files durably (samples.csv, events.csv, summary.csv, summary.json: write, fsync,
+# rename, timed inside the program, in the directory the results go to); and, with
+# plots, gnuplot alone on the page script brink wrote for /bin/true.
+l_cginit() { "$bin/launchfloor" cginit; }
+l_files() {
+  mkdir -p "$tmp/l/files$1"
+  "$bin/launchfloor" files "$tmp/l/files$1" 4 | kv ms
+}
+"$brink" exec --memory 64M --pids 64 --nofile 1024 --quiet --no-progress \
+  --out "$tmp/gp" -- /bin/true >/dev/null 2>&1
+gp_page=$(cd "$tmp/gp/plots/data" && ls ./*.gp | head -1)
+[ -n "$gp_page" ] || { say "no gnuplot script in $tmp/gp/plots/data"; exit 1; }
+l_gnuplot() { (cd "$tmp/gp/plots" && gnuplot "data/$gp_page"); }
 mkdir -p "$tmp/l"
-lb=(); lbr=(); lng=(); lcg=(); r_cg=(); r_ng=()
+lb=(); lbr=(); lng=(); lcg=(); r_cg=(); r_ng=(); lci=(); lfi=(); lgp=()
 for _ in $(seq "$rounds"); do
   lb+=("$(loop_ms "$launches" l_bare)")
   lbr+=("$(loop_ms "$launches" l_brink)")
   lng+=("$(loop_ms "$launches" l_brink_np)")
   lcg+=("$(loop_ms "$launches" l_cg)")
+  lci+=("$(loop_ms "$launches" l_cginit)")
+  lgp+=("$(loop_ms "$launches" l_gnuplot)")
+  f=(); for i in $(seq "$launches"); do f+=("$(l_files "$i")"); done
+  lfi+=("$(stats median "${f[@]}")")
   rm -rf "$tmp/l"; mkdir -p "$tmp/l"
   r_cg+=("$(awk -v a="${lcg[-1]}" -v b="${lbr[-1]}" 'BEGIN {printf "%.3f", a/b}')")
   r_ng+=("$(awk -v a="${lcg[-1]}" -v b="${lng[-1]}" 'BEGIN {printf "%.3f", a/b}')")
@@ -194,6 +229,14 @@ done
 lb_med=$(stats median "${lb[@]}"); lbr_med=$(stats median "${lbr[@]}")
 lng_med=$(stats median "${lng[@]}"); lcg_med=$(stats median "${lcg[@]}")
 rcg_med=$(stats median "${r_cg[@]}"); rng_med=$(stats median "${r_ng[@]}")
+lci_med=$(stats median "${lci[@]}"); lfi_med=$(stats median "${lfi[@]}")
+lgp_med=$(stats median "${lgp[@]}")
+f3() { awk "BEGIN {printf \"%.3f\", $1}"; }
+cginit_over=$(f3 "$lci_med - $lb_med")
+floor_np=$(f3 "$lb_med + $cginit_over + $lfi_med")
+above_np=$(f3 "$lng_med - $floor_np")
+floor_pl=$(f3 "$floor_np + $lgp_med")
+above_pl=$(f3 "$lbr_med - $floor_pl")
 # What brink itself reports as the run's duration (fork to reap), one launch.
 "$brink" exec --memory 64M --pids 64 --nofile 1024 --quiet --no-progress --no-plots \
   --out "$tmp/l/one" -- /bin/true >/dev/null 2>&1
@@ -546,6 +589,8 @@ g_launch=$(verdict lt "$lbr_med" "$lcg_med")
 g_launch_np=$(verdict lt "$lng_med" "$lcg_med")
 g_bare=$(verdict lt "$(awk -v a="$lbr_med" -v b="$lb_med" 'BEGIN {print a-b}')" 5)
 g_bare_np=$(verdict lt "$(awk -v a="$lng_med" -v b="$lb_med" 'BEGIN {print a-b}')" 5)
+g_floor_np=$(verdict lt "$above_np" 5)
+g_floor_pl=$(verdict lt "$above_pl" 5)
 g_prec=$( [ "$prec_all" = yes ] && echo met || echo "not met")
 us() { awk -v v="$1" 'BEGIN {printf "%.2f", v/1000}'; }
 ms() { awk -v v="$1" 'BEGIN {printf "%.2f", v/1e6}'; }
@@ -589,6 +634,8 @@ $only_note
 | the same, with plots (gnuplot) | $lbr_med ms vs $lcg_med ms (${rcg_med}x) | $g_launch |
 | launch within a few ms (< 5) of bare /bin/true, \`--no-plots\` | $lng_med ms vs $lb_med ms | $g_bare_np |
 | the same, with plots | $lbr_med ms vs $lb_med ms | $g_bare |
+| \`--no-plots\` within 5 ms of its floor (bare + libcgroup start + 4 durable files, section 3) | $lng_med ms vs $floor_np ms (+$above_np ms) | $g_floor_np |
+| with plots within 5 ms of its floor (the same + gnuplot alone) | $lbr_med ms vs $floor_pl ms (+$above_pl ms) | $g_floor_pl |
 | fd exhaustion: peak_fds == limit in every repetition | see below | $g_prec |
 
 "floor" is what the same work costs with nothing of brink in it, measured in the
@@ -661,6 +708,14 @@ Median: **${tk_pct_med} % of one core** only to wake 1000 times a second here, s
 brink's sampling itself costs about **${over_med} %** of a core on top
 (the run's setup and end are in brink's figure too).
 
+${sc_per:+System calls per sample, counted with \`perf stat -e raw_syscalls:sys_enter
+--no-inherit\` (brink alone) over a 3 s run at 1 ms minus the same at 1 s:
+**$sc_per** (the floor loop makes 2: poll and the timerfd read). brink's are poll,
+the timerfd read, the cgroup's memory usage, its \`cgroup.procs\` (new processes),
+and per process \`statm\` and the two \`fstatat\` of section 1. On this VM a system
+call costs microseconds (section 1), which is what puts brink above the floor: the
+work between them is a small share of its CPU time in \`perf\` profiles.}
+
 ## 3. Launch cost
 
 $launches launches per round, $rounds rounds, wall time per launch (\`date +%s%N\` around
@@ -687,6 +742,49 @@ exec with plots = **${rcg_med}x** (above 1: brink is faster). brink itself repor
 run duration (fork to reap) of ${one_dur} s for /bin/true: the rest of a launch is
 setup, the result files and the report, and, without \`--no-plots\`, gnuplot
 drawing the plots, which is most of it.
+
+### Where a launch goes: the floors
+
+Three costs are not brink's to remove, measured alone in the same rounds
+(\`bench/launchfloor.c\`, and gnuplot):
+
+\`\`\`
+$bin/launchfloor cginit            # a program that only starts libcgroup (cgroup_init())
+$bin/launchfloor files DIR 4       # 4 x (write 512 bytes to NAME.part, fsync, close, rename)
+cd PLOTS && gnuplot data/$gp_page      # the page brink drew for /bin/true (PNG and SVG)
+\`\`\`
+
+| part | ms (median) | rounds |
+|---|---|---|
+| bare /bin/true | $lb_med | ${lb[*]} |
+| + starting libcgroup (launchfloor cginit - bare) | $cginit_over | ${lci[*]} (whole launch) |
+| + four durable result files | $lfi_med | ${lfi[*]} |
+| **floor of a \`--no-plots\` launch** | **$floor_np** | |
+| brink exec \`--no-plots\` | $lng_med | |
+| brink above that floor | $above_np | |
+| + gnuplot alone on brink's page script | $lgp_med | ${lgp[*]} |
+| **floor of a launch with plots** | **$floor_pl** | |
+| brink exec with plots | $lbr_med | |
+| brink above that floor | $above_pl | |
+
+Starting libcgroup is mostly its \`cgroup_init()\` clearing an 800 KiB mount table
+in its BSS (about 200 first-touch page faults; Debian 12's libcgroup 2.0.2 has a \`.bss\` of 2.4 MiB).
+The result files are fsynced before they are renamed (README, "Result files") so
+that a machine that goes down in the middle of a stress run keeps every finished
+run; on this disk each fsync is a round trip to the device. gnuplot's own start and
+the PNG terminal's font set-up are most of a plot: \`--no-plots\` (and \`brink plot\`
+later) is there for launches that must be quick.
+
+What is left above the floor is brink's own: the fork, ptrace seize and cgroup
+attach of the child (two \`cgroup.procs\` writes on v1: about 0.7 ms together in a
+trial with timestamps added around them), reading the configuration, making the
+result directory and the two cgroup levels, the exec and exit stops, report.md,
+report.html and run.ini, and removing the groups. On this VM system calls and page
+faults are slow (PTI, virtualised page tables: section 1's three system calls of a
+sample take $(us "$floor_ns") us), so a launch of a few hundred system calls and
+page faults shows up in milliseconds; a partly static
+brink (libcgroup and inih linked in) started up to 1 ms faster in a trial and
+was not kept (Debian links its libraries dynamically).
 
 ## 4. Breaking-point precision (fd exhaustion)
 
