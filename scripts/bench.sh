@@ -196,16 +196,20 @@ l_cg() {
 }
 # The pipeline must work, or its time means nothing.
 l_cg check || { say "cgcreate/cgexec pipeline failed"; exit 1; }
-# Floors a brink launch pays whatever brink does (bench/launchfloor.c): starting
-# libcgroup (launched like /bin/true, minus bare), and committing its four result
-# files durably (samples.csv, events.csv, summary.csv, summary.json: write, fsync,
-# rename, timed inside the program, in the directory the results go to); and, with
-# plots, gnuplot alone on the page script brink wrote for /bin/true.
+# Costs a brink launch pays whatever brink does: starting libcgroup (a program
+# that only calls cgroup_init(), bench/launchfloor.c, launched like /bin/true,
+# minus bare); the fsyncs that make its four result files durable (samples.csv,
+# events.csv, summary.csv, summary.json), as long as they take inside brink's own
+# launches (perf trace -s -e fsync: only that call is traced); and, with plots,
+# gnuplot alone on the page script brink wrote for /bin/true.
 l_cginit() { "$bin/launchfloor" cginit; }
-l_files() {
-  mkdir -p "$tmp/l/files$1"
-  "$bin/launchfloor" files "$tmp/l/files$1" 4 | kv ms
+l_fsync() {
+  perf trace -s -e fsync -o "$tmp/l/fsync$1.txt" "$brink" exec --memory 64M --pids 64 \
+    --nofile 1024 --quiet --no-progress --no-plots --out "$tmp/l/fs$1" -- /bin/true \
+    >/dev/null 2>&1
+  awk '$1 == "fsync" {print $4}' "$tmp/l/fsync$1.txt"
 }
+l_fsync check | grep -q . || { say "perf trace -e fsync does not work here"; exit 1; }
 "$brink" exec --memory 64M --pids 64 --nofile 1024 --quiet --no-progress \
   --out "$tmp/gp" -- /bin/true >/dev/null 2>&1
 gp_page=$(cd "$tmp/gp/plots/data" && ls ./*.gp | head -1)
@@ -220,7 +224,7 @@ for _ in $(seq "$rounds"); do
   lcg+=("$(loop_ms "$launches" l_cg)")
   lci+=("$(loop_ms "$launches" l_cginit)")
   lgp+=("$(loop_ms "$launches" l_gnuplot)")
-  f=(); for i in $(seq "$launches"); do f+=("$(l_files "$i")"); done
+  f=(); for i in $(seq "$launches"); do f+=("$(l_fsync "$i")"); done
   lfi+=("$(stats median "${f[@]}")")
   rm -rf "$tmp/l"; mkdir -p "$tmp/l"
   r_cg+=("$(awk -v a="${lcg[-1]}" -v b="${lbr[-1]}" 'BEGIN {printf "%.3f", a/b}')")
@@ -634,7 +638,7 @@ $only_note
 | the same, with plots (gnuplot) | $lbr_med ms vs $lcg_med ms (${rcg_med}x) | $g_launch |
 | launch within a few ms (< 5) of bare /bin/true, \`--no-plots\` | $lng_med ms vs $lb_med ms | $g_bare_np |
 | the same, with plots | $lbr_med ms vs $lb_med ms | $g_bare |
-| \`--no-plots\` within 5 ms of its floor (bare + libcgroup start + 4 durable files, section 3) | $lng_med ms vs $floor_np ms (+$above_np ms) | $g_floor_np |
+| \`--no-plots\` within 5 ms of its floor (bare + libcgroup start + its fsyncs, section 3) | $lng_med ms vs $floor_np ms (+$above_np ms) | $g_floor_np |
 | with plots within 5 ms of its floor (the same + gnuplot alone) | $lbr_med ms vs $floor_pl ms (+$above_pl ms) | $g_floor_pl |
 | fd exhaustion: peak_fds == limit in every repetition | see below | $g_prec |
 
@@ -745,20 +749,19 @@ drawing the plots, which is most of it.
 
 ### Where a launch goes: the floors
 
-Three costs are not brink's to remove, measured alone in the same rounds
-(\`bench/launchfloor.c\`, and gnuplot):
+Three costs are not brink's to remove, measured in the same rounds:
 
 \`\`\`
-$bin/launchfloor cginit            # a program that only starts libcgroup (cgroup_init())
-$bin/launchfloor files DIR 4       # 4 x (write 512 bytes to NAME.part, fsync, close, rename)
-cd PLOTS && gnuplot data/$gp_page      # the page brink drew for /bin/true (PNG and SVG)
+$bin/launchfloor cginit     # a program that only starts libcgroup (cgroup_init())
+perf trace -s -e fsync $brink exec ... --no-plots -- /bin/true   # time in fsync
+cd PLOTS && gnuplot data/${gp_page#./}   # the page brink drew for /bin/true (PNG and SVG)
 \`\`\`
 
 | part | ms (median) | rounds |
 |---|---|---|
 | bare /bin/true | $lb_med | ${lb[*]} |
 | + starting libcgroup (launchfloor cginit - bare) | $cginit_over | ${lci[*]} (whole launch) |
-| + four durable result files | $lfi_med | ${lfi[*]} |
+| + brink's four fsyncs (summed per launch, median of $launches per round) | $lfi_med | ${lfi[*]} |
 | **floor of a \`--no-plots\` launch** | **$floor_np** | |
 | brink exec \`--no-plots\` | $lng_med | |
 | brink above that floor | $above_np | |

@@ -6,7 +6,7 @@ set -euo pipefail
 build=(cmake make gcc pkg-config libcgroup-dev libinih-dev)
 test=(libcmocka-dev golang-go python3 procps chromium libxml2-utils file clang libclang-rt-14-dev valgrind)
 run=(golang-go gnuplot-nox)
-bench=(python3-psutil sysstat cgroup-tools time)
+bench=(python3-psutil sysstat cgroup-tools time linux-perf)
 
 want=()
 [ $# -eq 0 ] && set -- build
