@@ -396,8 +396,8 @@ static void md_plots(FILE *f, const struct report_data *d)
 {
 	fputs("\n## Plots\n\n", f);
 	if (!d->have_plots) {
-		fputs("No plots: gnuplot was not available when this result was written. "
-		      "Install gnuplot-nox, then run `brink plot DIR` and `brink report DIR`.\n",
+		fputs("No plots: this result was written with --no-plots or without gnuplot. "
+		      "Run `brink plot DIR` (gnuplot-nox installed), then `brink report DIR`.\n",
 		      f);
 		return;
 	}
@@ -696,9 +696,9 @@ static int write_html(const struct report_data *d, struct berr *err)
 
 	fputs("<h2>Plots</h2>\n", f);
 	if (!d->have_plots)
-		fputs("<p class=\"missing\">No plots: gnuplot was not available when this result "
-		      "was written. Install gnuplot-nox, then run <code>brink plot DIR</code> and "
-		      "<code>brink report DIR</code>.</p>\n",
+		fputs("<p class=\"missing\">No plots: this result was written with "
+		      "<code>--no-plots</code> or without gnuplot. Run <code>brink plot DIR</code> "
+		      "(gnuplot-nox installed), then <code>brink report DIR</code>.</p>\n",
 		      f);
 	size_t fig = 0;
 	for (size_t i = 0; i < d->nscen && d->have_plots; i++) {
