@@ -209,6 +209,7 @@ l_fsync() {
     >/dev/null 2>&1
   awk '$1 == "fsync" {print $4}' "$tmp/l/fsync$1.txt"
 }
+mkdir -p "$tmp/l"
 l_fsync check | grep -q . || { say "perf trace -e fsync does not work here"; exit 1; }
 "$brink" exec --memory 64M --pids 64 --nofile 1024 --quiet --no-progress \
   --out "$tmp/gp" -- /bin/true >/dev/null 2>&1
