@@ -4,6 +4,8 @@
 #ifndef BRINK_COMMANDS_H
 #define BRINK_COMMANDS_H
 
+#include <stdio.h>
+
 #include "error.h"
 
 #define EXIT_MEASURED  0
@@ -16,6 +18,14 @@ int cmd_exec(int argc, char **argv);	/* runset.c */
 int cmd_plot(int argc, char **argv);	/* plot.c */
 int cmd_report(int argc, char **argv);	/* report.c */
 int cmd_compare(int argc, char **argv); /* compare.c */
+
+/* help.c: `brink help TOPIC` for the topics config, results and exit-codes
+ * (0; 2 with the list of topics on stderr for an unknown one); help_topics
+ * lists them; help_key_example gives the example value shown for a config key
+ * (by key, else by its metavar), or NULL. */
+int cmd_help_topic(const char *topic);
+void help_topics(FILE *f);
+const char *help_key_example(const char *key, const char *metavar);
 
 /* Called by run/exec after a result directory is complete: plots (if gnuplot is
  * there) and report.md/report.html. A missing gnuplot is a warning, not an error. */

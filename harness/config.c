@@ -685,6 +685,127 @@ static int write_leak_thread(const struct scenario *sc, int lim, char *buf, size
 	return 1;
 }
 
+static int set_cwd(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	for (const char *c = v; *c || c == v; c++) {
+		if (!*c || (unsigned char)*c < 0x20 || *c == 0x7f) {
+			*why = "expected a directory path without control characters";
+			return -1;
+		}
+	}
+	char *copy = strdup(v);
+	if (!copy) {
+		*why = "out of memory";
+		return -1;
+	}
+	free(sc->cwd);
+	sc->cwd = copy;
+	return 0;
+}
+
+static int write_cwd(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->cwd)
+		return 0; /* a fresh work/ directory per run */
+	if (strlen(sc->cwd) >= len)
+		return -1;
+	strcpy(buf, sc->cwd);
+	return 1;
+}
+
+/* NAME=VALUE with NAME a portable variable name; -1 if not. */
+static int env_word_check(const char *w, const char **why)
+{
+	size_t n = strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	if (n == 0 || w[n] != '=' || (w[0] >= '0' && w[0] <= '9')) {
+		*why = "expected NAME=VALUE words (NAME of letters, digits and _), such as "
+		       "GODEBUG=gctrace=1";
+		return -1;
+	}
+	return 0;
+}
+
+static bool env_has(char *const *env, const char *w)
+{
+	size_t n = strcspn(w, "=");
+	for (; env && *env; env++)
+		if (strncmp(*env, w, n + 1) == 0)
+			return true;
+	return false;
+}
+
+int scenario_env_add(struct scenario *sc, const char *word, const char **why)
+{
+	if (env_word_check(word, why) != 0)
+		return -1;
+	if (env_has(sc->env, word)) {
+		snprintf(reason_buf, sizeof(reason_buf), "%.*s is set twice",
+			 (int)strcspn(word, "="), word);
+		*why = reason_buf;
+		return -1;
+	}
+	size_t n = 0;
+	while (sc->env && sc->env[n])
+		n++;
+	char **nv = realloc(sc->env, (n + 2) * sizeof(*nv));
+	if (!nv) {
+		*why = "out of memory";
+		return -1;
+	}
+	sc->env = nv;
+	if (!(nv[n] = strdup(word))) {
+		nv[n] = NULL;
+		*why = "out of memory";
+		return -1;
+	}
+	nv[n + 1] = NULL;
+	return 0;
+}
+
+static int set_env(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	struct scenario tmp = {0};
+	if (v[strspn(v, " \t")] == '\0') { /* "env =": none */
+		argv_free(sc->env);
+		sc->env = NULL;
+		return 0;
+	}
+	char **words = command_split(v, why);
+	if (!words)
+		return -1;
+	int rc = 0;
+	for (char **w = words; *w && rc == 0; w++)
+		rc = scenario_env_add(&tmp, *w, why);
+	argv_free(words);
+	if (rc != 0) {
+		argv_free(tmp.env);
+		/* "A is set twice" is a complete reason; the rest say what was expected */
+		return strncmp(*why, "expected", 8) == 0 ? -1 : -2;
+	}
+	argv_free(sc->env);
+	sc->env = tmp.env;
+	return 0;
+}
+
+static int write_env(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->env)
+		return 0;
+	size_t o = 0;
+	buf[0] = '\0';
+	for (char **p = sc->env; *p; p++) {
+		if (p != sc->env && o + 1 < len)
+			buf[o++] = ' ';
+		if (word_join(*p, buf, len, &o) != 0)
+			return -1;
+	}
+	return 1;
+}
+
 static const struct key_def key_defs[] = {
     {"command", "COMMAND", "a command", set_command, write_command,
      "program and arguments; '...' and \"...\" quote, \\ escapes, no expansion"},
@@ -714,9 +835,15 @@ static const struct key_def key_defs[] = {
      "open fds gained per second that count as a leak (default 0.5)"},
     {"leak-thread-slope", "RATE", "a thread growth rate", set_leak_thread, write_leak_thread,
      "threads gained per second that count as a leak (default 0.5)"},
+    {"cwd", "DIR", "a directory", set_cwd, write_cwd,
+     "working directory, relative to brink's (default: a fresh work/ per run)"},
+    {"env", "NAME=VALUE...", "an environment", set_env, write_env,
+     "set over brink's environment; exec: --env NAME=VALUE, repeatable"},
 };
 
 #define N_KEY_DEFS (sizeof(key_defs) / sizeof(key_defs[0]))
+_Static_assert(N_KEY_DEFS - 1 + LIM__COUNT <= SCENARIO_KEYS_MAX,
+	       "scenario.where has a slot per key");
 
 /* Key number i in the public order: the row and, for a limit, its id. */
 static const struct key_def *key_ref(size_t i, int *lim)
@@ -846,11 +973,13 @@ int scenario_copy(struct scenario *dst, const struct scenario *src)
 	*dst = *src;
 	dst->argv = NULL;
 	dst->command = NULL;
-	if (src->argv && !(dst->argv = argv_dup(src->argv)))
-		return -1;
-	if (src->command && !(dst->command = strdup(src->command))) {
-		argv_free(dst->argv);
-		dst->argv = NULL;
+	dst->cwd = NULL;
+	dst->env = NULL;
+	if ((src->argv && !(dst->argv = argv_dup(src->argv))) ||
+	    (src->command && !(dst->command = strdup(src->command))) ||
+	    (src->cwd && !(dst->cwd = strdup(src->cwd))) ||
+	    (src->env && !(dst->env = argv_dup(src->env)))) {
+		scenario_free(dst);
 		return -1;
 	}
 	return 0;
@@ -862,8 +991,12 @@ void scenario_free(struct scenario *sc)
 		return;
 	argv_free(sc->argv);
 	free(sc->command);
+	free(sc->cwd);
+	argv_free(sc->env);
 	sc->argv = NULL;
 	sc->command = NULL;
+	sc->cwd = NULL;
+	sc->env = NULL;
 }
 
 /* ---- the INI parser ------------------------------------------------------ */
@@ -1249,6 +1382,8 @@ static void apply_entries(struct parser *p, struct section *s, struct scenario *
 		const char *why;
 		if (e->bad)
 			continue;
+		sc->where[e->key].line = e->line;
+		sc->where[e->key].in_defaults = s->kind == SEC_DEFAULTS;
 		if (set_by_index(sc, e->key, e->value, true, &why) != 0) {
 			e->bad = true;
 			err_key(p, s->label, e->line, scenario_key_at((size_t)e->key).key, why);
@@ -1368,6 +1503,52 @@ static bool section_has(const struct section *s, int key)
 	return false;
 }
 
+/* Where a word of a command starts with ';' or '#', unquoted: a remark the
+ * writer meant as a comment would be passed to the program. NULL if none. */
+static const char *comment_word(const char *s)
+{
+	bool start = true;
+	for (const char *p = s; *p; p++) {
+		if (isspace((unsigned char)*p)) {
+			start = true;
+			continue;
+		}
+		if (start && (*p == ';' || *p == '#'))
+			return p;
+		start = false;
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '\'' || *p == '"') {
+			char q = *p;
+			for (p++; *p && *p != q; p++)
+				if (q == '"' && *p == '\\' && p[1])
+					p++;
+			if (!*p)
+				return NULL; /* command_split reported it */
+		}
+	}
+	return NULL;
+}
+
+/* `command = echo hi ; note`: inline comments do not exist, and without a shell
+ * "; note" would silently become two arguments. Refused, with the fix. */
+static void check_command_comment(struct parser *p, struct scenario *sc, struct section *s,
+				  struct section *defs, int key_command)
+{
+	const char *c;
+	if (sc->shell || !sc->command || !(c = comment_word(sc->command)))
+		return;
+	struct section *where = section_has(s, key_command) ? s : defs;
+	int line = sc->where[key_command].line;
+	char reason[400], shown[160];
+	snprintf(reason, sizeof(reason),
+		 "%s would be passed to the program as arguments: there are no inline "
+		 "comments (a comment stands on a line of its own); quote it ('%c') to pass "
+		 "it, or set shell = yes",
+		 show(c, true, shown, sizeof(shown)), *c);
+	err_key(p, where ? where->label : s->label, line ? line : s->line, "command", reason);
+}
+
 static int resolve(struct parser *p, struct config *cfg)
 {
 	int key_command = key_find("command");
@@ -1402,6 +1583,7 @@ static int resolve(struct parser *p, struct config *cfg)
 		if (defs)
 			apply_entries(p, defs, sc);
 		apply_entries(p, s, sc);
+		check_command_comment(p, sc, s, defs, key_command);
 		/* A command that was given but refused has its own message. */
 		if (!sc->argv && !section_has(s, key_command) &&
 		    !(defs && section_has(defs, key_command)))
@@ -1572,6 +1754,22 @@ int config_write_effective(const struct config *cfg, FILE *out)
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+const char *scenario_key_origin(const struct config *cfg, const struct scenario *sc,
+				const char *key, char *buf, size_t len)
+{
+	int idx = key_find(key);
+	int line = idx >= 0 ? sc->where[idx].line : 0;
+	if (!cfg->path)
+		snprintf(buf, len, "--%s", key);
+	else if (line == 0)
+		snprintf(buf, len, "%s:%d: [scenario %s] %s", cfg->path, sc->line, sc->name, key);
+	else if (sc->where[idx].in_defaults)
+		snprintf(buf, len, "%s:%d: [defaults] %s", cfg->path, line, key);
+	else
+		snprintf(buf, len, "%s:%d: [scenario %s] %s", cfg->path, line, sc->name, key);
+	return buf;
 }
 
 void config_free(struct config *cfg)

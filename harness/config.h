@@ -23,6 +23,7 @@
 #include "limit.h"
 
 #define SCENARIO_NAME_MAX 64
+#define SCENARIO_KEYS_MAX 48 /* room for every scenario key (checked in config.c) */
 
 /* Expectations on the outcome of a scenario (issue: seed scenarios). */
 struct expect {
@@ -58,6 +59,16 @@ struct scenario {
 				  (launch_user_resolve), so a config is portable */
 	struct expect expect;
 	struct leak_thresholds leak;
+	char *cwd;  /* `cwd`: the program's working directory as written, owned;
+		       NULL = a fresh <out>/<scenario>/<rep>/work/ per run */
+	char **env; /* `env`: NAME=VALUE words set over brink's environment,
+		       NULL-terminated, owned; NULL = none */
+	/* Where each key's value came from, by key index (scenario_key_at):
+	 * line 0 = not set in a file. For messages found after parsing. */
+	struct {
+		int line;
+		bool in_defaults;
+	} where[SCENARIO_KEYS_MAX];
 };
 
 /* One [compare] key = value, checked with compare_value_check and kept as
@@ -104,6 +115,18 @@ struct scenario_key {
 };
 size_t scenario_key_count(void);
 struct scenario_key scenario_key_at(size_t i);
+
+/* Add one NAME=VALUE to sc->env (`brink exec --env`, repeatable). -1 with *why
+ * for a word that is not NAME=VALUE or a NAME already set. */
+int scenario_env_add(struct scenario *sc, const char *word, const char **why);
+
+/* The place a scenario key's value came from, for messages about it found after
+ * parsing (a command not found, an rlimit above the hard limit), in the format
+ * of config errors: "FILE:LINE: [scenario NAME] KEY" (or [defaults]) when the
+ * key came from cfg's file, "--KEY" for `brink exec`, and "FILE: [scenario
+ * NAME] KEY" for a key left at its default. Writes into buf; returns buf. */
+const char *scenario_key_origin(const struct config *cfg, const struct scenario *sc,
+				const char *key, char *buf, size_t len);
 
 /* 1 if `name` may be a scenario or config name: [A-Za-z0-9._-]{1,63}, not "."
  * or "..", not starting with '-' (it becomes a directory name). */

@@ -193,8 +193,36 @@ struct child_user {
 	pid_t parent;
 };
 
+/* brink's environment with `set` (NAME=VALUE words) put over it: a malloc'd
+ * vector of borrowed strings, or NULL on allocation failure. Built in the
+ * parent, before the fork. */
+static char **merge_env(char *const *set)
+{
+	extern char **environ;
+	size_t n = 0, k = 0;
+	while (environ[n])
+		n++;
+	for (char *const *s = set; s && *s; s++)
+		n++;
+	char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (char **e = environ; *e; e++) {
+		bool over = false;
+		size_t len = strcspn(*e, "=");
+		for (char *const *s = set; s && *s && !over; s++)
+			over = strncmp(*s, *e, len) == 0 && (*s)[len] == '=';
+		if (!over)
+			v[k++] = *e;
+	}
+	for (char *const *s = set; s && *s; s++)
+		v[k++] = *s;
+	v[k] = NULL;
+	return v;
+}
+
 static _Noreturn void child(const struct launch_opts *o, const struct child_user *u, int sync_rd,
-			    int err_wr)
+			    int err_wr, char *const *envp)
 {
 	char c;
 	/* Wait until the parent has placed us in the cgroup and seized us. */
@@ -235,7 +263,10 @@ static _Noreturn void child(const struct launch_opts *o, const struct child_user
 	int step = 0;
 	if (u->set_user && drop_to_user(u->uid, u->gid, u->parent, &step) != 0)
 		child_fail(err_wr, STAGE_USER, errno, step);
-	execv(o->path, o->argv);
+	if (envp)
+		execve(o->path, o->argv, envp);
+	else
+		execv(o->path, o->argv);
 	child_fail(err_wr, STAGE_EXEC, errno, 0);
 }
 
@@ -249,21 +280,28 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 		if (launch_user_resolve(o->user, &u.uid, &u.gid, err) != 0)
 			return -1;
 		/* The program's fresh working directory is its own to write in. */
-		if (o->cwd && chown(o->cwd, u.uid, u.gid) != 0)
+		if (o->cwd && o->cwd_fresh && chown(o->cwd, u.uid, u.gid) != 0)
 			return berr_set(err, errno, "cannot give %s to uid %d gid %d", o->cwd,
 					(int)u.uid, (int)u.gid);
 	}
+	char **envp = NULL;
+	if (o->env && !(envp = merge_env(o->env)))
+		return berr_set(err, ENOMEM, "cannot set the environment of %s", o->path);
 	int syncp[2], errp[2];
-	if (pipe2(syncp, O_CLOEXEC) != 0)
+	if (pipe2(syncp, O_CLOEXEC) != 0) {
+		free(envp);
 		return berr_set(err, errno, "cannot create a pipe");
+	}
 	if (pipe2(errp, O_CLOEXEC) != 0) {
 		close(syncp[0]);
 		close(syncp[1]);
+		free(envp);
 		return berr_set(err, errno, "cannot create a pipe");
 	}
 	pid_t p = fork();
 	if (p < 0) {
 		int e = errno;
+		free(envp);
 		close(syncp[0]);
 		close(syncp[1]);
 		close(errp[0]);
@@ -275,8 +313,9 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 		close(errp[0]);
 		/* If brink dies, so does the program it was measuring. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		child(o, &u, syncp[0], errp[1]);
+		child(o, &u, syncp[0], errp[1], envp);
 	}
+	free(envp); /* the child has its copy */
 	close(syncp[0]);
 	close(errp[1]);
 	int rc = 0;

@@ -31,10 +31,12 @@ struct launch_opts {
 	char *const *argv;
 	const struct limits *lim;
 	const char *cwd;	  /* working directory, or NULL */
+	bool cwd_fresh;		  /* cwd is brink's fresh work/: given to `user` */
 	int stdout_fd, stderr_fd; /* become the child's 1 and 2 */
 	bool trace;		  /* PTRACE_SEIZE for exec and exit stops */
 	const char *user;	  /* NULL or "": brink's own user; else a `user`
 				     setting, resolved before the fork */
+	char *const *env;	  /* NAME=VALUE set over brink's environment, or NULL */
 };
 
 /* Resolve a `user` setting (NAME or UID, optionally :GROUP or :GID) to ids: a

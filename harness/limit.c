@@ -79,6 +79,20 @@ int limits_parse(struct limits *l, int id, const char *value, const char **why)
 		*why = "expected at least 1 (the program itself is a task)";
 		return -1;
 	}
+	/* 0, 1 and 2 are open before exec and the dynamic loader opens the
+	 * libraries it maps: below 4 a dynamically linked program cannot start. */
+	if (rc == 0 && id == LIM_NOFILE && v != BRINK_UNLIMITED && v < 4) {
+		*why = "expected at least 4 (stdin, stdout and stderr are open, and the dynamic "
+		       "loader needs one more to open libc)";
+		return -1;
+	}
+	/* RLIMIT_CPU counts whole seconds: 1500ms cannot be set, only 1s or 2s. */
+	if (rc == 0 && id == LIM_CPU_TIME && v != BRINK_UNLIMITED &&
+	    (v % 1000000000LL != 0 || v == 0)) {
+		*why = "expected whole seconds, at least 1s (RLIMIT_CPU counts seconds), such as "
+		       "2s";
+		return -1;
+	}
 	if (rc == 0)
 		l->v[id] = v;
 	return rc;
@@ -122,12 +136,20 @@ static long long read_nr_open(void)
 
 int limits_check(const struct limits *l, struct berr *err)
 {
+	for (int id = 0; id < LIM__COUNT; id++)
+		if (limits_check_one(l, id, err) != 0)
+			return -1;
+	return 0;
+}
+
+int limits_check_one(const struct limits *l, int id, struct berr *err)
+{
 	int cap = -1;
-	for (int id = 0; id < LIM__COUNT; id++) {
+	{
 		int res = limit_table[id].resource;
 		int64_t v = l->v[id];
 		if (res < 0 || v == BRINK_UNSET)
-			continue;
+			return 0;
 		struct rlimit cur;
 		if (getrlimit(res, &cur) != 0)
 			return berr_set(err, errno, "%s: cannot read the current limit",
@@ -143,7 +165,7 @@ int limits_check(const struct limits *l, struct berr *err)
 						nr_open);
 		}
 		if (want <= cur.rlim_max || cur.rlim_max == RLIM_INFINITY)
-			continue;
+			return 0;
 		if (cap < 0)
 			cap = have_cap_sys_resource();
 		if (!cap) {

@@ -60,6 +60,8 @@ int limits_parse(struct limits *l, int id, const char *value, const char **why);
  * raising a hard limit needs CAP_SYS_RESOURCE, nofile cannot pass fs.nr_open.
  * On failure the message names the limit, the value asked, the ceiling and why. */
 int limits_check(const struct limits *l, struct berr *err);
+/* The same for limit `id` alone (0 when it is not an rlimit or not set). */
+int limits_check_one(const struct limits *l, int id, struct berr *err);
 
 /* In the child, before exec: set soft = hard = value for every rlimit given.
  * Async-signal-safe. Returns 0, or -1 with errno set and *failed = limit id. */

@@ -24,7 +24,9 @@ static void usage(FILE *f)
 		   "exactly where and how they broke.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n`brink COMMAND --help` tells more. Examples:\n"
+	fprintf(f, "\n`brink COMMAND --help` (or `brink help COMMAND`) tells more; reference:\n");
+	help_topics(f);
+	fprintf(f, "\nExamples:\n"
 		   "  brink exec --nofile 1024 --memory 64M --pids 64 --interval 1ms -- ./server\n"
 		   "  brink run configs/seed.ini\n"
 		   "  brink compare results/base results/new\n\n"
@@ -39,11 +41,25 @@ int main(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	    (strcmp(argv[1], "help") == 0 && argc == 2)) {
 		usage(stdout);
 		return EXIT_MEASURED;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc > 3) {
+			fprintf(stderr, "brink help: expected one TOPIC or COMMAND\n");
+			return EXIT_BAD_INPUT;
+		}
+		/* `brink help run` is `brink run --help` */
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+			if (strcmp(argv[2], commands[i].name) == 0) {
+				char *hv[] = {argv[2], "--help", NULL};
+				return commands[i].fn(2, hv);
+			}
+		}
+		return cmd_help_topic(argv[2]);
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("brink 0.1.0\n");
 		return EXIT_MEASURED;
 	}

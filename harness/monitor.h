@@ -24,6 +24,8 @@ struct monitor_opts {
 	const char *run_dir;	   /* existing, empty: <out>/<scenario>/<rep> */
 	int sigfd;		   /* signalfd: SIGCHLD SIGINT SIGTERM SIGHUP (blocked) */
 	struct progress *progress; /* may be NULL */
+	const char *cwd;	   /* the program's working directory (sc->cwd resolved);
+				      NULL: a fresh run_dir/work/ */
 };
 
 /* Run and measure. Returns 0 when a result was produced (r filled, whatever the

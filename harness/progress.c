@@ -25,7 +25,8 @@ struct progress {
 	int rep, reps;
 	int64_t mem_limit, fd_limit, pids_limit; /* <= 0: none */
 	int64_t last_draw_ns;
-	bool drawn; /* a status line is on the screen */
+	bool drawn;    /* a status line is on the screen */
+	bool no_lines; /* progress_set_lines(false) */
 };
 
 static int64_t mono_ns(void)
@@ -149,6 +150,10 @@ void progress_run_end(struct progress *p, const struct run_result *r)
 	if (!p)
 		return;
 	erase_status(p);
+	if (p->no_lines) {
+		fflush(p->out);
+		return;
+	}
 	char a[32], b[32];
 	FILE *f = p->out;
 	fprintf(f, "[%zu/%zu] %s rep %d: %s", p->index, p->total, r->scenario, r->rep,
@@ -173,6 +178,12 @@ void progress_run_end(struct progress *p, const struct run_result *r)
 		fprintf(f, "; EXPECTATION FAILED: %s", r->expect_failure);
 	fputc('\n', f);
 	fflush(f);
+}
+
+void progress_set_lines(struct progress *p, bool lines)
+{
+	if (p)
+		p->no_lines = !lines;
 }
 
 void progress_free(struct progress *p)

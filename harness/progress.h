@@ -2,7 +2,8 @@
  *
  * On a terminal: one status line redrawn at most a few times a second (scenario,
  * repetition, elapsed time, current memory/fds/threads against their limits).
- * On a pipe or in CI: one line per finished run, nothing while it runs.
+ * On a pipe or in CI: one line per finished run, nothing while it runs (none
+ * when progress_set_lines turned them off).
  */
 #ifndef BRINK_PROGRESS_H
 #define BRINK_PROGRESS_H
@@ -22,6 +23,9 @@ void progress_run_start(struct progress *p, const struct scenario *sc, int rep);
 /* Called after every sample; must be cheap (it rate-limits its own output). */
 void progress_sample(struct progress *p, const struct sample *s);
 void progress_run_end(struct progress *p, const struct run_result *r);
+/* lines false: progress_run_end only erases the status line and prints no line
+ * of its own (brink's table on stdout already gives one line per run). */
+void progress_set_lines(struct progress *p, bool lines);
 void progress_free(struct progress *p);
 
 #endif

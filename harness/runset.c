@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -106,56 +107,313 @@ static int prepare_out(const char *dir, struct berr *err)
 	return mkdir_p(dir, err);
 }
 
-static void default_out(const char *name, char *out, size_t len)
+/* results/<UTC stamp>-<name>, made here with mkdir (which fails if it
+ * exists, so two brinks started in the same second cannot both take it);
+ * -2, -3... appended when it is taken. */
+static int claim_default_out(const char *name, char *out, size_t len, struct berr *err)
 {
 	time_t t = time(NULL);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	char stamp[32];
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(out, len, "results/%s-%s", stamp, name);
+	if (mkdir_p("results", err) != 0)
+		return -1;
+	for (int n = 1; n <= 1000; n++) {
+		if (n == 1)
+			snprintf(out, len, "results/%s-%s", stamp, name);
+		else
+			snprintf(out, len, "results/%s-%s-%d", stamp, name, n);
+		if (mkdir(out, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return berr_set(err, errno, "cannot create %s", out);
+	}
+	return berr_set(err, EEXIST, "cannot create results/%s-%s-N: 1000 taken", stamp, name);
 }
 
-static void print_table_header(FILE *f)
+/* `cwd`: an existing directory, made absolute (relative to where brink runs). */
+static int resolve_dir(const char *dir, char out[PATH_MAX], struct berr *err)
 {
-	fprintf(f, "%-26s %3s %-12s %-8s %10s %10s %7s %7s %12s %8s %8s %-4s %s\n", "scenario",
-		"rep", "outcome", "limit", "peak_rss", "peak_mem", "fds", "threads", "rss/s",
-		"fds/s", "thr/s", "leak", "expect");
+	struct stat st;
+	if (!realpath(dir, out) || stat(out, &st) != 0)
+		return berr_set(err, errno, "cannot use %s as the working directory", dir);
+	if (!S_ISDIR(st.st_mode))
+		return berr_set(err, 0, "cannot use %s as the working directory: not a directory",
+				dir);
+	return 0;
 }
 
-static void human(int64_t v, char *buf, size_t len)
+/* A problem found after the config was read, in the format of config errors:
+ * FILE:LINE: [SECTION] KEY: reason, or `brink exec: --KEY: reason`. The
+ * message's own "KEY: " prefix, if any, is not repeated. */
+static void check_failed(const struct config *cfg, const struct scenario *sc, const char *key,
+			 const char *msg)
+{
+	char where[PATH_MAX + 160];
+	size_t kl = strlen(key);
+	if (strncmp(msg, key, kl) == 0 && msg[kl] == ':' && msg[kl + 1] == ' ')
+		msg += kl + 2;
+	scenario_key_origin(cfg, sc, key, where, sizeof(where));
+	if (cfg->path)
+		fprintf(stderr, "%s: %s\n", where, msg);
+	else
+		fprintf(stderr, "brink exec: %s: %s\n", where, msg);
+}
+
+/* ---- the table: one line per run, as wide as the terminal (80 columns on a
+ * pipe, or $COLUMNS). Columns are dropped by priority when they do not fit. */
+
+/* "64.0 MiB", "106 MiB", "512 B": one decimal below 100 of a unit. */
+static void fmt_bytes(double v, const char *suffix, char *buf, size_t len)
+{
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double a = fabs(v);
+	size_t u = 0;
+	while (a >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		a /= 1024;
+		v /= 1024;
+		u++;
+	}
+	if (u == 0 || a >= 100)
+		snprintf(buf, len, "%.0f %s%s", v, unit[u], suffix);
+	else
+		snprintf(buf, len, "%.1f %s%s", v, unit[u], suffix);
+}
+
+/* A count per second: "9810/s", "12.5/s", "0.40/s", "-3.0/s". */
+static void fmt_rate(double v, char *buf, size_t len)
+{
+	double a = fabs(v);
+	snprintf(buf, len, a >= 100 ? "%.0f/s" : a >= 10 ? "%.1f/s" : "%.2f/s", v);
+	if (strcmp(buf, "-0.00/s") == 0)
+		snprintf(buf, len, "0.00/s");
+}
+
+static void cell_outcome(const struct run_result *r, char *b, size_t n)
+{
+	const char *abbrev = r->signal > 0 ? sigabbrev_np(r->signal) : NULL;
+	if (r->outcome == OUT_EXITED && r->exit_code != RES_NONE)
+		snprintf(b, n, "exit %d", r->exit_code);
+	else if (r->outcome == OUT_SIGNALED && abbrev)
+		snprintf(b, n, "SIG%s", abbrev);
+	else
+		snprintf(b, n, "%s", outcome_name(r->outcome));
+}
+
+static bool measured(const struct run_result *r)
+{
+	return r->outcome != OUT_EXEC_FAILED;
+}
+
+static void cell_limit(const struct run_result *r, char *b, size_t n)
+{
+	snprintf(b, n, "%s", r->limit_hit[0] ? r->limit_hit : "-");
+}
+
+static void cell_count(int64_t v, char *b, size_t n)
 {
 	if (v < 0)
-		snprintf(buf, len, "-");
+		snprintf(b, n, "-");
 	else
-		units_format_size(v, buf, len);
+		snprintf(b, n, "%lld", (long long)v);
 }
 
-static void slope_str(double v, bool bytes, char *buf, size_t len)
+static void cell_rss(const struct run_result *r, char *b, size_t n)
 {
-	if (isnan(v))
-		snprintf(buf, len, "-");
-	else if (bytes && v >= 0)
-		units_format_size((int64_t)v, buf, len);
+	if (r->peak_rss_bytes < 0)
+		snprintf(b, n, "-");
 	else
-		snprintf(buf, len, "%.1f", v);
+		fmt_bytes((double)r->peak_rss_bytes, "", b, n);
 }
 
-static void print_table_row(FILE *f, const struct run_result *r)
+static void cell_mem(const struct run_result *r, char *b, size_t n)
 {
-	char rss[32], mem[32], slope[32], fds[32], thr[32];
-	human(r->peak_rss_bytes, rss, sizeof(rss));
-	human(r->peak_mem_bytes, mem, sizeof(mem));
-	slope_str(r->rss_slope_bytes_per_s, true, slope, sizeof(slope));
-	slope_str(r->fd_slope_per_s, false, fds, sizeof(fds));
-	slope_str(r->thread_slope_per_s, false, thr, sizeof(thr));
-	const char *note = r->expect_failure[0]		   ? r->expect_failure
-			   : r->outcome == OUT_EXEC_FAILED ? r->exec_error
-							   : "ok";
-	fprintf(f, "%-26s %3d %-12s %-8s %10s %10s %7lld %7lld %12s %8s %8s %-4s %s\n", r->scenario,
-		r->rep, outcome_name(r->outcome), r->limit_hit[0] ? r->limit_hit : "-", rss, mem,
-		(long long)r->peak_fds, (long long)r->peak_threads, slope, fds, thr,
-		r->leak ? "yes" : "no", note);
+	if (r->peak_mem_bytes < 0)
+		snprintf(b, n, "-");
+	else
+		fmt_bytes((double)r->peak_mem_bytes, "", b, n);
+}
+
+static void cell_fds(const struct run_result *r, char *b, size_t n)
+{
+	cell_count(r->peak_fds, b, n);
+}
+
+static void cell_threads(const struct run_result *r, char *b, size_t n)
+{
+	cell_count(r->peak_threads, b, n);
+}
+
+static void cell_leak(const struct run_result *r, char *b, size_t n)
+{
+	snprintf(b, n, "%s", !measured(r) ? "-" : r->leak ? "yes" : "no");
+}
+
+static void cell_rss_slope(const struct run_result *r, char *b, size_t n)
+{
+	if (isnan(r->rss_slope_bytes_per_s))
+		snprintf(b, n, "-");
+	else
+		fmt_bytes(r->rss_slope_bytes_per_s, "/s", b, n);
+}
+
+static void cell_fd_slope(const struct run_result *r, char *b, size_t n)
+{
+	if (isnan(r->fd_slope_per_s))
+		snprintf(b, n, "-");
+	else
+		fmt_rate(r->fd_slope_per_s, b, n);
+}
+
+static void cell_thread_slope(const struct run_result *r, char *b, size_t n)
+{
+	if (isnan(r->thread_slope_per_s))
+		snprintf(b, n, "-");
+	else
+		fmt_rate(r->thread_slope_per_s, b, n);
+}
+
+static void cell_time(const struct run_result *r, char *b, size_t n)
+{
+	if (r->duration_s < 0)
+		snprintf(b, n, "-");
+	else
+		snprintf(b, n, "%.2fs", r->duration_s);
+}
+
+/* Filled in by the caller: the expectation is the scenario's, not the row's. */
+static void cell_expect(const struct run_result *r, char *b, size_t n)
+{
+	snprintf(b, n, "%s", r->expect_failure[0] ? "FAIL" : "ok");
+}
+
+struct column {
+	const char *head;
+	int width;
+	bool right;
+	int priority; /* 1 first; columns are kept in priority order while they fit */
+	void (*cell)(const struct run_result *r, char *b, size_t n);
+};
+
+/* In display order. */
+static const struct column columns[] = {
+    {"outcome", 11, false, 1, cell_outcome},
+    {"limit", 8, false, 3, cell_limit},
+    {"rss", 8, true, 4, cell_rss},
+    {"mem", 8, true, 11, cell_mem},
+    {"fds", 5, true, 5, cell_fds},
+    {"thr", 4, true, 6, cell_threads},
+    {"rss/s", 11, true, 7, cell_rss_slope},
+    {"fds/s", 7, true, 8, cell_fd_slope},
+    {"thr/s", 7, true, 9, cell_thread_slope},
+    {"time", 7, true, 10, cell_time},
+    {"leak", 4, false, 2, cell_leak},
+    {"exp", 4, false, 2, cell_expect},
+};
+#define N_COLUMNS  (sizeof(columns) / sizeof(columns[0]))
+#define COL_EXPECT (N_COLUMNS - 1)
+
+struct table {
+	int run_width; /* "scenario/rep" */
+	bool show[N_COLUMNS];
+};
+
+static int term_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v = c ? strtol(c, &end, 10) : 0;
+	if (c && *c && !*end && v >= 40 && v <= 1000)
+		return (int)v;
+	return 80;
+}
+
+static void table_plan(struct table *t, const struct config *cfg)
+{
+	int width = term_width(), run = 3;
+	bool any_expect = false;
+	for (size_t i = 0; i < cfg->n_scenarios; i++) {
+		const struct scenario *sc = &cfg->scenarios[i];
+		char rep[16];
+		int w = (int)strlen(sc->name) + snprintf(rep, sizeof(rep), "/%d", sc->repetitions);
+		if (w > run)
+			run = w;
+		any_expect |= sc->expect.set;
+	}
+	memset(t->show, 0, sizeof(t->show));
+	/* The columns of priority 1 to 6 always; the run column gives way to
+	 * them down to 16 characters (longer names are cut, marked with ~). */
+	int used = 0;
+	for (size_t c = 0; c < N_COLUMNS; c++) {
+		if (columns[c].priority > 6 || (c == COL_EXPECT && !any_expect))
+			continue;
+		t->show[c] = true;
+		used += columns[c].width + 1;
+	}
+	if (run + used > width)
+		run = width - used < 16 ? 16 : width - used;
+	used += run;
+	for (int prio = 7; prio <= 11; prio++)
+		for (size_t c = 0; c < N_COLUMNS; c++)
+			if (columns[c].priority == prio && used + columns[c].width + 1 <= width) {
+				t->show[c] = true;
+				used += columns[c].width + 1;
+			}
+	t->run_width = run;
+}
+
+/* Append one cell to line (at *o), padded to its column's width. */
+static void put_cell(char *line, size_t len, size_t *o, const struct column *c, const char *text)
+{
+	int n = snprintf(line + *o, len - *o, c->right ? " %*s" : " %-*s", c->width, text);
+	if (n > 0)
+		*o = *o + (size_t)n < len ? *o + (size_t)n : len - 1;
+}
+
+static void put_line(FILE *f, char *line, size_t o)
+{
+	while (o > 0 && line[o - 1] == ' ') /* no trailing blanks in a log */
+		o--;
+	line[o] = '\0';
+	fprintf(f, "%s\n", line);
+}
+
+static void print_table_header(FILE *f, const struct table *t)
+{
+	char line[1024];
+	size_t o = (size_t)snprintf(line, sizeof(line), "%-*s", t->run_width, "run");
+	for (size_t c = 0; c < N_COLUMNS; c++)
+		if (t->show[c])
+			put_cell(line, sizeof(line), &o, &columns[c], columns[c].head);
+	put_line(f, line, o);
+}
+
+static void print_table_row(FILE *f, const struct table *t, const struct run_result *r,
+			    bool expect_set)
+{
+	char run[160], cell[64], line[1024];
+	int n = snprintf(run, sizeof(run), "%s/%d", r->scenario, r->rep);
+	if (n > t->run_width) {
+		/* keep "/rep": cut the name, mark the cut */
+		char rep[16];
+		int rl = snprintf(rep, sizeof(rep), "/%d", r->rep);
+		snprintf(run, sizeof(run), "%.*s~%s", t->run_width - rl - 1, r->scenario, rep);
+	}
+	size_t o = (size_t)snprintf(line, sizeof(line), "%-*s", t->run_width, run);
+	for (size_t c = 0; c < N_COLUMNS; c++) {
+		if (!t->show[c])
+			continue;
+		if (c == COL_EXPECT && (!expect_set || r->outcome == OUT_INTERRUPTED))
+			cell[0] = '\0';
+		else
+			columns[c].cell(r, cell, sizeof(cell));
+		put_cell(line, sizeof(line), &o, &columns[c], cell);
+	}
+	put_line(f, line, o);
 }
 
 /* Was SIGINT, SIGTERM or SIGHUP delivered to the signalfd and not yet read?
@@ -192,6 +450,126 @@ static int block_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* More than 1% of the sampling deadlines missed: the series has holes. */
+static bool samples_missed(const struct run_result *r)
+{
+	int64_t expected = r->samples + r->missed_samples;
+	return r->missed_samples > 0 && r->missed_samples * 100 > expected;
+}
+
+/* What the final line says. */
+struct tally {
+	size_t runs;
+	size_t outcome[OUT__COUNT];
+	size_t expect_met, expect_failed;
+	size_t missed_warnings;
+};
+
+static void tally_add(struct tally *t, const struct scenario *sc, const struct run_result *r)
+{
+	t->runs++;
+	if ((unsigned)r->outcome < OUT__COUNT)
+		t->outcome[r->outcome]++;
+	t->missed_warnings += samples_missed(r);
+	if (sc->expect.set && r->outcome != OUT_INTERRUPTED) {
+		if (r->expect_failure[0])
+			t->expect_failed++;
+		else
+			t->expect_met++;
+	}
+}
+
+/* Where the programs run, said once: relative arguments resolve there. */
+static void print_workdirs(FILE *f, const struct config *cfg, const char *out)
+{
+	bool fresh = false;
+	for (size_t i = 0; i < cfg->n_scenarios; i++)
+		fresh |= !cfg->scenarios[i].cwd;
+	if (fresh)
+		fprintf(f, "brink: programs run in %s/<scenario>/<rep>/work/ (cwd changes it)\n",
+			out);
+}
+
+/* Under a run's row: why it failed its expectation or could not start, a
+ * warning about missed samples, and the end of stderr.log of a program that
+ * exited non-zero within its first second (a typo in its arguments, a missing
+ * file: the reason is there). */
+static void explain_run(FILE *f, const struct scenario *sc, const struct run_result *r,
+			const char *rdir, bool said)
+{
+	/* said: the progress line on stderr already gave these two */
+	if (!said && r->outcome == OUT_EXEC_FAILED && r->exec_error[0])
+		fprintf(f, "    %s/%d: %s\n", sc->name, r->rep, r->exec_error);
+	if (!said && r->expect_failure[0])
+		fprintf(f, "    %s/%d: expectation \"%s\" failed: %s\n", sc->name, r->rep,
+			sc->expect.raw, r->expect_failure);
+	if (samples_missed(r))
+		fprintf(f,
+			"    %s/%d: warning: %lld of %lld samples missed (over 1%%): the machine "
+			"was too busy for interval %lldms\n",
+			sc->name, r->rep, (long long)r->missed_samples,
+			(long long)(r->samples + r->missed_samples),
+			(long long)(sc->interval_ns / 1000000));
+	if (r->outcome != OUT_EXITED || r->exit_code <= 0 || r->duration_s >= 1.0)
+		return;
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/stderr.log", rdir);
+	FILE *log = fopen(path, "re");
+	if (!log)
+		return;
+	/* the last 5 lines of at most the last 4 KiB */
+	char buf[4096 + 1];
+	if (fseek(log, 0, SEEK_END) == 0) {
+		long size = ftell(log);
+		fseek(log, size > 4096 ? size - 4096 : 0, SEEK_SET);
+	}
+	size_t n = fread(buf, 1, 4096, log);
+	fclose(log);
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (n == 0)
+		return;
+	const char *start = buf;
+	int lines = 0;
+	for (size_t k = n; k > 0; k--)
+		if (buf[k - 1] == '\n' && ++lines == 5) {
+			start = buf + k;
+			break;
+		}
+	fprintf(f, "    %s/%d exited with %d after %.2f s; the end of its stderr.log:\n", sc->name,
+		r->rep, r->exit_code, r->duration_s);
+	for (const char *l = start; *l;) {
+		size_t len = strcspn(l, "\n");
+		fprintf(f, "    | %.*s\n", (int)len, l);
+		l += len + (l[len] == '\n');
+	}
+}
+
+/* "brink: 4 runs: 3 exited, 1 oom-killed; expectations: 3 met, 1 FAILED;
+ * results in DIR, report DIR/report.html" */
+static void print_final(FILE *f, const struct tally *t, const char *out)
+{
+	fprintf(f, "brink: %zu run%s:", t->runs, t->runs == 1 ? "" : "s");
+	const char *sep = " ";
+	for (int o = 0; o < OUT__COUNT; o++) {
+		if (!t->outcome[o])
+			continue;
+		fprintf(f, "%s%zu %s", sep, t->outcome[o], outcome_name((enum outcome)o));
+		sep = ", ";
+	}
+	if (t->expect_met || t->expect_failed)
+		fprintf(f, "; expectations: %zu met, %zu failed", t->expect_met, t->expect_failed);
+	if (t->missed_warnings)
+		fprintf(f, "; %zu with over 1%% of samples missed", t->missed_warnings);
+	fprintf(f, "; results in %s", out);
+	char report[PATH_MAX + 16];
+	snprintf(report, sizeof(report), "%s/report.html", out);
+	if (access(report, F_OK) == 0)
+		fprintf(f, ", report %s", report);
+	fputc('\n', f);
+}
+
 /* Run every scenario of cfg. Exit status per commands.h. */
 static int run_set(struct config *cfg, const struct runset_opts *ro)
 {
@@ -206,47 +584,55 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		return EXIT_FAILED;
 	}
 	int bad = 0;
+	char(*cwds)[PATH_MAX] = calloc(cfg->n_scenarios ? cfg->n_scenarios : 1, PATH_MAX);
+	if (!cwds) {
+		fprintf(stderr, "brink: out of memory\n");
+		free(paths);
+		return EXIT_FAILED;
+	}
 	for (size_t i = 0; i < cfg->n_scenarios; i++) {
 		struct scenario *sc = &cfg->scenarios[i];
-		if (limits_check(&sc->lim, &err) != 0) {
-			fprintf(stderr, "brink: %s%s%s: %s\n", cfg->path ? cfg->path : "",
-				cfg->path ? ": " : "", sc->name, err.msg);
-			bad++;
-		}
+		for (int id = 0; id < LIM__COUNT; id++)
+			if (limits_check_one(&sc->lim, id, &err) != 0) {
+				check_failed(cfg, sc, limit_table[id].key, err.msg);
+				bad++;
+			}
 		if (launch_resolve(sc->argv[0], sdir, paths[i], PATH_MAX, &err) != 0) {
-			fprintf(stderr, "brink: %s%s[scenario %s] command: %s\n",
-				cfg->path ? cfg->path : "", cfg->path ? ": " : "", sc->name,
-				err.msg);
+			check_failed(cfg, sc, "command", err.msg);
 			bad++;
 		}
 		uid_t uid;
 		gid_t gid;
 		if (sc->user[0] && launch_user_resolve(sc->user, &uid, &gid, &err) != 0) {
-			fprintf(stderr, "brink: %s%s[scenario %s] user: %s\n",
-				cfg->path ? cfg->path : "", cfg->path ? ": " : "", sc->name,
-				err.msg);
+			check_failed(cfg, sc, "user", err.msg);
 			bad++;
 		} else if (sc->user[0] && geteuid() != 0) {
 			/* Changing user, groups and capabilities takes root. */
-			fprintf(stderr,
-				"brink: %s%s[scenario %s] user: running as %s needs brink to run "
-				"as root\n",
-				cfg->path ? cfg->path : "", cfg->path ? ": " : "", sc->name,
-				sc->user);
+			snprintf(err.msg, sizeof(err.msg),
+				 "running as %s needs brink to run as root", sc->user);
+			check_failed(cfg, sc, "user", err.msg);
+			bad++;
+		}
+		if (sc->cwd && resolve_dir(sc->cwd, cwds[i], &err) != 0) {
+			check_failed(cfg, sc, "cwd", err.msg);
 			bad++;
 		}
 	}
 	char out[PATH_MAX];
-	if (ro->out || cfg->out)
+	bool default_dir = !ro->out && !cfg->out;
+	if (!default_dir)
 		snprintf(out, sizeof(out), "%s", ro->out ? ro->out : cfg->out);
-	else
-		default_out(cfg->name, out, sizeof(out));
-	if (!bad && prepare_out(out, &err) != 0) {
+	if (!bad && default_dir && claim_default_out(cfg->name, out, sizeof(out), &err) != 0) {
+		fprintf(stderr, "brink: %s\n", err.msg);
+		bad++;
+	}
+	if (!bad && !default_dir && prepare_out(out, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
 		bad++;
 	}
 	if (bad) {
 		free(paths);
+		free(cwds);
 		return EXIT_BAD_INPUT;
 	}
 
@@ -254,6 +640,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (sigfd < 0) {
 		fprintf(stderr, "brink: cannot create a signalfd: %s\n", strerror(errno));
 		free(paths);
+		free(cwds);
 		return EXIT_FAILED;
 	}
 	/* Orphans of the programs are re-parented to brink, which reaps them. */
@@ -262,6 +649,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (!sys) {
 		fprintf(stderr, "brink: out of memory\n");
 		free(paths);
+		free(cwds);
 		close(sigfd);
 		return EXIT_FAILED;
 	}
@@ -314,9 +702,14 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	/* --no-progress: nothing on stderr; the table on stdout says it all. */
 	struct progress *prog =
 	    ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
+	progress_set_lines(prog, ro->quiet); /* the table is the line per run */
+	struct table table;
+	table_plan(&table, cfg);
+	struct tally tally = {0};
 	if (!ro->quiet) {
 		printf("brink: results in %s\n", out);
-		print_table_header(stdout);
+		print_workdirs(stdout, cfg, out);
+		print_table_header(stdout, &table);
 		fflush(stdout);
 	}
 	bool interrupted = false, brink_failed = false;
@@ -337,7 +730,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 						  .sys = sys,
 						  .run_dir = rdir,
 						  .sigfd = sigfd,
-						  .progress = prog};
+						  .progress = prog,
+						  .cwd = sc->cwd ? cwds[i] : NULL};
 			if (mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
 				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
 				status = EXIT_FAILED;
@@ -347,10 +741,12 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			}
 			summary_put_row(summary.f, &r);
 			fflush(summary.f);
+			tally_add(&tally, sc, &r);
 			if (!ro->quiet) {
-				print_table_row(stdout, &r);
+				print_table_row(stdout, &table, &r, sc->expect.set);
 				fflush(stdout);
 			}
+			explain_run(ro->quiet ? stderr : stdout, sc, &r, rdir, ro->quiet && prog);
 			if (r.outcome == OUT_INTERRUPTED) {
 				interrupted = true;
 				status = EXIT_INTERRUPT;
@@ -386,10 +782,16 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	}
 	if (status == EXIT_INTERRUPT)
 		fprintf(stderr, "brink: interrupted; the results so far are in %s\n", out);
+	if (ro->quiet)
+		printf("%s\n", out);
+	else
+		print_final(stdout, &tally, out);
+	fflush(stdout);
 done:
 	cg_system_fini(sys);
 	free(sys);
 	free(paths);
+	free(cwds);
 	close(sigfd);
 	return status;
 }
@@ -399,15 +801,29 @@ done:
 static void run_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: brink run [--out DIR] [--no-cgroup] [--quiet] [--no-plots] "
-		"[--progress|--no-progress] CONFIG.ini\n"
-		"Run every scenario of CONFIG (see brink help config).\n"
+		"usage: brink run [OPTIONS] CONFIG.ini\n"
+		"Run every scenario of CONFIG (its keys: brink help config). Options may come\n"
+		"before or after CONFIG; -- ends the options.\n"
+		"\n"
+		"  --out DIR          result directory, new or empty (default: [brink] out, else\n"
+		"                     results/<UTC stamp>-NAME, made unique with -2, -3...)\n"
+		"  --quiet            no table and no final line: print only the result directory\n"
+		"  --no-cgroup        rlimits only; the results say what could not be measured\n"
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
-		"                     run's time); the CSVs, summary.json and the report stay\n\n"
+		"                     run's time); the CSVs, summary.json and the report stay\n"
+		"  --progress, --no-progress   force the live status line on stderr on or off\n"
+		"                     (default: on a terminal, unless $CI is set)\n"
+		"  -h, --help         this help\n"
+		"\n"
+		"Output: one line per run (scenario/rep, outcome, breaking point, peaks, leak\n"
+		"verdict, expectation; rates when the terminal is wide enough), then one line\n"
+		"with the outcomes, the expectations met and failed and where the results are.\n"
+		"\n"
 		"Exit status: 0 every run was measured, 1 one could not be (or an expectation\n"
 		"failed, or brink failed), 2 bad input (nothing run, nothing written), 130\n"
 		"interrupted by SIGINT, SIGTERM or SIGHUP (the runs so far are in the results,\n"
-		"the one cut short marked interrupted; no plots or report).\n");
+		"the one cut short marked interrupted and not graded; no plots or report).\n"
+		"More: brink help results, brink help exit-codes, man brink.\n");
 }
 
 enum {
@@ -459,6 +875,19 @@ static int common_opt(int c, struct runset_opts *ro)
 	return 0;
 }
 
+/* After getopt_long returned ':' (a value missing; the option strings start
+ * with ':') or '?' (unknown; optopt is the letter of a short option, 0 for a
+ * long one, whose text is the argument before optind). opterr is off. */
+static void option_error(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "%s: option %s needs a value\n", cmd, argv[optind - 1]);
+	else if (optopt > 0 && optopt < 256)
+		fprintf(stderr, "%s: unknown option -%c\n", cmd, optopt);
+	else
+		fprintf(stderr, "%s: unknown option %s\n", cmd, argv[optind - 1]);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct runset_opts ro = {.progress_tty = -1};
@@ -468,20 +897,32 @@ int cmd_run(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	bool seen[N_COMMON] = {false};
+	/* GNU order: options anywhere, as in `brink run x.ini --out DIR` */
+	int li = -1;
+	while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
 		int h = c == 'h' ? -1 : common_opt(c, &ro);
 		if (h < 0) {
 			run_usage(stdout);
 			return EXIT_MEASURED;
 		}
 		if (h == 0) {
-			fprintf(stderr, "brink run: unknown option %s\n", argv[optind - 1]);
-			run_usage(stderr);
+			option_error("brink run", c, argv);
+			fprintf(stderr, "(brink run --help lists them)\n");
 			return EXIT_BAD_INPUT;
 		}
+		bool twice = seen[c - OPT_OUT];
+		seen[c - OPT_OUT] = true;
+		if (twice) {
+			fprintf(stderr, "brink run: option --%s given twice\n",
+				li >= 0 ? opts[li].name : "?");
+			return EXIT_BAD_INPUT;
+		}
+		li = -1;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "brink run: expected one CONFIG file\n");
+		fprintf(stderr, "brink run: expected one CONFIG file, got %d%s\n", argc - optind,
+			argc - optind > 1 ? " (a second one, or a value without its option?)" : "");
 		run_usage(stderr);
 		return EXIT_BAD_INPUT;
 	}
@@ -502,18 +943,20 @@ int cmd_run(int argc, char **argv)
 
 static void exec_usage(FILE *f)
 {
-	fprintf(f, "usage: brink exec [OPTIONS] -- COMMAND [ARG]...\n"
-		   "Run COMMAND once under the given limits and measure it.\n\n"
-		   "Run options:\n"
-		   "  --name NAME        scenario name in the results (default: the command's "
-		   "name)\n"
-		   "  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
-		   "  --no-cgroup        rlimits only; say what could not be measured\n"
-		   "  --quiet            no summary table on stdout\n"
-		   "  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
-		   "                     run's time); the CSVs, summary.json and the report stay\n"
-		   "  --progress, --no-progress   force the live status line on or off\n"
-		   "Settings (the same keys as a config file's scenario sections):\n");
+	fprintf(f,
+		"usage: brink exec [OPTIONS] -- COMMAND [ARG]...\n"
+		"Run COMMAND once under the given limits and measure it. Options stop at\n"
+		"the first word that is not one (the command), or at --.\n\n"
+		"Run options:\n"
+		"  --name NAME        scenario name in the results (default: the command's "
+		"name)\n"
+		"  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
+		"  --no-cgroup        rlimits only; say what could not be measured\n"
+		"  --quiet            no table and no final line: print only the result directory\n"
+		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
+		"                     run's time); the CSVs, summary.json and the report stay\n"
+		"  --progress, --no-progress   force the live status line on or off\n"
+		"Settings (the same keys as a config file's scenario sections):\n");
 	for (size_t i = 0; i < scenario_key_count(); i++) {
 		struct scenario_key k = scenario_key_at(i);
 		if (strcmp(k.key, "command") == 0)
@@ -562,40 +1005,61 @@ int cmd_exec(int argc, char **argv)
 						    2000 + (int)i};
 	const char *name = NULL;
 	int status = EXIT_BAD_INPUT;
+	bool seen_common[N_COMMON] = {false}, seen_name = false;
+	bool seen_key[SCENARIO_KEYS_MAX] = {false};
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	/* '+': options stop at the command, as with timeout and prlimit */
+	int li = -1;
+	while ((c = getopt_long(argc, argv, "+:h", opts, &li)) != -1) {
+		bool twice = false;
 		if (c >= 2000) {
 			const char *why = NULL;
-			const char *key = scenario_key_at((size_t)(c - 2000)).key;
-			if (scenario_set(&sc, key, optarg, &why) != 0) {
+			size_t idx = (size_t)(c - 2000);
+			const char *key = scenario_key_at(idx).key;
+			if (strcmp(key, "env") == 0) {
+				/* --env NAME=VALUE adds one variable each time */
+				if (scenario_env_add(&sc, optarg, &why) != 0) {
+					fprintf(stderr, "brink exec: --env \"%s\": %s\n", optarg,
+						why);
+					goto out;
+				}
+				continue;
+			}
+			twice = seen_key[idx];
+			seen_key[idx] = true;
+			if (!twice && scenario_set(&sc, key, optarg, &why) != 0) {
 				fprintf(stderr, "brink exec: --%s: \"%s\": %s\n", key, optarg,
 					why ? why : "bad value");
 				goto out;
 			}
-			continue;
-		}
-		if (c == 'n') {
+		} else if (c == 'n') {
+			twice = seen_name;
+			seen_name = true;
 			name = optarg;
-			continue;
+		} else {
+			int h = c == 'h' ? -1 : common_opt(c, &ro);
+			if (h < 0) {
+				exec_usage(stdout);
+				status = EXIT_MEASURED;
+				goto out;
+			}
+			if (h == 0) {
+				option_error("brink exec", c, argv);
+				fprintf(stderr, "(brink exec --help lists them)\n");
+				goto out;
+			}
+			twice = seen_common[c - OPT_OUT];
+			seen_common[c - OPT_OUT] = true;
 		}
-		int h = c == 'h' ? -1 : common_opt(c, &ro);
-		if (h < 0) {
-			exec_usage(stdout);
-			status = EXIT_MEASURED;
+		if (twice) {
+			/* as a key given twice in a config: which one was meant? */
+			fprintf(stderr, "brink exec: option --%s given twice\n",
+				li >= 0 ? opts[li].name : "?");
 			goto out;
 		}
-		if (h == 0) {
-			if (c == ':' || (optopt && c == '?' && optind > 0))
-				fprintf(stderr, "brink exec: option %s needs a value\n",
-					argv[optind - 1]);
-			else
-				fprintf(stderr, "brink exec: unknown option %s\n",
-					argv[optind - 1]);
-			exec_usage(stderr);
-			goto out;
-		}
+		li = -1;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "brink exec: no command given (put it after --)\n");

@@ -157,7 +157,7 @@ static const char valid_ini[] =
     "repetitions = 3\n"
     "exit-stop = off\n"
     "cpus = 0.5\n"
-    "cpu-time = 1.5s\n"
+    "cpu-time = 2s\n"
     "\n"
     "  [ scenario   spaced_Name-2 ]  \n"
     "  command: /bin/true\n"
@@ -244,7 +244,7 @@ static void test_valid(void **state)
 	assert_int_equal(sh->repetitions, 3);
 	assert_false(sh->exit_stop);
 	assert_int_equal(sh->lim.v[LIM_CPUS], 500);
-	assert_int_equal(sh->lim.v[LIM_CPU_TIME], 3 * SEC / 2);
+	assert_int_equal(sh->lim.v[LIM_CPU_TIME], 2 * SEC);
 	assert_int_equal(sh->lim.v[LIM_MEMORY], 128 * MiB);
 	assert_false(sh->expect.set);
 
@@ -337,7 +337,7 @@ static void test_cannot_open(void **state)
 #define KEYS                                                                                   \
 	"(expected command, shell, memory, pids, cpus, nofile, nproc, as, data, stack, core, " \
 	"cpu-time, interval, timeout, repetitions, exit-stop, log-cap, user, expect, "         \
-	"leak-warmup, leak-rss-slope, leak-fd-slope, leak-thread-slope)"
+	"leak-warmup, leak-rss-slope, leak-fd-slope, leak-thread-slope, cwd, env)"
 #define SECTIONS "(expected [brink], [defaults], [compare], [scenario NAME] or [machine])"
 #define COMPARE_KEYS                                                                        \
 	"(expected alpha, threshold, threshold.METRIC or min-change.METRIC, METRIC one of " \
@@ -470,6 +470,24 @@ static const struct bad_case bad_cases[] = {
 		      "(the program itself is a task))\n"},
     {OK "cpus = lots\n", "@F@:3: [scenario ok] cpus: \"lots\" is not a number of CPUs "
 			 "(expected a number of CPUs such as 0.5 or 2, or max)\n"},
+    {OK "cpu-time = 1500ms\n",
+     "@F@:3: [scenario ok] cpu-time: \"1500ms\" is not a duration (expected whole seconds, at "
+     "least 1s (RLIMIT_CPU counts seconds), such as 2s)\n"},
+    {OK "nofile = 3\n", "@F@:3: [scenario ok] nofile: \"3\" is not a count (expected at least 4 "
+			"(stdin, stdout and stderr are open, and the dynamic loader needs one "
+			"more to open libc))\n"},
+    {"[scenario c]\ncommand = echo hi ; note\n",
+     "@F@:2: [scenario c] command: \"; note\" would be passed to the program as arguments: "
+     "there are no inline comments (a comment stands on a line of its own); quote it (';') to "
+     "pass it, or set shell = yes\n"},
+    {"[defaults]\ncommand = echo hi #note\n[scenario c]\n",
+     "@F@:2: [defaults] command: \"#note\" would be passed to the program as arguments: there "
+     "are no inline comments (a comment stands on a line of its own); quote it ('#') to pass "
+     "it, or set shell = yes\n"},
+    {OK "env = A=1 1B=2\n",
+     "@F@:3: [scenario ok] env: \"A=1 1B=2\" is not an environment (expected NAME=VALUE words "
+     "(NAME of letters, digits and _), such as GODEBUG=gctrace=1)\n"},
+    {OK "env = A=1 A=2\n", "@F@:3: [scenario ok] env: A is set twice\n"},
     {OK "cpu-time = 5\n", "@F@:3: [scenario ok] cpu-time: \"5\" is not a duration (expected a "
 			  "unit after the number: ns, us, ms, s, m or h (only 0 may go "
 			  "without))\n"},
@@ -610,6 +628,68 @@ static void test_long_names(void **state)
 	assert_int_equal(strlen(cfg.scenarios[1].name), 50);
 	assert_string_equal(cfg.scenarios[1].argv[0], "b");
 	free(errs);
+	config_free(&cfg);
+}
+
+static char *effective(const struct config *cfg);
+
+/* cwd and env: kept as written, env split like a command; the effective config
+ * loads back to the same; scenario_key_origin names the line each came from. */
+static void test_cwd_env(void **state)
+{
+	(void)state;
+	const char *path = write_file("cwdenv.ini",
+				      "[defaults]\nenv = LANG=C \"MSG=two words\"\n"
+				      "[scenario a]\ncommand = true\ncwd = /tmp\n"
+				      "[scenario b]\ncommand = true\nenv = X=1\nnofile = 64\n",
+				      0);
+	struct config cfg;
+	int nerr;
+	char *errs = load(path, &cfg, &nerr);
+	assert_string_equal(errs, "");
+	free(errs);
+	const struct scenario *a = &cfg.scenarios[0], *b = &cfg.scenarios[1];
+	assert_string_equal(a->cwd, "/tmp");
+	assert_string_equal(a->env[0], "LANG=C");
+	assert_string_equal(a->env[1], "MSG=two words");
+	assert_null(a->env[2]);
+	assert_null(b->cwd);
+	assert_string_equal(b->env[0], "X=1"); /* the scenario's own replaces [defaults]' */
+	assert_null(b->env[1]);
+	char where[512], want[512];
+	scenario_key_origin(&cfg, a, "env", where, sizeof(where));
+	snprintf(want, sizeof(want), "%s:2: [defaults] env", path);
+	assert_string_equal(where, want);
+	scenario_key_origin(&cfg, b, "nofile", where, sizeof(where));
+	snprintf(want, sizeof(want), "%s:9: [scenario b] nofile", path);
+	assert_string_equal(where, want);
+	scenario_key_origin(&cfg, b, "memory", where, sizeof(where));
+	snprintf(want, sizeof(want), "%s:6: [scenario b] memory", path);
+	assert_string_equal(where, want);
+
+	char *eff = effective(&cfg);
+	const char *p2 = write_file("cwdenv-eff.ini", eff, 0);
+	struct config again;
+	errs = load(p2, &again, &nerr);
+	assert_string_equal(errs, "");
+	free(errs);
+	assert_string_equal(again.scenarios[0].cwd, "/tmp");
+	assert_string_equal(again.scenarios[0].env[1], "MSG=two words");
+	assert_null(again.scenarios[1].cwd);
+	free(eff);
+	config_free(&again);
+
+	/* brink exec --env: one word each time, the same name twice refused */
+	struct scenario sc;
+	const char *why = NULL;
+	scenario_init(&sc);
+	assert_int_equal(scenario_env_add(&sc, "A=1", &why), 0);
+	assert_int_equal(scenario_env_add(&sc, "B=x=y", &why), 0);
+	assert_int_equal(scenario_env_add(&sc, "A=2", &why), -1);
+	assert_string_equal(why, "A is set twice");
+	assert_int_equal(scenario_env_add(&sc, "=x", &why), -1);
+	assert_string_equal(sc.env[1], "B=x=y");
+	scenario_free(&sc);
 	config_free(&cfg);
 }
 
@@ -1002,7 +1082,7 @@ static void test_key_list(void **state)
 {
 	(void)state;
 	size_t n = scenario_key_count();
-	assert_int_equal(n, 2 + LIM__COUNT + 11);
+	assert_int_equal(n, 2 + LIM__COUNT + 13);
 	assert_string_equal(scenario_key_at(0).key, "command");
 	assert_string_equal(scenario_key_at(1).key, "shell");
 	for (int i = 0; i < LIM__COUNT; i++) {
@@ -1032,11 +1112,11 @@ int main(void)
 	    cmocka_unit_test(test_valid),	    cmocka_unit_test(test_name_from_file),
 	    cmocka_unit_test(test_cannot_open),	    cmocka_unit_test(test_bad_cases),
 	    cmocka_unit_test(test_bad_lines),	    cmocka_unit_test(test_long_names),
-	    cmocka_unit_test(test_golden_errors),   cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_write_argv),	    cmocka_unit_test(test_command_split),
-	    cmocka_unit_test(test_names),	    cmocka_unit_test(test_scenario_set),
-	    cmocka_unit_test(test_key_list),	    cmocka_unit_test(test_compare_section),
-	    cmocka_unit_test(test_run_ini_machine),
+	    cmocka_unit_test(test_cwd_env),	    cmocka_unit_test(test_golden_errors),
+	    cmocka_unit_test(test_round_trip),	    cmocka_unit_test(test_write_argv),
+	    cmocka_unit_test(test_command_split),   cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_scenario_set),    cmocka_unit_test(test_key_list),
+	    cmocka_unit_test(test_compare_section), cmocka_unit_test(test_run_ini_machine),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

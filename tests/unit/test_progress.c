@@ -140,6 +140,35 @@ static void test_tty_rate_limited(void **state)
 	scenario_free(&sc);
 }
 
+/* With lines off (brink's table gives the line per run), a finished run adds
+ * nothing on a pipe, and on a terminal only erases the status line. */
+static void test_lines_off(void **state)
+{
+	(void)state;
+	for (int tty = 0; tty <= 1; tty++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		struct scenario sc;
+		scenario(&sc);
+		struct progress *p = progress_new(f, tty, 1);
+		progress_set_lines(p, false);
+		progress_run_start(p, &sc, 1);
+		struct run_result r = result();
+		progress_run_end(p, &r);
+		progress_free(p);
+		fclose(f);
+		assert_int_equal(count(buf, "\n"), 0);
+		assert_null(strstr(buf, "exited"));
+		if (tty) /* "starting" drawn, then erased */
+			assert_true(len >= 4 && strcmp(buf + len - 4, "\r\033[K") == 0);
+		else
+			assert_int_equal(len, 0);
+		free(buf);
+		scenario_free(&sc);
+	}
+}
+
 static void test_null_is_harmless(void **state)
 {
 	(void)state;
@@ -158,6 +187,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pipe_one_line_per_run),
+	    cmocka_unit_test(test_lines_off),
 	    cmocka_unit_test(test_tty_rate_limited),
 	    cmocka_unit_test(test_null_is_harmless),
 	};

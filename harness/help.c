@@ -1,0 +1,216 @@
+/* help.c - `brink help TOPIC`: the reference texts that do not belong to one
+ * command (see commands.h). The config reference is generated from the same
+ * key table as `brink exec --help` (config.h), so the two cannot disagree. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config.h"
+
+/* An example value per key, else per kind of value (metavar): each is checked
+ * by e2e/cli_help, which runs brink with it. */
+static const struct {
+	const char *name; /* key or metavar */
+	const char *example;
+} examples[] = {
+    {"command", "./server --port 8080"},
+    {"nofile", "1024"},
+    {"pids", "64"},
+    {"nproc", "64"},
+    {"interval", "1ms"},
+    {"timeout", "30s"},
+    {"repetitions", "3"},
+    {"cpu-time", "2s"},
+    {"as", "4G"},
+    {"data", "1G"},
+    {"stack", "8M"},
+    {"core", "0"},
+    {"leak-warmup", "1s"},
+    {"expect", "leak breaks=nofile"},
+    {"cwd", "."},
+    {"env", "GODEBUG=gctrace=1 LANG=C.UTF-8"},
+    {"SIZE", "64M"},
+    {"DURATION", "30s"},
+    {"N", "64"},
+    {"BOOL", "yes"},
+    {"CPUS", "0.5"},
+    {"USER[:GROUP]", "nobody"},
+    {"SIZE/s", "1M/s"},
+    {"RATE", "0.5"},
+};
+
+const char *help_key_example(const char *key, const char *metavar)
+{
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++)
+			if (strcmp(examples[i].name, pass == 0 ? key : metavar ? metavar : "") == 0)
+				return examples[i].example;
+	return NULL;
+}
+
+static void help_config(FILE *f)
+{
+	fprintf(f,
+		"brink config files (brink-config(5)): what `brink run CONFIG` reads.\n"
+		"\n"
+		"  [brink]           name = NAME  names the result directory (default: the "
+		"file's name)\n"
+		"                    out = DIR    result directory (default results/<UTC "
+		"stamp>-NAME)\n"
+		"  [defaults]        any scenario key; applies to every scenario, wherever it "
+		"stands\n"
+		"  [scenario NAME]   command = ..., and any scenario key below\n"
+		"  [compare]         alpha, threshold, threshold.METRIC, min-change.METRIC: the\n"
+		"                    gate of `brink compare` (brink compare --help)\n"
+		"\n"
+		"Comments are whole lines starting with ; or #: a ; after a value is part of\n"
+		"the value (in a command, a word starting with ; or # is refused unless\n"
+		"quoted or shell = yes). A key given twice in a section, an unknown key or\n"
+		"section, a bad value: FILE:LINE: [SECTION] KEY: reason, and nothing runs.\n"
+		"Sizes take K, M, G, T (binary) or max; durations ns, us, ms, s, m, h.\n"
+		"\n"
+		"Scenario keys (each is also the option --KEY VALUE of brink exec):\n");
+	for (size_t i = 0; i < scenario_key_count(); i++) {
+		struct scenario_key k = scenario_key_at(i);
+		const char *ex = help_key_example(k.key, k.metavar);
+		fprintf(f, "  %s = %s\n      %s\n", k.key, k.metavar ? k.metavar : "VALUE", k.help);
+		if (ex)
+			fprintf(f, "      example: %s = %s\n", k.key, ex);
+	}
+	fprintf(f, "\nExample:\n"
+		   "  [defaults]\n"
+		   "  memory = 256M\n"
+		   "  timeout = 30s\n"
+		   "\n"
+		   "  [scenario server-leak]\n"
+		   "  command = ./server --port 8080\n"
+		   "  nofile = 4096\n"
+		   "  repetitions = 3\n"
+		   "  expect = leak breaks=nofile\n");
+}
+
+/* Every column of summary.csv and samples.csv; e2e/cli_help checks that each
+ * column of a real result is here. */
+static const struct {
+	const char *file, *column, *meaning;
+} columns[] = {
+    {"summary", "scenario", "the scenario's name"},
+    {"summary", "rep", "the repetition, from 1"},
+    {"summary", "outcome",
+     "exited, signaled, oom-killed, timeout (brink killed it), exec-failed, interrupted "
+     "(brink was)"},
+    {"summary", "exit_code", "exit status, when the program exited"},
+    {"summary", "signal", "the signal number that killed it, when it was killed"},
+    {"summary", "duration_s", "seconds from launch to exit"},
+    {"summary", "peak_rss_bytes", "largest RSS summed over the run's processes"},
+    {"summary", "peak_mem_bytes", "the memory cgroup's own peak usage"},
+    {"summary", "peak_fds", "largest open fd count summed over the processes"},
+    {"summary", "peak_threads", "largest thread count summed over the processes"},
+    {"summary", "fd_limit", "the program's RLIMIT_NOFILE"},
+    {"summary", "fd_baseline", "fds the program had at exec"},
+    {"summary", "fd_exhausted", "1 when a process held fd_limit fds"},
+    {"summary", "mem_limit_bytes", "the memory limit"},
+    {"summary", "oom_kills", "OOM kills the kernel counted"},
+    {"summary", "oom_onset_s", "time of the first OOM notification"},
+    {"summary", "pids_limit", "the pids limit"},
+    {"summary", "pids_limit_hits", "forks and clones the pids limit refused"},
+    {"summary", "limit_hit",
+     "the breaking point: nofile, memory, pids, cpu-time, timeout, or empty"},
+    {"summary", "leak", "the leak verdict, yes or no"},
+    {"summary", "leak_metrics", "the series that grow: rss;fds;threads"},
+    {"summary", "rss_slope_bytes_per_s", "Theil-Sen RSS growth after the warm-up"},
+    {"summary", "fd_slope_per_s", "Theil-Sen fd growth after the warm-up"},
+    {"summary", "thread_slope_per_s", "Theil-Sen thread growth after the warm-up"},
+    {"summary", "samples", "samples taken"},
+    {"summary", "missed_samples",
+     "sampling deadlines that passed without a sample (a warning above 1%)"},
+    {"summary", "unavailable",
+     "what could not be measured here: mem, oom, pids, procs, exit-state, cpus"},
+    {"summary", "expect_failure", "why the expectation did not hold, or empty"},
+    {"summary", "exec_error", "why the command could not be executed"},
+    {"samples", "t_s", "seconds since the start"},
+    {"samples", "rss_bytes", "resident memory summed over the run's processes"},
+    {"samples", "mem_bytes", "the run cgroup's memory usage (page cache included)"},
+    {"samples", "fds", "open fds summed over the processes"},
+    {"samples", "threads", "threads summed over the processes"},
+    {"samples", "procs", "processes sampled"},
+    {"samples", "cpu_s", "user + system CPU seconds"},
+};
+
+static void help_results(FILE *f)
+{
+	fprintf(f, "brink result directories: what `brink run` and `brink exec` write.\n"
+		   "\n"
+		   "results/<UTC stamp>-<name>/         (a -2, -3... suffix when it exists)\n"
+		   "  run.ini                the effective config, every key resolved, and\n"
+		   "                         [machine]: kernel, cgroup mode, hard limits\n"
+		   "  summary.csv            one row per scenario x repetition (columns below)\n"
+		   "  summary.json           {\"schema_version\": N, \"runs\": [one object per\n"
+		   "                         row]}: numbers, booleans (leak, fd_exhausted), null\n"
+		   "                         for empty fields\n"
+		   "  <scenario>/<rep>/samples.csv   the time series (columns below)\n"
+		   "  <scenario>/<rep>/events.csv    t_s,event,value,detail: start, exec,\n"
+		   "                         exec-failed, oom, oom-kill, pids-max, fd-exhausted,\n"
+		   "                         exit-state, exited, signaled, timeout, kill,\n"
+		   "                         interrupted\n"
+		   "  <scenario>/<rep>/stdout.log, stderr.log   the program's output (log-cap)\n"
+		   "  <scenario>/<rep>/work/  the program's working directory unless cwd is set\n"
+		   "  plots/                 gnuplot PNGs (brink plot DIR redraws them)\n"
+		   "  report.md, report.html the report (brink report DIR rewrites them)\n"
+		   "\n"
+		   "CSV files appear under their name only when complete. An empty field means\n"
+		   "\"does not apply\" or \"was not measured\", never zero.\n");
+	const char *last = "";
+	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+		if (strcmp(last, columns[i].file) != 0)
+			fprintf(f, "\n%s.csv:\n", columns[i].file);
+		last = columns[i].file;
+		fprintf(f, "  %-22s %s\n", columns[i].column, columns[i].meaning);
+	}
+}
+
+static void help_exit_codes(FILE *f)
+{
+	fprintf(f, "brink exit statuses:\n"
+		   "\n"
+		   "  0    run, exec: every run was measured (whatever the program did)\n"
+		   "       compare: no regression; plot, report: written\n"
+		   "  1    run, exec: a run could not be measured (the command could not be\n"
+		   "       executed), an expectation failed, or brink itself failed\n"
+		   "       compare: NEW regressed, or a scenario or a metric of BASE is missing\n"
+		   "       in NEW\n"
+		   "  2    bad input: an unknown option or topic, a bad config or value, a\n"
+		   "       result directory that cannot be read; nothing was run or written\n"
+		   "  130  interrupted by SIGINT, SIGTERM or SIGHUP: the runs so far are in the\n"
+		   "       results, the one cut short is marked interrupted and not graded\n");
+}
+
+static const struct {
+	const char *name;
+	void (*print)(FILE *f);
+	const char *what;
+} topics[] = {
+    {"config", help_config, "every config key, its unit, default and an example"},
+    {"results", help_results, "every file of a result directory and every column"},
+    {"exit-codes", help_exit_codes, "what each exit status means"},
+};
+
+void help_topics(FILE *f)
+{
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
+		fprintf(f, "  brink help %-11s %s\n", topics[i].name, topics[i].what);
+}
+
+int cmd_help_topic(const char *topic)
+{
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++) {
+		if (strcmp(topic, topics[i].name) == 0) {
+			topics[i].print(stdout);
+			return EXIT_MEASURED;
+		}
+	}
+	fprintf(stderr, "brink help: unknown topic \"%s\"; the topics are:\n", topic);
+	help_topics(stderr);
+	fprintf(stderr, "  brink help COMMAND     the options of a command (run, exec, ...)\n");
+	return EXIT_BAD_INPUT;
+}
