@@ -121,16 +121,22 @@ static void cell_leak(const struct run_result *r, char *b, size_t n)
 /* Whatever else a reader must know about the run, in one cell. */
 static void cell_notes(const struct run_result *r, char *b, size_t n)
 {
-	char unav[128];
+	char unav[128], missed[96] = "";
 	size_t used = 0;
 	b[0] = '\0';
 	unavail_format(r->unavailable, unav, sizeof(unav));
+	/* over 1% of the sampling deadlines missed: the series has holes */
+	int64_t expected = r->samples + r->missed_samples;
+	if (r->missed_samples > 0 && r->missed_samples * 100 > expected)
+		snprintf(missed, sizeof(missed), "%" PRId64 " of %" PRId64 " samples missed",
+			 r->missed_samples, expected);
 	const struct {
 		const char *label, *text;
 	} notes[] = {
 	    {"expectation failed: ", r->expect_failure},
 	    {"exec error: ", r->exec_error},
 	    {"not measured: ", unav},
+	    {"warning: ", missed},
 	};
 	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
 		if (!notes[i].text[0] || used >= n)

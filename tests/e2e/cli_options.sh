@@ -1,0 +1,149 @@
+# cli_options: the command line as users of timeout, prlimit and hyperfine type it,
+# run through the real binary. Values asserted come from what the programs did
+# (files they wrote, their exit status), not from brink's table.
+. "$(dirname "$0")/lib.sh"
+cd "$TMP"
+q() { local c=$1; shift; "$BRINK" "$c" --quiet --no-progress --no-plots "$@"; }
+
+cat >one.ini <<'EOF'
+[scenario t]
+command = true
+EOF
+
+# run: options after the config, and -- ending the options
+"$BRINK" run one.ini --out "$TMP/after" --no-plots --quiet --no-progress >/dev/null 2>&1
+expect_eq "run CONFIG --out DIR" "$? $(field after/summary.csv outcome)" "0 exited"
+"$BRINK" run --no-plots --quiet --no-progress --out "$TMP/dd" -- one.ini >/dev/null 2>&1
+expect_eq "run OPTIONS -- CONFIG" "$? $(field dd/summary.csv outcome)" "0 exited"
+
+# exec: an unknown option is unknown, a missing value is missing
+out=$("$BRINK" exec -x -- true 2>&1); rc=$?
+expect_eq "exec -x: status" "$rc" 2
+case "$out" in *"unknown option -x"*) ok "exec -x: unknown option" ;; *) fail "exec -x said: $out" ;; esac
+out=$("$BRINK" exec --bogus 1 -- true 2>&1)
+case "$out" in *"unknown option --bogus"*) ok "exec --bogus: unknown" ;; *) fail "exec --bogus said: $out" ;; esac
+out=$("$BRINK" exec --out 2>&1)
+case "$out" in *"option --out needs a value"*) ok "exec --out: needs a value" ;; *) fail "exec --out said: $out" ;; esac
+# exec stops at the command: its options are the program's
+q exec --out "$TMP/stop" -- /bin/sh -c 'echo "$@" > args' sh --nofile 5 >/dev/null 2>&1
+expect_eq "exec leaves the program's options alone" "$(cat stop/sh/1/work/args)" "--nofile 5"
+
+# -V and --version
+expect_eq "-V" "$("$BRINK" -V)" "$("$BRINK" --version)"
+case "$("$BRINK" -V)" in "brink "[0-9]*) ok "-V prints the version" ;; *) fail "-V: $("$BRINK" -V)" ;; esac
+
+# run --help lists every option cmd_run takes
+h=$("$BRINK" run --help)
+for o in --out --quiet --no-cgroup --progress --no-progress --no-plots --help; do
+  case "$h" in *"$o"*) ;; *) fail "run --help does not list $o" ;; esac
+done
+ok "run --help lists its options"
+
+# two runs in the same second: the default directory is taken, the second gets -2
+mkdir -p wd && cd wd
+for s in 0 1 2; do mkdir -p "results/$(date -u -d "+$s sec" +%Y%m%dT%H%M%SZ)-true"; done
+d=$("$BRINK" exec --quiet --no-progress --no-plots -- true 2>"$TMP/same.err"); rc=$?
+expect_eq "taken default directory: status" "$rc" 0
+case "$d" in results/*-true-2) ok "taken default directory: $d" ;; *) fail "got '$d' ($(cat "$TMP/same.err"))" ;; esac
+[ -f "$d/summary.csv" ] && ok "$d has summary.csv" || fail "$d/summary.csv missing"
+d2=$("$BRINK" exec --quiet --no-progress --no-plots -- true 2>/dev/null)
+[ "$d" != "$d2" ] && [ -f "$d2/summary.csv" ] && ok "again: $d2" || fail "second run: '$d2'"
+cd "$TMP"
+
+# cwd: default isolation, said in the output; --cwd relative to brink's directory
+mkdir -p here/sub
+out=$(cd here && "$BRINK" exec --no-progress --no-plots --out "$TMP/w1" -- /bin/sh -c 'pwd > pwd')
+expect_eq "default cwd" "$(cat w1/sh/1/work/pwd)" "$(cd w1/sh/1/work && pwd -P)"
+case "$out" in *"programs run in $TMP/w1/<scenario>/<rep>/work/"*) ok "the output says where programs run" ;;
+  *) fail "no word of the working directory: $out" ;; esac
+(cd here && q exec --cwd sub --out "$TMP/w2" -- /bin/sh -c 'pwd > pwd') >/dev/null 2>&1
+expect_eq "--cwd sub" "$(cat here/sub/pwd)" "$(cd here/sub && pwd -P)"
+[ ! -e w2/sh/1/work ] && ok "no work/ made with --cwd" || fail "work/ made although --cwd was set"
+cat >cwd.ini <<'EOF'
+[scenario c]
+command = /bin/sh -c "pwd > pwd2"
+cwd = here
+EOF
+q run --out "$TMP/w3" cwd.ini >/dev/null 2>&1
+expect_eq "cwd = here" "$(cat here/pwd2)" "$(cd here && pwd -P)"
+printf '[scenario c]\ncommand = true\ncwd = nowhere\n' >badcwd.ini
+out=$(q run --out "$TMP/w4" badcwd.ini 2>&1); rc=$?
+expect_eq "cwd = nowhere: status" "$rc" 2
+case "$out" in "badcwd.ini:3: [scenario c] cwd: cannot use nowhere"*) ok "cwd = nowhere: FILE:LINE" ;; *) fail "cwd = nowhere said: $out" ;; esac
+[ ! -e w4 ] && ok "cwd = nowhere: nothing written" || fail "w4 written"
+
+# env: set over brink's environment, the rest inherited
+HOME_WAS=$HOME
+q exec --env A=1 --env "B=two words" --out "$TMP/e1" -- /bin/sh -c 'printf "%s|%s|%s" "$A" "$B" "$HOME" > env' >/dev/null 2>&1
+expect_eq "--env" "$(cat e1/sh/1/work/env)" "1|two words|$HOME_WAS"
+out=$(q exec --env A=1 --env A=2 -- true 2>&1); rc=$?
+expect_eq "--env A twice: status" "$rc" 2
+cat >env.ini <<'EOF'
+[defaults]
+env = LANG=C "GREETING=hello there" HOME=/nonexistent
+[scenario e]
+command = /bin/sh -c "printf '%s|%s|%s' \"$GREETING\" \"$HOME\" \"$LANG\" > env"
+EOF
+q run --out "$TMP/e2" env.ini >/dev/null 2>&1
+expect_eq "env = in [defaults]" "$(cat e2/e/1/work/env)" "hello there|/nonexistent|C"
+
+# a program that fails in its first second: the end of its stderr.log is shown
+out=$("$BRINK" exec --no-progress --no-plots --out "$TMP/f1" -- /bin/sh -c 'echo "line one" >&2; echo "cannot open config.yaml" >&2; exit 3')
+case "$out" in *"| cannot open config.yaml"*) ok "quick failure: stderr shown" ;; *) fail "quick failure: $out" ;; esac
+if command -v python3 >/dev/null; then
+  out=$("$BRINK" exec --no-progress --no-plots --out "$TMP/f2" -- python3 missing-script.py)
+  case "$out" in *"| "*"missing-script.py"*"No such file"*) ok "python3 missing-script.py: its error shown" ;;
+    *) fail "python3 missing script: $out" ;; esac
+fi
+out=$("$BRINK" exec --no-progress --no-plots --out "$TMP/f3" -- /bin/sh -c 'echo fine >&2')
+case "$out" in *"| fine"*) fail "stderr shown for a run that exited 0" ;; *) ok "exit 0: no stderr shown" ;; esac
+
+# inline comments in a command are refused, with the fix
+printf '[scenario c]\ncommand = echo hi ; note\n' >comment.ini
+out=$(q run --out "$TMP/c1" comment.ini 2>&1); rc=$?
+expect_eq "command with ; note: status" "$rc" 2
+case "$out" in "comment.ini:2: [scenario c] command: \"; note\" would be passed"*) ok "; note refused at its line" ;; *) fail "; note: $out" ;; esac
+printf '[scenario c]\ncommand = /bin/sh -c "echo hi ; echo there > o"\n' >quoted.ini
+q run --out "$TMP/c2" quoted.ini >/dev/null 2>&1
+expect_eq "a quoted ; is the program's" "$(cat c2/c/1/work/o)" "there"
+
+# problems found after parsing name FILE:LINE like the others
+nr_open=$(cat /proc/sys/fs/nr_open)
+cat >late.ini <<EOF
+[defaults]
+nofile = $((nr_open + 1))
+
+[scenario a]
+command = no-such-program-here
+EOF
+out=$(q run --out "$TMP/l1" late.ini 2>&1); rc=$?
+expect_eq "late errors: status" "$rc" 2
+case "$out" in *"late.ini:2: [defaults] nofile: cannot set"*"fs.nr_open is $nr_open"*) ok "nofile ceiling: FILE:LINE" ;;
+  *) fail "nofile ceiling: $out" ;; esac
+case "$out" in *"late.ini:5: [scenario a] command: cannot run no-such-program-here"*) ok "command not found: FILE:LINE" ;;
+  *) fail "command not found: $out" ;; esac
+
+# cpu-time: whole seconds only; a second is a second
+out=$(q exec --cpu-time 1500ms -- true 2>&1); rc=$?
+expect_eq "--cpu-time 1500ms: status" "$rc" 2
+case "$out" in *"whole seconds"*) ok "1500ms refused" ;; *) fail "1500ms: $out" ;; esac
+q exec --cpu-time 1s --out "$TMP/cpu" -- /bin/sh -c 'while :; do :; done' >/dev/null 2>&1
+expect_eq "--cpu-time 1s: killed by SIGXCPU (24)" "$(field cpu/summary.csv signal)" 24
+
+# repeated options
+out=$(q exec --nofile 1024 --nofile 2048 -- true 2>&1); rc=$?
+expect_eq "--nofile twice" "$rc: $out" "2: brink exec: option --nofile given twice"
+out=$("$BRINK" run --out a --out b one.ini 2>&1); rc=$?
+expect_eq "--out twice" "$rc: $out" "2: brink run: option --out given twice"
+
+# nofile below 4: a dynamically linked program cannot start, said before running
+for n in 0 1 2 3; do
+  out=$(q exec --nofile $n --out "$TMP/n$n" -- true 2>&1); rc=$?
+  case "$rc $out" in "2 "*"at least 4"*"dynamic loader"*) ;; *) fail "--nofile $n: $rc $out" ;; esac
+  [ -e "n$n" ] && fail "--nofile $n wrote n$n"
+done
+ok "--nofile 0..3 refused before running"
+q exec --nofile 4 --out "$TMP/n4" -- true >/dev/null 2>&1
+expect_eq "--nofile 4: /bin/true starts" "$(field n4/summary.csv exit_code)" 0
+
+finish
