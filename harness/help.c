@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "limit.h"
 
 /* An example value per key, else per kind of value (metavar): each is checked
  * by e2e/cli_help, which runs brink with it. */
@@ -73,7 +74,13 @@ static void help_config(FILE *f)
 	for (size_t i = 0; i < scenario_key_count(); i++) {
 		struct scenario_key k = scenario_key_at(i);
 		const char *ex = help_key_example(k.key, k.metavar);
-		fprintf(f, "  %s = %s\n      %s\n", k.key, k.metavar ? k.metavar : "VALUE", k.help);
+		fprintf(f, "  %s = %s\n      %s", k.key, k.metavar ? k.metavar : "VALUE", k.help);
+		/* limits have no default of their own: say what holds without one */
+		int lim = limits_find(k.key);
+		if (lim >= 0 && !strstr(k.help, "default"))
+			fprintf(f, " (default: %s)",
+				limit_table[lim].resource < 0 ? "no limit" : "brink's own limit");
+		fputc('\n', f);
 		if (ex)
 			fprintf(f, "      example: %s = %s\n", k.key, ex);
 	}
