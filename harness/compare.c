@@ -41,6 +41,7 @@
 #include "compare.h"
 #include "config.h"
 #include "csvread.h"
+#include "json.h"
 #include "record.h"
 #include "result.h"
 #include "stats.h"
@@ -249,7 +250,7 @@ int compare_value_check(int idx, const char *value, const char **noun, const cha
 
 /* ---- options ----------------------------------------------------------- */
 
-enum format { FMT_TABLE, FMT_MD, FMT_CSV };
+enum format { FMT_TABLE, FMT_MD, FMT_CSV, FMT_JSON };
 
 /* A setting given (by the config or the command line) and still in force: the
  * "Settings:" line under the table names it with its source. */
@@ -332,7 +333,8 @@ static void usage(FILE *f)
 	    "  --min-change METRIC=V     absolute change at or below which METRIC never\n"
 	    "                            regresses (bytes take K/M/G suffixes)\n"
 	    "  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
-	    "  --format table|md|csv     output format (default table)\n"
+	    "  --format table|md|csv|json  output format (default table; csv and json\n"
+	    "                            put the verdict line on stderr)\n"
 	    "\n"
 	    "The same settings can come from the [compare] section of the config that made\n"
 	    "NEW, read back from NEW/run.ini: alpha = A, threshold = PCT,\n"
@@ -350,12 +352,17 @@ static void usage(FILE *f)
 				 "(appearing is always a regression)");
 		fprintf(f, "  %-24s  %s\n", metrics[i].name, floor_text);
 	}
-	fprintf(f, "\nWith >= 2 repetitions on both sides a number regressed when its median rose\n"
-		   "by more than the threshold and the minimum change and the two-sided\n"
-		   "Mann-Whitney U test is significant at alpha; with 1 repetition, by the\n"
-		   "threshold and minimum change alone. A breaking point or a leak verdict that\n"
-		   "appears in NEW always regressed.\n"
-		   "Exit status: 0 no regression, 1 regression, 2 bad input.\n");
+	fprintf(f, "\nA number regressed when its median rose by more than the threshold and the\n"
+		   "minimum change and, when the repetitions allow it, the two-sided\n"
+		   "Mann-Whitney U test is significant at alpha. The test can only reach\n"
+		   "p < 0.05 with 4 vs 4 repetitions (p >= 0.029), 3 vs 5 or 2 vs 8 or more;\n"
+		   "with fewer (or 1 on a side) the thresholds alone decide, and the output\n"
+		   "says so. A breaking point or a leak verdict that appears in NEW always\n"
+		   "regressed.\n"
+		   "\n"
+		   "Exit status: 0 no regression; 1 a regression, or NEW lacks a scenario of BASE\n"
+		   "or a metric column BASE has (the gate cannot pass on what was not\n"
+		   "measured); 2 bad input (a directory unreadable, no scenario in common).\n");
 }
 
 /* A command-line option as a setting: `opt` is "--threshold" etc., `arg` its
@@ -432,7 +439,14 @@ struct side {
 	const char *dir;
 	struct run_result *rows;
 	size_t n;
+	bool has_col[N_METRICS]; /* the metric's column is in summary.csv */
 };
+
+/* The summary.csv column a metric is read from. */
+static const char *metric_column(const struct metric *m)
+{
+	return m->kind == MK_BREAK ? "limit_hit" : m->name;
+}
 
 /* Load one side; `what` is "BASE" or "NEW", for messages. */
 static int side_load(struct side *s, const char *what, const char *dir)
@@ -457,6 +471,12 @@ static int side_load(struct side *s, const char *what, const char *dir)
 		fprintf(stderr, "brink compare: %s result directory %s: path too long\n", what,
 			dir);
 		return -1;
+	}
+	struct csv_reader rd;
+	if (csvr_open_expecting(&rd, path, "the summary header", &err) == 0) {
+		for (size_t m = 0; m < N_METRICS; m++)
+			s->has_col[m] = csvr_col(&rd, metric_column(&metrics[m])) >= 0;
+		csvr_close(&rd);
 	}
 	if (summary_read(path, &s->rows, &s->n, &err) < 0) {
 		fprintf(stderr, "brink compare: %s result directory %s is unusable: %s\n", what,
@@ -492,9 +512,12 @@ static size_t side_rows(const struct side *s, const char *scenario, const struct
 
 /* ---- one comparison ---------------------------------------------------- */
 
-enum status { ST_OK, ST_REGRESSED, ST_IMPROVED, ST_NA };
-static const char *const status_names[] = {
-    [ST_OK] = "ok", [ST_REGRESSED] = "REGRESSED", [ST_IMPROVED] = "improved", [ST_NA] = "n/a"};
+enum status { ST_OK, ST_REGRESSED, ST_IMPROVED, ST_NA, ST_MISSING };
+static const char *const status_names[] = {[ST_OK] = "ok",
+					   [ST_REGRESSED] = "REGRESSED",
+					   [ST_IMPROVED] = "improved",
+					   [ST_NA] = "n/a",
+					   [ST_MISSING] = "MISSING"};
 
 struct cmp_row {
 	const char *scenario;
@@ -679,7 +702,12 @@ static void compare_number(struct cmp_row *row, const struct cmp_opts *o,
 	bool up = diff > fl && row->change > th;
 	bool down = -diff > fl && -row->change > th;
 	row->status = ST_OK;
-	if (kb >= 2 && kn >= 2) {
+	/* With too few repetitions the exact test can never reach alpha (2 vs 2
+	 * gives p >= 0.33, 3 vs 3 p >= 0.1): it could only ever say "ok", so it
+	 * is not asked, and the thresholds decide, as with one repetition. */
+	row->weak =
+	    kb >= 2 && kn >= 2 && kb + kn <= MWU_EXACT_MAX_N && min_exact_p(kb, kn) >= o->alpha;
+	if (kb >= 2 && kn >= 2 && !row->weak) {
 		struct mwu_result r;
 		if (mann_whitney_u(xn, kn, xb, kb, &r) < 0) {
 			row->status = ST_NA;
@@ -694,7 +722,6 @@ static void compare_number(struct cmp_row *row, const struct cmp_opts *o,
 			row->status = ST_REGRESSED;
 		else if (down && significant)
 			row->status = ST_IMPROVED;
-		row->weak = kb + kn <= MWU_EXACT_MAX_N && min_exact_p(kb, kn) >= o->alpha;
 		if ((up || down) && !significant)
 			snprintf(row->note, sizeof(row->note), "%s beyond the threshold, p >= %g",
 				 up ? "rose" : "fell", o->alpha);
@@ -703,7 +730,12 @@ static void compare_number(struct cmp_row *row, const struct cmp_opts *o,
 			row->status = ST_REGRESSED;
 		else if (down)
 			row->status = ST_IMPROVED;
-		snprintf(row->note, sizeof(row->note), "threshold only (1 rep), no test");
+		if (row->weak)
+			snprintf(row->note, sizeof(row->note),
+				 "threshold only (%zu vs %zu reps cannot reach p < %g)", kb, kn,
+				 o->alpha);
+		else
+			snprintf(row->note, sizeof(row->note), "threshold only (1 rep), no test");
 	}
 out:
 	free(xb);
@@ -883,18 +915,88 @@ static void print_csv(FILE *f, const struct cmp_row *rows, size_t n)
 	}
 }
 
+/* A JSON number, or null for NAN and the infinities (JSON has neither). */
+static void json_num(FILE *f, double v)
+{
+	if (isnan(v) || isinf(v))
+		fputs("null", f);
+	else
+		fprintf(f, "%.17g", v);
+}
+
+/* --format json: one object, raw numbers as in CSV, for scripts. The verdict
+ * line goes to stderr. schema_version changes when a field changes meaning. */
+static void print_json(FILE *f, const struct cmp_opts *o, const struct side *base,
+		       const struct side *nw, const struct cmp_row *rows, size_t n,
+		       const char *const *gone, size_t ngone)
+{
+	bool regressed = false, missing = ngone > 0;
+	fputs("{\n  \"schema_version\": 1,\n  \"base\": ", f);
+	json_put_str(f, base->dir);
+	fputs(",\n  \"new\": ", f);
+	json_put_str(f, nw->dir);
+	fputs(",\n  \"alpha\": ", f);
+	json_num(f, o->alpha);
+	fputs(",\n  \"rows\": [", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct cmp_row *r = &rows[i];
+		regressed |= r->status == ST_REGRESSED;
+		missing |= r->status == ST_MISSING;
+		fputs(i ? ",\n    {\"scenario\": " : "\n    {\"scenario\": ", f);
+		json_put_str(f, r->scenario);
+		fprintf(f, ", \"metric\": \"%s\", \"base_reps\": %zu, \"new_reps\": %zu, ",
+			r->m->name, r->nb, r->nn);
+		fputs("\"base\": ", f);
+		if (r->m->kind == MK_NUMBER)
+			json_num(f, r->base);
+		else
+			json_put_str(f, r->base_text);
+		fputs(", \"new\": ", f);
+		if (r->m->kind == MK_NUMBER)
+			json_num(f, r->new_);
+		else
+			json_put_str(f, r->new_text);
+		fputs(", \"change\": ", f);
+		json_num(f, r->m->kind == MK_NUMBER ? r->change : NAN);
+		fputs(", \"p_value\": ", f);
+		json_num(f, r->tested ? r->p : NAN);
+		fprintf(f,
+			", \"test\": %s, \"threshold_only\": %s, \"verdict\": \"%s\", \"note\": ",
+			!r->tested ? "null"
+			: r->exact ? "\"mwu-exact\""
+				   : "\"mwu-normal\"",
+			r->m->kind == MK_NUMBER && !r->tested && r->status != ST_NA &&
+				r->status != ST_MISSING
+			    ? "true"
+			    : "false",
+			status_names[r->status]);
+		json_put_str(f, r->note);
+		fputs("}", f);
+	}
+	fputs("\n  ],\n  \"missing_scenarios\": [", f);
+	for (size_t i = 0; i < ngone; i++) {
+		if (i)
+			fputs(", ", f);
+		json_put_str(f, gone[i]);
+	}
+	fprintf(f, "],\n  \"regressed\": %s,\n  \"missing\": %s\n}\n", regressed ? "true" : "false",
+		missing ? "true" : "false");
+}
+
 /* ---- the command ------------------------------------------------------- */
 
 static int compare(const struct cmp_opts *o, const struct side *base, const struct side *nw)
 {
 	/* scenarios in BASE order; those on one side only are named */
 	const char **common = calloc(base->n, sizeof(*common));
+	const char **gone = calloc(base->n, sizeof(*gone)); /* in BASE, not in NEW */
+	size_t ngone = 0;
 	const struct run_result **rb = calloc(base->n, sizeof(*rb));
 	const struct run_result **rn = calloc(nw->n, sizeof(*rn));
 	struct cmp_row *rows = calloc(base->n * N_METRICS, sizeof(*rows));
 	size_t ncommon = 0, nrows = 0;
 	int rc = EXIT_BAD_INPUT;
-	if (!common || !rb || !rn || !rows) {
+	if (!common || !gone || !rb || !rn || !rows) {
 		fprintf(stderr, "brink compare: out of memory\n");
 		goto out;
 	}
@@ -908,13 +1010,12 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 		if (side_has(nw, s)) {
 			common[ncommon++] = s;
 		} else {
+			/* a scenario NEW no longer runs cannot regress: the gate fails */
 			bool told = false;
-			for (size_t k = 0; k < i && !told; k++)
-				told = strcmp(base->rows[k].scenario, s) == 0;
+			for (size_t k = 0; k < ngone && !told; k++)
+				told = strcmp(gone[k], s) == 0;
 			if (!told)
-				fprintf(stderr,
-					"brink compare: warning: scenario %s is only in %s\n", s,
-					base->dir);
+				gone[ngone++] = s;
 		}
 	}
 	for (size_t i = 0; i < nw->n; i++) {
@@ -951,6 +1052,14 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 			r->nb = nb;
 			r->nn = nn;
 			r->base = r->new_ = r->change = NAN;
+			if (base->has_col[m] && !nw->has_col[m]) {
+				/* measured in BASE, no column in NEW: nothing can
+				 * regress there, so the gate fails */
+				r->status = ST_MISSING;
+				snprintf(r->note, sizeof(r->note), "column %s missing in NEW",
+					 metric_column(&metrics[m]));
+				continue;
+			}
 			switch (metrics[m].kind) {
 			case MK_NUMBER:
 				compare_number(r, o, rb, nb, rn, nn);
@@ -980,16 +1089,22 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 		goto out;
 	}
 
-	static void (*const printers[])(FILE *, const struct cmp_row *, size_t) = {
-	    [FMT_TABLE] = print_table, [FMT_MD] = print_md, [FMT_CSV] = print_csv};
-	printers[o->format](stdout, rows, nrows);
+	size_t regressed = 0, missing = ngone;
+	for (size_t i = 0; i < nrows; i++) {
+		regressed += rows[i].status == ST_REGRESSED;
+		missing += rows[i].status == ST_MISSING;
+	}
+	if (o->format == FMT_JSON) {
+		print_json(stdout, o, base, nw, rows, nrows, gone, ngone);
+	} else {
+		static void (*const printers[])(FILE *, const struct cmp_row *, size_t) = {
+		    [FMT_TABLE] = print_table, [FMT_MD] = print_md, [FMT_CSV] = print_csv};
+		printers[o->format](stdout, rows, nrows);
+	}
 
 	/* the verdict, named: one line, on stdout with the table (CI logs keep
-	 * it next to the numbers); for CSV on stderr, keeping the CSV clean */
-	size_t regressed = 0;
-	for (size_t i = 0; i < nrows; i++)
-		regressed += rows[i].status == ST_REGRESSED;
-	FILE *f = o->format == FMT_CSV ? stderr : stdout;
+	 * it next to the numbers); for CSV and JSON on stderr, keeping them clean */
+	FILE *f = o->format == FMT_CSV || o->format == FMT_JSON ? stderr : stdout;
 	if (o->format == FMT_MD)
 		fputs("\n", f);
 	for (size_t i = 0; i < nrows; i++) {
@@ -997,18 +1112,36 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 			continue;
 		fprintf(f,
 			"Note: with %zu vs %zu repetitions the two-sided test cannot reach p < %g "
-			"(smallest possible p %.3g), so numbers cannot regress; 4 vs 4 can "
-			"(p 0.029).\n",
+			"(smallest possible p %.3g), so numbers were judged by the thresholds "
+			"alone; 4 vs 4 can (p 0.029).\n",
 			rows[i].nb, rows[i].nn, o->alpha, min_exact_p(rows[i].nb, rows[i].nn));
 		break;
 	}
 	print_applied(f, o);
-	if (!regressed) {
+	if (missing) {
+		fprintf(f, "Missing in NEW:");
+		const char *sep = " ";
+		for (size_t i = 0; i < ngone; i++, sep = ", ")
+			fprintf(f, "%sscenario %s", sep, gone[i]);
+		for (size_t i = 0; i < nrows; i++) {
+			if (rows[i].status != ST_MISSING)
+				continue;
+			fprintf(f, "%s%s: column %s", sep, rows[i].scenario,
+				metric_column(rows[i].m));
+			sep = ", ";
+		}
+		fputs(" (NEW must have every scenario and column of BASE)\n", f);
+	}
+	if (!regressed && !missing) {
 		fprintf(f,
 			"No regression in %zu scenario%s (alpha %g, threshold %g%% unless set "
 			"per metric).\n",
 			ncommon, ncommon == 1 ? "" : "s", o->alpha, o->threshold_all * 100);
 		rc = EXIT_MEASURED;
+		goto out;
+	}
+	if (!regressed) {
+		rc = EXIT_FAILED;
 		goto out;
 	}
 	fprintf(f, "Regressed:");
@@ -1027,6 +1160,7 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 out:
 	fflush(stdout);
 	free(common);
+	free(gone);
 	free(rb);
 	free(rn);
 	free(rows);
@@ -1044,7 +1178,7 @@ int cmd_compare(int argc, char **argv)
 	    {0},
 	};
 	static const char *const formats[] = {
-	    [FMT_TABLE] = "table", [FMT_MD] = "md", [FMT_CSV] = "csv"};
+	    [FMT_TABLE] = "table", [FMT_MD] = "md", [FMT_CSV] = "csv", [FMT_JSON] = "json"};
 	struct cmp_opts o = {.alpha = 0.05, .threshold_all = 0.10, .format = FMT_TABLE};
 	for (size_t i = 0; i < N_METRICS; i++) {
 		o.threshold[i] = 0.10;
@@ -1083,9 +1217,10 @@ int cmd_compare(int argc, char **argv)
 				if (strcmp(optarg, formats[i]) == 0)
 					break;
 			if (i == sizeof(formats) / sizeof(formats[0])) {
-				fprintf(stderr,
-					"brink compare: --format %s: expected table, md or csv\n",
-					optarg);
+				fprintf(
+				    stderr,
+				    "brink compare: --format %s: expected table, md, csv or json\n",
+				    optarg);
 				return EXIT_BAD_INPUT;
 			}
 			o.format = (enum format)i;

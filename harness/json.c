@@ -13,8 +13,8 @@
  * A column this table does not know (a newer brink's) is a number when every
  * value of it parses as one in its row, else a string. */
 static const char *const text_columns[] = {
-    "scenario",	    "outcome",	   "limit_hit",	     "leak",
-    "leak_metrics", "unavailable", "expect_failure", "exec_error",
+    "scenario",	   "outcome",	     "limit_hit",  "leak_metrics",
+    "unavailable", "expect_failure", "exec_error",
 };
 
 static const char *const number_columns[] = {
@@ -28,7 +28,6 @@ static const char *const number_columns[] = {
     "peak_threads",
     "fd_limit",
     "fd_baseline",
-    "fd_exhausted",
     "mem_limit_bytes",
     "oom_kills",
     "oom_onset_s",
@@ -41,7 +40,15 @@ static const char *const number_columns[] = {
     "missed_samples",
 };
 
-enum col_type { COL_TEXT, COL_NUMBER, COL_GUESS };
+/* Booleans in the CSV ("0"/"1", "yes"/"no"), true/false in JSON. */
+static const struct {
+	const char *name, *no, *yes;
+} bool_columns[] = {
+    {"fd_exhausted", "0", "1"},
+    {"leak", "no", "yes"},
+};
+
+enum col_type { COL_TEXT, COL_NUMBER, COL_GUESS, COL_BOOL };
 
 static bool in_list(const char *name, const char *const *list, size_t n)
 {
@@ -53,6 +60,9 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 
 static enum col_type column_type(const char *name)
 {
+	for (size_t i = 0; i < sizeof(bool_columns) / sizeof(bool_columns[0]); i++)
+		if (strcmp(name, bool_columns[i].name) == 0)
+			return COL_BOOL;
 	if (in_list(name, text_columns, sizeof(text_columns) / sizeof(text_columns[0])))
 		return COL_TEXT;
 	if (in_list(name, number_columns, sizeof(number_columns) / sizeof(number_columns[0])))
@@ -142,7 +152,7 @@ static int write_rows(struct csv_reader *r, FILE *out, struct berr *err)
 
 	int rc = 0, got;
 	size_t rows = 0;
-	fputs("[", out);
+	fprintf(out, "{\"schema_version\": %d, \"runs\": [", SUMMARY_JSON_SCHEMA);
 	while ((got = csvr_next(r, err)) == 1) {
 		fputs(rows++ ? ",\n  {" : "\n  {", out);
 		for (size_t i = 0; i < r->nheader; i++) {
@@ -156,6 +166,20 @@ static int write_rows(struct csv_reader *r, FILE *out, struct berr *err)
 				fputs("null", out);
 			} else if (type[i] == COL_TEXT) {
 				json_put_str(out, s);
+			} else if (type[i] == COL_BOOL) {
+				size_t b = 0;
+				while (strcmp(bool_columns[b].name, r->header[i]) != 0)
+					b++;
+				if (strcmp(s, bool_columns[b].yes) != 0 &&
+				    strcmp(s, bool_columns[b].no) != 0) {
+					rc = berr_set(
+					    err, 0,
+					    "%s:%ld: column %s: expected %s or %s, not \"%s\"",
+					    r->path, r->line, r->header[i], bool_columns[b].no,
+					    bool_columns[b].yes, s);
+					break;
+				}
+				fputs(strcmp(s, bool_columns[b].yes) == 0 ? "true" : "false", out);
 			} else if (csv_parse_number(s, &v) == 0) {
 				put_number(out, s, v);
 			} else if (type[i] == COL_GUESS) {
@@ -173,7 +197,7 @@ static int write_rows(struct csv_reader *r, FILE *out, struct berr *err)
 	}
 	if (got < 0)
 		rc = -1;
-	fputs(rows ? "\n]\n" : "]\n", out);
+	fputs(rows ? "\n]}\n" : "]}\n", out);
 	free(type);
 	return rc;
 }

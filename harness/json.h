@@ -1,10 +1,11 @@
 /* json.h - JSON export of a result directory's summary, for CI systems and
  * scripts.
  *
- * summary.json holds an array with one object per summary.csv row, the same
- * fields under the same names in the same order: numbers as JSON numbers, text
- * as strings (leak stays "yes"/"no", lists stay ";"-separated as in the CSV),
- * empty fields as null.
+ * summary.json is {"schema_version": N, "runs": [...]} with one object per
+ * summary.csv row, the same fields under the same names in the same order:
+ * numbers as JSON numbers, leak and fd_exhausted as true/false, text as
+ * strings (lists stay ";"-separated as in the CSV), empty fields as null.
+ * Schema 1 was a bare array with leak "yes"/"no" and fd_exhausted 0/1.
  */
 #ifndef BRINK_JSON_H
 #define BRINK_JSON_H
@@ -12,6 +13,8 @@
 #include <stdio.h>
 
 #include "error.h"
+
+#define SUMMARY_JSON_SCHEMA 2
 
 /* Read DIR/summary.csv, write DIR/summary.json (through summary.json.part and
  * a rename, so a reader never sees half a file). Returns 0, or -1 with err

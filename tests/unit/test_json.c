@@ -93,14 +93,15 @@ static void test_fields(void **state)
 	const char *j = slurp(path);
 	assert_non_null(j);
 	/* the first fields, in CSV order */
-	assert_non_null(strstr(j, "[\n  {\"scenario\": \"fd-leaky\", \"rep\": 1, \"outcome\": "
+	assert_non_null(strstr(j, "{\"schema_version\": 2, \"runs\": [\n  {\"scenario\": "
+				  "\"fd-leaky\", \"rep\": 1, \"outcome\": "
 				  "\"exited\", \"exit_code\": 3, \"signal\": null, \"duration_s\": "
 				  "1.500000, \"peak_rss_bytes\": null,"));
-	assert_non_null(strstr(j, "\"fd_exhausted\": 1,"));
-	assert_non_null(strstr(j, "\"limit_hit\": \"nofile\", \"leak\": \"yes\", \"leak_metrics\": "
+	assert_non_null(strstr(j, "\"fd_exhausted\": true,"));
+	assert_non_null(strstr(j, "\"limit_hit\": \"nofile\", \"leak\": true, \"leak_metrics\": "
 				  "\"rss;fds\", \"rss_slope_bytes_per_s\": -12.250,"));
 	assert_non_null(
-	    strstr(j, "\"exec_error\": \"no \\\"such\\\", file\\n\\tat\\\\all\"}\n]\n"));
+	    strstr(j, "\"exec_error\": \"no \\\"such\\\", file\\n\\tat\\\\all\"}\n]}\n"));
 	assert_non_null(strstr(j, "\"scenario\": \"x\", \"rep\": 2, \"outcome\": \"exec-failed\""));
 	/* one object per row, no .part left behind */
 	int objects = 0;
@@ -122,7 +123,7 @@ static void test_no_rows(void **state)
 	struct berr err = {0};
 	assert_int_equal(summary_write_json(dir, &err), 0);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	assert_string_equal(slurp(path), "[]\n");
+	assert_string_equal(slurp(path), "{\"schema_version\": 2, \"runs\": []}\n");
 }
 
 static void test_bad_number(void **state)
