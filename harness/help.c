@@ -49,38 +49,64 @@ const char *help_key_example(const char *key, const char *metavar)
 	return NULL;
 }
 
+/* text from column `indent`, words wrapped before column 68 (the man page
+ * shows this in a literal block, indented). */
+static void put_wrapped(FILE *f, int indent, const char *text)
+{
+	int col = 0;
+	for (const char *p = text; *p;) {
+		size_t w = strcspn(p, " ");
+		if (col == 0) {
+			col = fprintf(f, "%*s%.*s", indent, "", (int)w, p);
+		} else if (col + 1 + (int)w > 68) {
+			fputc('\n', f);
+			col = fprintf(f, "%*s%.*s", indent, "", (int)w, p);
+		} else {
+			col += fprintf(f, " %.*s", (int)w, p);
+		}
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 static void help_config(FILE *f)
 {
-	fprintf(f,
-		"brink config files (brink-config(5)): what `brink run CONFIG` reads.\n"
-		"\n"
-		"  [brink]           name = NAME  names the result directory (default: the "
-		"file's name)\n"
-		"                    out = DIR    result directory (default results/<UTC "
-		"stamp>-NAME)\n"
-		"  [defaults]        any scenario key; applies to every scenario, wherever it "
-		"stands\n"
-		"  [scenario NAME]   command = ..., and any scenario key below\n"
-		"  [compare]         alpha, threshold, threshold.METRIC, min-change.METRIC: the\n"
-		"                    gate of `brink compare` (brink compare --help)\n"
-		"\n"
-		"Comments are whole lines starting with ; or #: a ; after a value is part of\n"
-		"the value (in a command, a word starting with ; or # is refused unless\n"
-		"quoted or shell = yes). A key given twice in a section, an unknown key or\n"
-		"section, a bad value: FILE:LINE: [SECTION] KEY: reason, and nothing runs.\n"
-		"Sizes take K, M, G, T (binary) or max; durations ns, us, ms, s, m, h.\n"
-		"\n"
-		"Scenario keys (each is also the option --KEY VALUE of brink exec):\n");
+	fprintf(f, "brink config files (brink-config(5)): what `brink run CONFIG` reads.\n"
+		   "\n"
+		   "  [brink]          name = NAME: the result directory's name\n"
+		   "                   (default: the file's name)\n"
+		   "                   out = DIR: the result directory\n"
+		   "                   (default results/<UTC stamp>-NAME)\n"
+		   "  [defaults]       any scenario key; applies to every scenario,\n"
+		   "                   wherever it stands\n"
+		   "  [scenario NAME]  command = ..., and any scenario key below\n"
+		   "  [compare]        alpha, threshold, threshold.METRIC,\n"
+		   "                   min-change.METRIC: the gate of `brink compare`\n"
+		   "                   (brink compare --help)\n"
+		   "\n"
+		   "Comments are whole lines starting with ; or #: a ; after a value is\n"
+		   "part of the value (in a command, a word starting with ; or # is\n"
+		   "refused unless quoted or shell = yes). A key given twice in a\n"
+		   "section, an unknown key or section, a bad value:\n"
+		   "FILE:LINE: [SECTION] KEY: reason, and nothing runs.\n"
+		   "Sizes take K, M, G, T (binary) or max; durations ns, us, ms, s, m, h.\n"
+		   "\n"
+		   "Scenario keys (each is also the option --KEY VALUE of brink exec):\n");
 	for (size_t i = 0; i < scenario_key_count(); i++) {
 		struct scenario_key k = scenario_key_at(i);
 		const char *ex = help_key_example(k.key, k.metavar);
-		fprintf(f, "  %s = %s\n      %s", k.key, k.metavar ? k.metavar : "VALUE", k.help);
+		char help[512];
+		fprintf(f, "  %s = %s\n", k.key, k.metavar ? k.metavar : "VALUE");
 		/* limits have no default of their own: say what holds without one */
 		int lim = limits_find(k.key);
 		if (lim >= 0 && !strstr(k.help, "default"))
-			fprintf(f, " (default: %s)",
-				limit_table[lim].resource < 0 ? "no limit" : "brink's own limit");
-		fputc('\n', f);
+			snprintf(help, sizeof(help), "%s (default: %s)", k.help,
+				 limit_table[lim].resource < 0 ? "no limit" : "brink's own limit");
+		else
+			snprintf(help, sizeof(help), "%s", k.help);
+		put_wrapped(f, 6, help);
 		if (ex)
 			fprintf(f, "      example: %s = %s\n", k.key, ex);
 	}

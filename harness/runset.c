@@ -37,8 +37,9 @@ struct runset_opts {
 	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
 };
 
-/* Directory of the brink binary + "/scenarios": where bare scenario names are
- * found first. */
+/* Where bare scenario names are found first: $BRINK_SCENARIO_DIR, else next to
+ * the brink binary (the build tree: build/scenarios), else where `cmake
+ * --install` puts them (PREFIX/libexec/brink/scenarios for PREFIX/bin/brink). */
 static void scenario_dir(char *out, size_t len)
 {
 	const char *env = getenv("BRINK_SCENARIO_DIR");
@@ -56,6 +57,13 @@ static void scenario_dir(char *out, size_t len)
 	char *slash = strrchr(exe, '/');
 	if (slash)
 		*slash = '\0';
+	struct stat st;
+	if (path_fmt(out, len, "%s/scenarios", exe) == 0 && stat(out, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return;
+	if (path_fmt(out, len, "%s/../%s", exe, BRINK_INSTALLED_SCENARIOS) == 0 &&
+	    stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		return;
 	if (path_fmt(out, len, "%s/scenarios", exe) != 0)
 		out[0] = '\0';
 }
