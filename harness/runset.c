@@ -977,7 +977,9 @@ static void exec_usage(FILE *f)
 	}
 	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it could "
 		   "not be\n(the command could not be executed, an expectation failed, brink "
-		   "failed), 2 bad input,\n130 interrupted (SIGINT, SIGTERM or SIGHUP).\n");
+		   "failed), 2 bad input,\n130 interrupted (SIGINT, SIGTERM or SIGHUP).\n"
+		   "More: brink help config, brink help results, brink help exit-codes, man "
+		   "brink.\n");
 }
 
 static void base_name(const char *cmd, char *out, size_t len)
