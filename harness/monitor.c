@@ -421,12 +421,16 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 		berr_set(err, errno, "cannot create a timerfd");
 		goto out;
 	}
+	/* The program's working directory: `cwd`, else a fresh one of its own. */
 	char cwd[4096];
-	snprintf(cwd, sizeof(cwd), "%s", o->cwd ? o->cwd : "");
-	if (!o->cwd && snprintf(cwd, sizeof(cwd), "%s/work", o->run_dir) > 0 &&
-	    mkdir(cwd, 0755) != 0) {
-		berr_set(err, errno, "cannot create %s", cwd);
-		goto out;
+	if (o->cwd) {
+		snprintf(cwd, sizeof(cwd), "%s", o->cwd);
+	} else {
+		snprintf(cwd, sizeof(cwd), "%s/work", o->run_dir);
+		if (mkdir(cwd, 0755) != 0) {
+			berr_set(err, errno, "cannot create %s", cwd);
+			goto out;
+		}
 	}
 
 	if (o->progress)

@@ -125,11 +125,9 @@ static void cell_notes(const struct run_result *r, char *b, size_t n)
 	size_t used = 0;
 	b[0] = '\0';
 	unavail_format(r->unavailable, unav, sizeof(unav));
-	/* over 1% of the sampling deadlines missed: the series has holes */
-	int64_t expected = r->samples + r->missed_samples;
-	if (r->missed_samples >= 3 && r->missed_samples * 100 > expected) /* as on the terminal */
+	if (run_samples_missed(r))
 		snprintf(missed, sizeof(missed), "%" PRId64 " of %" PRId64 " samples missed",
-			 r->missed_samples, expected);
+			 r->missed_samples, r->samples + r->missed_samples);
 	const struct {
 		const char *label, *text;
 	} notes[] = {

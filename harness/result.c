@@ -110,3 +110,9 @@ void run_result_init(struct run_result *r)
 	r->fd_slope_per_s = NAN;
 	r->thread_slope_per_s = NAN;
 }
+
+bool run_samples_missed(const struct run_result *r)
+{
+	int64_t expected = r->samples + r->missed_samples;
+	return r->missed_samples >= 3 && r->missed_samples * 100 > expected;
+}

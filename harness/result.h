@@ -82,4 +82,9 @@ struct run_result {
  * false, outcome OUT_EXITED, unavailable 0. */
 void run_result_init(struct run_result *r);
 
+/* More than 1% of the sampling deadlines (samples + missed_samples) passed
+ * without a sample, and at least 3: the series has holes worth a warning (the
+ * tick or two a start-up on a busy machine costs a short run is not). */
+bool run_samples_missed(const struct run_result *r);
+
 #endif

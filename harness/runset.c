@@ -37,6 +37,10 @@ struct runset_opts {
 	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
 };
 
+#ifndef BRINK_INSTALLED_SCENARIOS /* set by CMakeLists.txt from GNUInstallDirs */
+#define BRINK_INSTALLED_SCENARIOS "libexec/brink/scenarios"
+#endif
+
 /* Where bare scenario names are found first: $BRINK_SCENARIO_DIR, else next to
  * the brink binary (the build tree: build/scenarios), else where `cmake
  * --install` puts them (PREFIX/libexec/brink/scenarios for PREFIX/bin/brink). */
@@ -458,15 +462,6 @@ static int block_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/* More than 1% of the sampling deadlines missed: the series has holes. At
- * least 3, so that the tick or two a start-up on a busy machine costs a run of
- * a few samples is not a warning. */
-static bool samples_missed(const struct run_result *r)
-{
-	int64_t expected = r->samples + r->missed_samples;
-	return r->missed_samples >= 3 && r->missed_samples * 100 > expected;
-}
-
 /* What the final line says. */
 struct tally {
 	size_t runs;
@@ -480,7 +475,7 @@ static void tally_add(struct tally *t, const struct scenario *sc, const struct r
 	t->runs++;
 	if ((unsigned)r->outcome < OUT__COUNT)
 		t->outcome[r->outcome]++;
-	t->missed_warnings += samples_missed(r);
+	t->missed_warnings += run_samples_missed(r);
 	if (sc->expect.set && r->outcome != OUT_INTERRUPTED) {
 		if (r->expect_failure[0])
 			t->expect_failed++;
@@ -513,7 +508,7 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 	if (!said && r->expect_failure[0])
 		fprintf(f, "    %s/%d: expectation \"%s\" failed: %s\n", sc->name, r->rep,
 			sc->expect.raw, r->expect_failure);
-	if (samples_missed(r))
+	if (run_samples_missed(r))
 		fprintf(f,
 			"    %s/%d: warning: %lld of %lld samples missed (over 1%%): the machine "
 			"was too busy for interval %lldms\n",

@@ -39,7 +39,8 @@ for kv in "interval = 10ms" "timeout = none" "repetitions = 1" "exit-stop = yes"
   "leak-warmup = 500ms" "leak-rss-slope = 256K" "leak-fd-slope = 0.5" "leak-thread-slope = 0.5"; do
   k=${kv%% =*}; v=${kv#*= }
   grep -qx "$kv" d/run.ini || fail "run.ini has no '$kv'"
-  sed -n "/^  $k = /,/^  [a-z]/p" c.txt | grep -q "default $v)" || fail "help config: $k default is not $v"
+  sed -n "/^  $k = /,/^  [a-z]/p" c.txt | tr -s ' \n' '  ' | grep -q "default $v)" ||
+    fail "help config: $k default is not $v"
 done
 ok "defaults in help config match run.ini"
 

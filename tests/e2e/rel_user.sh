@@ -85,7 +85,7 @@ bad "empty group" "expected a user name or uid" --user "nobody:"
 printf '[scenario x]\ncommand = /bin/true\nuser = brink-no-such-user\n' >"$TMP/bad.ini"
 "$BRINK" run --quiet --no-progress --out "$TMP/bad" "$TMP/bad.ini" 2>"$TMP/bad.err"
 expect_eq "config unknown user: exit status" "$?" 2
-grep -q "bad.ini: \[scenario x\] user: no such user brink-no-such-user" "$TMP/bad.err" &&
-  ok "config unknown user: message names file, scenario, key" || fail "config message: $(cat "$TMP/bad.err")"
+grep -q "bad.ini:3: \[scenario x\] user: no such user brink-no-such-user" "$TMP/bad.err" &&
+  ok "config unknown user: message names file, line, scenario, key" || fail "config message: $(cat "$TMP/bad.err")"
 [ ! -e "$TMP/bad" ] && ok "config unknown user: nothing written" || fail "config unknown user: wrote $TMP/bad"
 finish
