@@ -16,6 +16,12 @@ expect_eq "run CONFIG --out DIR" "$? $(field after/summary.csv outcome)" "0 exit
 "$BRINK" run --no-plots --quiet --no-progress --out "$TMP/dd" -- one.ini >/dev/null 2>&1
 expect_eq "run OPTIONS -- CONFIG" "$? $(field dd/summary.csv outcome)" "0 exited"
 
+# report and plot: options after the directory too
+"$BRINK" report after --help >rh.out 2>&1
+expect_eq "report DIR --help" "$? $(head -c 18 rh.out)" "0 usage: brink repo"
+"$BRINK" report after >/dev/null 2>&1 && [ -f after/report.html ] && ok "report DIR rewrites the report" ||
+  fail "report after"
+
 # exec: an unknown option is unknown, a missing value is missing
 out=$("$BRINK" exec -x -- true 2>&1); rc=$?
 expect_eq "exec -x: status" "$rc" 2
