@@ -68,6 +68,17 @@ head -n 3 g.txt | grep -q 'rss/s' && ok "132 columns: rates shown" || fail "no r
 grep -qE '^grow/1 .*( |-)[0-9.]+ (B|KiB|MiB)/s .*[0-9.]+/s' g.txt && ok "rates carry units" || fail "rates: $(cat g.txt)"
 grep -E '^(run |grow/)' g.txt | awk 'length($0) > 132' | grep -q . && fail "over 132 columns" || ok "fits 132 columns"
 
+# a falling series: a negative rate, formatted like the others (no -1, a unit)
+cat >fall.ini <<'EOF'
+[scenario fall]
+command = /bin/bash -c "for i in $(seq 10 69); do eval \"exec $i</dev/null\"; done; sleep 0.6; for i in $(seq 10 69); do eval \"exec $i<&-\"; sleep 0.02; done; sleep 0.2"
+interval = 10ms
+EOF
+COLUMNS=132 "$BRINK" run --no-plots --no-progress --out "$TMP/fall" fall.ini >fall.txt 2>&1
+slope=$(field fall/summary.csv fd_slope_per_s)
+case "$slope" in -*) ok "fds fell: slope $slope" ;; *) fail "fd slope $slope: the program did not close its fds?" ;; esac
+grep -qE "^fall/1 .* -[0-9][0-9.]*/s " fall.txt && ok "negative rate shown as -N/s" || fail "negative rate: $(grep ^fall fall.txt)"
+
 # missed samples: brink stopped for 300 ms under a 1ms interval misses ~300 ticks
 "$BRINK" exec --no-progress --no-plots --interval 1ms --out "$TMP/s" -- sleep 1 >s.txt 2>&1 &
 bp=$!
