@@ -26,14 +26,16 @@
 #include "probe.h"
 #include "progress.h"
 #include "record.h"
+#include "shard.h"
 #include "units.h"
 
 struct runset_opts {
-	const char *out;  /* --out, or NULL */
-	bool no_cgroup;	  /* --no-cgroup: rlimits only */
-	int progress_tty; /* -1 auto */
-	bool quiet;	  /* no summary table on stdout */
-	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
+	const char *out;    /* --out, or NULL */
+	bool no_cgroup;	    /* --no-cgroup: rlimits only */
+	int progress_tty;   /* -1 auto */
+	bool quiet;	    /* no summary table on stdout */
+	bool no_plots;	    /* --no-plots: skip plot_write (gnuplot is most of a launch) */
+	struct shard shard; /* --shard K/N: the runs of one slice (shard.h); {1, 1} all */
 };
 
 /* Directory of the brink binary + "/scenarios": where bare scenario names are
@@ -206,8 +208,32 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		return EXIT_FAILED;
 	}
 	int bad = 0;
+	/* The digest of the config as given (before limits this machine cannot apply
+	 * are dropped): the same on every machine that runs a shard of it. */
+	struct shard whole = {1, 1};
+	const struct shard *shard = ro->shard.count ? &ro->shard : &whole;
+	char digest[SHARD_DIGEST_LEN];
+	if (shard_digest(cfg, digest, sizeof(digest), &err) != 0) {
+		fprintf(stderr, "brink: %s\n", err.msg);
+		bad++;
+	}
+	/* Inside a batch job (or any memory-limited group) a scenario's limit must
+	 * fit the allocation. */
+	int64_t ceiling = BRINK_UNLIMITED;
+	char ceiling_src[PATH_MAX + 64] = "";
+	if (!ro->no_cgroup &&
+	    cg_memory_ceiling(&ceiling, ceiling_src, sizeof(ceiling_src), &err) != 0)
+		ceiling = BRINK_UNLIMITED; /* no memory controller: no memory limits either */
 	for (size_t i = 0; i < cfg->n_scenarios; i++) {
 		struct scenario *sc = &cfg->scenarios[i];
+		if (!shard_has_scenario(shard, cfg, i))
+			continue; /* another shard's: checked where it runs */
+		if (shard_memory_check(sc, ceiling, ceiling_src, &err) != 0) {
+			fprintf(stderr, "brink: %s%s[scenario %s] memory: %s\n",
+				cfg->path ? cfg->path : "", cfg->path ? ": " : "", sc->name,
+				err.msg);
+			bad++;
+		}
 		if (limits_check(&sc->lim, &err) != 0) {
 			fprintf(stderr, "brink: %s%s%s: %s\n", cfg->path ? cfg->path : "",
 				cfg->path ? ": " : "", sc->name, err.msg);
@@ -299,6 +325,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	config_write_effective(cfg, ini);
 	fputc('\n', ini);
 	probe_write(ini, sys);
+	shard_write_ini(ini, shard, digest, shard_runs(shard, cfg), shard_total(cfg));
 	fclose(ini);
 
 	struct csv summary = {0};
@@ -308,9 +335,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		status = EXIT_FAILED;
 		goto done;
 	}
-	size_t total = 0;
-	for (size_t i = 0; i < cfg->n_scenarios; i++)
-		total += (size_t)cfg->scenarios[i].repetitions;
+	size_t total = shard_runs(shard, cfg);
 	/* --no-progress: nothing on stderr; the table on stdout says it all. */
 	struct progress *prog =
 	    ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
@@ -320,9 +345,12 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		fflush(stdout);
 	}
 	bool interrupted = false, brink_failed = false;
+	size_t run_index = 0; /* position in the whole run list (shard.h) */
 	for (size_t i = 0; i < cfg->n_scenarios && !interrupted; i++) {
 		struct scenario *sc = &cfg->scenarios[i];
 		for (int rep = 1; rep <= sc->repetitions && !interrupted; rep++) {
+			if (!shard_has(shard, run_index++))
+				continue;
 			char rdir[PATH_MAX];
 			if (path_fmt(rdir, sizeof(rdir), "%s/%s/%d", out, sc->name, rep) != 0) {
 				fprintf(stderr, "brink: %s/%s: path too long\n", out, sc->name);
@@ -400,8 +428,11 @@ static void run_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: brink run [--out DIR] [--no-cgroup] [--quiet] [--no-plots] "
-		"[--progress|--no-progress] CONFIG.ini\n"
+		"[--progress|--no-progress] [--shard K/N] CONFIG.ini\n"
 		"Run every scenario of CONFIG (see brink help config).\n"
+		"  --shard K/N        run only the K-th of N slices of the runs (scenario x\n"
+		"                     repetition, round robin, the same on every machine);\n"
+		"                     `brink merge` joins the N result directories\n"
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		"                     run's time); the CSVs, summary.json and the report stay\n\n"
 		"Exit status: 0 every run was measured, 1 one could not be (or an expectation\n"
@@ -462,13 +493,22 @@ static int common_opt(int c, struct runset_opts *ro)
 int cmd_run(int argc, char **argv)
 {
 	struct runset_opts ro = {.progress_tty = -1};
-	struct option opts[N_COMMON + 1];
+	struct option opts[N_COMMON + 2];
 	memcpy(opts, common_opts, sizeof(common_opts));
-	memset(&opts[N_COMMON], 0, sizeof(opts[0]));
+	opts[N_COMMON] = (struct option){"shard", required_argument, NULL, 's'};
+	memset(&opts[N_COMMON + 1], 0, sizeof(opts[0]));
 	optind = 1;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 's') {
+			const char *why = NULL;
+			if (shard_parse(optarg, &ro.shard, &why) != 0) {
+				fprintf(stderr, "brink run: --shard %s: %s\n", optarg, why);
+				return EXIT_BAD_INPUT;
+			}
+			continue;
+		}
 		int h = c == 'h' ? -1 : common_opt(c, &ro);
 		if (h < 0) {
 			run_usage(stdout);
