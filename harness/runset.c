@@ -30,12 +30,13 @@
 #include "units.h"
 
 struct runset_opts {
-	const char *out;    /* --out, or NULL */
-	bool no_cgroup;	    /* --no-cgroup: rlimits only */
-	int progress_tty;   /* -1 auto */
-	bool quiet;	    /* no summary table on stdout */
-	bool no_plots;	    /* --no-plots: skip plot_write (gnuplot is most of a launch) */
-	struct shard shard; /* --shard K/N: the runs of one slice (shard.h); {1, 1} all */
+	const char *out;  /* --out, or NULL */
+	bool no_cgroup;	  /* --no-cgroup: rlimits only */
+	int progress_tty; /* -1 auto */
+	bool quiet;	  /* no summary table on stdout */
+	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
+	/* --shard K/N: the runs of one slice (shard.h); {0, 0} when not given: all */
+	struct shard shard;
 };
 
 /* Directory of the brink binary + "/scenarios": where bare scenario names are
