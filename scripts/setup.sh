@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build=(cmake make gcc pkg-config libcgroup-dev libinih-dev nettle-dev)
-test=(libcmocka-dev golang-go python3 procps chromium libxml2-utils file clang libclang-rt-14-dev valgrind)
+test=(libcmocka-dev golang-go python3 procps chromium libxml2-utils file clang libclang-rt-14-dev valgrind slurm-wlm munge parallel)
 run=(golang-go gnuplot-nox)
 bench=(python3-psutil sysstat cgroup-tools time linux-perf)
 
