@@ -266,7 +266,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	char out[PATH_MAX];
 	if (ro->out || cfg->out)
 		snprintf(out, sizeof(out), "%s", ro->out ? ro->out : cfg->out);
-	else
+	else if (shard->count > 1) {
+		/* results/<stamp>-NAME-shard-K-of-N: shards of one config side by side */
+		char name[SCENARIO_NAME_MAX + 48];
+		snprintf(name, sizeof(name), "%s-shard-%d-of-%d", cfg->name, shard->index,
+			 shard->count);
+		default_out(name, out, sizeof(out));
+	} else
 		default_out(cfg->name, out, sizeof(out));
 	if (!bad && prepare_out(out, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
@@ -433,7 +439,8 @@ static void run_usage(FILE *f)
 		"Run every scenario of CONFIG (see brink help config).\n"
 		"  --shard K/N        run only the K-th of N slices of the runs (scenario x\n"
 		"                     repetition, round robin, the same on every machine);\n"
-		"                     `brink merge` joins the N result directories\n"
+		"                     `brink merge` joins the N result directories (default\n"
+		"                     --out results/<UTC stamp>-NAME-shard-K-of-N)\n"
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		"                     run's time); the CSVs, summary.json and the report stay\n\n"
 		"Exit status: 0 every run was measured, 1 one could not be (or an expectation\n"
