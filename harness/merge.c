@@ -282,7 +282,9 @@ static int copy_tree(const char *src, const char *dst, int depth, struct berr *e
 	if (sfd < 0)
 		return berr_set(err, errno, "cannot open %s", src);
 	struct stat st;
-	if (fstat(sfd, &st) != 0 || mkdir(dst, st.st_mode & 07777) != 0) {
+	/* Made writable for the copy, given the source's mode at the end (a program
+	 * may leave a read-only directory in work/). */
+	if (fstat(sfd, &st) != 0 || mkdir(dst, 0700) != 0) {
 		int e = errno;
 		close(sfd);
 		return berr_set(err, e, "cannot create %s", dst);
@@ -328,6 +330,8 @@ static int copy_tree(const char *src, const char *dst, int depth, struct berr *e
 		}
 	}
 	closedir(d);
+	if (rc == 0 && fchmod(dfd, st.st_mode & 07777) != 0)
+		rc = berr_set(err, errno, "cannot set the mode of %s", dst);
 	close(dfd);
 	return rc;
 }
