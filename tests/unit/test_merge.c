@@ -135,6 +135,8 @@ static void make_result(const char *dir, int k, int n, const struct opts *o)
 			write_text(path, "data\n");
 			snprintf(path, sizeof(path), "%s/work/link", rd);
 			assert_int_equal(symlink("data", path), 0);
+			snprintf(path, sizeof(path), "%s/work/read-only", rd);
+			assert_int_equal(mkdir(path, 0555), 0);
 		}
 	}
 	assert_int_equal(csv_commit(&sum, NULL), 0);
@@ -227,6 +229,10 @@ static void test_merge_equals_unsharded(void **state)
 		char target[16] = "";
 		assert_int_equal(readlink(p, target, sizeof(target) - 1), 4);
 		assert_string_equal(target, "data");
+		struct stat st;
+		snprintf(p, sizeof(p), "%s/%s/work/read-only", out, runs[i]);
+		assert_int_equal(stat(p, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0555);
 	}
 	/* run.ini: the whole set, each shard's probe */
 	snprintf(p, sizeof(p), "%s/run.ini", out);
