@@ -44,6 +44,7 @@ enum cg_file {
 	F_PIDS_PEAK,
 	F_CPU_QUOTA,
 	F_PROCS,
+	F_MEM_STAT,
 	F__COUNT
 };
 
@@ -62,6 +63,8 @@ static const char *const file_names[F__COUNT][2] = {
     [F_PIDS_PEAK] = {"pids.peak", "pids.peak"},
     [F_CPU_QUOTA] = {"cpu.cfs_quota_us", "cpu.max"},
     [F_PROCS] = {"cgroup.procs", "cgroup.procs"},
+    /* v1 only: the limit that applies once every ancestor is counted. */
+    [F_MEM_STAT] = {"memory.stat", "memory.stat"},
 };
 
 static const char *fname(const struct cg_system *sys, enum cg_ctrl c, enum cg_file f)
@@ -614,6 +617,86 @@ void cg_system_init(struct cg_system *sys, bool disable)
 			continue;
 		}
 	}
+}
+
+/* Limits at or above this are "none": v1 reports PAGE_COUNTER_MAX pages in bytes
+ * (9223372036854771712 with 4 KiB pages), not -1. */
+#define MEM_NO_LIMIT (INT64_MAX / 2)
+
+/* A limit value as the kernel prints it: "max" (v2) or a decimal; -2 if neither. */
+static int64_t parse_mem_limit(const char *s)
+{
+	if (strncmp(s, "max", 3) == 0 && (s[3] == '\0' || s[3] == '\n'))
+		return BRINK_UNLIMITED;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno == ERANGE || end == s || (*end && *end != '\n'))
+		return -2;
+	return v >= (unsigned long long)MEM_NO_LIMIT ? BRINK_UNLIMITED : (int64_t)v;
+}
+
+int cg_memory_ceiling(int64_t *bytes, char *where, size_t len, struct berr *err)
+{
+	int rc = cgroup_init();
+	if (rc != 0)
+		return berr_set(err, 0, "libcgroup cannot initialise: %s", cgroup_strerror(rc));
+	char *mp = NULL;
+	if (cgroup_get_subsys_mount_point("memory", &mp) != 0 || !mp) {
+		free(mp);
+		return berr_set(err, 0, "the memory controller is not mounted");
+	}
+	struct cg_system tmp; /* only .ctrl[CG_MEMORY] is filled, for fname()/dir_of() */
+	memset(&tmp.ctrl[CG_MEMORY], 0, sizeof(tmp.ctrl[CG_MEMORY]));
+	struct cg_ctrl_state *s = &tmp.ctrl[CG_MEMORY];
+	snprintf(s->mount, sizeof(s->mount), "%s", mp);
+	free(mp);
+	struct statfs st;
+	if (statfs(s->mount, &st) != 0)
+		return berr_set(err, errno, "cannot statfs %s", s->mount);
+	s->version = st.f_type == CGROUP2_SUPER_MAGIC ? 2 : 1;
+	if (own_cgroup("memory", s->version, s->own, sizeof(s->own)) != 0)
+		return berr_set(err, 0, "brink's own memory group is not in /proc/self/cgroup");
+	char dir[PATH_MAX];
+	dir_of(&tmp, CG_MEMORY, NULL, dir, sizeof(dir));
+	if (s->version == 1) {
+		const char *file = fname(&tmp, CG_MEMORY, F_MEM_STAT);
+		int fd = open_ro(dir, file);
+		int64_t v = read_keyed_fd(fd, "hierarchical_memory_limit");
+		if (fd >= 0)
+			close(fd);
+		if (v < 0)
+			return berr_set(err, 0, "cannot read hierarchical_memory_limit in %s/%s",
+					dir, file);
+		*bytes = v >= MEM_NO_LIMIT ? BRINK_UNLIMITED : v;
+		snprintf(where, len, "hierarchical_memory_limit in %s/%s", dir, file);
+		return 0;
+	}
+	/* v2: walk up to the mount (the root has no memory.max). */
+	*bytes = BRINK_UNLIMITED;
+	snprintf(where, len, "no memory.max from %s up", dir);
+	size_t mlen = strlen(s->mount);
+	for (;;) {
+		const char *file = fname(&tmp, CG_MEMORY, F_MEM_LIMIT);
+		char buf[64];
+		int fd = open_ro(dir, file);
+		if (fd >= 0) {
+			ssize_t n = pread_all(fd, buf, sizeof(buf));
+			close(fd);
+			int64_t v = n > 0 ? parse_mem_limit(buf) : -2;
+			if (v == -2)
+				return berr_set(err, 0, "cannot read %s/%s", dir, file);
+			if (v != BRINK_UNLIMITED && (*bytes == BRINK_UNLIMITED || v < *bytes)) {
+				*bytes = v;
+				snprintf(where, len, "%s/%s", dir, file);
+			}
+		}
+		char *slash = strrchr(dir, '/');
+		if (!slash || (size_t)(slash - dir) < mlen)
+			break;
+		*slash = '\0';
+	}
+	return 0;
 }
 
 bool cg_system_any(const struct cg_system *sys)

@@ -63,6 +63,17 @@ void cg_system_init(struct cg_system *sys, bool disable);
 void cg_system_fini(struct cg_system *sys);
 bool cg_system_any(const struct cg_system *sys);
 
+/* The most memory brink and everything below it may use: the smallest limit on
+ * brink's own memory group and its ancestors, in bytes (BRINK_UNLIMITED when
+ * none), e.g. the allocation of a batch job brink runs in. On v1 a job's limit
+ * sits on an ancestor and the own group shows none: the kernel's sum-up,
+ * `hierarchical_memory_limit` of the own group's memory.stat (values from
+ * PAGE_COUNTER_MAX down count as none); on v2 the smallest memory.max from the
+ * own group up to the root (Documentation/admin-guide/cgroup-v{1,2}.rst). `where`
+ * gets the group and file it came from. Calls cgroup_init(). Returns 0, or -1
+ * with err when it cannot be told (no memory controller, unreadable file). */
+int cg_memory_ceiling(int64_t *bytes, char *where, size_t len, struct berr *err);
+
 struct cg_run;
 
 /* Make a run group with the given limits in every usable hierarchy. A limit

@@ -1156,8 +1156,10 @@ static void open_section(struct parser *p, char *label)
 	p->cur = CUR_IGNORED;
 	/* [machine] is what brink writes about the machine after the effective
 	 * config in run.ini: information, not settings. Skipped, so that a
-	 * result's run.ini loads (brink compare reads [compare] from it). */
-	if (strcmp(label, "machine") == 0)
+	 * result's run.ini loads (brink compare reads [compare] from it). So are
+	 * [shard] (shard.h) and the [machine shard K] of a merged result (merge.c). */
+	if (strcmp(label, "machine") == 0 || strncmp(label, "machine shard ", 14) == 0 ||
+	    strcmp(label, "shard") == 0)
 		return;
 	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
 		if (strcmp(label, once[i].label) != 0)

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "commands.h"
+#include "merge.h"
+#include "slurm.h"
 
 static const struct {
 	const char *name;
@@ -14,6 +16,8 @@ static const struct {
     {"plot", cmd_plot, "redraw the plots of a result directory"},
     {"report", cmd_report, "rewrite report.md and report.html of a result directory"},
     {"compare", cmd_compare, "compare two result directories; exit 1 on a regression"},
+    {"merge", cmd_merge, "join the result directories of a config's shards (run --shard K/N)"},
+    {"slurm", cmd_slurm, "write (and submit) a Slurm job array of shards and a merge job"},
 };
 
 static void usage(FILE *f)

@@ -1,6 +1,7 @@
 /* probe.c - see probe.h. */
 #include "probe.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "sample.h"
+#include "units.h"
 
 static void put_file(FILE *out, const char *key, const char *path)
 {
@@ -67,4 +69,16 @@ void probe_write(FILE *out, const struct cg_system *sys)
 	fprintf(out, "memory_bytes = %lld\n",
 		(long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE));
 	fprintf(out, "page_size = %ld\n", sysconf(_SC_PAGESIZE));
+	/* What brink and its runs may use here at most (a batch job's allocation). */
+	int64_t ceiling;
+	char where[PATH_MAX + 64];
+	struct berr err = {0};
+	if (!cg_system_any(sys))
+		fprintf(out, "memory_ceiling = unknown: no cgroup in use\n");
+	else if (cg_memory_ceiling(&ceiling, where, sizeof(where), &err) != 0)
+		fprintf(out, "memory_ceiling = unknown: %s\n", err.msg);
+	else if (ceiling == BRINK_UNLIMITED)
+		fprintf(out, "memory_ceiling = none (%s)\n", where);
+	else
+		fprintf(out, "memory_ceiling = %lld (%s)\n", (long long)ceiling, where);
 }

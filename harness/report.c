@@ -189,13 +189,20 @@ struct report_data {
 static int machine_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct report_data *d = user;
-	if (strcmp(section, "machine") != 0)
+	/* A merged result (merge.c) has one [machine shard K] per shard: its keys
+	 * are shown as "shard K: key". */
+	const char *shard = strncmp(section, "machine shard ", 14) == 0 ? section + 8 : NULL;
+	if (strcmp(section, "machine") != 0 && !shard)
 		return 1;
 	struct kv *m = realloc(d->machine, (d->nmachine + 1) * sizeof(*m));
 	if (!m)
 		return 0;
 	d->machine = m;
-	m[d->nmachine].key = strdup(name);
+	m[d->nmachine].key = NULL;
+	if (!shard)
+		m[d->nmachine].key = strdup(name);
+	else if (asprintf(&m[d->nmachine].key, "%s: %s", shard, name) < 0)
+		m[d->nmachine].key = NULL;
 	m[d->nmachine].value = strdup(value);
 	if (!m[d->nmachine].key || !m[d->nmachine].value) {
 		free(m[d->nmachine].key);

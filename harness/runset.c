@@ -27,6 +27,7 @@
 #include "probe.h"
 #include "progress.h"
 #include "record.h"
+#include "shard.h"
 #include "units.h"
 
 struct runset_opts {
@@ -35,6 +36,8 @@ struct runset_opts {
 	int progress_tty; /* -1 auto */
 	bool quiet;	  /* no summary table on stdout */
 	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
+	/* --shard K/N: the runs of one slice (shard.h); {0, 0} when not given: all */
+	struct shard shard;
 };
 
 #ifndef BRINK_INSTALLED_SCENARIOS /* set by CMakeLists.txt from GNUInstallDirs */
@@ -595,8 +598,30 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		free(paths);
 		return EXIT_FAILED;
 	}
+	/* The digest of the config as given (before limits this machine cannot apply
+	 * are dropped): the same on every machine that runs a shard of it. */
+	struct shard whole = {1, 1};
+	const struct shard *shard = ro->shard.count ? &ro->shard : &whole;
+	char digest[SHARD_DIGEST_LEN];
+	if (shard_digest(cfg, digest, sizeof(digest), &err) != 0) {
+		fprintf(stderr, "brink: %s\n", err.msg);
+		bad++;
+	}
+	/* Inside a batch job (or any memory-limited group) a scenario's limit must
+	 * fit the allocation. */
+	int64_t ceiling = BRINK_UNLIMITED;
+	char ceiling_src[PATH_MAX + 64] = "";
+	if (!ro->no_cgroup &&
+	    cg_memory_ceiling(&ceiling, ceiling_src, sizeof(ceiling_src), &err) != 0)
+		ceiling = BRINK_UNLIMITED; /* no memory controller: no memory limits either */
 	for (size_t i = 0; i < cfg->n_scenarios; i++) {
 		struct scenario *sc = &cfg->scenarios[i];
+		if (!shard_has_scenario(shard, cfg, i))
+			continue; /* another shard's: checked where it runs */
+		if (shard_memory_check(sc, ceiling, ceiling_src, &err) != 0) {
+			check_failed(cfg, sc, "memory", err.msg);
+			bad++;
+		}
 		for (int id = 0; id < LIM__COUNT; id++)
 			if (limits_check_one(&sc->lim, id, &err) != 0) {
 				check_failed(cfg, sc, limit_table[id].key, err.msg);
@@ -627,7 +652,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	bool default_dir = !ro->out && !cfg->out;
 	if (!default_dir)
 		snprintf(out, sizeof(out), "%s", ro->out ? ro->out : cfg->out);
-	if (!bad && default_dir && claim_default_out(cfg->name, out, sizeof(out), &err) != 0) {
+	char default_name[SCENARIO_NAME_MAX + 48];
+	if (shard->count > 1) /* results/<stamp>-NAME-shard-K-of-N: shards side by side */
+		snprintf(default_name, sizeof(default_name), "%s-shard-%d-of-%d", cfg->name,
+			 shard->index, shard->count);
+	else
+		snprintf(default_name, sizeof(default_name), "%s", cfg->name);
+	if (!bad && default_dir && claim_default_out(default_name, out, sizeof(out), &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
 		bad++;
 	}
@@ -692,6 +723,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	config_write_effective(cfg, ini);
 	fputc('\n', ini);
 	probe_write(ini, sys);
+	shard_write_ini(ini, shard, digest, shard_runs(shard, cfg), shard_total(cfg));
 	fclose(ini);
 
 	struct csv summary = {0};
@@ -701,9 +733,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		status = EXIT_FAILED;
 		goto done;
 	}
-	size_t total = 0;
-	for (size_t i = 0; i < cfg->n_scenarios; i++)
-		total += (size_t)cfg->scenarios[i].repetitions;
+	size_t total = shard_runs(shard, cfg);
 	/* --no-progress: nothing on stderr; the table on stdout says it all. */
 	struct progress *prog =
 	    ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
@@ -718,9 +748,12 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		fflush(stdout);
 	}
 	bool interrupted = false, brink_failed = false;
+	size_t run_index = 0; /* position in the whole run list (shard.h) */
 	for (size_t i = 0; i < cfg->n_scenarios && !interrupted; i++) {
 		struct scenario *sc = &cfg->scenarios[i];
 		for (int rep = 1; rep <= sc->repetitions && !interrupted; rep++) {
+			if (!shard_has(shard, run_index++))
+				continue;
 			char rdir[PATH_MAX];
 			if (path_fmt(rdir, sizeof(rdir), "%s/%s/%d", out, sc->name, rep) != 0) {
 				fprintf(stderr, "brink: %s/%s: path too long\n", out, sc->name);
@@ -814,6 +847,10 @@ static void run_usage(FILE *f)
 		"                     results/<UTC stamp>-NAME, made unique with -2, -3...)\n"
 		"  --quiet            no table and no final line: print only the result directory\n"
 		"  --no-cgroup        rlimits only; the results say what could not be measured\n"
+		"  --shard K/N        run only the K-th of N slices of the runs (scenario x\n"
+		"                     repetition, round robin, the same on every machine);\n"
+		"                     `brink merge` joins the N result directories (default\n"
+		"                     --out results/<UTC stamp>-NAME-shard-K-of-N)\n"
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		"                     run's time); the CSVs, summary.json and the report stay\n"
 		"  --progress, --no-progress   force the live status line on stderr on or off\n"
@@ -896,16 +933,31 @@ static void option_error(const char *cmd, int c, char **argv)
 int cmd_run(int argc, char **argv)
 {
 	struct runset_opts ro = {.progress_tty = -1};
-	struct option opts[N_COMMON + 1];
+	struct option opts[N_COMMON + 2];
 	memcpy(opts, common_opts, sizeof(common_opts));
-	memset(&opts[N_COMMON], 0, sizeof(opts[0]));
+	opts[N_COMMON] = (struct option){"shard", required_argument, NULL, 's'};
+	memset(&opts[N_COMMON + 1], 0, sizeof(opts[0]));
 	optind = 1;
 	opterr = 0;
 	int c;
-	bool seen[N_COMMON] = {false};
+	bool seen[N_COMMON] = {false}, seen_shard = false;
 	/* GNU order: options anywhere, as in `brink run x.ini --out DIR` */
 	int li = -1;
 	while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+		if (c == 's') {
+			const char *why = NULL;
+			if (seen_shard) {
+				fprintf(stderr, "brink run: option --shard given twice\n");
+				return EXIT_BAD_INPUT;
+			}
+			seen_shard = true;
+			if (shard_parse(optarg, &ro.shard, &why) != 0) {
+				fprintf(stderr, "brink run: --shard %s: %s\n", optarg, why);
+				return EXIT_BAD_INPUT;
+			}
+			li = -1;
+			continue;
+		}
 		int h = c == 'h' ? -1 : common_opt(c, &ro);
 		if (h < 0) {
 			run_usage(stdout);

@@ -4,14 +4,18 @@
 # tests/CMakeLists.txt leaves *_guest.sh out of the e2e glob; run by hand outside the
 # guest (no V2LANE_BIN) it exits 77.
 #
-# Phases (V2LANE_PHASES, default "root delegated shared"; shared moves the shell, so
-# it comes last):
+# Phases (V2LANE_PHASES, default "root delegated job shared"; shared moves the shell,
+# so it comes last):
 #   root       brink in the root cgroup (exempt from the no-internal-process rule):
 #              fd exhaustion, OOM kill, pids limit, and nothing left behind;
 #   delegated  the same three checks, each brink alone in a fresh non-root leaf, as
 #              `systemd-run --scope -p Delegate=yes` would start it on a pure-v2
 #              machine: brink must make room for its run cgroups itself (move into
 #              a leaf of its own), and give the scope back as it found it;
+#   job        brink alone in a leaf two levels below a group with memory.max, as in
+#              a batch job's task on a pure-v2 node: it must take the job's limit as
+#              its memory ceiling, refuse a scenario limit that does not fit below
+#              it with brink's own 64M to spare, and run one that does;
 #   shared     brink in a leaf it shares with the shell (a session scope, no
 #              delegation): it must fall back to rlimits, say so, mark what was not
 #              measured, and leave that group's subtree_control as it found it.
@@ -20,7 +24,7 @@
 #
 # Exit: 0 all checks passed, 1 some failed, 77 not in the guest.
 #
-# Env (optional): V2LANE_PHASES (default "root delegated shared"), V2LANE_CGROOT (default
+# Env (optional): V2LANE_PHASES (default "root delegated job shared"), V2LANE_CGROOT (default
 # /sys/fs/cgroup), BRINK_EXEC_TIMEOUT (default 60s, per brink exec).
 
 if [ -z "${V2LANE_BIN:-}" ] || [ -z "${V2LANE_OUT:-}" ]; then
@@ -29,7 +33,7 @@ if [ -z "${V2LANE_BIN:-}" ] || [ -z "${V2LANE_OUT:-}" ]; then
 fi
 
 cgroot=${V2LANE_CGROOT:-/sys/fs/cgroup}
-phases=${V2LANE_PHASES:-root delegated shared}
+phases=${V2LANE_PHASES:-root delegated job shared}
 exec_timeout=${BRINK_EXEC_TIMEOUT:-60s}
 MEM_LIMIT=33554432 # 32M
 NOFILE=64
@@ -256,6 +260,39 @@ for phase in $phases; do
 			fi
 			check_scope_left "$bx_scope" "$phase_out/$check"
 		done
+		bx_scope=
+		;;
+	job)
+		# Slurm's cgroup/v2 layout: the job's group holds the allocation, the
+		# batch script (exec'ing brink) is alone in job/step/task_0.
+		job=$cgroot/job_1
+		bx_scope=$job/step_batch/task_0
+		echo "== phase job: brink alone in $bx_scope, memory.max 128M on $job"
+		if ! echo "+memory +pids" > "$cgroot/cgroup.subtree_control" || ! mkdir -p "$bx_scope" ||
+			! echo 134217728 > "$job/memory.max" ||
+			! echo "+memory +pids" > "$job/cgroup.subtree_control" ||
+			! echo "+memory +pids" > "$job/step_batch/cgroup.subtree_control"; then
+			bad "cannot set up $job"
+			bx_scope=
+			continue
+		fi
+		d=$phase_out/refused
+		echo "+ [in $bx_scope] brink exec --out $d --memory 100M -- mem-hog"
+		sh -c 'echo $$ > "$1/cgroup.procs" || exit 126; shift; exec "$@"' sh "$bx_scope" \
+			brink exec --out "$d" --memory 100M -- "$V2LANE_BIN/mem-hog" 2> "$d.stderr"
+		phase_rc=$?
+		cat "$d.stderr"
+		if [ $phase_rc -eq 2 ]; then ok "100M in a 128M job refused (exit 2)"; else
+			bad "100M in a 128M job: exit status $phase_rc, expected 2"; fi
+		if grep -q "memory 100 MiB is above what this machine lets brink use: 128 MiB ($job/memory.max)" "$d.stderr"
+		then ok "the refusal names the job's memory.max"; else bad "the refusal does not name $job/memory.max"; fi
+		if [ -e "$d" ]; then bad "a refused run wrote $d"; else ok "a refused run wrote nothing"; fi
+		check_mem "$phase_out"
+		if grep -q "^memory_ceiling = 134217728 ($job/memory.max)" "$phase_out/mem/run.ini"
+		then ok "run.ini: memory_ceiling from $job/memory.max"; else
+			bad "run.ini: $(grep memory_ceiling "$phase_out/mem/run.ini")"; fi
+		check_scope_left "$bx_scope" "$phase_out/mem"
+		rmdir "$job/step_batch" "$job" || bad "cannot remove $job"
 		bx_scope=
 		;;
 	shared)
