@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "cgroup.h"
 #include "commands.h"
 #include "config.h"
@@ -290,16 +291,20 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	int status = EXIT_MEASURED;
 	char p[PATH_MAX + 64];
 	snprintf(p, sizeof(p), "%s/run.ini", out);
-	FILE *ini = fopen(p, "we");
-	if (!ini) {
-		fprintf(stderr, "brink: cannot create %s: %s\n", p, strerror(errno));
+	struct afile ini;
+	if (afile_open(&ini, p, 0, &err) != 0) {
+		fprintf(stderr, "brink: %s\n", err.msg);
 		status = EXIT_FAILED;
 		goto done;
 	}
-	config_write_effective(cfg, ini);
-	fputc('\n', ini);
-	probe_write(ini, sys);
-	fclose(ini);
+	config_write_effective(cfg, ini.f);
+	fputc('\n', ini.f);
+	probe_write(ini.f, sys);
+	if (afile_commit(&ini, &err) != 0) { /* any failed write above is caught here */
+		fprintf(stderr, "brink: %s\n", err.msg);
+		status = EXIT_FAILED;
+		goto done;
+	}
 
 	struct csv summary = {0};
 	snprintf(p, sizeof(p), "%s/summary.csv", out);
