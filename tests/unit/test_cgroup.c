@@ -33,17 +33,23 @@ static void set(struct limits *l, int id, const char *value)
 	assert_int_equal(limits_parse(l, id, value, &why), 0);
 }
 
+/* A memory and a pids limit, where the controller is usable. */
+static void base_limits(struct limits *l)
+{
+	limits_init(l);
+	if (sys.ctrl[CG_MEMORY].usable)
+		set(l, LIM_MEMORY, "64M");
+	if (sys.ctrl[CG_PIDS].usable)
+		set(l, LIM_PIDS, "16");
+}
+
 /* A group with memory and pids limits exists in each usable hierarchy while it
  * lives, and is gone after cg_run_destroy(). */
 static void test_create_destroy(void **state)
 {
 	(void)state;
 	struct limits l;
-	limits_init(&l);
-	if (sys.ctrl[CG_MEMORY].usable)
-		set(&l, LIM_MEMORY, "64M");
-	if (sys.ctrl[CG_PIDS].usable)
-		set(&l, LIM_PIDS, "16");
+	base_limits(&l);
 	struct cg_run *r = NULL;
 	struct berr err = {0};
 	assert_int_equal(cg_run_create(&sys, &l, &r, &err), 0);
@@ -81,11 +87,7 @@ static void test_failed_create_leaves_nothing(void **state)
 		skip();
 	}
 	struct limits l;
-	limits_init(&l);
-	if (sys.ctrl[CG_MEMORY].usable)
-		set(&l, LIM_MEMORY, "64M");
-	if (sys.ctrl[CG_PIDS].usable)
-		set(&l, LIM_PIDS, "16");
+	base_limits(&l);
 	set(&l, LIM_CPUS, "0.001");
 	struct cg_run *r = NULL;
 	struct berr err = {0};
