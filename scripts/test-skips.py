@@ -18,6 +18,10 @@ LANES = [  # (lane, test-name pattern, reason pattern), case-insensitive
     ("go", r"^e2e/seed_go$", r"\bgo\b|golang"),
     ("chromium", r"$^", r"chromium"),
     ("gnuplot", r"$^", r"gnuplot"),
+    # one controller named, then any cgroup at all
+    ("cgroup-memory", r"$^", r"\bmemory (cgroup|controller)"),
+    ("cgroup-pids", r"$^", r"\bpids (cgroup|controller)"),
+    ("cgroup-cpu", r"$^", r"\bcpu (cgroup|controller)"),
     ("cgroups", r"$^", r"cgroup"),
 ]
 

@@ -17,12 +17,15 @@ scripts/build.sh
 
 # The lanes this machine can run, for the CI check of the skips below: what
 # setup.sh test installs (Go, chromium, gnuplot), the v2 lane unless turned off,
-# and cgroups where brink finds a usable memory or pids controller.
+# and each cgroup controller brink finds usable (cgroups: any of them).
 lanes="go chromium gnuplot"
 [ "${BRINK_V2LANE:-on}" != off ] && lanes="$lanes qemu"
 probe=$(mktemp -d)
-build/brink exec --quiet --no-progress --no-plots --out "$probe/r" -- /bin/true >/dev/null 2>&1 &&
-  grep -Eq '^cgroup_(memory|pids) = v' "$probe/r/run.ini" && lanes="$lanes cgroups"
+if build/brink exec --quiet --no-progress --no-plots --out "$probe/r" -- /bin/true >/dev/null 2>&1; then
+  for c in memory pids cpu; do
+    grep -q "^cgroup_$c = v" "$probe/r/run.ini" && lanes="$lanes cgroup-$c cgroups"
+  done
+fi
 rm -rf "$probe"
 export BRINK_CI_LANES=$lanes
 
