@@ -11,7 +11,7 @@ failures=0
 # (its groups are named brink-PID-STARTTIME) to $BRINK_REGISTRY and execs brink in
 # its own place, same pid: zz_leftovers judges the groups and processes of these
 # brinks only, never those of another brink on the machine.
-BRINK_REGISTRY="$BRINK_BUILD_DIR/e2e-brinks"
+BRINK_REGISTRY="$BRINK_BUILD_DIR/e2e-brinks" # also unit/test_cgroup's (tests/CMakeLists.txt)
 # brink_wrapper REAL: the path of a wrapper that registers and runs REAL.
 brink_wrapper() {
   local w
