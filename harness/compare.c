@@ -38,215 +38,14 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "compare.h"
 #include "config.h"
 #include "csvread.h"
 #include "json.h"
+#include "gate.h"
 #include "record.h"
 #include "result.h"
 #include "stats.h"
 #include "units.h"
-
-/* ---- metrics ----------------------------------------------------------- */
-
-enum metric_kind { MK_NUMBER, MK_BREAK, MK_VERDICT };
-enum metric_unit { MU_BYTES, MU_COUNT, MU_BYTES_PER_S, MU_PER_S, MU_SECONDS, MU_NONE };
-
-static double get_peak_rss(const struct run_result *r)
-{
-	return r->peak_rss_bytes >= 0 ? (double)r->peak_rss_bytes : NAN;
-}
-static double get_peak_mem(const struct run_result *r)
-{
-	return r->peak_mem_bytes >= 0 ? (double)r->peak_mem_bytes : NAN;
-}
-static double get_peak_fds(const struct run_result *r)
-{
-	return r->peak_fds >= 0 ? (double)r->peak_fds : NAN;
-}
-static double get_peak_threads(const struct run_result *r)
-{
-	return r->peak_threads >= 0 ? (double)r->peak_threads : NAN;
-}
-static double get_rss_slope(const struct run_result *r)
-{
-	return r->rss_slope_bytes_per_s; /* NAN when not computed */
-}
-static double get_fd_slope(const struct run_result *r)
-{
-	return r->fd_slope_per_s;
-}
-static double get_thread_slope(const struct run_result *r)
-{
-	return r->thread_slope_per_s;
-}
-static double get_duration(const struct run_result *r)
-{
-	return r->duration_s >= 0 ? r->duration_s : NAN;
-}
-
-static const struct metric {
-	const char *name;
-	enum metric_kind kind;
-	enum metric_unit unit;
-	double (*get)(const struct run_result *r);
-	/* Changes at or below this absolute amount are noise, whatever their
-	 * relative size: a Go runtime's RSS moves by a few hundred KiB between
-	 * identical runs, its thread count by one or two; the fd count of a
-	 * 3-fd C fixture was seen as 3 or 4 in identical runs (a sample taken
-	 * while the launcher's exec pipe is still open). The slope floors are
-	 * the leak verdict's default rates (config.c). */
-	double floor;
-} metrics[] = {
-    {"peak_rss_bytes", MK_NUMBER, MU_BYTES, get_peak_rss, 1024.0 * 1024},
-    {"peak_mem_bytes", MK_NUMBER, MU_BYTES, get_peak_mem, 1024.0 * 1024},
-    {"peak_fds", MK_NUMBER, MU_COUNT, get_peak_fds, 1},
-    {"peak_threads", MK_NUMBER, MU_COUNT, get_peak_threads, 2},
-    {"rss_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_rss_slope, 256.0 * 1024},
-    {"fd_slope_per_s", MK_NUMBER, MU_PER_S, get_fd_slope, 0.5},
-    {"thread_slope_per_s", MK_NUMBER, MU_PER_S, get_thread_slope, 0.5},
-    {"duration_s", MK_NUMBER, MU_SECONDS, get_duration, 0.5},
-    {"breaking_point", MK_BREAK, MU_NONE, NULL, 0},
-    {"leak", MK_VERDICT, MU_NONE, NULL, 0},
-};
-#define N_METRICS (sizeof(metrics) / sizeof(metrics[0]))
-
-static int metric_find(const char *name, size_t len)
-{
-	for (size_t i = 0; i < N_METRICS; i++)
-		if (strlen(metrics[i].name) == len && strncmp(metrics[i].name, name, len) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* ---- settings ---------------------------------------------------------- */
-
-/* The settings, numbered: alpha, threshold, then threshold.METRIC and
- * min-change.METRIC by metric index (only numeric metrics have them). The
- * command-line options and the [compare] section of a config (compare.h) go
- * through the same parser, so both accept exactly the same values. */
-enum {
-	SET_ALPHA,
-	SET_THRESHOLD,
-	SET_METRIC_THRESHOLD,
-	SET_MIN_CHANGE = SET_METRIC_THRESHOLD + N_METRICS
-};
-#define N_SETTINGS (SET_MIN_CHANGE + N_METRICS)
-
-static const char threshold_prefix[] = "threshold.", min_change_prefix[] = "min-change.";
-
-int compare_key_find(const char *key)
-{
-	static const struct {
-		const char *prefix;
-		int base;
-	} per_metric[] = {{threshold_prefix, SET_METRIC_THRESHOLD},
-			  {min_change_prefix, SET_MIN_CHANGE}};
-	if (strcmp(key, "alpha") == 0)
-		return SET_ALPHA;
-	if (strcmp(key, "threshold") == 0)
-		return SET_THRESHOLD;
-	for (size_t i = 0; i < sizeof(per_metric) / sizeof(per_metric[0]); i++) {
-		size_t pl = strlen(per_metric[i].prefix);
-		if (strncmp(key, per_metric[i].prefix, pl) != 0)
-			continue;
-		int m = metric_find(key + pl, strlen(key + pl));
-		return m >= 0 && metrics[m].kind == MK_NUMBER ? per_metric[i].base + m : -1;
-	}
-	return -1;
-}
-
-const char *compare_key_name(int idx, char *buf, size_t len)
-{
-	if (idx == SET_ALPHA || idx == SET_THRESHOLD)
-		snprintf(buf, len, "%s", idx == SET_ALPHA ? "alpha" : "threshold");
-	else if (idx < SET_MIN_CHANGE)
-		snprintf(buf, len, "%s%s", threshold_prefix,
-			 metrics[idx - SET_METRIC_THRESHOLD].name);
-	else
-		snprintf(buf, len, "%s%s", min_change_prefix, metrics[idx - SET_MIN_CHANGE].name);
-	return buf;
-}
-
-const char *compare_keys_expected(void)
-{
-	static char buf[1024];
-	if (buf[0])
-		return buf; /* the same text every time: built once */
-	size_t o = (size_t)snprintf(buf, sizeof(buf),
-				    "alpha, threshold, threshold.METRIC or min-change.METRIC, "
-				    "METRIC one of ");
-	for (size_t i = 0, first = 1; i < N_METRICS && o < sizeof(buf); i++) {
-		if (metrics[i].kind != MK_NUMBER)
-			continue;
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", first ? "" : ", ",
-				      metrics[i].name);
-		first = 0;
-	}
-	return buf;
-}
-
-/* "10%", "10" (both ten percent), "2.5%". */
-static int parse_percent(const char *s, double *out)
-{
-	char buf[64];
-	size_t n = strlen(s);
-	if (n == 0 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n + 1);
-	if (buf[n - 1] == '%')
-		buf[n - 1] = '\0';
-	double v;
-	if (csv_parse_number(buf, &v) < 0 || v < 0)
-		return -1;
-	*out = v / 100.0;
-	return 0;
-}
-
-/* Parse the value of setting idx into *out (alpha; a fraction, 0.10 = 10%; an
- * absolute amount in the metric's unit). -1 with *noun and *why. */
-static int setting_parse(int idx, const char *value, double *out, const char **noun,
-			 const char **why)
-{
-	if (idx == SET_ALPHA) {
-		*noun = "a significance level";
-		*why = "expected a number between 0 and 1, such as 0.05";
-		return csv_parse_number(value, out) < 0 || !(*out > 0 && *out < 1) ? -1 : 0;
-	}
-	if (idx < SET_MIN_CHANGE) {
-		*noun = "a percentage";
-		*why = "expected a percentage >= 0, such as 10% or 10";
-		return parse_percent(value, out);
-	}
-	const struct metric *m = &metrics[idx - SET_MIN_CHANGE];
-	if (m->unit == MU_BYTES || m->unit == MU_BYTES_PER_S) {
-		int64_t bytes;
-		*noun = "a size";
-		*why = "expected a size such as 512K or 2M";
-		if (units_parse_size(value, &bytes, why) < 0)
-			return -1;
-		if (bytes < 0) {
-			*why = "expected a size, not unlimited";
-			return -1;
-		}
-		*out = (double)bytes;
-		return 0;
-	}
-	*noun = "a number";
-	*why = "expected a number >= 0";
-	return csv_parse_number(value, out) < 0 || *out < 0 ? -1 : 0;
-}
-
-int compare_value_check(int idx, const char *value, const char **noun, const char **why)
-{
-	double v;
-	if (idx < 0 || idx >= (int)N_SETTINGS) {
-		*noun = "a setting";
-		*why = "unknown key";
-		return -1;
-	}
-	return setting_parse(idx, value, &v, noun, why);
-}
 
 /* ---- options ----------------------------------------------------------- */
 
@@ -262,11 +61,11 @@ struct applied {
 
 struct cmp_opts {
 	double alpha;
-	double threshold_all;	     /* the threshold of metrics not set one by one */
-	double threshold[N_METRICS]; /* relative, 0.10 = 10% */
-	double floor[N_METRICS];
+	double threshold_all;		  /* the threshold of metrics not set one by one */
+	double threshold[GATE_N_METRICS]; /* relative, 0.10 = 10% */
+	double floor[GATE_N_METRICS];
 	enum format format;
-	struct applied applied[N_SETTINGS];
+	struct applied applied[GATE_N_SETTINGS];
 	size_t n_applied;
 };
 
@@ -290,7 +89,7 @@ static void setting_apply(struct cmp_opts *o, int idx, double v, const char *sou
 		o->alpha = v;
 	} else if (idx == SET_THRESHOLD) {
 		o->threshold_all = v;
-		for (size_t i = 0; i < N_METRICS; i++)
+		for (size_t i = 0; i < GATE_N_METRICS; i++)
 			o->threshold[i] = v;
 	} else if (idx < SET_MIN_CHANGE) {
 		o->threshold[idx - SET_METRIC_THRESHOLD] = v;
@@ -307,15 +106,15 @@ static void print_applied(FILE *f, const struct cmp_opts *o)
 	fprintf(f, "Settings:");
 	for (size_t i = 0; i < o->n_applied; i++) {
 		const struct applied *a = &o->applied[i];
-		char key[COMPARE_KEY_MAX], val[64];
+		char key[GATE_KEY_MAX], val[64];
 		if (a->idx == SET_ALPHA)
 			snprintf(val, sizeof(val), "%g", a->v);
 		else if (a->idx < SET_MIN_CHANGE)
 			snprintf(val, sizeof(val), "%g%%", a->v * 100);
 		else
-			fmt_value(&metrics[a->idx - SET_MIN_CHANGE], a->v, val, sizeof(val));
+			fmt_value(&gate_metrics[a->idx - SET_MIN_CHANGE], a->v, val, sizeof(val));
 		fprintf(f, "%s %s %s (from %s)", i ? "," : "",
-			compare_key_name(a->idx, key, sizeof(key)), val, a->source);
+			gate_key_name(a->idx, key, sizeof(key)), val, a->source);
 	}
 	fputs(".\n", f);
 }
@@ -343,14 +142,15 @@ static void usage(FILE *f)
 	    "the line \"Settings:\" under the table says where each one came from.\n"
 	    "\n"
 	    "Metrics and their default --min-change:\n");
-	for (size_t i = 0; i < N_METRICS; i++) {
+	for (size_t i = 0; i < GATE_N_METRICS; i++) {
 		char floor_text[64];
-		if (metrics[i].kind == MK_NUMBER)
-			fmt_value(&metrics[i], metrics[i].floor, floor_text, sizeof(floor_text));
+		if (gate_metrics[i].kind == MK_NUMBER)
+			fmt_value(&gate_metrics[i], gate_metrics[i].floor, floor_text,
+				  sizeof(floor_text));
 		else
 			snprintf(floor_text, sizeof(floor_text),
 				 "(appearing is always a regression)");
-		fprintf(f, "  %-24s  %s\n", metrics[i].name, floor_text);
+		fprintf(f, "  %-24s  %s\n", gate_metrics[i].name, floor_text);
 	}
 	fprintf(f, "\nA number regressed when its median rose by more than the threshold and the\n"
 		   "minimum change and, when the repetitions allow it, the two-sided\n"
@@ -370,7 +170,7 @@ static void usage(FILE *f)
 static int option_setting(const char *opt, const char *arg, int *idx, double *v)
 {
 	const char *value = arg, *noun, *why;
-	char key[COMPARE_KEY_MAX + 16];
+	char key[GATE_KEY_MAX + 16];
 	const char *eq = strchr(arg, '=');
 	if (strcmp(opt, "--alpha") == 0) {
 		*idx = SET_ALPHA;
@@ -384,9 +184,10 @@ static int option_setting(const char *opt, const char *arg, int *idx, double *v)
 				arg);
 			return -1;
 		}
-		snprintf(key, sizeof(key), "%s%.*s", thr ? threshold_prefix : min_change_prefix,
-			 (int)(eq - arg), arg);
-		*idx = compare_key_find(key);
+		snprintf(key, sizeof(key), "%s%.*s",
+			 thr ? gate_threshold_prefix : gate_min_change_prefix, (int)(eq - arg),
+			 arg);
+		*idx = gate_key_find(key);
 		if (*idx < 0) {
 			fprintf(stderr,
 				"brink compare: %s %s: %.*s is not a numeric metric (see --help)\n",
@@ -395,7 +196,7 @@ static int option_setting(const char *opt, const char *arg, int *idx, double *v)
 		}
 		value = eq + 1;
 	}
-	if (setting_parse(*idx, value, v, &noun, &why) < 0) {
+	if (gate_value_parse(*idx, value, v, &noun, &why) < 0) {
 		fprintf(stderr, "brink compare: %s %s: %s\n", opt, arg, why);
 		return -1;
 	}
@@ -424,9 +225,9 @@ static int config_settings(struct cmp_opts *o, const char *dir, char *path, size
 	for (size_t i = 0; i < cfg.n_compare; i++) {
 		const char *noun, *why;
 		double v;
-		int idx = compare_key_find(cfg.compare[i].key);
+		int idx = gate_key_find(cfg.compare[i].key);
 		/* config_load checked both with the functions used here */
-		if (idx >= 0 && setting_parse(idx, cfg.compare[i].value, &v, &noun, &why) == 0)
+		if (idx >= 0 && gate_value_parse(idx, cfg.compare[i].value, &v, &noun, &why) == 0)
 			setting_apply(o, idx, v, path);
 	}
 	config_free(&cfg);
@@ -439,7 +240,7 @@ struct side {
 	const char *dir;
 	struct run_result *rows;
 	size_t n;
-	bool has_col[N_METRICS]; /* the metric's column is in summary.csv */
+	bool has_col[GATE_N_METRICS]; /* the metric's column is in summary.csv */
 };
 
 /* The summary.csv column a metric is read from. */
@@ -474,8 +275,8 @@ static int side_load(struct side *s, const char *what, const char *dir)
 	}
 	struct csv_reader rd;
 	if (csvr_open_expecting(&rd, path, "the summary header", &err) == 0) {
-		for (size_t m = 0; m < N_METRICS; m++)
-			s->has_col[m] = csvr_col(&rd, metric_column(&metrics[m])) >= 0;
+		for (size_t m = 0; m < GATE_N_METRICS; m++)
+			s->has_col[m] = csvr_col(&rd, metric_column(&gate_metrics[m])) >= 0;
 		csvr_close(&rd);
 	}
 	if (summary_read(path, &s->rows, &s->n, &err) < 0) {
@@ -985,7 +786,7 @@ static void print_json(FILE *f, const struct cmp_opts *o, const struct side *bas
 
 /* ---- the command ------------------------------------------------------- */
 
-static int compare(const struct cmp_opts *o, const struct side *base, const struct side *nw)
+static int judge(const struct cmp_opts *o, const struct side *base, const struct side *nw)
 {
 	/* scenarios in BASE order; those on one side only are named */
 	const char **common = calloc(base->n, sizeof(*common));
@@ -993,7 +794,7 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 	size_t ngone = 0;
 	const struct run_result **rb = calloc(base->n, sizeof(*rb));
 	const struct run_result **rn = calloc(nw->n, sizeof(*rn));
-	struct cmp_row *rows = calloc(base->n * N_METRICS, sizeof(*rows));
+	struct cmp_row *rows = calloc(base->n * GATE_N_METRICS, sizeof(*rows));
 	size_t ncommon = 0, nrows = 0;
 	int rc = EXIT_BAD_INPUT;
 	if (!common || !gone || !rb || !rn || !rows) {
@@ -1044,10 +845,10 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 				common[s], nb == 0 ? base->dir : nw->dir);
 			continue;
 		}
-		for (size_t m = 0; m < N_METRICS; m++) {
+		for (size_t m = 0; m < GATE_N_METRICS; m++) {
 			struct cmp_row *r = &rows[nrows++];
 			r->scenario = common[s];
-			r->m = &metrics[m];
+			r->m = &gate_metrics[m];
 			r->mi = m;
 			r->nb = nb;
 			r->nn = nn;
@@ -1057,14 +858,14 @@ static int compare(const struct cmp_opts *o, const struct side *base, const stru
 				 * regress there, so the gate fails */
 				r->status = ST_MISSING;
 				snprintf(r->note, sizeof(r->note), "column %s missing in NEW",
-					 metric_column(&metrics[m]));
+					 metric_column(&gate_metrics[m]));
 				continue;
 			}
-			switch (metrics[m].kind) {
+			switch (gate_metrics[m].kind) {
 			case MK_NUMBER:
 				compare_number(r, o, rb, nb, rn, nn);
-				if (metrics[m].get == get_duration && r->status != ST_NA &&
-				    !same_breaks(rb, nb, rn, nn)) {
+				if (strcmp(gate_metrics[m].name, "duration_s") == 0 &&
+				    r->status != ST_NA && !same_breaks(rb, nb, rn, nn)) {
 					/* a run that no longer breaks runs longer: not
 					 * a slowdown */
 					r->status = ST_OK;
@@ -1180,9 +981,9 @@ int cmd_compare(int argc, char **argv)
 	static const char *const formats[] = {
 	    [FMT_TABLE] = "table", [FMT_MD] = "md", [FMT_CSV] = "csv", [FMT_JSON] = "json"};
 	struct cmp_opts o = {.alpha = 0.05, .threshold_all = 0.10, .format = FMT_TABLE};
-	for (size_t i = 0; i < N_METRICS; i++) {
+	for (size_t i = 0; i < GATE_N_METRICS; i++) {
 		o.threshold[i] = 0.10;
-		o.floor[i] = metrics[i].floor;
+		o.floor[i] = gate_metrics[i].floor;
 	}
 	/* Options are checked here and applied after NEW's config, which they
 	 * override. */
@@ -1250,7 +1051,7 @@ int cmd_compare(int argc, char **argv)
 	    config_settings(&o, nw.dir, ini, sizeof(ini)) == 0) {
 		for (size_t i = 0; i < n_given; i++)
 			setting_apply(&o, given[i].idx, given[i].v, "the command line");
-		rc = compare(&o, &base, &nw);
+		rc = judge(&o, &base, &nw);
 	}
 	free(base.rows);
 	free(nw.rows);

@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "analyse.h"
-#include "compare.h"
+#include "gate.h"
 #include "units.h"
 
 /* Longest line accepted, newline included; the effective config obeys it too. */
@@ -1004,7 +1004,7 @@ void scenario_free(struct scenario *sc)
 enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO, SEC_COMPARE };
 
 /* [brink] keys; scenario keys are numbered by key_ref, [compare] keys by
- * compare_key_find. */
+ * gate_key_find. */
 enum { BK_NAME, BK_OUT };
 static const char *const brink_keys[] = {"name", "out"};
 
@@ -1347,11 +1347,11 @@ static int handler(void *user, const char *section, const char *name, const char
 			return 1;
 		}
 	} else if (s->kind == SEC_COMPARE) {
-		key = compare_key_find(name);
+		key = gate_key_find(name);
 		if (key < 0) {
 			char reason[1200];
 			snprintf(reason, sizeof(reason), "unknown key (expected %s)",
-				 compare_keys_expected());
+				 gate_keys_expected());
 			err_key(p, s->label, p->lineno, name, reason);
 			return 1;
 		}
@@ -1438,8 +1438,8 @@ static void apply_brink(struct parser *p, struct config *cfg)
 
 static int cmp_compare_setting(const void *a, const void *b)
 {
-	int x = compare_key_find(((const struct compare_setting *)a)->key);
-	int y = compare_key_find(((const struct compare_setting *)b)->key);
+	int x = gate_key_find(((const struct compare_setting *)a)->key);
+	int y = gate_key_find(((const struct compare_setting *)b)->key);
 	return (x > y) - (x < y);
 }
 
@@ -1457,10 +1457,10 @@ static int apply_compare(struct parser *p, struct config *cfg)
 		struct compare_setting *cs = &cfg->compare[cfg->n_compare];
 		const char *noun = "a value", *why = "expected at most 63 characters";
 		char reason[512], shown[160];
-		char key[COMPARE_KEY_MAX];
-		compare_key_name(e->key, key, sizeof(key));
+		char key[GATE_KEY_MAX];
+		gate_key_name(e->key, key, sizeof(key));
 		if (strlen(e->value) >= sizeof(cs->value) ||
-		    compare_value_check(e->key, e->value, &noun, &why) != 0) {
+		    gate_value_check(e->key, e->value, &noun, &why) != 0) {
 			snprintf(reason, sizeof(reason), "%s is not %s (%s)",
 				 show(e->value, true, shown, sizeof(shown)), noun, why);
 			err_key(p, s->label, e->line, key, reason);

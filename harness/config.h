@@ -5,7 +5,7 @@
  *   [defaults]         any scenario key, inherited by every scenario
  *   [scenario NAME]    command = ..., plus any scenario key
  *   [compare]          thresholds for `brink compare` (optional, once): alpha,
- *                      threshold, threshold.METRIC, min-change.METRIC (compare.h)
+ *                      threshold, threshold.METRIC, min-change.METRIC (gate.h)
  *   [machine]          ignored: the machine probe brink writes into run.ini, so
  *                      that a result's run.ini loads as a config
  *
@@ -71,10 +71,10 @@ struct scenario {
 	} where[SCENARIO_KEYS_MAX];
 };
 
-/* One [compare] key = value, checked with compare_value_check and kept as
+/* One [compare] key = value, checked with gate_value_check and kept as
  * written; `brink compare` applies it from NEW/run.ini. */
 struct compare_setting {
-	char key[48];	/* COMPARE_KEY_MAX */
+	char key[48];	/* GATE_KEY_MAX */
 	char value[64]; /* longer values are refused */
 	int line;
 };
@@ -86,7 +86,7 @@ struct config {
 	struct scenario defaults;
 	struct scenario *scenarios;
 	size_t n_scenarios;
-	struct compare_setting *compare; /* in key order (compare.h), owned */
+	struct compare_setting *compare; /* in key order (gate.h), owned */
 	size_t n_compare;
 };
 

@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "afile.h"
 #include "csvread.h"
 
 /* The summary columns that hold text; every other known column is a number.
@@ -204,9 +204,9 @@ static int write_rows(struct csv_reader *r, FILE *out, struct berr *err)
 
 int summary_write_json(const char *dir, struct berr *err)
 {
-	char *in = NULL, *path = NULL, *tmp = NULL;
+	char *in = NULL, *path = NULL;
 	struct csv_reader r;
-	FILE *out = NULL;
+	struct afile out = {0};
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -218,52 +218,22 @@ int summary_write_json(const char *dir, struct berr *err)
 		path = NULL;
 		goto nomem;
 	}
-	if (asprintf(&tmp, "%s/summary.json.part", dir) < 0) {
-		tmp = NULL;
-		goto nomem;
-	}
 	if (csvr_open(&r, in, err) < 0)
 		goto out;
-	out = fopen(tmp, "we");
-	if (!out) {
-		berr_set(err, errno, "cannot create %s", tmp);
+	if (afile_open(&out, path, 0, err) < 0)
 		goto out;
-	}
-	if (write_rows(&r, out, err) < 0)
+	if (write_rows(&r, out.f, err) < 0)
 		goto out;
-	errno = 0;
-	if (fflush(out) != 0 || ferror(out)) {
-		berr_set(err, errno, "cannot write %s", tmp);
-		goto out;
-	}
-	if (fsync(fileno(out)) != 0) {
-		berr_set(err, errno, "cannot fsync %s", tmp);
-		goto out;
-	}
-	int closed = fclose(out);
-	out = NULL;
-	if (closed != 0) {
-		berr_set(err, errno, "cannot close %s", tmp);
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		berr_set(err, errno, "cannot rename %s to %s", tmp, path);
-		goto out;
-	}
-	rc = 0;
+	rc = afile_commit(&out, err);
 	goto out;
 nomem:
 	berr_set(err, ENOMEM, "cannot write the JSON summary of %s", dir);
 out:
-	if (out) {
-		fclose(out);
-		unlink(tmp);
-	} else if (rc < 0 && tmp) {
-		unlink(tmp);
-	}
+	/* A summary that could not be rendered leaves nothing; one that could not
+	 * be committed leaves its .part, as every atomic file does. */
+	afile_discard(&out);
 	csvr_close(&r);
 	free(in);
 	free(path);
-	free(tmp);
 	return rc;
 }

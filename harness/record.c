@@ -13,42 +13,15 @@
 #include <string.h>
 #include <unistd.h>
 
-/* glibc ignores setvbuf's size when it allocates the buffer itself, so the
- * buffer is ours: at 1 kHz a 64 KiB buffer means one write(2) a second or so. */
+/* At 1 kHz a 64 KiB buffer means one write(2) a second or so. */
 #define CSV_BUF_SIZE (64 * 1024)
-
-static void csv_release(struct csv *c)
-{
-	free(c->path);
-	free(c->tmp);
-	free(c->buf);
-	c->path = c->tmp = c->buf = NULL;
-}
 
 int csv_open(struct csv *c, const char *path, const char *header, struct berr *err)
 {
-	memset(c, 0, sizeof(*c));
-	c->path = strdup(path);
-	if (!c->path || asprintf(&c->tmp, "%s.part", path) < 0) {
-		c->tmp = NULL;
-		csv_release(c);
-		return berr_set(err, ENOMEM, "cannot create %s.part", path);
-	}
-	c->buf = malloc(CSV_BUF_SIZE);
-	if (!c->buf) {
-		csv_release(c);
-		return berr_set(err, ENOMEM, "cannot create %s.part", path);
-	}
-	/* "e": O_CLOEXEC, the scenarios brink forks must not inherit (or count)
-	 * this descriptor. */
-	c->f = fopen(c->tmp, "we");
-	if (!c->f) {
-		int e = errno;
-		berr_set(err, e, "cannot create %s", c->tmp);
-		csv_release(c);
+	c->f = NULL;
+	if (afile_open(&c->file, path, CSV_BUF_SIZE, err) != 0)
 		return -1;
-	}
-	setvbuf(c->f, c->buf, _IOFBF, CSV_BUF_SIZE);
+	c->f = c->file.f;
 	size_t hl = strlen(header);
 	fputs(header, c->f);
 	if (hl == 0 || header[hl - 1] != '\n')
@@ -58,33 +31,18 @@ int csv_open(struct csv *c, const char *path, const char *header, struct berr *e
 
 int csv_commit(struct csv *c, struct berr *err)
 {
-	int rc = 0;
-	if (!c->f) {
-		csv_release(c);
+	c->f = NULL;
+	if (!c->file.f) {
+		afile_abandon(&c->file);
 		return berr_set(err, EBADF, "cannot commit a CSV file that is not open");
 	}
-	errno = 0;
-	if (fflush(c->f) != 0)
-		rc = berr_set(err, errno, "cannot write %s", c->tmp);
-	else if (ferror(c->f))
-		rc = berr_set(err, 0, "cannot write %s: an earlier write failed", c->tmp);
-	else if (fsync(fileno(c->f)) != 0)
-		rc = berr_set(err, errno, "cannot fsync %s", c->tmp);
-	if (fclose(c->f) != 0 && rc == 0)
-		rc = berr_set(err, errno, "cannot close %s", c->tmp);
-	c->f = NULL;
-	if (rc == 0 && rename(c->tmp, c->path) != 0)
-		rc = berr_set(err, errno, "cannot rename %s to %s", c->tmp, c->path);
-	csv_release(c);
-	return rc;
+	return afile_commit(&c->file, err);
 }
 
 void csv_abandon(struct csv *c)
 {
-	if (c->f)
-		fclose(c->f);
 	c->f = NULL;
-	csv_release(c);
+	afile_abandon(&c->file);
 }
 
 void csv_put_str(FILE *f, const char *s)

@@ -1,23 +1,23 @@
 /* record.h - result files: CSV written atomically, the summary row format.
  *
- * A CSV is written to "NAME.part" and renamed to NAME only by csv_commit(),
- * after fflush + fsync: a brink killed mid-run leaves ".part" files, never a
- * truncated CSV under its final name.
+ * A CSV is an atomic file (afile.h): written to "NAME.part" and renamed to NAME
+ * only by csv_commit(), after fflush + fsync: a brink killed mid-run leaves
+ * ".part" files, never a truncated CSV under its final name.
  */
 #ifndef BRINK_RECORD_H
 #define BRINK_RECORD_H
 
 #include <stdio.h>
 
+#include "afile.h"
 #include "error.h"
 #include "result.h"
 #include "sample.h"
 
+/* An atomic file (afile.h) that starts with its header line. */
 struct csv {
-	FILE *f;
-	char *path; /* final name */
-	char *tmp;  /* NAME.part */
-	char *buf;  /* stdio buffer (64 KiB: samples stream at up to 1 kHz) */
+	FILE *f;	   /* the rows go here: file.f while open, else NULL */
+	struct afile file; /* 64 KiB stdio buffer: samples stream at up to 1 kHz */
 };
 
 /* Create PATH.part (O_CLOEXEC, so no scenario inherits it) and write `header`

@@ -24,6 +24,7 @@
 
 #include <ini.h>
 
+#include "afile.h"
 #include "commands.h"
 #include "config.h"
 #include "plot.h"
@@ -334,37 +335,14 @@ static size_t plot_group(const struct report_data *d, size_t i, const char **a, 
 
 /* ---- writing files atomically ------------------------------------------ */
 
-struct out_file {
-	FILE *f;
-	char path[PATH_MAX], tmp[PATH_MAX];
-};
-
-static int out_open(struct out_file *o, const char *dir, const char *name, struct berr *err)
+/* DIR/NAME as an atomic file (afile.h). */
+static int out_open(struct afile *o, const char *dir, const char *name, struct berr *err)
 {
+	char path[PATH_MAX];
 	o->f = NULL;
-	if (snprintf(o->path, sizeof(o->path), "%s/%s", dir, name) >= (int)sizeof(o->path) ||
-	    snprintf(o->tmp, sizeof(o->tmp), "%s/%s.part", dir, name) >= (int)sizeof(o->tmp))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		return berr_set(err, ENAMETOOLONG, "result directory name too long");
-	o->f = fopen(o->tmp, "we");
-	if (!o->f)
-		return berr_set(err, errno, "cannot create %s", o->tmp);
-	return 0;
-}
-
-static int out_commit(struct out_file *o, struct berr *err)
-{
-	int rc = 0;
-	errno = 0;
-	if (fflush(o->f) != 0 || ferror(o->f))
-		rc = berr_set(err, errno, "cannot write %s", o->tmp);
-	if (fclose(o->f) != 0 && rc == 0)
-		rc = berr_set(err, errno, "cannot close %s", o->tmp);
-	o->f = NULL;
-	if (rc == 0 && rename(o->tmp, o->path) != 0)
-		rc = berr_set(err, errno, "cannot rename %s to %s", o->tmp, o->path);
-	if (rc < 0)
-		unlink(o->tmp);
-	return rc;
+	return afile_open(o, path, 0, err);
 }
 
 /* ---- report.md --------------------------------------------------------- */
@@ -439,7 +417,7 @@ static void md_plots(FILE *f, const struct report_data *d)
 
 static int write_md(const struct report_data *d, struct berr *err)
 {
-	struct out_file o;
+	struct afile o;
 	if (out_open(&o, d->dir, "report.md", err) < 0)
 		return -1;
 	FILE *f = o.f;
@@ -465,7 +443,7 @@ static int write_md(const struct report_data *d, struct berr *err)
 		fprintf(f, "Not available: %s.\n", d->machine_problem);
 	}
 	md_plots(f, d);
-	return out_commit(&o, err);
+	return afile_commit(&o, err);
 }
 
 /* ---- report.html ------------------------------------------------------- */
@@ -655,7 +633,7 @@ static const char html_style[] =
 
 static int write_html(const struct report_data *d, struct berr *err)
 {
-	struct out_file o;
+	struct afile o;
 	char cell[CELL_MAX];
 	if (out_open(&o, d->dir, "report.html", err) < 0)
 		return -1;
@@ -726,7 +704,7 @@ static int write_html(const struct report_data *d, struct berr *err)
 		}
 	}
 	fputs("</body>\n</html>\n", f);
-	return out_commit(&o, err);
+	return afile_commit(&o, err);
 }
 
 /* ---- entry points ------------------------------------------------------ */

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "cgroup.h"
 #include "commands.h"
 #include "config.h"
@@ -714,17 +715,21 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	int status = EXIT_MEASURED;
 	char p[PATH_MAX + 64];
 	snprintf(p, sizeof(p), "%s/run.ini", out);
-	FILE *ini = fopen(p, "we");
-	if (!ini) {
-		fprintf(stderr, "brink: cannot create %s: %s\n", p, strerror(errno));
+	struct afile ini;
+	if (afile_open(&ini, p, 0, &err) != 0) {
+		fprintf(stderr, "brink: %s\n", err.msg);
 		status = EXIT_FAILED;
 		goto done;
 	}
-	config_write_effective(cfg, ini);
-	fputc('\n', ini);
-	probe_write(ini, sys);
-	shard_write_ini(ini, shard, digest, shard_runs(shard, cfg), shard_total(cfg));
-	fclose(ini);
+	config_write_effective(cfg, ini.f);
+	fputc('\n', ini.f);
+	probe_write(ini.f, sys);
+	shard_write_ini(ini.f, shard, digest, shard_runs(shard, cfg), shard_total(cfg));
+	if (afile_commit(&ini, &err) != 0) { /* any failed write above is caught here */
+		fprintf(stderr, "brink: %s\n", err.msg);
+		status = EXIT_FAILED;
+		goto done;
+	}
 
 	struct csv summary = {0};
 	snprintf(p, sizeof(p), "%s/summary.csv", out);

@@ -7,6 +7,26 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/brink-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 failures=0
 
+# Every brink a test starts goes through a wrapper that appends "PID STARTTIME"
+# (its groups are named brink-PID-STARTTIME) to $BRINK_REGISTRY and execs brink in
+# its own place, same pid: zz_leftovers judges the groups and processes of these
+# brinks only, never those of another brink on the machine.
+BRINK_REGISTRY="$BRINK_BUILD_DIR/e2e-brinks" # also unit/test_cgroup's (tests/CMakeLists.txt)
+# brink_wrapper REAL: the path of a wrapper that registers and runs REAL.
+brink_wrapper() {
+  local w
+  w="$TMP/brink-wrapper-$(printf %s "$1" | cksum | cut -d' ' -f1)"
+  {
+    echo '#!/bin/sh'
+    # field 22 of /proc/PID/stat, counted after the ")" that ends the command name
+    echo "echo \"\$\$ \$(sed 's/.*) //' /proc/\$\$/stat | cut -d' ' -f20)\" >>'$BRINK_REGISTRY'"
+    echo "exec '$1' \"\$@\""
+  } >"$w"
+  chmod +x "$w"
+  echo "$w"
+}
+BRINK=$(brink_wrapper "$BRINK")
+
 skip() { echo "SKIP: $*" >&2; exit 77; }
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 ok() { echo "ok: $*"; }

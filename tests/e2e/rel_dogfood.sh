@@ -1,13 +1,15 @@
-# Dogfood: brink measured by brink. A config runs /bin/true DOGFOOD_RUNS times
+# Dogfood: brink measured by brink. A config runs `sleep 0.005` DOGFOOD_RUNS times
 # (default 300; scripts/dogfood.sh runs 1000); the outer brink samples the
 # inner one (its children live in the inner brink's own nested groups, so the
 # outer samples are brink alone: procs = 1). Over the runs brink's open fds and
-# RSS stay flat, and nothing is left afterwards.
+# RSS stay flat, and nothing is left afterwards. Each run lasts at least 5 ms
+# however fast the machine, so the outer brink, sampling every 10 ms, gets at
+# least runs/2 samples (the windows below need some 100).
 . "$(dirname "$0")/lib.sh"
 runs=${DOGFOOD_RUNS:-300}
 marker="brink-dogfood-$$-$RANDOM"
-cp /bin/true "$TMP/$marker" # a unique name to look for afterwards
-printf '[scenario true]\ncommand = %s\nrepetitions = %d\n' "$TMP/$marker" "$runs" >"$TMP/d.ini"
+cp /bin/sleep "$TMP/$marker" # a unique name to look for afterwards
+printf '[scenario nap]\ncommand = %s 0.005\nrepetitions = %d\n' "$TMP/$marker" "$runs" >"$TMP/d.ini"
 # The inner brink's pid, for the leftover check: sh writes its own and execs
 # brink in its place.
 "$BRINK" exec --quiet --no-progress --interval 10ms --out "$TMP/X" -- \

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "progress.h"
@@ -169,17 +170,38 @@ static void test_lines_off(void **state)
 	}
 }
 
-static void test_null_is_harmless(void **state)
+/* No progress (--no-progress, a NULL handle) writes nothing anywhere: stdout and
+ * stderr are sent to a file for the calls, which must stay empty. */
+static void test_null_writes_nothing(void **state)
 {
 	(void)state;
 	struct scenario sc;
 	scenario(&sc);
 	struct sample s = sample(0);
 	struct run_result r = result();
+	FILE *sink = tmpfile();
+	assert_non_null(sink);
+	fflush(stdout);
+	fflush(stderr);
+	int saved[2] = {dup(1), dup(2)};
+	assert_true(saved[0] >= 0 && saved[1] >= 0);
+	assert_true(dup2(fileno(sink), 1) == 1 && dup2(fileno(sink), 2) == 2);
 	progress_run_start(NULL, &sc, 1);
-	progress_sample(NULL, &s);
+	for (int i = 0; i < 1000; i++) {
+		s.t_ns = (int64_t)i * 1000000;
+		progress_sample(NULL, &s);
+	}
 	progress_run_end(NULL, &r);
 	progress_free(NULL);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved[0], 1);
+	dup2(saved[1], 2);
+	close(saved[0]);
+	close(saved[1]);
+	assert_int_equal(fseek(sink, 0, SEEK_END), 0);
+	assert_int_equal(ftell(sink), 0);
+	fclose(sink);
 	scenario_free(&sc);
 }
 
@@ -189,7 +211,7 @@ int main(void)
 	    cmocka_unit_test(test_pipe_one_line_per_run),
 	    cmocka_unit_test(test_lines_off),
 	    cmocka_unit_test(test_tty_rate_limited),
-	    cmocka_unit_test(test_null_is_harmless),
+	    cmocka_unit_test(test_null_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

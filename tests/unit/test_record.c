@@ -308,51 +308,6 @@ static void test_samples_match_printf(void **state)
 	free(b);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Cost per row of a million rows into a real .part file (through csv_open's
- * buffer), by hand and through fprintf. Reported, not asserted: timing is not
- * a pass/fail matter on a shared 2-core machine or under valgrind.
- * BRINK_TEST_COST_ROWS sets another row count (tests/e2e/valgrind_unit.sh runs
- * fewer: a million rows take half a minute under memcheck). */
-static void test_samples_cost(void **state)
-{
-	(void)state;
-	const char *rows_env = getenv("BRINK_TEST_COST_ROWS");
-	const int ROWS = rows_env && atoi(rows_env) > 0 ? atoi(rows_env) : 1000000;
-	static struct sample s[1024];
-	for (int i = 0; i < 1024; i++)
-		random_sample(&s[i]);
-	char path[512];
-	tmp_path(path, sizeof(path), "bench.csv");
-	double cost[2];
-	for (int way = 0; way < 2; way++) {
-		struct csv c;
-		struct berr err = {0};
-		assert_int_equal(csv_open(&c, path, samples_header, &err), 0);
-		double t0 = now_s();
-		for (int i = 0; i < ROWS; i++) {
-			if (way == 0)
-				samples_put_row(c.f, &s[i & 1023]);
-			else
-				samples_put_row_printf(c.f, &s[i & 1023]);
-		}
-		fflush(c.f);
-		cost[way] = (now_s() - t0) / ROWS * 1e9;
-		csv_abandon(&c);
-	}
-	char part[520];
-	snprintf(part, sizeof(part), "%s.part", path);
-	unlink(part);
-	print_message("samples_put_row: %.0f ns/row by hand, %.0f ns/row with fprintf (%d rows)\n",
-		      cost[0], cost[1], ROWS);
-}
-
 /* ---- summary.csv ------------------------------------------------------- */
 
 static void test_summary_header_golden(void **state)
@@ -694,7 +649,6 @@ int main(void)
 	    cmocka_unit_test(test_csv_put_str),
 	    cmocka_unit_test(test_samples_golden),
 	    cmocka_unit_test(test_samples_match_printf),
-	    cmocka_unit_test(test_samples_cost),
 	    cmocka_unit_test(test_summary_header_golden),
 	    cmocka_unit_test(test_summary_rows_golden),
 	    cmocka_unit_test(test_summary_roundtrip),

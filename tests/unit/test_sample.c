@@ -2,6 +2,7 @@
  * the thread count from the link count of /proc/PID/task, the fd count, rss from
  * statm, the CPU time carried between refreshes and read by sampler_take_full(),
  * and a zombie left out rather than counted as zeros. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -137,15 +139,31 @@ static void test_counts_and_cpu(void **state)
 	waitpid(pid, NULL, 0);
 }
 
+/* The thread-count probe chooses the link count of /proc/PID/task exactly when
+ * that count, less "." and "..", is the number of entries the directory lists:
+ * checked here with threads of our own, by readdir, independently of the probe. */
 static void test_threads_probe(void **state)
 {
 	(void)state;
-	/* Linux has added the thread count to /proc/PID/task's link count
-	 * since 2.6; a kernel where the probe fails gets the stat fallback,
-	 * which the test above covers either way. */
-	if (!sampler_threads_fast_path())
-		skip();
-	assert_true(sampler_threads_fast_path());
+	pthread_t t[EXTRA_THREADS];
+	for (int i = 0; i < EXTRA_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, sleeper, NULL), 0);
+	DIR *d = opendir("/proc/self/task");
+	assert_non_null(d);
+	long listed = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		listed += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(listed, 1 + EXTRA_THREADS);
+	struct stat st;
+	assert_int_equal(stat("/proc/self/task", &st), 0);
+	bool nlink_counts = (long)st.st_nlink - 2 == listed;
+	assert_int_equal(sampler_threads_fast_path(), nlink_counts);
+	for (int i = 0; i < EXTRA_THREADS; i++)
+		pthread_cancel(t[i]);
+	for (int i = 0; i < EXTRA_THREADS; i++)
+		pthread_join(t[i], NULL);
 }
 
 int main(void)
