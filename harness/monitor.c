@@ -587,6 +587,7 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 
 	if (o->progress)
 		progress_run_start(o->progress, sc, o->rep);
+	int term_signo = 0;
 	struct launch_opts lo = {.path = o->path,
 				 .argv = sc->argv,
 				 .lim = &sc->lim,
@@ -594,7 +595,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 				 .stdout_fd = out_w,
 				 .stderr_fd = err_w,
 				 .trace = sc->exit_stop,
-				 .user = sc->user};
+				 .user = sc->user,
+				 .sigfd = o->sigfd,
+				 .term_signo = &term_signo};
 	x.t0 = now_ns();
 	event(&x, 0, "start", RES_NONE, o->path);
 	int lr = launch_start(&lo, x.cg, &x.pid, &x.traced, err);
@@ -603,10 +606,29 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	out_w = err_w = -1;
 	if (lr < 0)
 		goto out;
+	if (lr == 2) {
+		/* A termination signal before the exec: the child is gone. */
+		r->outcome = OUT_INTERRUPTED;
+		event(&x, now_ns() - x.t0, "interrupted", term_signo, err->msg);
+		r->duration_s = secs(now_ns() - x.t0);
+		rc = 0;
+		goto out;
+	}
 	if (lr == 1) {
 		r->outcome = OUT_EXEC_FAILED;
-		snprintf(r->exec_error, sizeof(r->exec_error), "%s", err->msg);
-		event(&x, now_ns() - x.t0, "exec-failed", RES_NONE, err->msg);
+		struct cg_oom_counts oc;
+		if (x.cg && cg_run_oom_counts(x.cg, &oc) == 0 && oc.oom_kill > 0) {
+			/* killed before its exec by the OOM killer: the limit is too
+			 * small to start the program at all */
+			r->oom_kills = oc.oom_kill;
+			snprintf(
+			    r->exec_error, sizeof(r->exec_error),
+			    "%.600s (the OOM killer: the memory limit is too small to start it)",
+			    err->msg);
+		} else {
+			snprintf(r->exec_error, sizeof(r->exec_error), "%s", err->msg);
+		}
+		event(&x, now_ns() - x.t0, "exec-failed", RES_NONE, r->exec_error);
 		r->duration_s = secs(now_ns() - x.t0);
 		rc = 0;
 		goto out;
@@ -628,7 +650,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 		goto wait_exit;
 	}
 	/* The first sample comes at the first tick: right after launch the
-	 * program is still in its exec stop, with nothing mapped yet. */
+	 * program is still in its exec stop, with nothing mapped yet. That stop's
+	 * SIGCHLD may have been read while launch_start waited: answer it now. */
+	reap(&x);
 
 	while (!x.exited) {
 		short oom_ev = 0;
