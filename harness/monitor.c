@@ -258,8 +258,8 @@ static void count_live(long tid, void *arg)
 	struct live_count *c = arg;
 	if (tid == c->except)
 		return;
-	char p[64], buf[512];
-	snprintf(p, sizeof(p), "/proc/%d/task/%ld/stat", (int)c->pid, tid);
+	char p[64], buf[2048];
+	snprintf(p, sizeof(p), "/proc/%d/task/%ld/status", (int)c->pid, tid);
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 	if (fd >= 0)
@@ -267,12 +267,19 @@ static void count_live(long tid, void *arg)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	const char *rp = strrchr(buf, ')');
-	if (rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X')
-		c->live++;
+	/* A zombie is not alive; nor is a thread with SIGKILL pending: exit_group()
+	 * and a fatal signal queue it to every other thread of the process
+	 * (zap_other_threads, complete_signal), so the whole process is ending. */
+	const char *st = strstr(buf, "\nState:\t");
+	const char *pnd = strstr(buf, "\nSigPnd:\t");
+	if (!st || st[8] == 'Z' || st[8] == 'X')
+		return;
+	if (pnd && (strtoull(pnd + 9, NULL, 16) & (1ULL << (SIGKILL - 1))))
+		return;
+	c->live++;
 }
 
-/* Threads of process `pid` alive (not zombies) other than `except`. */
+/* Threads of process `pid` alive and not dying, other than `except`. */
 static int live_threads(pid_t pid, pid_t except)
 {
 	char p[64];

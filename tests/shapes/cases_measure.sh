@@ -149,8 +149,13 @@ case_tiny_memory() {
 CASES="$CASES signals"
 case_signals() {
 	[ "$1" = 10ms ] || return 0 # one interval is enough here
+	stages="0 0.02 0.4 plot"
+	command -v gnuplot >/dev/null 2>&1 || {
+		stages="0 0.02 0.4"
+		case_skip "signals while plotting: no gnuplot here"
+	}
 	for sg in INT TERM; do
-		for when in 0 0.02 0.4 plot; do
+		for when in $stages; do
 			D=$SHAPES_OUT/sig-$sg-$when
 			plots=--no-plots
 			[ $when = plot ] && plots=
