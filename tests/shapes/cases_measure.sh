@@ -206,3 +206,26 @@ case_sigpipe() {
 	p=$(find "$D" -name '*.part' 2>/dev/null)
 	if [ -z "$p" ]; then ok "no .part left"; else bad "left $p"; fi
 }
+
+# A child (not the main process) that exhausts its fds and holds them: sampled.
+CASES="$CASES child_emfile"
+case_child_emfile() {
+	shape_run child-emfile "$1" --nofile 128 --shell yes -- "$SHAPES_BIN/emfile 0 300 1; echo child done"
+	expect_rel "brink status" "$RC" eq 0
+	expect_rel "the child's opens before EMFILE" "$(fact emfile 3)" eq 125
+	expect_rel "peak_fds (sh's 3 + the child's 128)" "$(get peak_fds)" ge 131
+	expect_str fd_exhausted "$(get fd_exhausted)" 1
+	expect_rel "largest procs of a sample (sh + child)" "$(samples_max procs)" ge 2
+}
+
+# A fork leak: a 4 MiB worker every 100 ms, each living 1.5 s, 10 in all.
+CASES="$CASES fork_leak"
+case_fork_leak() {
+	h=$SHAPES_BIN/hold
+	shape_run fork-leak "$1" --shell yes -- \
+		"i=0; while [ \$i -lt 10 ]; do $h 4 0 1500 & i=\$((i + 1)); sleep 0.1; done; wait"
+	expect_rel "brink status" "$RC" eq 0
+	expect_rel "workers started" "$(grep -c '^held 4' "$LOG")" eq 10
+	expect_rel "largest procs of a sample (sh + 10 workers)" "$(samples_max procs)" ge 11
+	expect_rel "peak_rss_bytes (10 x 4 MiB)" "$(get peak_rss_bytes)" ge $((40 * MIB))
+}
