@@ -275,16 +275,26 @@ static bool thread_ending(pid_t pid, long tid)
 	if (procstat_parse(buf, want, &flags, 1, &state) != 0 || state == 'Z' || state == 'X' ||
 	    (flags & 0x4 /* PF_EXITING */))
 		return true;
+	char st[4096];
 	snprintf(p, sizeof(p), "/proc/%d/task/%ld/status", (int)pid, tid);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	n = fd < 0 ? -1 : read(fd, st, sizeof(st) - 1);
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
 		return true;
-	buf[n] = '\0';
-	const char *pnd = strstr(buf, "\nSigPnd:\t");
-	return pnd && (strtoull(pnd + 9, NULL, 16) & (1ULL << (SIGKILL - 1)));
+	st[n] = '\0';
+	/* "SigPnd:\t<hex mask>": the thread's own pending signals. */
+	for (char *save, *line = strtok_r(st, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "SigPnd:\t", 8) != 0)
+			continue;
+		char *end;
+		errno = 0;
+		unsigned long long mask = strtoull(line + 8, &end, 16);
+		return errno == 0 && end != line + 8 && (mask & (1ULL << (SIGKILL - 1)));
+	}
+	return false;
 }
 
 static void count_live(long tid, void *arg)
