@@ -184,8 +184,10 @@ case_signals() {
 			case $when in
 			plot) # the summary is written before the plots are drawn
 				while [ ! -f "$D/summary.csv" ] && [ $n -lt 400 ]; do sleep 0.01; n=$((n + 1)); done ;;
-			start)
-				while [ ! -f "$D/sig/1/events.csv.part" ] && [ $n -lt 2000 ]; do n=$((n + 1)); done ;;
+			start) # no sleep between looks: it comes within milliseconds
+				while [ ! -f "$D/sig/1/events.csv.part" ] && [ $n -lt 200000 ]; do
+					n=$((n + 1))
+				done ;;
 			*) sleep $when ;;
 			esac
 			t0=$(uptime_cs)
