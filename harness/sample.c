@@ -214,10 +214,11 @@ static int read_stat(struct sampler *s, struct proc_ent *e, int64_t *threads)
 	return 0;
 }
 
-/* Resident pages from /proc/PID/statm ("size resident shared ..."). A process
- * without an address space reads all zeros there: a zombie or one on its way
- * out, not a process to sample. -1 then, or when it is gone. */
-static int64_t read_rss_pages(struct proc_ent *e)
+/* Resident pages from /proc/PID/statm ("size resident shared ..."), and in
+ * *anon the anonymous ones (resident - shared). A process without an address
+ * space reads all zeros there: a zombie or one on its way out, not a process
+ * to sample. -1 then, or when it is gone. */
+static int64_t read_rss_pages(struct proc_ent *e, int64_t *anon)
 {
 	char buf[256];
 	ssize_t n = pread(e->statmfd, buf, sizeof(buf) - 1, 0);
@@ -230,13 +231,19 @@ static int64_t read_rss_pages(struct proc_ent *e)
 		return -1;
 	char *v = end + 1;
 	long long rss = strtoll(v, &end, 10);
-	return end == v ? -1 : rss;
+	if (end == v)
+		return -1;
+	char *sh = end;
+	long long shared = strtoll(sh, &end, 10);
+	*anon = end == sh || shared > rss ? rss : rss - shared;
+	return rss;
 }
 
 /* One process into *out; -1 when it is gone or has nothing left to sample. */
 static int sample_one(struct sampler *s, struct proc_ent *e, bool cpu_now, struct sample *out)
 {
-	int64_t rss = read_rss_pages(e);
+	int64_t anon = 0;
+	int64_t rss = read_rss_pages(e, &anon);
 	if (rss < 0)
 		return -1;
 	int64_t threads = -1;
@@ -251,6 +258,7 @@ static int sample_one(struct sampler *s, struct proc_ent *e, bool cpu_now, struc
 		threads = (int64_t)st.st_nlink - 2;
 	}
 	out->rss_bytes += rss * s->page;
+	out->anon_bytes += anon * s->page;
 	out->threads += threads;
 	out->cpu_ns += e->cpu_ns;
 	return 0;

@@ -6,6 +6,8 @@
  *
  *   rss_bytes  pread /proc/PID/statm, "resident" (the same get_mm_rss() count as
  *              the rss field of /proc/PID/stat), every sample, page resolution.
+ *   anon_bytes the same read, "resident" - "shared": shared counts file and
+ *              shmem pages (RssFile + RssShmem), so the rest is RssAnon.
  *   fds        stat("/proc/PID/fd").st_size, every sample, exact (O(1), Linux
  *              >= 6.2; elsewhere the sampler counts directory entries).
  *   threads    stat("/proc/PID/task").st_nlink - 2, every sample, exact: the
@@ -38,14 +40,15 @@
 struct cg_run;
 
 struct sample {
-	int64_t t_ns;	   /* since the run started */
-	int64_t rss_bytes; /* sum of resident set sizes of the run's processes */
-	int64_t mem_bytes; /* the run cgroup's memory usage, -1 if unavailable */
-	int64_t fds;	   /* sum of open fds over the run's processes */
-	int64_t threads;   /* sum of threads */
-	int64_t procs;	   /* processes sampled */
-	int64_t cpu_ns;	   /* user + system CPU time, summed; see above for its age */
-	int64_t max_fds;   /* largest fd count of any one process (for the nofile limit) */
+	int64_t t_ns;	    /* since the run started */
+	int64_t rss_bytes;  /* sum of resident set sizes of the run's processes */
+	int64_t mem_bytes;  /* the run cgroup's memory usage, -1 if unavailable */
+	int64_t fds;	    /* sum of open fds over the run's processes */
+	int64_t threads;    /* sum of threads */
+	int64_t procs;	    /* processes sampled */
+	int64_t cpu_ns;	    /* user + system CPU time, summed; see above for its age */
+	int64_t max_fds;    /* largest fd count of any one process (for the nofile limit) */
+	int64_t anon_bytes; /* sum of anonymous resident memory (RssAnon), not in samples.csv */
 };
 
 struct sampler;

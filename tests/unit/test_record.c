@@ -212,12 +212,12 @@ static void test_csv_put_str(void **state)
 /* ---- samples.csv ------------------------------------------------------- */
 
 static const struct sample golden_samples[] = {
-    {0, 1892352, 2211840, 4, 1, 1, 0, 4},
+    {0, 1892352, 2211840, 4, 1, 1, 0, 4, 0},
     /* 10000.499 us rounds down; 1.5 us of CPU rounds half up */
-    {10000499, 2000000, -1, 5, 2, 1, 1500, 5},
-    {3600123456789, -1, -1, -1, -1, 0, -1, -1},
+    {10000499, 2000000, -1, 5, 2, 1, 1500, 5, 0},
+    {3600123456789, -1, -1, -1, -1, 0, -1, -1, 0},
     /* rounding carries into the seconds; INT64_MAX fits */
-    {999999999999, INT64_MAX, 0, 20000, 32768, 7, 59999999500, 20000},
+    {999999999999, INT64_MAX, 0, 20000, 32768, 7, 59999999500, 20000, 0},
 };
 
 static void test_samples_golden(void **state)
