@@ -835,6 +835,7 @@ void scenario_init(struct scenario *sc)
 	sc->log_cap_bytes = 64LL << 20;
 	sc->expect.set = false;
 	sc->expect.leak = -1;
+	sc->expect.breaks = -1;
 	sc->leak.warmup_ns = 500 * 1000000LL;
 	sc->leak.rss_bytes_per_s = 256.0 * 1024;
 	sc->leak.fds_per_s = 0.5;

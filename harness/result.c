@@ -28,14 +28,107 @@ int outcome_from_name(const char *name)
 	return -1;
 }
 
+/* The index of `name` in names[0..n), or -1. */
+static int name_index(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* One row per breaking point: its name, whether it is a resource grown until
+ * it ran out, and whether it is a limit of the program's (not brink's). */
+static const struct {
+	const char *name;
+	bool growth, limit;
+} breaking_points[BP__COUNT] = {
+    [BP_NONE] = {"", false, false},
+    [BP_NOFILE] = {"nofile", true, true},
+    [BP_MEMORY] = {"memory", true, true},
+    [BP_PIDS] = {"pids", true, true},
+    [BP_CPU_TIME] = {"cpu-time", false, true},
+    [BP_TIMEOUT] = {"timeout", false, false},
+};
+
+_Static_assert(sizeof(breaking_points) / sizeof(breaking_points[0]) == BP__COUNT,
+	       "one row per breaking point");
+
+const char *breaking_point_name(enum breaking_point b)
+{
+	if ((unsigned)b >= BP__COUNT || !breaking_points[b].name)
+		return "unknown";
+	return breaking_points[b].name;
+}
+
+int breaking_point_from_name(const char *name)
+{
+	for (int i = 0; i < BP__COUNT; i++)
+		if (breaking_points[i].name && strcmp(breaking_points[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+bool breaking_point_is_growth(enum breaking_point b)
+{
+	return (unsigned)b < BP__COUNT && breaking_points[b].growth;
+}
+
+bool breaking_point_is_limit(enum breaking_point b)
+{
+	return (unsigned)b < BP__COUNT && breaking_points[b].limit;
+}
+
+static const char *const method_names[METH__COUNT] = {
+    [METH_NONE] = "",
+    [METH_EXIT_STOP] = "exit-stop",
+    [METH_SAMPLING] = "sampling",
+    [METH_KERNEL_COUNTER] = "kernel-counter",
+    [METH_KERNEL_LOG] = "kernel-log",
+    [METH_TRACEPOINT] = "tracepoint",
+    [METH_EXIT_STATUS] = "exit-status",
+    [METH_SIGNAL_STOP] = "signal-stop",
+    [METH_TIMER] = "timer",
+};
+
+const char *method_name(enum method m)
+{
+	if ((unsigned)m >= METH__COUNT || !method_names[m])
+		return "unknown";
+	return method_names[m];
+}
+
+int method_from_name(const char *name)
+{
+	return name_index(method_names, METH__COUNT, name);
+}
+
+static const char *const leak_names[LEAK__COUNT] = {
+    [LEAK_NO] = "no",
+    [LEAK_YES] = "yes",
+    [LEAK_NONE] = "",
+};
+
+const char *leak_verdict_name(enum leak_verdict v)
+{
+	if ((unsigned)v >= LEAK__COUNT || !leak_names[v])
+		return "unknown";
+	return leak_names[v];
+}
+
+int leak_verdict_from_name(const char *name)
+{
+	return name_index(leak_names, LEAK__COUNT, name);
+}
+
 /* Indexed by bit number: bit i of the mask is unavail_names[i]. */
 static const char *const unavail_names[] = {
-    "mem", "oom", "pids", "procs", "exit-state", "cpus",
+    "mem", "oom", "pids", "procs", "exit-state", "cpus", "oom-victim",
 };
 
 #define UNAVAIL_BITS (sizeof(unavail_names) / sizeof(unavail_names[0]))
 
-_Static_assert(UNAV_CPU_LIMIT == 1u << (UNAVAIL_BITS - 1), "one name per enum unavail bit");
+_Static_assert(UNAV_OOM_VICTIM == 1u << (UNAVAIL_BITS - 1), "one name per enum unavail bit");
 
 void unavail_format(unsigned mask, char *buf, unsigned long len)
 {
@@ -107,6 +200,7 @@ void run_result_init(struct run_result *r)
 	r->samples = 0;
 	r->missed_samples = 0;
 	r->rss_slope_bytes_per_s = NAN;
+	r->mem_slope_bytes_per_s = NAN;
 	r->fd_slope_per_s = NAN;
 	r->thread_slope_per_s = NAN;
 }
