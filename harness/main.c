@@ -1,4 +1,5 @@
 /* main.c - the brink program: dispatch to a subcommand. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* `brink exec ... | head -1`: a reader that goes away must not kill brink
+	 * in the middle of a run (its results half written, its groups left).
+	 * Writes to it fail with EPIPE instead; the program gets SIGPIPE's
+	 * default back before its exec (launch.c). */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BAD_INPUT;

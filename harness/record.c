@@ -493,7 +493,7 @@ static int get_method(const char *s, void *p, size_t size, const char **why)
 	int m = method_from_name(s);
 	if (m < 0) {
 		*why = "expected exit-stop, sampling, kernel-counter, kernel-log, tracepoint, "
-		       "exit-status, signal-stop, timer or an empty field";
+		       "exit-status, signal-stop, fd-numbers, timer or an empty field";
 		return -1;
 	}
 	*(enum method *)p = (enum method)m;

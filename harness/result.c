@@ -88,6 +88,7 @@ static const char *const method_names[METH__COUNT] = {
     [METH_TRACEPOINT] = "tracepoint",
     [METH_EXIT_STATUS] = "exit-status",
     [METH_SIGNAL_STOP] = "signal-stop",
+    [METH_FD_NUMBERS] = "fd-numbers",
     [METH_TIMER] = "timer",
 };
 
@@ -203,4 +204,8 @@ void run_result_init(struct run_result *r)
 	r->mem_slope_bytes_per_s = NAN;
 	r->fd_slope_per_s = NAN;
 	r->thread_slope_per_s = NAN;
+	r->nofile_seen = RES_NONE;
+	r->exit_nofile = RES_NONE;
+	r->exit_fds = RES_NONE;
+	r->exit_fd_highest = RES_NONE;
 }
