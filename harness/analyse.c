@@ -197,7 +197,7 @@ static void other_victims(const struct run_facts *f, char *buf, size_t len)
 	for (size_t i = 0; i < f->n_victims && i < FACTS_VICTIMS_MAX && used < len; i++) {
 		if (f->victims[i].pid == f->main_pid)
 			continue;
-		int w = snprintf(buf + used, len - used, "%spid %d (%s)", used ? ", " : "",
+		int w = snprintf(buf + used, len - used, "%spid %d (%s)", used ? "; " : "",
 				 (int)f->victims[i].pid, f->victims[i].comm);
 		if (w > 0)
 			used += (size_t)w;
@@ -225,7 +225,7 @@ static void classify_end(const struct run_facts *f, struct run_result *r, bool c
 		if (sig == SIGKILL && mv) {
 			r->outcome = OUT_OOM_KILLED;
 			snprintf(r->cause, sizeof(r->cause),
-				 "SIGKILL from the OOM killer: it chose the main process, pid %d "
+				 "SIGKILL from the OOM killer: it chose the main process pid %d "
 				 "(%s) (%s)",
 				 (int)mv->pid, mv->comm, src);
 		} else if (sig == SIGKILL && kills && f->victims_method == METH_NONE) {
@@ -235,18 +235,18 @@ static void classify_end(const struct run_facts *f, struct run_result *r, bool c
 				 "OOM killer chose is unavailable");
 		} else if (sig == SIGKILL && kills) {
 			snprintf(r->cause, sizeof(r->cause),
-				 "SIGKILL, not from the OOM killer: it chose %s (%s)",
+				 "SIGKILL not from the OOM killer: it chose %s (%s)",
 				 others[0] ? others : "another process of the run", src);
 		} else if (cpu_hit) {
 			snprintf(r->cause, sizeof(r->cause),
-				 "%s at the cpu-time limit (%.2f s of CPU, %s)",
+				 "%s at the cpu-time limit (%.2f s of CPU by %s)",
 				 sig == SIGKILL ? "SIGKILL" : "SIGXCPU", f->main_cpu_s,
 				 method_name(f->main_cpu_method));
 		} else if ((sig == SIGKILL || sig == SIGXCPU) &&
 			   (f->cpu_soft_s >= 0 || f->cpu_hard_s >= 0) && f->main_cpu_s >= 0) {
 			snprintf(r->cause, sizeof(r->cause),
-				 "%s with %.2f s of CPU, short of its cpu-time limit "
-				 "(%.0f s soft, %.0f s hard)",
+				 "%s with %.2f s of CPU: short of its cpu-time limit "
+				 "(%.0f s soft; %.0f s hard)",
 				 sig == SIGKILL ? "SIGKILL" : "SIGXCPU", f->main_cpu_s,
 				 f->cpu_soft_s, f->cpu_hard_s);
 		} else {
@@ -260,8 +260,11 @@ static void classify_end(const struct run_facts *f, struct run_result *r, bool c
 	}
 	if (f->interrupted) {
 		r->outcome = OUT_INTERRUPTED;
-		snprintf(r->cause, sizeof(r->cause), "killed by brink, which was interrupted");
+		snprintf(r->cause, sizeof(r->cause), "killed by brink when it was interrupted");
 	}
+	/* a process name or a signal's description may hold one */
+	for (char *c = r->cause; (c = strchr(c, ',')) != NULL;)
+		*c = ';';
 }
 
 void run_classify(const struct run_facts *f, struct run_result *r)
@@ -392,7 +395,7 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 	else {
 		r->leak = LEAK_NONE;
 		snprintf(r->leak_reason, sizeof(r->leak_reason),
-			 "too short for a trend: %zu samples after the %.0f ms warm-up, %d needed",
+			 "too short for a trend: %zu samples after the %.0f ms warm-up (%d needed)",
 			 most, warmup_s * 1e3, LEAK_MIN_POINTS);
 	}
 }

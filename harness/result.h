@@ -121,7 +121,8 @@ struct run_result {
 	int64_t pids_limit_hits;
 	enum breaking_point limit_hit;
 	enum method limit_method; /* how limit_hit was found */
-	char cause[160];	  /* how the main process ended and on what evidence */
+	char cause[160];	  /* how the main process ended and on what evidence;
+				     never a comma (summary.csv is split on them) */
 	unsigned unavailable;	  /* enum unavail bits */
 	int64_t samples;	  /* samples taken */
 	int64_t missed_samples;	  /* deadlines that passed without a sample */
@@ -130,7 +131,7 @@ struct run_result {
 	/* leak verdict (analyse.h) */
 	enum leak_verdict leak;
 	char leak_metrics[32]; /* "rss;mem;fds;threads" ... */
-	char leak_reason[128]; /* why leak is LEAK_NONE, else "" */
+	char leak_reason[128]; /* why leak is LEAK_NONE, else ""; never a comma */
 	/* Growth per second; NAN when not computed (too few points, not
 	 * measured), written as an empty field. Negative slopes are real values,
 	 * so RES_NONE cannot mark "none" here. */

@@ -616,7 +616,7 @@ static void test_verdict_short_run(void **state)
 	assert_true(isnan(r.fd_slope_per_s) && isnan(r.rss_slope_bytes_per_s));
 	assert_string_equal(
 	    r.leak_reason,
-	    "too short for a trend: 0 samples after the 100000 ms warm-up, 8 needed");
+	    "too short for a trend: 0 samples after the 100000 ms warm-up (8 needed)");
 
 	/* `python3 -c pass` at 1 ms: 30 samples of start-up growth, all before
 	 * the 500 ms warm-up. Without one it would read as a leak. */
@@ -892,7 +892,7 @@ static void test_classify_oom_victim(void **state)
 	assert_int_equal(r.limit_method, METH_KERNEL_COUNTER);
 	assert_int_equal(r.oom_kills, 1);
 	assert_string_equal(
-	    r.cause, "SIGKILL, not from the OOM killer: it chose pid 4101 (hog) (kernel-log)");
+	    r.cause, "SIGKILL not from the OOM killer: it chose pid 4101 (hog) (kernel-log)");
 	assert_false(r.unavailable & UNAV_OOM_VICTIM);
 
 	/* the main process itself chosen */
@@ -903,7 +903,7 @@ static void test_classify_oom_victim(void **state)
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_OOM_KILLED);
 	assert_int_equal(r.limit_hit, BP_MEMORY);
-	assert_non_null(strstr(r.cause, "chose the main process, pid 4100 (mem-hog)"));
+	assert_non_null(strstr(r.cause, "chose the main process pid 4100 (mem-hog)"));
 
 	/* the log cannot be read (no CAP_SYSLOG): inferred from the counter,
 	 * and the row says the victim is unavailable */
@@ -967,8 +967,8 @@ static void test_classify_cpu_time(void **state)
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
 	assert_int_equal(r.limit_hit, BP_NONE);
-	assert_string_equal(r.cause, "SIGKILL with 0.20 s of CPU, short of its cpu-time limit "
-				     "(10 s soft, 11 s hard)");
+	assert_string_equal(r.cause, "SIGKILL with 0.20 s of CPU: short of its cpu-time limit "
+				     "(10 s soft; 11 s hard)");
 
 	/* a busy loop that ignores SIGXCPU: SIGKILL when its CPU time reaches
 	 * the hard limit, read exactly in the exit stop */
@@ -1005,7 +1005,7 @@ static void test_classify_cpu_time(void **state)
 	classify(&f, &r);
 	assert_int_equal(r.limit_hit, BP_NONE);
 	assert_non_null(strstr(r.cause, "SIGXCPU with 0.30 s of CPU"));
-	assert_non_null(strstr(r.cause, "(1 s soft, 2 s hard)"));
+	assert_non_null(strstr(r.cause, "(1 s soft; 2 s hard)"));
 
 	/* a program that set its own soft limit to 1 s under hard 2 s: SIGXCPU
 	 * at 1 s is the limit, a SIGKILL at 1 s is not */

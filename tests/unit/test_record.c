@@ -121,7 +121,7 @@ static size_t golden_results(struct run_result *r)
 	r[1].oom_onset_s = 6.75;
 	r[1].limit_hit = BP_MEMORY;
 	r[1].limit_method = METH_KERNEL_COUNTER;
-	strcpy(r[1].cause, "SIGKILL from the OOM killer: it chose the main process, pid 7 "
+	strcpy(r[1].cause, "SIGKILL from the OOM killer: it chose the main process pid 7 "
 			   "(go) (kernel-log)");
 	r[1].leak = LEAK_YES;
 	strcpy(r[1].leak_metrics, "rss;mem");
@@ -139,7 +139,7 @@ static size_t golden_results(struct run_result *r)
 	r[2].outcome = OUT_EXEC_FAILED;
 	r[2].leak = LEAK_NONE;
 	strcpy(r[2].leak_reason,
-	       "too short for a trend: 0 samples after the 500 ms warm-up, 8 needed");
+	       "too short for a trend: 0 samples after the 500 ms warm-up (8 needed)");
 	r[2].duration_s = 0;
 	r[2].samples = 0;
 	r[2].missed_samples = 0;
