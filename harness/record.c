@@ -462,55 +462,54 @@ static int get_bool01(const char *s, void *p, size_t size, const char **why)
 	return get_bool_words(s, p, "0", "1", "expected 0 or 1", why);
 }
 
+/* An enum column: *p = from_name(s), or -1 with *why = expected. Every enum
+ * here is int-sized and non-negative. */
+static int get_named(const char *s, void *p, int (*from_name)(const char *), const char *expected,
+		     const char **why)
+{
+	int v = from_name(s);
+	if (v < 0) {
+		*why = expected;
+		return -1;
+	}
+	*(int *)p = v;
+	return 0;
+}
+
 static int get_outcome(const char *s, void *p, size_t size, const char **why)
 {
 	(void)size;
-	int o = outcome_from_name(s);
-	if (o < 0) {
-		*why = "expected exited, signaled, oom-killed, timeout, exec-failed or "
-		       "interrupted";
-		return -1;
-	}
-	*(enum outcome *)p = (enum outcome)o;
-	return 0;
+	return get_named(s, p, outcome_from_name,
+			 "expected exited, signaled, oom-killed, timeout, exec-failed or "
+			 "interrupted",
+			 why);
 }
 
 static int get_break(const char *s, void *p, size_t size, const char **why)
 {
 	(void)size;
-	int b = breaking_point_from_name(s);
-	if (b < 0) {
-		*why = "expected nofile, memory, pids, cpu-time, timeout or an empty field";
-		return -1;
-	}
-	*(enum breaking_point *)p = (enum breaking_point)b;
-	return 0;
+	return get_named(s, p, breaking_point_from_name,
+			 "expected nofile, memory, pids, cpu-time, timeout or an empty field", why);
 }
 
 static int get_method(const char *s, void *p, size_t size, const char **why)
 {
 	(void)size;
-	int m = method_from_name(s);
-	if (m < 0) {
-		*why = "expected exit-stop, sampling, kernel-counter, kernel-log, tracepoint, "
-		       "exit-status, signal-stop, fd-numbers, timer or an empty field";
-		return -1;
-	}
-	*(enum method *)p = (enum method)m;
-	return 0;
+	return get_named(s, p, method_from_name,
+			 "expected exit-stop, sampling, kernel-counter, kernel-log, tracepoint, "
+			 "exit-status, signal-stop, fd-numbers, timer or an empty field",
+			 why);
 }
 
 static int get_leak(const char *s, void *p, size_t size, const char **why)
 {
 	(void)size;
-	int v = leak_verdict_from_name(s);
-	if (v < 0) {
-		*why = "expected yes, no or an empty field";
-		return -1;
-	}
-	*(enum leak_verdict *)p = (enum leak_verdict)v;
-	return 0;
+	return get_named(s, p, leak_verdict_from_name, "expected yes, no or an empty field", why);
 }
+
+_Static_assert(sizeof(enum outcome) == sizeof(int) && sizeof(enum breaking_point) == sizeof(int) &&
+		   sizeof(enum method) == sizeof(int) && sizeof(enum leak_verdict) == sizeof(int),
+	       "get_named() stores an int");
 
 static int get_unavail(const char *s, void *p, size_t size, const char **why)
 {

@@ -1,9 +1,26 @@
-/* result.c - outcome and unavailable-measurement names, run_result defaults
- * (see result.h). */
+/* result.c - the name tables of outcomes, breaking points, methods, leak
+ * verdicts and unavailable measurements; run_result defaults (see result.h). */
 #include "result.h"
 
 #include <math.h>
 #include <string.h>
+
+/* names[i], or "unknown" outside the table. */
+static const char *name_at(const char *const *names, int n, int i)
+{
+	if (i < 0 || i >= n || !names[i])
+		return "unknown";
+	return names[i];
+}
+
+/* The index of `name` in names[0..n), or -1. */
+static int name_index(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
 
 static const char *const outcome_names[OUT__COUNT] = {
     [OUT_EXITED] = "exited",   [OUT_SIGNALED] = "signaled",	  [OUT_OOM_KILLED] = "oom-killed",
@@ -15,26 +32,12 @@ _Static_assert(sizeof(outcome_names) / sizeof(outcome_names[0]) == OUT__COUNT,
 
 const char *outcome_name(enum outcome o)
 {
-	if ((unsigned)o >= OUT__COUNT || !outcome_names[o])
-		return "unknown";
-	return outcome_names[o];
+	return name_at(outcome_names, OUT__COUNT, (int)o);
 }
 
 int outcome_from_name(const char *name)
 {
-	for (int i = 0; i < OUT__COUNT; i++)
-		if (strcmp(outcome_names[i], name) == 0)
-			return i;
-	return -1;
-}
-
-/* The index of `name` in names[0..n), or -1. */
-static int name_index(const char *const *names, int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (names[i] && strcmp(names[i], name) == 0)
-			return i;
-	return -1;
+	return name_index(outcome_names, OUT__COUNT, name);
 }
 
 /* One row per breaking point: its name, whether it is a resource grown until
@@ -94,9 +97,7 @@ static const char *const method_names[METH__COUNT] = {
 
 const char *method_name(enum method m)
 {
-	if ((unsigned)m >= METH__COUNT || !method_names[m])
-		return "unknown";
-	return method_names[m];
+	return name_at(method_names, METH__COUNT, (int)m);
 }
 
 int method_from_name(const char *name)
@@ -112,9 +113,7 @@ static const char *const leak_names[LEAK__COUNT] = {
 
 const char *leak_verdict_name(enum leak_verdict v)
 {
-	if ((unsigned)v >= LEAK__COUNT || !leak_names[v])
-		return "unknown";
-	return leak_names[v];
+	return name_at(leak_names, LEAK__COUNT, (int)v);
 }
 
 int leak_verdict_from_name(const char *name)
