@@ -237,6 +237,18 @@ static void test_verdict_and_breaking_point_always_regress(void **state)
 	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
 	assert_string_equal(regressed_line(), "Regressed: x: leak");
 
+	/* runs too short for a verdict on one side: no leak found there, so a
+	 * leak on the other is still a regression, and none -> none is not */
+	b[0].leak = b[1].leak = LEAK_NONE;
+	db = result_dir("none-base", b, 2);
+	dn = result_dir("none-new", n, 2);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: x: leak");
+	assert_non_null(strstr(out, "none 2/2"));
+	assert_int_equal(compare(db, db, NULL), EXIT_MEASURED);
+	b[0].leak = b[1].leak = LEAK_NO;
+	db = result_dir("v-base2", b, 2);
+
 	/* a limit hit appears */
 	n[1].leak = LEAK_NO;
 	n[0].limit_hit = BP_PIDS;
