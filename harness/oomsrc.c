@@ -9,14 +9,24 @@
 #include <time.h>
 #include <unistd.h>
 
-/* One source of victims: open at the run's start, read records at its end. */
+/* One OOM kill as a source reports it. */
+struct oom_record {
+	pid_t pid;
+	char comm[16];
+	char memcg[512]; /* the victim's memory cgroup below the hierarchy root, "" unknown */
+};
+
+/* One source of victims: opened at the run's start, read at its end. A source
+ * that holds more than an fd keeps it behind that fd's number in its own
+ * table; the fd is what oom_watch_collect() polls while it waits. */
 struct oom_source {
 	const char *name;
 	enum method method;
 	int (*open)(void); /* an fd positioned at now, or -1 */
-	/* One record into buf (NUL-terminated message text); 1 with a record,
-	 * 0 when there is none now, -1 on an error that ends the reading. */
-	int (*next)(int fd, char *buf, size_t len);
+	/* The next OOM kill into *rec: 1 with one, 0 when there is none now,
+	 * -1 on an error that ends the reading. */
+	int (*next)(int fd, struct oom_record *rec);
+	void (*close)(int fd);
 };
 
 struct oom_watch {
@@ -38,12 +48,13 @@ static int kmsg_open(void)
 }
 
 /* A /dev/kmsg read returns one record, "prio,seq,usec,flags;text\n" followed
- * by " KEY=value" dictionary lines (Documentation/ABI/testing/dev-kmsg). */
-static int kmsg_next(int fd, char *buf, size_t len)
+ * by " KEY=value" dictionary lines (Documentation/ABI/testing/dev-kmsg); the
+ * records that name a victim are kept. */
+static int kmsg_next(int fd, struct oom_record *rec)
 {
-	char rec[8192];
+	char buf[8192];
 	for (;;) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EPIPE)
@@ -52,23 +63,24 @@ static int kmsg_next(int fd, char *buf, size_t len)
 			return 0;
 		if (n <= 0)
 			return -1;
-		rec[n] = '\0';
-		char *text = strchr(rec, ';');
+		buf[n] = '\0';
+		char *text = strchr(buf, ';');
 		if (!text)
 			continue;
 		text++;
 		text[strcspn(text, "\n")] = '\0';
-		size_t tl = strlen(text);
-		if (tl >= len)
-			tl = len - 1;
-		memcpy(buf, text, tl);
-		buf[tl] = '\0';
-		return 1;
+		if (oom_parse_kmsg(text, &rec->pid, rec->comm, rec->memcg, sizeof(rec->memcg)))
+			return 1;
 	}
 }
 
+static void fd_close(int fd)
+{
+	close(fd);
+}
+
 static const struct oom_source sources[] = {
-    {"kernel log", METH_KERNEL_LOG, kmsg_open, kmsg_next},
+    {"kernel log", METH_KERNEL_LOG, kmsg_open, kmsg_next, fd_close},
 };
 
 struct oom_watch *oom_watch_start(void)
@@ -79,7 +91,7 @@ struct oom_watch *oom_watch_start(void)
 			continue;
 		struct oom_watch *w = malloc(sizeof(*w));
 		if (!w) {
-			close(fd);
+			sources[i].close(fd);
 			return NULL;
 		}
 		w->src = &sources[i];
@@ -93,7 +105,7 @@ void oom_watch_stop(struct oom_watch *w)
 {
 	if (!w)
 		return;
-	close(w->fd);
+	w->src->close(w->fd);
 	free(w);
 }
 
@@ -209,9 +221,9 @@ void oom_watch_collect(struct oom_watch *w, const char *memcg_dir, pid_t main_pi
 		return;
 	f->victims_method = w->src->method;
 	int64_t deadline = mono_ms() + wait_ms;
-	char msg[1024], comm[16], memcg[512];
+	struct oom_record rec;
 	for (;;) {
-		int got = w->src->next(w->fd, msg, sizeof(msg));
+		int got = w->src->next(w->fd, &rec);
 		if (got < 0)
 			break;
 		if (got == 0) {
@@ -222,12 +234,10 @@ void oom_watch_collect(struct oom_watch *w, const char *memcg_dir, pid_t main_pi
 			poll(&pf, 1, (int)left);
 			continue;
 		}
-		pid_t pid;
-		if (!oom_parse_kmsg(msg, &pid, comm, memcg, sizeof(memcg)))
-			continue;
 		/* "Killed process" lines carry no memcg: they count for the
 		 * main pid, or for a pid an oom-kill line of the run named. */
-		if (pid == main_pid || same_memcg(memcg, memcg_dir) || is_victim(f, pid))
-			add_victim(f, pid, comm);
+		if (rec.pid == main_pid || same_memcg(rec.memcg, memcg_dir) ||
+		    is_victim(f, rec.pid))
+			add_victim(f, rec.pid, rec.comm);
 	}
 }

@@ -16,7 +16,8 @@
  *               cgroup.
  *
  * A more exact source (the OOM tracepoint through eBPF) goes first in the
- * table when it exists.
+ * table of oomsrc.c when it exists: a source opens at the run's start and
+ * hands back one record (pid, name, memory cgroup) per OOM kill.
  */
 #ifndef BRINK_OOMSRC_H
 #define BRINK_OOMSRC_H
