@@ -21,6 +21,7 @@
 #include "analyse.h"
 #include "launch.h"
 #include "oomsrc.h"
+#include "procstat.h"
 #include "record.h"
 #include "sample.h"
 #include "units.h"
@@ -278,26 +279,47 @@ struct live_count {
 	int live;
 };
 
-static void count_live(long tid, void *arg)
+/* Is this thread of the process on its way out? Zombie or dead (state Z, X),
+ * PF_EXITING in its flags (stat field 9), or SIGKILL pending: exit_group() and
+ * a fatal signal queue that to every other thread (zap_other_threads,
+ * complete_signal), which then set PF_EXITING in do_exit(). */
+static bool thread_ending(pid_t pid, long tid)
 {
-	struct live_count *c = arg;
-	if (tid == c->except)
-		return;
-	char p[64], buf[512];
-	snprintf(p, sizeof(p), "/proc/%d/task/%ld/stat", (int)c->pid, tid);
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/task/%ld/stat", (int)pid, tid);
+	long long flags = -1;
+	static const int want[] = {9};
+	char buf[2048], state = 'X';
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
-		return;
+		return true;
 	buf[n] = '\0';
-	const char *rp = strrchr(buf, ')');
-	if (rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X')
+	if (procstat_parse(buf, want, &flags, 1, &state) != 0 || state == 'Z' || state == 'X' ||
+	    (flags & 0x4 /* PF_EXITING */))
+		return true;
+	snprintf(p, sizeof(p), "/proc/%d/task/%ld/status", (int)pid, tid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	const char *pnd = strstr(buf, "\nSigPnd:\t");
+	return pnd && (strtoull(pnd + 9, NULL, 16) & (1ULL << (SIGKILL - 1)));
+}
+
+static void count_live(long tid, void *arg)
+{
+	struct live_count *c = arg;
+	if (tid != c->except && !thread_ending(c->pid, tid))
 		c->live++;
 }
 
-/* Threads of process `pid` alive (not zombies) other than `except`. */
+/* Threads of process `pid` alive and not dying, other than `except`. */
 static int live_threads(pid_t pid, pid_t except)
 {
 	char p[64];

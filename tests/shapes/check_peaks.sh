@@ -10,9 +10,9 @@ for dir in "$@"; do
 	[ -f "$dir/summary.csv" ] || continue
 	# scenario,rep and the peaks of each row (no quoted commas before exec_error).
 	rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		{ print $c["scenario"], $c["rep"], $c["peak_rss_bytes"], $c["peak_mem_bytes"],
-		  $c["peak_fds"], $c["peak_threads"] }' "$dir/summary.csv")
-	echo "$rows" | while read -r sc rep prss pmem pfds pthr; do
+		{ print $c["scenario"] "|" $c["rep"] "|" $c["peak_rss_bytes"] "|" $c["peak_mem_bytes"] \
+		  "|" $c["peak_fds"] "|" $c["peak_threads"] }' "$dir/summary.csv")
+	echo "$rows" | while IFS='|' read -r sc rep prss pmem pfds pthr; do
 		[ -n "$sc" ] || continue
 		run=$dir/$sc/$rep
 		[ -f "$run/samples.csv" ] || continue
