@@ -237,6 +237,8 @@ static void classify_end(const struct run_facts *f, struct run_result *r, bool c
 			snprintf(r->cause, sizeof(r->cause),
 				 "SIGKILL not from the OOM killer: it chose %s (%s)",
 				 others[0] ? others : "another process of the run", src);
+		} else if (cpu_hit && f->main_cpu_s < 0) {
+			snprintf(r->cause, sizeof(r->cause), "SIGXCPU at the cpu-time limit");
 		} else if (cpu_hit) {
 			snprintf(r->cause, sizeof(r->cause),
 				 "%s at the cpu-time limit (%.2f s of CPU by %s)",
@@ -278,8 +280,7 @@ void run_classify(const struct run_facts *f, struct run_result *r)
 	r->pids_limit_hits = f->pids_limit_hits;
 	if (kills && f->victims_method == METH_NONE)
 		r->unavailable |= UNAV_OOM_VICTIM;
-	/* A SIGKILL at the cpu-time limit while a child was OOM-killed is the
-	 * limit's: classify_end() names the OOM first only for the main pid. */
+	/* the main process chosen by the OOM killer did not die of its limit */
 	classify_end(f, r, cpu_hit && !mv);
 
 	bool fds_full =

@@ -1024,6 +1024,7 @@ static void test_classify_cpu_time(void **state)
 	classify(&f, &r);
 	assert_int_equal(r.limit_hit, BP_CPU_TIME);
 	assert_int_equal(r.limit_method, METH_EXIT_STATUS);
+	assert_string_equal(r.cause, "SIGXCPU at the cpu-time limit");
 	f = cpu_run(SIGKILL, 1, 1, -1);
 	classify(&f, &r);
 	assert_int_equal(r.limit_hit, BP_NONE);
