@@ -841,6 +841,15 @@ static void add_victim(struct run_facts *f, pid_t pid, const char *comm)
 	f->n_victims++;
 }
 
+/* Facts of a run with `kills` OOM kills counted and victims read by `m`. */
+static struct run_facts oom_run(int wstatus, int64_t kills, enum method m)
+{
+	struct run_facts f = ended(wstatus);
+	f.oom_kills = kills;
+	f.victims_method = m;
+	return f;
+}
+
 static void test_classify_exit(void **state)
 {
 	(void)state;
@@ -855,8 +864,7 @@ static void test_classify_exit(void **state)
 	assert_string_equal(r.cause, "exited with status 3");
 	assert_int_equal(r.oom_kills, RES_NONE);
 
-	f = ended(w_signal(SIGSEGV));
-	f.oom_kills = 0;
+	f = oom_run(w_signal(SIGSEGV), 0, METH_NONE);
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
 	assert_int_equal(r.signal, SIGSEGV);
@@ -865,9 +873,7 @@ static void test_classify_exit(void **state)
 	assert_non_null(strstr(r.cause, "killed by signal 11"));
 
 	/* a SIGKILL with no OOM kill counted is just a signal */
-	f = ended(w_signal(SIGKILL));
-	f.oom_kills = 0;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_signal(SIGKILL), 0, METH_KERNEL_LOG);
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
 	assert_int_equal(r.limit_hit, BP_NONE);
@@ -881,9 +887,7 @@ static void test_classify_oom_victim(void **state)
 
 	/* sh -c 'hog; kill -KILL $$' under --memory 32M: the kernel chose the
 	 * hog (pid MAIN+1), then the shell killed itself */
-	struct run_facts f = ended(w_signal(SIGKILL));
-	f.oom_kills = 1;
-	f.victims_method = METH_KERNEL_LOG;
+	struct run_facts f = oom_run(w_signal(SIGKILL), 1, METH_KERNEL_LOG);
 	add_victim(&f, MAIN + 1, "hog");
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
@@ -896,9 +900,7 @@ static void test_classify_oom_victim(void **state)
 	assert_false(r.unavailable & UNAV_OOM_VICTIM);
 
 	/* the main process itself chosen */
-	f = ended(w_signal(SIGKILL));
-	f.oom_kills = 1;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_signal(SIGKILL), 1, METH_KERNEL_LOG);
 	add_victim(&f, MAIN, "mem-hog");
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_OOM_KILLED);
@@ -907,8 +909,7 @@ static void test_classify_oom_victim(void **state)
 
 	/* the log cannot be read (no CAP_SYSLOG): inferred from the counter,
 	 * and the row says the victim is unavailable */
-	f = ended(w_signal(SIGKILL));
-	f.oom_kills = 1;
+	f = oom_run(w_signal(SIGKILL), 1, METH_NONE);
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_OOM_KILLED);
 	assert_int_equal(r.limit_hit, BP_MEMORY);
@@ -917,18 +918,14 @@ static void test_classify_oom_victim(void **state)
 
 	/* the log was read but named nobody of the run (its oom-kill lines are
 	 * rate-limited): not the main process, whose record is never limited */
-	f = ended(w_signal(SIGKILL));
-	f.oom_kills = 2;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_signal(SIGKILL), 2, METH_KERNEL_LOG);
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
 	assert_int_equal(r.limit_hit, BP_MEMORY);
 	assert_non_null(strstr(r.cause, "another process of the run"));
 
 	/* a child OOM-killed while the main process exits 0 */
-	f = ended(w_exit(0));
-	f.oom_kills = 1;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_exit(0), 1, METH_KERNEL_LOG);
 	add_victim(&f, MAIN + 7, "worker");
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_EXITED);
@@ -1075,9 +1072,7 @@ static void test_classify_nofile_pids(void **state)
 	assert_int_equal(r.limit_hit, BP_NONE);
 
 	/* the order: memory before nofile before pids */
-	f = ended(w_exit(0));
-	f.oom_kills = 1;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_exit(0), 1, METH_KERNEL_LOG);
 	f.fd_limit = 10;
 	f.max_fds_one = 10;
 	f.pids_limit_hits = 1;
