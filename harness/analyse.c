@@ -380,6 +380,10 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 			*slope = theil_sen_slope(s->t + from, s->v + from, n);
 			mann_kendall(s->v + from, n, &mk);
 			grows = *slope >= thr && mk.s > 0 && mk.p < LEAK_MAX_P;
+			double span = s->t[s->n - 1] - s->t[from];
+			if (m == M_MEM && grows && ls->mem_reclaimable_bytes >= 0 &&
+			    *slope * span <= ls->mem_reclaimable_bytes)
+				grows = false; /* page cache: droppable, not held */
 		}
 		any |= grows;
 		if (grows || broke[m]) {

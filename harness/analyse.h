@@ -143,6 +143,9 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out);
  * charged to it), empty without a memory cgroup. */
 struct leak_series {
 	struct series rss, mem, fds, threads;
+	/* page cache the kernel could drop, charged to the run's cgroup at its
+	 * end (cg_run_mem_reclaimable()); < 0 unknown */
+	double mem_reclaimable_bytes;
 };
 
 /* Fill r->leak, r->leak_metrics, r->leak_reason and the three slopes from the
@@ -157,7 +160,10 @@ struct leak_series {
  * finds an upward trend (S > 0, p < LEAK_MAX_P). When no series has
  * LEAK_MIN_POINTS points after the warm-up the run is too short for a trend:
  * leak is LEAK_NONE and leak_reason says why (start-up is growth that is not a
- * leak, and a handful of points is noise). A slope is NAN (empty in the CSV)
+ * leak, and a handful of points is noise). mem does not grow when its growth
+ * over those points (slope x their span) is no more than mem_reclaimable_bytes:
+ * page cache of files read or written is dropped under pressure, no leak.
+ * A slope is NAN (empty in the CSV)
  * unless LEAK_MIN_POINTS points remain. leak_metrics lists, in the order
  * rss;mem;fds;threads, the metrics that grow plus the one the breaking point
  * belongs to (nofile or fd_exhausted -> fds, memory -> mem, pids -> threads).
