@@ -65,6 +65,20 @@ case_thread_exit() {
 	expect_rel "duration_s (worker: 50 + 10 x 50 + 300 ms) in ms" "${d%%.*}${d#*.}" ge 0800
 }
 
+# The opposite: exit(0) in main while 200 threads run; the exit stop must be taken
+# (the other threads are ending, not running on).
+CASES="$CASES exit_group"
+case_exit_group() {
+	shape_run exit-group "$1" --nofile 1024 -- "$SHAPES_BIN/thread-exit" 8 100 300 200
+	expect_rel "brink status" "$RC" eq 0
+	expect_rel exit_code "$(get exit_code)" eq 0
+	expect_rel "peak_threads (the program's count)" "$(get peak_threads)" ge "$(fact threads)"
+	expect_rel "fds at the exit stop (3 + 100)" \
+		"$(awk -F, '$2 == "exit-state" { print $3 }' "$R/events.csv")" eq 103
+	if grep -q main-thread-exit "$R/events.csv"; then bad "exit_group taken for the main thread's exit"
+	else ok "no main-thread-exit event"; fi
+}
+
 # A program that opens until EMFILE, holds the files 100 ms, closes them all and
 # goes on (an accept loop, a pool).
 CASES="$CASES emfile_survive"
