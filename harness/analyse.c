@@ -322,20 +322,21 @@ static const struct {
 	const char *name;
 	size_t series, threshold, slope; /* offsets in leak_series, leak_thresholds,
 					    run_result */
+	double scale;			 /* of the threshold */
 	enum breaking_point limit;
 } metrics[M__COUNT] = {
     [M_RSS] = {"rss", offsetof(struct leak_series, rss),
 	       offsetof(struct leak_thresholds, rss_bytes_per_s),
-	       offsetof(struct run_result, rss_slope_bytes_per_s), BP_NONE},
+	       offsetof(struct run_result, rss_slope_bytes_per_s), 1, BP_NONE},
     [M_MEM] = {"mem", offsetof(struct leak_series, mem),
 	       offsetof(struct leak_thresholds, rss_bytes_per_s),
-	       offsetof(struct run_result, mem_slope_bytes_per_s), BP_MEMORY},
+	       offsetof(struct run_result, mem_slope_bytes_per_s), LEAK_MEM_SCALE, BP_MEMORY},
     [M_FDS] = {"fds", offsetof(struct leak_series, fds),
 	       offsetof(struct leak_thresholds, fds_per_s),
-	       offsetof(struct run_result, fd_slope_per_s), BP_NOFILE},
+	       offsetof(struct run_result, fd_slope_per_s), 1, BP_NOFILE},
     [M_THREADS] = {"threads", offsetof(struct leak_series, threads),
 		   offsetof(struct leak_thresholds, threads_per_s),
-		   offsetof(struct run_result, thread_slope_per_s), BP_PIDS},
+		   offsetof(struct run_result, thread_slope_per_s), 1, BP_PIDS},
 };
 
 /* First point used for the verdict: the first after the warm-up. Start-up
@@ -366,7 +367,8 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 	for (int m = 0; m < M__COUNT; m++) {
 		const struct series *s =
 		    (const struct series *)((const char *)ls + metrics[m].series);
-		double thr = *(const double *)((const char *)th + metrics[m].threshold);
+		double thr =
+		    *(const double *)((const char *)th + metrics[m].threshold) * metrics[m].scale;
 		double *slope = (double *)((char *)r + metrics[m].slope);
 		size_t from = verdict_start(s, warmup_s);
 		size_t n = s->n - from;

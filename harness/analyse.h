@@ -136,6 +136,11 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out);
 
 #define LEAK_MIN_POINTS 8    /* fewest points a verdict uses after the warm-up */
 #define LEAK_MAX_P	0.01 /* Mann-Kendall p below which a trend is real */
+/* The cgroup's memory is judged at this many times the RSS threshold: it holds
+ * kernel memory (task stacks, socket buffers, page tables) that moves by a few
+ * hundred KiB/s without a leak; 40 unreaped zombies in a second grow it by
+ * about 300 KiB/s on a pure-v2 kernel. */
+#define LEAK_MEM_SCALE 4.0
 
 /* rss: anonymous resident memory summed over the processes (RssAnon: statm's
  * resident - shared), not total RSS: clean file pages can be dropped and are
@@ -149,8 +154,8 @@ struct leak_series {
 };
 
 /* Fill r->leak, r->leak_metrics, r->leak_reason and the three slopes from the
- * series and the thresholds (mem is judged with the rss threshold, its
- * slope goes to mem_slope_bytes_per_s).
+ * series and the thresholds (mem is judged at LEAK_MEM_SCALE times the rss
+ * threshold, its slope goes to mem_slope_bytes_per_s).
  *
  * A run that ended on a breaking point of a growing resource (nofile, memory,
  * pids: breaking_point_is_growth(), or fd_exhausted) is a leak whatever the

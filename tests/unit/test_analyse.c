@@ -713,6 +713,18 @@ static void test_verdict_cgroup_memory(void **state)
 	assert_int_equal(r.leak, LEAK_NO);
 	assert_string_equal(r.leak_metrics, "");
 
+	/* 40 zombies in 1.6 s: their kernel stacks grow the cgroup by 300 KiB/s,
+	 * under 4 x the default 256 KiB/s */
+	run_result_init(&r);
+	struct leak_thresholds th = TH;
+	th.rss_bytes_per_s = 256 * 1024;
+	make_series(anon_flat, fds_flat, threads_flat, 1.6, 1000);
+	for (long i = 0; i < 1600; i++)
+		series_add(&LS.mem, (double)i / 1000, 300 * 1024.0 * floor((double)i / 40) / 25);
+	verdict(&r, &th);
+	assert_int_equal(r.leak, LEAK_NO);
+	assert_near(r.mem_slope_bytes_per_s, 300 * 1024.0, 20 * 1024.0);
+
 	/* an OOM kill names mem, the cgroup's memory that ran out */
 	run_result_init(&r);
 	r.limit_hit = BP_MEMORY;
