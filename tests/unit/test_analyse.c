@@ -1339,6 +1339,15 @@ static void test_expect_check(void **state)
 	assert_int_equal(expect_check(&e, &r), 1);
 	assert_string_equal(r.expect_failure, "expected no leak, got leak");
 
+	/* too short for a verdict: no leak was found, so no-leak holds and
+	 * leak does not, and the message says why */
+	r.leak = LEAK_NONE;
+	r.limit_hit = BP_NONE;
+	assert_int_equal(expect_check(&e, &r), 0);
+	assert_int_equal(expect_parse("leak", &e, &why), 0);
+	assert_int_equal(expect_check(&e, &r), 1);
+	assert_string_equal(r.expect_failure, "expected leak, got no verdict (run too short)");
+
 	/* breaks=none: no limit may end the run */
 	assert_int_equal(expect_parse("no-leak breaks=none", &e, &why), 0);
 	r.leak = LEAK_NO;
