@@ -339,8 +339,8 @@ struct cmp_row {
  * crashes. */
 static const char *breaking_point(const struct run_result *r)
 {
-	if (r->limit_hit[0] && strcmp(r->limit_hit, "timeout") != 0)
-		return r->limit_hit;
+	if (breaking_point_is_limit(r->limit_hit))
+		return breaking_point_name(r->limit_hit);
 	if (r->outcome == OUT_SIGNALED)
 		return "signaled";
 	if (r->outcome == OUT_EXEC_FAILED)
@@ -430,18 +430,31 @@ static void compare_breaks(struct cmp_row *row, const struct run_result *const *
 	}
 }
 
+/* "yes 2/3", "no 3/3", "no 1/3, none 2/3" (none: too short for a verdict);
+ * returns the number of yes. */
+static size_t verdict_text(const struct run_result *const *r, size_t n, char *buf, size_t len)
+{
+	size_t yes = 0, none = 0;
+	for (size_t i = 0; i < n; i++) {
+		yes += r[i]->leak == LEAK_YES;
+		none += r[i]->leak == LEAK_NONE;
+	}
+	if (yes)
+		snprintf(buf, len, "yes %zu/%zu", yes, n);
+	else if (none == 0)
+		snprintf(buf, len, "no %zu/%zu", n, n);
+	else if (none == n)
+		snprintf(buf, len, "none %zu/%zu", n, n);
+	else
+		snprintf(buf, len, "no %zu/%zu, none %zu/%zu", n - none, n, none, n);
+	return yes;
+}
+
 static void compare_verdict(struct cmp_row *row, const struct run_result *const *b, size_t nb,
 			    const struct run_result *const *n, size_t nn)
 {
-	size_t yb = 0, yn = 0;
-	for (size_t i = 0; i < nb; i++)
-		yb += b[i]->leak;
-	for (size_t i = 0; i < nn; i++)
-		yn += n[i]->leak;
-	snprintf(row->base_text, sizeof(row->base_text), "%s %zu/%zu", yb ? "yes" : "no",
-		 yb ? yb : nb, nb);
-	snprintf(row->new_text, sizeof(row->new_text), "%s %zu/%zu", yn ? "yes" : "no",
-		 yn ? yn : nn, nn);
+	size_t yb = verdict_text(b, nb, row->base_text, sizeof(row->base_text));
+	size_t yn = verdict_text(n, nn, row->new_text, sizeof(row->new_text));
 	row->status = ST_OK;
 	if (yb == 0 && yn > 0) {
 		row->status = ST_REGRESSED;

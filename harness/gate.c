@@ -32,6 +32,10 @@ static double get_rss_slope(const struct run_result *r)
 {
 	return r->rss_slope_bytes_per_s; /* NAN when not computed */
 }
+static double get_mem_slope(const struct run_result *r)
+{
+	return r->mem_slope_bytes_per_s;
+}
 static double get_fd_slope(const struct run_result *r)
 {
 	return r->fd_slope_per_s;
@@ -51,6 +55,7 @@ const struct metric gate_metrics[] = {
     {"peak_fds", MK_NUMBER, MU_COUNT, get_peak_fds, 1},
     {"peak_threads", MK_NUMBER, MU_COUNT, get_peak_threads, 2},
     {"rss_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_rss_slope, 256.0 * 1024},
+    {"mem_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_mem_slope, 256.0 * 1024},
     {"fd_slope_per_s", MK_NUMBER, MU_PER_S, get_fd_slope, 0.5},
     {"thread_slope_per_s", MK_NUMBER, MU_PER_S, get_thread_slope, 0.5},
     {"duration_s", MK_NUMBER, MU_SECONDS, get_duration, 0.5},

@@ -31,7 +31,7 @@ struct metric {
 	double floor;
 };
 
-enum { GATE_N_METRICS = 10 };
+enum { GATE_N_METRICS = 11 };
 extern const struct metric gate_metrics[GATE_N_METRICS];
 
 /* Index of the metric named by the len bytes at name, or -1. */

@@ -13,8 +13,8 @@
  * A column this table does not know (a newer brink's) is a number when every
  * value of it parses as one in its row, else a string. */
 static const char *const text_columns[] = {
-    "scenario",	   "outcome",	     "limit_hit",  "leak_metrics",
-    "unavailable", "expect_failure", "exec_error",
+    "scenario",	    "outcome",	   "limit_hit",	  "limit_method",   "cause",
+    "leak_metrics", "leak_reason", "unavailable", "expect_failure", "exec_error",
 };
 
 static const char *const number_columns[] = {
@@ -34,6 +34,7 @@ static const char *const number_columns[] = {
     "pids_limit",
     "pids_limit_hits",
     "rss_slope_bytes_per_s",
+    "mem_slope_bytes_per_s",
     "fd_slope_per_s",
     "thread_slope_per_s",
     "samples",

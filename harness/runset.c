@@ -224,7 +224,7 @@ static bool measured(const struct run_result *r)
 
 static void cell_limit(const struct run_result *r, char *b, size_t n)
 {
-	snprintf(b, n, "%s", r->limit_hit[0] ? r->limit_hit : "-");
+	snprintf(b, n, "%s", r->limit_hit != BP_NONE ? breaking_point_name(r->limit_hit) : "-");
 }
 
 static void cell_count(int64_t v, char *b, size_t n)
@@ -263,7 +263,8 @@ static void cell_threads(const struct run_result *r, char *b, size_t n)
 
 static void cell_leak(const struct run_result *r, char *b, size_t n)
 {
-	snprintf(b, n, "%s", !measured(r) ? "-" : r->leak ? "yes" : "no");
+	snprintf(b, n, "%s",
+		 !measured(r) || r->leak == LEAK_NONE ? "-" : leak_verdict_name(r->leak));
 }
 
 static void cell_rss_slope(const struct run_result *r, char *b, size_t n)
