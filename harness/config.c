@@ -30,6 +30,7 @@
 
 #include "analyse.h"
 #include "compare.h"
+#include "sweep.h"
 #include "units.h"
 
 /* Longest line accepted, newline included; the effective config obeys it too. */
@@ -38,7 +39,7 @@
 /* ---- names -------------------------------------------------------------- */
 
 static const char name_expected[] =
-    "expected 1 to 63 of A-Z a-z 0-9 . _ -, not starting with '-', not . or ..";
+    "expected 1 to 63 of A-Z a-z 0-9 . _ - =, not starting with '-', not . or ..";
 
 int config_name_valid(const char *name)
 {
@@ -47,9 +48,10 @@ int config_name_valid(const char *name)
 		return 0;
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return 0;
-	/* ASCII only, whatever the locale: the name becomes a directory name. */
+	/* ASCII only, whatever the locale: the name becomes a directory name.
+	 * '=' for the points of a sweep: "srv.memory=064M". */
 	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				      "0123456789._-";
+				      "0123456789._-=";
 	return strspn(name, allowed) == n;
 }
 
@@ -875,11 +877,14 @@ enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO, SEC_COMPARE };
 enum { BK_NAME, BK_OUT };
 static const char *const brink_keys[] = {"name", "out"};
 
+#define KEY_PLACEHOLDER (-3) /* a {NAME} of the command (sweep.h) */
+
 struct entry {
-	int key;
+	int key; /* or KEY_PLACEHOLDER */
 	int line;
 	char *value;
-	bool bad; /* reported once; not applied again */
+	bool bad;    /* reported once; not applied again */
+	char *pname; /* the placeholder's name, else NULL */
 };
 
 struct section {
@@ -1170,7 +1175,7 @@ blank:
 	return str;
 }
 
-static int add_entry(struct section *s, int key, int line, const char *value)
+static int add_entry(struct section *s, int key, int line, const char *value, const char *pname)
 {
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 8;
@@ -1181,9 +1186,13 @@ static int add_entry(struct section *s, int key, int line, const char *value)
 		s->cap = nc;
 	}
 	char *v = strdup(value);
-	if (!v)
+	char *pn = pname ? strdup(pname) : NULL;
+	if (!v || (pname && !pn)) {
+		free(v);
+		free(pn);
 		return -1;
-	s->e[s->n++] = (struct entry){key, line, v, false};
+	}
+	s->e[s->n++] = (struct entry){key, line, v, false, pn};
 	return 0;
 }
 
@@ -1222,13 +1231,18 @@ static int handler(void *user, const char *section, const char *name, const char
 		}
 	} else {
 		key = key_find(name);
+		/* Not a scenario key: maybe a {NAME} of the command (checked once the
+		 * command is known, in expand_sweeps). */
+		if (key < 0 && s->kind == SEC_SCENARIO && sweep_placeholder_valid(name))
+			key = KEY_PLACEHOLDER;
 		if (key < 0) {
 			err_key(p, s->label, p->lineno, name, unknown_key_reason());
 			return 1;
 		}
 	}
 	for (size_t i = 0; i < s->n; i++) {
-		if (s->e[i].key == key) {
+		if (s->e[i].key == key &&
+		    (key != KEY_PLACEHOLDER || strcmp(s->e[i].pname, name) == 0)) {
 			char reason[64];
 			snprintf(reason, sizeof(reason), "given twice (first at line %d)",
 				 s->e[i].line);
@@ -1236,18 +1250,28 @@ static int handler(void *user, const char *section, const char *name, const char
 			return 1;
 		}
 	}
-	if (add_entry(s, key, p->lineno, value) != 0)
+	if (add_entry(s, key, p->lineno, value, key == KEY_PLACEHOLDER ? name : NULL) != 0)
 		p->oom = true;
 	return 1;
 }
 
-/* Replay a section's keys onto sc; each bad key is reported once. */
+/* The limit id of a key that is written as a sweep, else -1. */
+static int sweep_limit(const struct entry *e)
+{
+	int lim = -1;
+	if (e->key == KEY_PLACEHOLDER || !key_ref((size_t)e->key, &lim) || lim < 0)
+		return -1;
+	return sweep_spec_is_sweep(e->value) ? lim : -1;
+}
+
+/* Replay a section's keys onto sc; each bad key is reported once. Sweeps and
+ * placeholders are left to expand_sweeps. */
 static void apply_entries(struct parser *p, struct section *s, struct scenario *sc)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct entry *e = &s->e[i];
 		const char *why;
-		if (e->bad)
+		if (e->bad || e->key == KEY_PLACEHOLDER || sweep_limit(e) >= 0)
 			continue;
 		if (set_by_index(sc, e->key, e->value, true, &why) != 0) {
 			e->bad = true;
@@ -1368,6 +1392,110 @@ static bool section_has(const struct section *s, int key)
 	return false;
 }
 
+/* The entry of section s (may be NULL) that sets limit lim, or NULL. */
+static struct entry *limit_entry(struct section *s, int lim)
+{
+	for (size_t i = 0; s && i < s->n; i++) {
+		int l;
+		if (s->e[i].key != KEY_PLACEHOLDER && key_ref((size_t)s->e[i].key, &l) && l == lim)
+			return &s->e[i];
+	}
+	return NULL;
+}
+
+static void err_sweep(struct parser *p, const char *label, struct entry *e, const char *key,
+		      const char *why)
+{
+	char reason[768], shown[160];
+	snprintf(reason, sizeof(reason), "%s is not a sweep (%s)",
+		 show(e->value, true, shown, sizeof(shown)), why);
+	err_key(p, label, e->line, key, reason);
+	e->bad = true; /* a bad [defaults] sweep is reported once */
+}
+
+/* The sweeps and placeholders of the last scenario of cfg (section s, defaults
+ * defs): it is replaced by the points of its matrix (sweep.h). `later`
+ * scenario sections follow, for the size of the array. -1 when out of memory. */
+static int expand_sweeps(struct parser *p, struct config *cfg, struct section *defs,
+			 struct section *s, size_t later)
+{
+	struct scenario *sc = &cfg->scenarios[cfg->n_scenarios - 1];
+	struct sweep_axis axes[SCENARIO_SWEEP_MAX];
+	size_t na = 0;
+	bool bad = false;
+	const char *why;
+	int rc = 0;
+	/* Limits in limit_table order: the scenario's own key, else [defaults]'. */
+	for (int lim = 0; lim < LIM__COUNT; lim++) {
+		struct section *from = s;
+		struct entry *e = limit_entry(s, lim);
+		if (!e && (from = defs))
+			e = limit_entry(defs, lim);
+		if (!e || e->bad || sweep_limit(e) != lim)
+			continue;
+		if (na == SCENARIO_SWEEP_MAX) {
+			err_sweep(p, from->label, e, limit_table[lim].key,
+				  "more than 4 sweeps in one scenario");
+			bad = true;
+		} else if (sweep_axis_parse(&axes[na], limit_table[lim].key, lim, e->value, &why) !=
+			   0) {
+			err_sweep(p, from->label, e, limit_table[lim].key, why);
+			bad = true;
+		} else {
+			na++;
+		}
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		struct entry *e = &s->e[i];
+		if (e->key != KEY_PLACEHOLDER || e->bad || !sc->argv)
+			continue;
+		if (!sweep_command_uses(sc, e->pname)) {
+			char reason[256];
+			snprintf(reason, sizeof(reason),
+				 "unknown key (not a scenario key, see brink exec --help, and the "
+				 "command has no {%s} placeholder)",
+				 e->pname);
+			err_key(p, s->label, e->line, e->pname, reason);
+			bad = true;
+		} else if (na == SCENARIO_SWEEP_MAX) {
+			err_sweep(p, s->label, e, e->pname, "more than 4 sweeps in one scenario");
+			bad = true;
+		} else if (sweep_axis_parse(&axes[na], e->pname, -1, e->value, &why) != 0) {
+			err_sweep(p, s->label, e, e->pname, why);
+			bad = true;
+		} else {
+			na++;
+		}
+	}
+	size_t np;
+	if (bad || na == 0 || !sc->argv)
+		goto out;
+	if (sweep_matrix_size(axes, na, &np, &why) != 0) {
+		err_sec(p, s->label, s->line, why);
+		goto out;
+	}
+	size_t want = cfg->n_scenarios - 1 + np + later;
+	struct scenario *ns = realloc(cfg->scenarios, want * sizeof(*ns));
+	if (!ns) {
+		rc = -1;
+		goto out;
+	}
+	cfg->scenarios = ns;
+	struct scenario base = cfg->scenarios[--cfg->n_scenarios];
+	for (size_t i = 0; i < np; i++) {
+		if (sweep_point(&base, axes, na, i, &cfg->scenarios[cfg->n_scenarios], &why) != 0) {
+			err_sec(p, s->label, s->line, why);
+			break;
+		}
+		cfg->n_scenarios++;
+	}
+	scenario_free(&base);
+out:
+	for (size_t i = 0; i < na; i++)
+		sweep_axis_free(&axes[i]);
+	return rc;
+}
+
 static int resolve(struct parser *p, struct config *cfg)
 {
 	int key_command = key_find("command");
@@ -1395,6 +1523,7 @@ static int resolve(struct parser *p, struct config *cfg)
 		struct section *s = &p->secs[i];
 		if (s->kind != SEC_SCENARIO)
 			continue;
+		n--; /* scenario sections after this one */
 		struct scenario *sc = &cfg->scenarios[cfg->n_scenarios++];
 		scenario_init(sc);
 		snprintf(sc->name, sizeof(sc->name), "%s", s->name);
@@ -1407,6 +1536,8 @@ static int resolve(struct parser *p, struct config *cfg)
 		    !(defs && section_has(defs, key_command)))
 			err_sec(p, s->label, s->line,
 				"missing command (set command here or in [defaults])");
+		if (expand_sweeps(p, cfg, defs, s, n) != 0)
+			return -1;
 	}
 	if (p->scenario_headers == 0)
 		add_msg(p, 0, "%s: no [scenario NAME] section: nothing to run", p->path);
@@ -1424,8 +1555,10 @@ static int cmp_msg(const void *a, const void *b)
 static void parser_free(struct parser *p)
 {
 	for (size_t i = 0; i < p->nsecs; i++) {
-		for (size_t j = 0; j < p->secs[i].n; j++)
+		for (size_t j = 0; j < p->secs[i].n; j++) {
 			free(p->secs[i].e[j].value);
+			free(p->secs[i].e[j].pname);
+		}
 		free(p->secs[i].e);
 		free(p->secs[i].label);
 	}

@@ -40,6 +40,17 @@ struct leak_thresholds {
 	double threads_per_s;	/* minimum thread growth that counts */
 };
 
+#define SCENARIO_SWEEP_MAX 4  /* sweeps (axes) in one scenario */
+#define SWEEP_KEY_MAX	   32 /* a swept key, NUL included */
+
+/* Where a point of a sweep stands on one axis (sweep.h). */
+struct sweep_coord {
+	char key[SWEEP_KEY_MAX]; /* limit key or placeholder name */
+	char label[24];		 /* the value as the point's name shows it ("064M") */
+	char value[40];		 /* for summary.csv: a limit in its unit (bytes, count,
+				    ns, milli-CPUs), "max", or the placeholder's word */
+};
+
 struct scenario {
 	char name[SCENARIO_NAME_MAX]; /* [A-Za-z0-9._-], not "." or ".." */
 	int line;		      /* line of its section header (0 for exec) */
@@ -58,6 +69,11 @@ struct scenario {
 				  (launch_user_resolve), so a config is portable */
 	struct expect expect;
 	struct leak_thresholds leak;
+	/* A point of a sweep (sweep.h): the swept scenario's name and where the
+	   point stands; sweep_of is "" and n_sweep 0 for a plain scenario. */
+	char sweep_of[SCENARIO_NAME_MAX];
+	int n_sweep;
+	struct sweep_coord sweep[SCENARIO_SWEEP_MAX];
 };
 
 /* One [compare] key = value, checked with compare_value_check and kept as

@@ -26,6 +26,7 @@
 #include "probe.h"
 #include "progress.h"
 #include "record.h"
+#include "sweep.h"
 #include "units.h"
 
 struct runset_opts {
@@ -302,12 +303,17 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	fclose(ini);
 
 	struct csv summary = {0};
+	struct sweep_columns scols;
+	sweep_columns_of(cfg, &scols);
+	char *header = sweep_summary_header(&scols);
 	snprintf(p, sizeof(p), "%s/summary.csv", out);
-	if (csv_open(&summary, p, summary_header, &err) != 0) {
-		fprintf(stderr, "brink: %s\n", err.msg);
+	if (!header || csv_open(&summary, p, header, &err) != 0) {
+		fprintf(stderr, "brink: %s\n", header ? err.msg : "out of memory");
+		free(header);
 		status = EXIT_FAILED;
 		goto done;
 	}
+	free(header);
 	size_t total = 0;
 	for (size_t i = 0; i < cfg->n_scenarios; i++)
 		total += (size_t)cfg->scenarios[i].repetitions;
@@ -345,7 +351,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				interrupted = true; /* brink itself is in trouble: stop */
 				break;
 			}
-			summary_put_row(summary.f, &r);
+			sweep_summary_row(summary.f, &scols, &r, sc);
 			fflush(summary.f);
 			if (!ro->quiet) {
 				print_table_row(stdout, &r);
@@ -513,6 +519,10 @@ static void exec_usage(FILE *f)
 		   "  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		   "                     run's time); the CSVs, summary.json and the report stay\n"
 		   "  --progress, --no-progress   force the live status line on or off\n"
+		   "  --sweep KEY=VALUES run once per value (repeatable: a matrix): a limit\n"
+		   "                     or a {KEY} placeholder of the command; VALUES is a\n"
+		   "                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
+		   "                     +STEP (HI included); points are named NAME.KEY=VALUE\n"
 		   "Settings (the same keys as a config file's scenario sections):\n");
 	for (size_t i = 0; i < scenario_key_count(); i++) {
 		struct scenario_key k = scenario_key_at(i);
@@ -549,13 +559,16 @@ int cmd_exec(int argc, char **argv)
 	struct scenario sc;
 	scenario_init(&sc);
 	size_t nkeys = scenario_key_count();
-	size_t nopt = N_COMMON + nkeys + 2;
+	size_t nopt = N_COMMON + nkeys + 3;
 	struct option *opts = calloc(nopt, sizeof(*opts));
 	if (!opts)
 		return EXIT_FAILED;
 	memcpy(opts, common_opts, sizeof(common_opts));
 	size_t k = N_COMMON;
 	opts[k++] = (struct option){"name", required_argument, NULL, 'n'};
+	opts[k++] = (struct option){"sweep", required_argument, NULL, 's'};
+	char *sweeps[SCENARIO_SWEEP_MAX + 1];
+	size_t n_sweeps = 0;
 	for (size_t i = 0; i < nkeys; i++)
 		if (strcmp(scenario_key_at(i).key, "command") != 0)
 			opts[k++] = (struct option){scenario_key_at(i).key, required_argument, NULL,
@@ -578,6 +591,15 @@ int cmd_exec(int argc, char **argv)
 		}
 		if (c == 'n') {
 			name = optarg;
+			continue;
+		}
+		if (c == 's') {
+			if (n_sweeps == SCENARIO_SWEEP_MAX + 1) {
+				fprintf(stderr, "brink exec: --sweep: at most %d sweeps\n",
+					SCENARIO_SWEEP_MAX);
+				goto out;
+			}
+			sweeps[n_sweeps++] = optarg;
 			continue;
 		}
 		int h = c == 'h' ? -1 : common_opt(c, &ro);
@@ -653,7 +675,17 @@ int cmd_exec(int argc, char **argv)
 	snprintf(cfg.name, sizeof(cfg.name), "%s", sc.name);
 	cfg.scenarios = &sc;
 	cfg.n_scenarios = 1;
+	struct berr err;
+	if (sweep_expand_exec(&cfg, sweeps, n_sweeps, &err) != 0) {
+		fprintf(stderr, "brink exec: %s\n", err.msg);
+		goto out;
+	}
 	status = run_set(&cfg, &ro);
+	if (cfg.scenarios != &sc) {
+		for (size_t i = 0; i < cfg.n_scenarios; i++)
+			scenario_free(&cfg.scenarios[i]);
+		free(cfg.scenarios);
+	}
 out:
 	free(opts);
 	scenario_free(&sc);
