@@ -39,7 +39,7 @@
 /* ---- names -------------------------------------------------------------- */
 
 static const char name_expected[] =
-    "expected 1 to 63 of A-Z a-z 0-9 . _ - =, not starting with '-', not . or ..";
+    "expected 1 to 63 of A-Z a-z 0-9 . _ -, not starting with '-', not . or ..";
 
 int config_name_valid(const char *name)
 {
@@ -1235,7 +1235,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		 * command is known, in expand_sweeps). */
 		if (key < 0 && s->kind == SEC_SCENARIO && sweep_placeholder_valid(name))
 			key = KEY_PLACEHOLDER;
-		if (key < 0) {
+		if (key < 0 && key != KEY_PLACEHOLDER) {
 			err_key(p, s->label, p->lineno, name, unknown_key_reason());
 			return 1;
 		}
@@ -1450,12 +1450,8 @@ static int expand_sweeps(struct parser *p, struct config *cfg, struct section *d
 		if (e->key != KEY_PLACEHOLDER || e->bad || !sc->argv)
 			continue;
 		if (!sweep_command_uses(sc, e->pname)) {
-			char reason[256];
-			snprintf(reason, sizeof(reason),
-				 "unknown key (not a scenario key, see brink exec --help, and the "
-				 "command has no {%s} placeholder)",
-				 e->pname);
-			err_key(p, s->label, e->line, e->pname, reason);
+			/* Not a placeholder either: the message of any unknown key. */
+			err_key(p, s->label, e->line, e->pname, unknown_key_reason());
 			bad = true;
 		} else if (na == SCENARIO_SWEEP_MAX) {
 			err_sweep(p, s->label, e, e->pname, "more than 4 sweeps in one scenario");

@@ -121,8 +121,10 @@ struct scenario_key {
 size_t scenario_key_count(void);
 struct scenario_key scenario_key_at(size_t i);
 
-/* 1 if `name` may be a scenario or config name: [A-Za-z0-9._-]{1,63}, not "."
- * or "..", not starting with '-' (it becomes a directory name). */
+/* 1 if `name` may be a scenario or config name: [A-Za-z0-9._=-]{1,63}, not "."
+ * or "..", not starting with '-' (it becomes a directory name). '=' is for the
+ * points of a sweep ("srv.memory=064M", sweep.h), which run.ini must load back;
+ * messages do not offer it. */
 int config_name_valid(const char *name);
 
 /* Split a command line into argv: whitespace separates words; '...' and "..."
