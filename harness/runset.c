@@ -26,16 +26,33 @@
 #include "probe.h"
 #include "progress.h"
 #include "record.h"
+#include "search.h"
 #include "sweep.h"
 #include "units.h"
 
 struct runset_opts {
-	const char *out;  /* --out, or NULL */
-	bool no_cgroup;	  /* --no-cgroup: rlimits only */
-	int progress_tty; /* -1 auto */
-	bool quiet;	  /* no summary table on stdout */
-	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
+	const char *out;	    /* --out, or NULL */
+	bool no_cgroup;		    /* --no-cgroup: rlimits only */
+	int progress_tty;	    /* -1 auto */
+	bool quiet;		    /* no summary table on stdout */
+	bool no_plots;		    /* --no-plots: skip plot_write (gnuplot is most of a launch) */
+	struct search_plan *search; /* brink search / [search]: appends the probes */
 };
+
+/* The program path of every scenario of cfg from `from` on: paths grows with
+ * cfg (a search appends scenarios as it goes). */
+static int resolve_paths(struct config *cfg, size_t from, char (**paths)[PATH_MAX],
+			 const char *sdir, struct berr *err)
+{
+	char(*np)[PATH_MAX] = realloc(*paths, (cfg->n_scenarios ? cfg->n_scenarios : 1) * PATH_MAX);
+	if (!np)
+		return berr_set(err, ENOMEM, "cannot resolve the command");
+	*paths = np;
+	for (size_t i = from; i < cfg->n_scenarios; i++)
+		if (launch_resolve(cfg->scenarios[i].argv[0], sdir, np[i], PATH_MAX, err) != 0)
+			return -1;
+	return 0;
+}
 
 /* Directory of the brink binary + "/scenarios": where bare scenario names are
  * found first. */
@@ -317,6 +334,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	size_t total = 0;
 	for (size_t i = 0; i < cfg->n_scenarios; i++)
 		total += (size_t)cfg->scenarios[i].repetitions;
+	if (ro->search)
+		total = search_plan_estimate(ro->search);
 	/* --no-progress: nothing on stderr; the table on stdout says it all. */
 	struct progress *prog =
 	    ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
@@ -352,6 +371,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				break;
 			}
 			sweep_summary_row(summary.f, &scols, &r, sc);
+			if (ro->search)
+				search_plan_ran(ro->search, sc, &r);
 			fflush(summary.f);
 			if (!ro->quiet) {
 				print_table_row(stdout, &r);
@@ -365,12 +386,27 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 					status = EXIT_FAILED;
 			}
 		}
+		/* A search decides its next limit from the results so far. */
+		if (ro->search && !interrupted && i + 1 == cfg->n_scenarios) {
+			int more = search_plan_more(ro->search, cfg, &err);
+			if (more < 0 ||
+			    (more > 0 && resolve_paths(cfg, i + 1, &paths, sdir, &err) != 0)) {
+				fprintf(stderr, "brink: %s\n", err.msg);
+				status = EXIT_FAILED;
+				brink_failed = true;
+				break;
+			}
+		}
 	}
 	progress_free(prog);
 	if (csv_commit(&summary, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
 		status = EXIT_FAILED;
 		brink_failed = true;
+	}
+	if (ro->search && !brink_failed && search_plan_write(ro->search, out, stdout, &err) != 0) {
+		fprintf(stderr, "brink: %s\n", err.msg);
+		status = EXIT_FAILED;
 	}
 	/* Every run is over: remove brink's groups now, and take a signal that came
 	 * after the last run for what it is, an interruption. From here on there is
@@ -553,13 +589,39 @@ static void base_name(const char *cmd, char *out, size_t len)
 		snprintf(out, len, "exec");
 }
 
-int cmd_exec(int argc, char **argv)
+static void search_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: brink search RESOURCE LO..HI [OPTIONS] -- COMMAND [ARG]...\n"
+		"Find, by bisection, the smallest RESOURCE limit under which COMMAND completes\n"
+		"(exits 0, no OOM kill, no refused fork) and the largest under which it breaks.\n"
+		"RESOURCE: memory, pids, nofile, as, data, stack or cpu-time. HI is run first,\n"
+		"then LO, then the middle of what is left until it is no wider than the\n"
+		"resolution. Every limit tried is a scenario NAME.RESOURCE=VALUE of the result;\n"
+		"search.csv has the answer, the runs it took and the flaky limits.\n\n"
+		"  --resolution R     stop when the answer is this close: in the resource's\n"
+		"                     unit (1M, 16, 1s) or a percentage of it (1%%); default 1M\n"
+		"                     for sizes, 1 for counts, 1s for cpu-time\n"
+		"  --repetitions N    runs per limit; a limit passes only if every run passes,\n"
+		"                     one that passes some is reported flaky with its counts\n"
+		"  --from DIR         reuse the runs of an earlier search or sweep of the same\n"
+		"                     --name (its summary.csv): those limits are not run again\n"
+		"Every option of brink exec applies (brink exec --help): the other limits, the\n"
+		"name, --out, --no-plots...\n\n"
+		"Exit status: 0 the search ran (whatever it found), 1 brink failed or a run\n"
+		"could not be executed, 2 bad input, 130 interrupted.\n");
+}
+
+/* brink exec, and brink search (spec set: the resource and the range). */
+static int exec_main(int argc, char **argv, struct search_spec *spec)
 {
 	struct runset_opts ro = {.progress_tty = -1};
 	struct scenario sc;
 	scenario_init(&sc);
 	size_t nkeys = scenario_key_count();
-	size_t nopt = N_COMMON + nkeys + 3;
+	size_t nopt = N_COMMON + nkeys + 5;
+	const char *who = spec ? "brink search" : "brink exec";
+	struct scenario *bases = NULL;
 	struct option *opts = calloc(nopt, sizeof(*opts));
 	if (!opts)
 		return EXIT_FAILED;
@@ -569,6 +631,10 @@ int cmd_exec(int argc, char **argv)
 	opts[k++] = (struct option){"sweep", required_argument, NULL, 's'};
 	char *sweeps[SCENARIO_SWEEP_MAX + 1];
 	size_t n_sweeps = 0;
+	if (spec) {
+		opts[k++] = (struct option){"resolution", required_argument, NULL, 'r'};
+		opts[k++] = (struct option){"from", required_argument, NULL, 'f'};
+	}
 	for (size_t i = 0; i < nkeys; i++)
 		if (strcmp(scenario_key_at(i).key, "command") != 0)
 			opts[k++] = (struct option){scenario_key_at(i).key, required_argument, NULL,
@@ -583,10 +649,23 @@ int cmd_exec(int argc, char **argv)
 			const char *why = NULL;
 			const char *key = scenario_key_at((size_t)(c - 2000)).key;
 			if (scenario_set(&sc, key, optarg, &why) != 0) {
-				fprintf(stderr, "brink exec: --%s: \"%s\": %s\n", key, optarg,
+				fprintf(stderr, "%s: --%s: \"%s\": %s\n", who, key, optarg,
 					why ? why : "bad value");
 				goto out;
 			}
+			continue;
+		}
+		if (spec && c == 'r') {
+			const char *why = NULL;
+			if (search_parse_resolution(spec->lim, optarg, &spec->resolution,
+						    &spec->res_ppm, &why) != 0) {
+				fprintf(stderr, "%s: --resolution \"%s\": %s\n", who, optarg, why);
+				goto out;
+			}
+			continue;
+		}
+		if (spec && c == 'f') {
+			spec->from = optarg;
 			continue;
 		}
 		if (c == 'n') {
@@ -604,7 +683,7 @@ int cmd_exec(int argc, char **argv)
 		}
 		int h = c == 'h' ? -1 : common_opt(c, &ro);
 		if (h < 0) {
-			exec_usage(stdout);
+			(spec ? search_usage : exec_usage)(stdout);
 			status = EXIT_MEASURED;
 			goto out;
 		}
@@ -676,7 +755,24 @@ int cmd_exec(int argc, char **argv)
 	cfg.scenarios = &sc;
 	cfg.n_scenarios = 1;
 	struct berr err;
-	if (sweep_expand_exec(&cfg, sweeps, n_sweeps, &err) != 0) {
+	if (spec) {
+		if (n_sweeps) {
+			fprintf(stderr, "%s: --sweep and a search do not go together\n", who);
+			goto out;
+		}
+		/* The plan owns its base scenario: moved to the heap. */
+		if (!(bases = malloc(sizeof(*bases))))
+			goto out;
+		*bases = sc;
+		scenario_init(&sc);
+		cfg.scenarios = bases;
+		ro.search = search_plan_new(&cfg, spec, &err);
+		if (!ro.search) {
+			fprintf(stderr, "%s: %s\n", who, err.msg);
+			goto out;
+		}
+		bases = NULL;
+	} else if (sweep_expand_exec(&cfg, sweeps, n_sweeps, &err) != 0) {
 		fprintf(stderr, "brink exec: %s\n", err.msg);
 		goto out;
 	}
@@ -687,7 +783,47 @@ int cmd_exec(int argc, char **argv)
 		free(cfg.scenarios);
 	}
 out:
+	search_plan_free(ro.search);
+	if (bases) {
+		scenario_free(bases);
+		free(bases);
+	}
 	free(opts);
 	scenario_free(&sc);
 	return status;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	return exec_main(argc, argv, NULL);
+}
+
+int cmd_search(int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		search_usage(stdout);
+		return EXIT_MEASURED;
+	}
+	if (argc < 3) {
+		fprintf(stderr, "brink search: expected RESOURCE LO..HI -- COMMAND\n");
+		search_usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	struct search_spec spec = {.lim = limits_find(argv[1])};
+	const char *why = NULL;
+	if (spec.lim < 0 || !search_resource_ok(spec.lim)) {
+		fprintf(
+		    stderr,
+		    "brink search: \"%s\": expected a resource: memory, pids, nofile, as, data, "
+		    "stack or cpu-time\n",
+		    argv[1]);
+		return EXIT_BAD_INPUT;
+	}
+	if (search_parse_range(spec.lim, argv[2], &spec.lo, &spec.hi, &why) != 0) {
+		fprintf(stderr, "brink search: \"%s\": %s\n", argv[2], why);
+		return EXIT_BAD_INPUT;
+	}
+	spec.resolution = search_default_resolution(spec.lim);
+	/* argv[2] stands where exec_main expects its own name. */
+	return exec_main(argc - 2, argv + 2, &spec);
 }
