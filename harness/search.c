@@ -239,7 +239,7 @@ int search_parse_resolution(int lim, const char *s, int64_t *abs, int64_t *ppm, 
 			return -1;
 		}
 		*abs = 0;
-		*ppm = milli * 100; /* 1% = 10000 ppm = 10000 x 10^-4 % */
+		*ppm = milli; /* percent x 10^4 is parts per million */
 		return 0;
 	}
 	struct limits l;
