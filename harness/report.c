@@ -26,6 +26,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "curves.h"
 #include "plot.h"
 #include "record.h"
 #include "result.h"
@@ -440,6 +441,7 @@ static int write_md(const struct report_data *d, struct berr *err)
 		file_exists(d->dir, "%s", "summary.json") ? ", [summary.json](summary.json)" : "");
 	fputs("## Summary\n\n", f);
 	md_summary(f, d);
+	curves_md(d->dir, f);
 	fputs("\n## Machine\n\n", f);
 	if (d->nmachine) {
 		fputs("| key | value |\n|---|---|\n", f);
