@@ -1447,9 +1447,15 @@ static int expand_sweeps(struct parser *p, struct config *cfg, struct section *d
 	}
 	for (size_t i = 0; i < s->n; i++) {
 		struct entry *e = &s->e[i];
-		if (e->key != KEY_PLACEHOLDER || e->bad || !sc->argv)
+		if (e->key != KEY_PLACEHOLDER || e->bad)
 			continue;
-		if (!sweep_command_uses(sc, e->pname)) {
+		/* A command that was given but refused has its own message; with
+		 * none at all, NAME is not a placeholder. */
+		bool no_command = !section_has(s, key_find("command")) &&
+				  !(defs && section_has(defs, key_find("command")));
+		if (!sc->argv && !no_command)
+			continue;
+		if (no_command || !sweep_command_uses(sc, e->pname)) {
 			/* Not a placeholder either: the message of any unknown key. */
 			err_key(p, s->label, e->line, e->pname, unknown_key_reason());
 			bad = true;
