@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -596,4 +597,105 @@ void search_plan_free(struct search_plan *pl)
 	free(pl->bases);
 	free(pl->s);
 	free(pl);
+}
+
+/* ---- brink compare ---- */
+
+struct answer {
+	char scenario[SCENARIO_NAME_MAX];
+	char resource[32];
+	char verdict[32];
+	double pass;
+};
+
+static int answers_load(const char *dir, struct answer **out, size_t *n, struct berr *err)
+{
+	*out = NULL;
+	*n = 0;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/search.csv", dir);
+	struct csv_reader rd = {0};
+	if (csvr_open(&rd, path, err) != 0)
+		return -1;
+	int c_s = csvr_need_col(&rd, "scenario", err), c_r = csvr_need_col(&rd, "resource", err);
+	int c_v = csvr_need_col(&rd, "verdict", err), c_p = csvr_need_col(&rd, "pass_limit", err);
+	int rc = c_s < 0 || c_r < 0 || c_v < 0 || c_p < 0 ? -1 : 0;
+	while (rc == 0 && (rc = csvr_next(&rd, err)) == 1) {
+		struct answer *na = realloc(*out, (*n + 1) * sizeof(*na));
+		if (!na) {
+			rc = berr_set(err, ENOMEM, "cannot read %s", path);
+			break;
+		}
+		*out = na;
+		struct answer *a = &na[(*n)++];
+		snprintf(a->scenario, sizeof(a->scenario), "%s", rd.field[c_s]);
+		snprintf(a->resource, sizeof(a->resource), "%s", rd.field[c_r]);
+		snprintf(a->verdict, sizeof(a->verdict), "%s", rd.field[c_v]);
+		a->pass = NAN;
+		if (csvr_number(&rd, c_p, &a->pass, err) < 0)
+			rc = -1;
+		else
+			rc = 0;
+	}
+	csvr_close(&rd);
+	return rc < 0 ? -1 : 0;
+}
+
+bool search_compare_possible(const char *base, const char *nw)
+{
+	char a[4200], b[4200];
+	snprintf(a, sizeof(a), "%s/search.csv", base);
+	snprintf(b, sizeof(b), "%s/search.csv", nw);
+	return access(a, R_OK) == 0 && access(b, R_OK) == 0;
+}
+
+int search_compare(const char *base, const char *nw, double threshold, FILE *f, struct berr *err)
+{
+	struct answer *ab = NULL, *an = NULL;
+	size_t nb = 0, nn = 0;
+	int regressed = 0;
+	if (answers_load(base, &ab, &nb, err) != 0 || answers_load(nw, &an, &nn, err) != 0) {
+		free(ab);
+		free(an);
+		return -1;
+	}
+	fprintf(f,
+		"\nSearches (smallest passing limit; regressed when it rose by more than %g%%):\n",
+		threshold * 100);
+	for (size_t i = 0; i < nb; i++) {
+		const struct answer *a = &ab[i], *b = NULL;
+		for (size_t k = 0; k < nn && !b; k++)
+			if (strcmp(an[k].scenario, a->scenario) == 0 &&
+			    strcmp(an[k].resource, a->resource) == 0)
+				b = &an[k];
+		if (!b) {
+			fprintf(f, "  %s %s: only in %s\n", a->scenario, a->resource, base);
+			continue;
+		}
+		int lim = limits_find(a->resource);
+		char x[32], y[32];
+		fmt_limit(lim < 0 ? LIM_NOFILE : lim, isnan(a->pass) ? -1 : (int64_t)a->pass, x,
+			  sizeof(x));
+		fmt_limit(lim < 0 ? LIM_NOFILE : lim, isnan(b->pass) ? -1 : (int64_t)b->pass, y,
+			  sizeof(y));
+		const char *status = "ok";
+		char change[48] = "";
+		if (strcmp(b->verdict, "fails-at-hi") == 0 &&
+		    strcmp(a->verdict, "fails-at-hi") != 0) {
+			status = "REGRESSED (breaks even at the high end now)";
+			regressed++;
+		} else if (!isnan(a->pass) && !isnan(b->pass) && a->pass > 0) {
+			double c = (b->pass - a->pass) / a->pass;
+			snprintf(change, sizeof(change), " (%+.1f%%)", c * 100);
+			if (c > threshold) {
+				status = "REGRESSED";
+				regressed++;
+			}
+		}
+		fprintf(f, "  %s %s: %s -> %s%s: %s\n", a->scenario, a->resource, x, y, change,
+			status);
+	}
+	free(ab);
+	free(an);
+	return regressed;
 }

@@ -129,4 +129,13 @@ size_t search_plan_estimate(const struct search_plan *pl);
 int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct berr *err);
 void search_plan_free(struct search_plan *pl);
 
+/* Both result directories have a search.csv. */
+bool search_compare_possible(const char *base, const char *nw);
+/* brink compare of two searches: scenarios matched by name and resource; a
+ * smallest passing limit that rose by more than `threshold` (0.10 = 10%), or a
+ * search that now breaks even at HI, is a regression. Prints one line each to
+ * f. Returns the number of regressions, or -1 with err (a search.csv that
+ * cannot be read). */
+int search_compare(const char *base, const char *nw, double threshold, FILE *f, struct berr *err);
+
 #endif
