@@ -30,6 +30,7 @@
 
 #include "analyse.h"
 #include "compare.h"
+#include "search.h"
 #include "sweep.h"
 #include "units.h"
 
@@ -870,12 +871,15 @@ void scenario_free(struct scenario *sc)
 
 /* ---- the INI parser ------------------------------------------------------ */
 
-enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO, SEC_COMPARE };
+enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO, SEC_COMPARE, SEC_SEARCH };
 
 /* [brink] keys; scenario keys are numbered by key_ref, [compare] keys by
  * compare_key_find. */
 enum { BK_NAME, BK_OUT };
 static const char *const brink_keys[] = {"name", "out"};
+/* [search] keys */
+enum { SK_RESOURCE, SK_RANGE, SK_RESOLUTION };
+static const char *const search_keys[] = {"resource", "range", "resolution"};
 
 #define KEY_PLACEHOLDER (-3) /* a {NAME} of the command (sweep.h) */
 
@@ -917,8 +921,8 @@ struct parser {
 	struct section *secs;
 	size_t nsecs, capsecs;
 	int cur;
-	int brink, defaults, compare; /* section index or -1 */
-	int scenario_headers;	      /* [scenario ...] headers seen, good or bad */
+	int brink, defaults, compare, search; /* section index or -1 */
+	int scenario_headers;		      /* [scenario ...] headers seen, good or bad */
 	struct msg *msgs;
 	size_t nmsgs, capmsgs;
 	int read_errno; /* the file could not be read to its end */
@@ -1024,6 +1028,7 @@ static void open_section(struct parser *p, char *label)
 	    {"brink", SEC_BRINK, offsetof(struct parser, brink)},
 	    {"defaults", SEC_DEFAULTS, offsetof(struct parser, defaults)},
 	    {"compare", SEC_COMPARE, offsetof(struct parser, compare)},
+	    {"search", SEC_SEARCH, offsetof(struct parser, search)},
 	};
 	p->cur = CUR_IGNORED;
 	/* [machine] is what brink writes about the machine after the effective
@@ -1220,6 +1225,15 @@ static int handler(void *user, const char *section, const char *name, const char
 			err_key(p, s->label, p->lineno, name, "unknown key (expected name or out)");
 			return 1;
 		}
+	} else if (s->kind == SEC_SEARCH) {
+		for (size_t i = 0; i < sizeof(search_keys) / sizeof(search_keys[0]); i++)
+			if (strcmp(name, search_keys[i]) == 0)
+				key = (int)i;
+		if (key < 0) {
+			err_key(p, s->label, p->lineno, name,
+				"unknown key (expected resource, range or resolution)");
+			return 1;
+		}
 	} else if (s->kind == SEC_COMPARE) {
 		key = compare_key_find(name);
 		if (key < 0) {
@@ -1361,6 +1375,52 @@ static int apply_compare(struct parser *p, struct config *cfg)
 	if (cfg->n_compare)
 		qsort(cfg->compare, cfg->n_compare, sizeof(*cfg->compare), cmp_compare_setting);
 	return 0;
+}
+
+/* [search]: resource first (the others are read in its unit). */
+static void apply_search(struct parser *p, struct config *cfg)
+{
+	if (p->search < 0)
+		return;
+	struct section *s = &p->secs[p->search];
+	struct entry *e[3] = {NULL, NULL, NULL};
+	for (size_t i = 0; i < s->n; i++)
+		e[s->e[i].key] = &s->e[i];
+	struct config_search *cs = &cfg->search;
+	char reason[512], shown[160];
+	const char *why = NULL;
+	cs->line = s->line;
+	if (!e[SK_RESOURCE] || !e[SK_RANGE]) {
+		err_sec(p, s->label, s->line,
+			"expected resource = RESOURCE and range = LO..HI (resolution is optional)");
+		return;
+	}
+	cs->lim = limits_find(e[SK_RESOURCE]->value);
+	if (cs->lim < 0 || !search_resource_ok(cs->lim)) {
+		snprintf(reason, sizeof(reason),
+			 "%s is not a resource (expected memory, pids, nofile, as, data, stack or "
+			 "cpu-time)",
+			 show(e[SK_RESOURCE]->value, true, shown, sizeof(shown)));
+		err_key(p, s->label, e[SK_RESOURCE]->line, "resource", reason);
+		return;
+	}
+	bool bad = false;
+	if (search_parse_range(cs->lim, e[SK_RANGE]->value, &cs->lo, &cs->hi, &why) != 0) {
+		snprintf(reason, sizeof(reason), "%s is not a range (%s)",
+			 show(e[SK_RANGE]->value, true, shown, sizeof(shown)), why);
+		err_key(p, s->label, e[SK_RANGE]->line, "range", reason);
+		bad = true;
+	}
+	cs->resolution = search_default_resolution(cs->lim);
+	cs->res_ppm = 0;
+	if (e[SK_RESOLUTION] && search_parse_resolution(cs->lim, e[SK_RESOLUTION]->value,
+							&cs->resolution, &cs->res_ppm, &why) != 0) {
+		snprintf(reason, sizeof(reason), "%s is not a resolution (%s)",
+			 show(e[SK_RESOLUTION]->value, true, shown, sizeof(shown)), why);
+		err_key(p, s->label, e[SK_RESOLUTION]->line, "resolution", reason);
+		bad = true;
+	}
+	cs->set = !bad;
 }
 
 /* cfg->name from the file name when [brink] gives none: "dir/smoke.ini" ->
@@ -1508,6 +1568,7 @@ static int resolve(struct parser *p, struct config *cfg)
 	apply_brink(p, cfg);
 	if (apply_compare(p, cfg) != 0)
 		return -1;
+	apply_search(p, cfg);
 	if (!named)
 		name_from_path(p, cfg);
 	struct section *defs = p->defaults >= 0 ? &p->secs[p->defaults] : NULL;
@@ -1616,8 +1677,12 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	scenario_init(&cfg->defaults);
-	struct parser p = {
-	    .path = path, .cur = CUR_NONE, .brink = -1, .defaults = -1, .compare = -1};
+	struct parser p = {.path = path,
+			   .cur = CUR_NONE,
+			   .brink = -1,
+			   .defaults = -1,
+			   .compare = -1,
+			   .search = -1};
 	int nerr;
 	cfg->path = strdup(path);
 	if (!cfg->path) {

@@ -84,6 +84,15 @@ struct compare_setting {
 	int line;
 };
 
+/* [search] (search.h): run every scenario as a search for its breaking limit. */
+struct config_search {
+	bool set;
+	int lim;		     /* resource: a limit id */
+	int64_t lo, hi;		     /* range = LO..HI */
+	int64_t resolution, res_ppm; /* resolution = 1M or 1% */
+	int line;		     /* of the section header */
+};
+
 struct config {
 	char *path;		      /* as given */
 	char name[SCENARIO_NAME_MAX]; /* [brink] name, else the file's base name */
@@ -93,6 +102,7 @@ struct config {
 	size_t n_scenarios;
 	struct compare_setting *compare; /* in key order (compare.h), owned */
 	size_t n_compare;
+	struct config_search search;
 };
 
 /* Defaults for a scenario before any config applies. */

@@ -535,8 +535,23 @@ int cmd_run(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_BAD_INPUT;
 	}
+	if (cfg.search.set) {
+		/* [search]: every scenario is searched; the plan owns them now. */
+		struct search_spec spec = {.lim = cfg.search.lim,
+					   .lo = cfg.search.lo,
+					   .hi = cfg.search.hi,
+					   .resolution = cfg.search.resolution,
+					   .res_ppm = cfg.search.res_ppm};
+		struct berr err;
+		if (!(ro.search = search_plan_new(&cfg, &spec, &err))) {
+			fprintf(stderr, "brink: %s\n", err.msg);
+			config_free(&cfg);
+			return EXIT_FAILED;
+		}
+	}
 	int st = run_set(&cfg, &ro);
 	config_free(&cfg);
+	search_plan_free(ro.search);
 	return st;
 }
 

@@ -290,6 +290,45 @@ static void test_config_errors(void **state)
 	}
 }
 
+static void test_config_search(void **state)
+{
+	(void)state;
+	struct config cfg;
+	int nerr;
+	char *msgs = load("[search]\nresource = memory\nrange = 4M..1G\nresolution = 2%\n"
+			  "[scenario a]\ncommand = x\n",
+			  &cfg, &nerr);
+	assert_string_equal(msgs, "");
+	free(msgs);
+	assert_true(cfg.search.set);
+	assert_int_equal(cfg.search.lim, LIM_MEMORY);
+	assert_int_equal(cfg.search.lo, 4 * MiB);
+	assert_int_equal(cfg.search.hi, 1024 * MiB);
+	assert_int_equal(cfg.search.resolution, 0);
+	assert_int_equal(cfg.search.res_ppm, 20000);
+	config_free(&cfg);
+	msgs = load("[search]\nresource = nofile\nrange = 16..4096\n[scenario a]\ncommand = x\n",
+		    &cfg, &nerr);
+	assert_string_equal(msgs, "");
+	free(msgs);
+	assert_int_equal(cfg.search.resolution, 1); /* counts: exact by default */
+	config_free(&cfg);
+	msgs = load("[search]\nresource = threads\nrange = 1..2\n[scenario a]\ncommand = x\n"
+		    "[search]\n",
+		    &cfg, &nerr);
+	assert_string_equal(msgs, "F:2: [search] resource: \"threads\" is not a resource "
+				  "(expected memory, pids, nofile, as, data, stack or cpu-time)\n"
+				  "F:6: [search]: given twice (first at line 1)\n");
+	free(msgs);
+	config_free(&cfg);
+	msgs = load("[search]\nrange = 1..2\nresolution = 0\n[scenario a]\ncommand = x\n", &cfg,
+		    &nerr);
+	assert_string_equal(msgs, "F:1: [search]: expected resource = RESOURCE and range = LO..HI "
+				  "(resolution is optional)\n");
+	free(msgs);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -298,6 +337,7 @@ int main(void)
 	    cmocka_unit_test(test_lists_and_ranges), cmocka_unit_test(test_bad_specs),
 	    cmocka_unit_test(test_matrix_cap),	     cmocka_unit_test(test_points),
 	    cmocka_unit_test(test_config_matrix),    cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_config_search),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rmdir(tmpdir);
