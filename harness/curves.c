@@ -351,12 +351,14 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			"set arrow 1 from %.6g, graph 0 to %.6g, graph 1 nohead dt 2 lw 2 "
 			"lc rgb '#d62728'\n",
 			x, x);
-		char lab[96];
-		snprintf(lab, sizeof(lab), "smallest passing %s: %.6g%s", cs->keys[k1], x,
-			 unit[0] ? unit + 1 : "");
+		/* " (MiB)" -> " MiB" */
+		char lab[96], u[16] = "";
+		if (unit[0])
+			snprintf(u, sizeof(u), " %.*s", (int)strlen(unit) - 3, unit + 2);
+		snprintf(lab, sizeof(lab), "smallest passing %s: %.6g%s", cs->keys[k1], x, u);
 		fprintf(b, "set label 1 ");
 		gp_quote(b, lab);
-		fprintf(b, " at %.6g, graph 0.9 left offset 1,0 tc rgb '#d62728'\n", x);
+		fprintf(b, " at %.6g, graph 0.5 left offset 1,0 tc rgb '#d62728'\n", x);
 	}
 	static const char *const ylabels[] = {"peak memory (MiB)", "peak fds", "peak threads"};
 	char dat[SCENARIO_NAME_MAX + 32];
@@ -365,7 +367,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 		/* From 0, so that a flat series reads as flat, not as noise; the
 		 * legend once, on the top panel. */
 		fprintf(b, "set ylabel '%s'\nset yrange [0:*]\n%s", ylabels[panel],
-			panel ? "unset key\n" : "");
+			panel ? "unset key\nunset label 1\n" : "");
 		if (panel == 2) {
 			char xl[96];
 			snprintf(xl, sizeof(xl), "%s%s", cs->keys[k1], unit);

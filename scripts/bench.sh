@@ -602,7 +602,7 @@ bench_sweep() {
     "$brink" exec --quiet --no-progress --no-plots --nofile "$i" --out "$d-ex-np/$i" -- /bin/true >/dev/null 2>&1
   done
   t1=$EPOCHREALTIME; local ex_np; ex_np=$(secs "$t0" "$t1")
-  local gp; gp=$(ls "$d-plots/plots/data/" | grep -c '\.gp$')
+  local gp; gp=$(grep -c '^load ' "$d-plots/plots/data/+pages.gp")
   rm -rf "$d-plots" "$d-np" "$d-ex-pl" "$d-ex-np"
   per() { awk -v t="$1" -v n="$n" 'BEGIN {printf "%.1f", t * 1000 / n}'; }
   rat() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
