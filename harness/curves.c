@@ -300,7 +300,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 		return berr_set(err, errno, "cannot create %s", path);
 	char groups[16][48];
 	size_t ng = 0;
-	double xmin = INFINITY, xmax = -INFINITY;
+	double xmin = INFINITY, xmax = -INFINITY, ymax[3] = {0, 0, 0};
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct cpoint *p = &cs->p[i];
 		if (strcmp(p->base, base) != 0 || isnan(p->x))
@@ -318,6 +318,10 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 		put_val(d, p->fds);
 		put_val(d, p->threads);
 		fprintf(d, " %d\n", p->passed == p->reps ? 1 : 0);
+		double y[3] = {p->mem / 1048576.0, p->fds, p->threads};
+		for (int k = 0; k < 3; k++)
+			if (!isnan(y[k]) && y[k] > ymax[k])
+				ymax[k] = y[k];
 		if (p->x < xmin)
 			xmin = p->x;
 		if (p->x > xmax)
@@ -343,8 +347,20 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 		 cs->keys[k1]);
 	gp_quote(b, title);
 	putc('\n', b);
-	if (xmin > 0 && xmax / xmin > 16)
+	/* Ranges set here, not autoscaled: gnuplot refuses a page whose points
+	 * are all missing or all at one x, and one gnuplot draws every page. */
+	if (!isfinite(xmin)) {
+		xmin = 0;
+		xmax = 1;
+	}
+	bool logx = xmin > 0 && xmax / xmin > 16;
+	if (logx)
 		fputs("set logscale x 2\n", b);
+	if (xmax <= xmin)
+		fprintf(b, "set xrange [%.6g:%.6g]\n", logx ? xmin / 2 : xmin - 1,
+			logx ? xmax * 2 : xmax + 1);
+	else
+		fprintf(b, "set xrange [%.6g:%.6g]\n", xmin, xmax);
 	if (searched) {
 		double x = sr.pass * scale;
 		fprintf(b,
@@ -366,7 +382,8 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 	for (int panel = 0; panel < 3; panel++) {
 		/* From 0, so that a flat series reads as flat, not as noise; the
 		 * legend once, on the top panel. */
-		fprintf(b, "set ylabel '%s'\nset yrange [0:*]\n%s", ylabels[panel],
+		fprintf(b, "set ylabel '%s'\nset yrange [0:%.6g]\n%s", ylabels[panel],
+			ymax[panel] > 0 ? ymax[panel] * 1.1 : 1,
 			panel ? "unset key\nunset label 1\n" : "");
 		if (panel == 2) {
 			char xl[96];

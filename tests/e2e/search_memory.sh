@@ -31,4 +31,17 @@ if command -v gnuplot >/dev/null; then
 fi
 grep -q "Search over memory: found; smallest passing limit $p MiB" "$out/report.md" &&
   ok "report states the answer" || fail "report: $(grep -i search "$out/report.md")"
+# A program that breaks even at HI: one run, said so, and its one-point curve
+# drawn like any other page (no plot warning).
+"$BRINK" search memory 4M..8M --name toosmall --quiet --no-progress --out "$TMP/hi" \
+  -- mem-hog --max 40 --size 1M --rate 0 >"$TMP/hi.log" 2>&1
+expect_eq "HI too small: status" "$?" 0
+expect_eq "HI too small: verdict" "$(field "$TMP/hi/search.csv" verdict)" fails-at-hi
+expect_eq "HI too small: runs" "$(field "$TMP/hi/search.csv" runs)" 1
+grep -q "breaks even with memory = 8 MiB, the high end (1 runs)" "$TMP/hi.log" &&
+  ok "said it breaks at HI" || fail "log: $(cat "$TMP/hi.log")"
+if command -v gnuplot >/dev/null; then
+  grep -q "warning" "$TMP/hi.log" && fail "plot warning: $(grep warning "$TMP/hi.log")" || ok "no warning"
+  [ -s "$TMP/hi/plots/toosmall.curve.png" ] && ok "one-point curve drawn" || fail "no one-point curve"
+fi
 finish
