@@ -306,6 +306,17 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	}
 
 	int status = EXIT_MEASURED;
+	/* A search over a limit that cannot be applied here would find nothing. */
+	if (ro->search) {
+		int lim = search_plan_lim(ro->search);
+		int c = lim == LIM_MEMORY ? CG_MEMORY : lim == LIM_PIDS ? CG_PIDS : -1;
+		if (c >= 0 && warned[c]) {
+			fprintf(stderr, "brink: cannot search %s here: no %s limit (%s)\n",
+				limit_table[lim].key, cg_ctrl_name(c), sys->ctrl[c].why);
+			status = EXIT_FAILED;
+			goto done;
+		}
+	}
 	char p[PATH_MAX + 64];
 	snprintf(p, sizeof(p), "%s/run.ini", out);
 	FILE *ini = fopen(p, "we");

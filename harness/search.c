@@ -275,6 +275,7 @@ struct search_plan {
 	size_t n_bases, cur;
 	struct search *s; /* one per base */
 	int64_t unit;	  /* label unit: divides LO, HI and the grid */
+	int64_t pending;  /* the limit of the probe being run */
 	const char *suffix;
 	int width;
 	char from[4096];
@@ -322,6 +323,7 @@ static int add_probe(struct search_plan *pl, struct config *cfg, int64_t limit, 
 		return berr_set(err, ENOMEM, "search");
 	const char *key = limit_table[pl->spec.lim].key;
 	sc->lim.v[pl->spec.lim] = limit;
+	pl->pending = limit;
 	sc->n_sweep = 1;
 	snprintf(sc->sweep_of, sizeof(sc->sweep_of), "%s", base->name);
 	struct sweep_coord *c = &sc->sweep[0];
@@ -456,8 +458,8 @@ void search_plan_ran(struct search_plan *pl, const struct scenario *sc, const st
 {
 	if (pl->cur >= pl->n_bases || sc->n_sweep != 1)
 		return;
-	int64_t limit = sc->lim.v[pl->spec.lim];
-	search_record(&pl->s[pl->cur], limit, search_run_passes(r));
+	/* The limit asked for: run_set may have dropped one it cannot apply. */
+	search_record(&pl->s[pl->cur], pl->pending, search_run_passes(r));
 }
 
 int search_plan_more(struct search_plan *pl, struct config *cfg, struct berr *err)
@@ -545,21 +547,22 @@ int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct b
 		fmt_limit(lim, s->fail, q, sizeof(q));
 		switch (s->verdict) {
 		case SV_FOUND:
-			fprintf(f,
-				"brink search: %s: completes with %s = %s, breaks with %s = %s (%d "
-				"runs",
-				pl->bases[b].name, key, p, key, q, s->runs);
+			fprintf(
+			    f,
+			    "brink search: %s: completes with %s = %s, breaks with %s = %s (%d %s",
+			    pl->bases[b].name, key, p, key, q, s->runs,
+			    s->runs == 1 ? "run" : "runs");
 			break;
 		case SV_PASSES_AT_LO:
-			fprintf(f,
-				"brink search: %s: completes already with %s = %s, the low end (%d "
-				"runs",
-				pl->bases[b].name, key, p, s->runs);
+			fprintf(
+			    f,
+			    "brink search: %s: completes already with %s = %s, the low end (%d %s",
+			    pl->bases[b].name, key, p, s->runs, s->runs == 1 ? "run" : "runs");
 			break;
 		case SV_FAILS_AT_HI:
 			fprintf(f,
-				"brink search: %s: breaks even with %s = %s, the high end (%d runs",
-				pl->bases[b].name, key, q, s->runs);
+				"brink search: %s: breaks even with %s = %s, the high end (%d %s",
+				pl->bases[b].name, key, q, s->runs, s->runs == 1 ? "run" : "runs");
 			break;
 		default:
 			fprintf(f, "brink search: %s: not finished (%d runs", pl->bases[b].name,
@@ -584,6 +587,11 @@ int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct b
 	if (rename(tmp, path) != 0)
 		return berr_set(err, errno, "cannot rename %s", tmp);
 	return 0;
+}
+
+int search_plan_lim(const struct search_plan *pl)
+{
+	return pl->spec.lim;
 }
 
 void search_plan_free(struct search_plan *pl)

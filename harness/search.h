@@ -128,6 +128,8 @@ size_t search_plan_estimate(const struct search_plan *pl);
 /* Write DIR/search.csv and print the answers to f. */
 int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct berr *err);
 void search_plan_free(struct search_plan *pl);
+/* The limit searched (limit.h). */
+int search_plan_lim(const struct search_plan *pl);
 
 /* Both result directories have a search.csv. */
 bool search_compare_possible(const char *base, const char *nw);

@@ -38,7 +38,7 @@ grep -q "Search over memory: found; smallest passing limit $p MiB" "$out/report.
 expect_eq "HI too small: status" "$?" 0
 expect_eq "HI too small: verdict" "$(field "$TMP/hi/search.csv" verdict)" fails-at-hi
 expect_eq "HI too small: runs" "$(field "$TMP/hi/search.csv" runs)" 1
-grep -q "breaks even with memory = 8 MiB, the high end (1 runs)" "$TMP/hi.log" &&
+grep -q "breaks even with memory = 8 MiB, the high end (1 run)" "$TMP/hi.log" &&
   ok "said it breaks at HI" || fail "log: $(cat "$TMP/hi.log")"
 if command -v gnuplot >/dev/null; then
   grep -q "warning" "$TMP/hi.log" && fail "plot warning: $(grep warning "$TMP/hi.log")" || ok "no warning"
