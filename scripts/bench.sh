@@ -6,7 +6,7 @@
 #        BENCH_LAUNCHES (10 per round), BENCH_OUT (docs/BENCHMARKS.md),
 #        BENCH_SCALE ("50 200 500" repetitions), BENCH_LONG_S (120 s at 1 ms),
 #        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20),
-#        BENCH_SWEEP_POINTS (100), BENCH_SEARCH_REPS (5),
+#        BENCH_SWEEP_POINTS (100), BENCH_SWEEP_ROUNDS (3), BENCH_SEARCH_REPS (5),
 #        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn, sweep: run
 #        only those sections and replace only them in the existing $BENCH_OUT.
 set -euo pipefail
@@ -24,6 +24,7 @@ long_s=${BENCH_LONG_S:-120}
 oom_reps=${BENCH_OOM_REPS:-5}
 fi_runs=${BENCH_FIRST_RUNS:-20}
 sweep_points=${BENCH_SWEEP_POINTS:-100}
+sweep_rounds=${BENCH_SWEEP_ROUNDS:-3}
 search_reps=${BENCH_SEARCH_REPS:-5}
 only=${BENCH_ONLY:-}
 for s in ${only//,/ }; do
@@ -579,31 +580,39 @@ MD
 # gnuplot; the same runs as separate `brink exec` calls pay brink's start, a result
 # directory and (with plots) a gnuplot each. Then a memory search: runs, time.
 bench_sweep() {
-  local n=$sweep_points d=$tmp/sweep i t0 t1
-  say "sweeps: $n points of /bin/true, as one sweep and as $n brink exec calls"
+  local n=$sweep_points d=$tmp/sweep i t0 t1 r
+  say "sweeps: $n points of /bin/true, as one sweep and as $n brink exec calls, $sweep_rounds rounds"
   secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b - a}'; }
-  t0=$EPOCHREALTIME
-  "$brink" exec --quiet --no-progress --out "$d-plots" --sweep "nofile=1000..$((999 + n)) +1" \
-    -- /bin/true >/dev/null 2>&1
-  t1=$EPOCHREALTIME; local sw_pl; sw_pl=$(secs "$t0" "$t1")
-  t0=$EPOCHREALTIME
-  "$brink" exec --quiet --no-progress --no-plots --out "$d-np" \
-    --sweep "nofile=1000..$((999 + n)) +1" -- /bin/true >/dev/null 2>&1
-  t1=$EPOCHREALTIME; local sw_np; sw_np=$(secs "$t0" "$t1")
-  local rows; rows=$(($(wc -l <"$d-np/summary.csv") - 1))
-  [ "$rows" -eq "$n" ] || { say "sweep: $rows rows, not $n"; exit 1; }
-  t0=$EPOCHREALTIME
-  for i in $(seq 1000 $((999 + n))); do
-    "$brink" exec --quiet --no-progress --nofile "$i" --out "$d-ex-pl/$i" -- /bin/true >/dev/null 2>&1
+  local a_sw_pl=() a_sw_np=() a_ex_pl=() a_ex_np=() gp=0
+  # The four ways alternate within each round, so that a change of load (the
+  # cores are shared) falls on all of them; medians over the rounds.
+  for r in $(seq "$sweep_rounds"); do
+    t0=$EPOCHREALTIME
+    "$brink" exec --quiet --no-progress --out "$d-plots" --sweep "nofile=1000..$((999 + n)) +1" \
+      -- /bin/true >/dev/null 2>&1
+    t1=$EPOCHREALTIME; a_sw_pl+=("$(secs "$t0" "$t1")")
+    t0=$EPOCHREALTIME
+    "$brink" exec --quiet --no-progress --no-plots --out "$d-np" \
+      --sweep "nofile=1000..$((999 + n)) +1" -- /bin/true >/dev/null 2>&1
+    t1=$EPOCHREALTIME; a_sw_np+=("$(secs "$t0" "$t1")")
+    local rows; rows=$(($(wc -l <"$d-np/summary.csv") - 1))
+    [ "$rows" -eq "$n" ] || { say "sweep: $rows rows, not $n"; exit 1; }
+    t0=$EPOCHREALTIME
+    for i in $(seq 1000 $((999 + n))); do
+      "$brink" exec --quiet --no-progress --nofile "$i" --out "$d-ex-pl/$i" -- /bin/true >/dev/null 2>&1
+    done
+    t1=$EPOCHREALTIME; a_ex_pl+=("$(secs "$t0" "$t1")")
+    t0=$EPOCHREALTIME
+    for i in $(seq 1000 $((999 + n))); do
+      "$brink" exec --quiet --no-progress --no-plots --nofile "$i" --out "$d-ex-np/$i" -- /bin/true >/dev/null 2>&1
+    done
+    t1=$EPOCHREALTIME; a_ex_np+=("$(secs "$t0" "$t1")")
+    gp=$(grep -c '^load ' "$d-plots/plots/data/+pages.gp")
+    rm -rf "$d-plots" "$d-np" "$d-ex-pl" "$d-ex-np"
   done
-  t1=$EPOCHREALTIME; local ex_pl; ex_pl=$(secs "$t0" "$t1")
-  t0=$EPOCHREALTIME
-  for i in $(seq 1000 $((999 + n))); do
-    "$brink" exec --quiet --no-progress --no-plots --nofile "$i" --out "$d-ex-np/$i" -- /bin/true >/dev/null 2>&1
-  done
-  t1=$EPOCHREALTIME; local ex_np; ex_np=$(secs "$t0" "$t1")
-  local gp; gp=$(grep -c '^load ' "$d-plots/plots/data/+pages.gp")
-  rm -rf "$d-plots" "$d-np" "$d-ex-pl" "$d-ex-np"
+  local sw_pl sw_np ex_pl ex_np
+  sw_pl=$(stats median "${a_sw_pl[@]}"); sw_np=$(stats median "${a_sw_np[@]}")
+  ex_pl=$(stats median "${a_ex_pl[@]}"); ex_np=$(stats median "${a_ex_np[@]}")
   per() { awk -v t="$1" -v n="$n" 'BEGIN {printf "%.1f", t * 1000 / n}'; }
   rat() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
 
@@ -639,6 +648,10 @@ for i in 1000..$((999 + n)); do $brink exec --nofile \$i [--no-plots] --out DIR/
 |---|---|---|---|
 | with plots | $sw_pl s ($(per "$sw_pl") ms a point) | $ex_pl s ($(per "$ex_pl") ms a run) | $(rat "$ex_pl" "$sw_pl")x |
 | without plots (\`--no-plots\`) | $sw_np s ($(per "$sw_np") ms a point) | $ex_np s ($(per "$ex_np") ms a run) | $(rat "$ex_np" "$sw_np")x |
+
+Medians of $sweep_rounds rounds (the four ways alternate in each round); every round, in
+seconds: sweep with plots ${a_sw_pl[*]}; without ${a_sw_np[*]}; calls with plots
+${a_ex_pl[*]}; without ${a_ex_np[*]}.
 
 The sweep's plots ($gp pages: one per point and the curve) are drawn by one gnuplot
 process; each separate call starts its own. Plots cost the sweep
