@@ -495,20 +495,46 @@ static void fmt_x(const char *key, const char *raw, char *buf, size_t len)
 		snprintf(buf, len, "%s", raw);
 }
 
-static void md_num(FILE *f, double v, double scale, const char *suffix)
+/* Text for HTML: '<', '>', '&' escaped (names and numbers need no more). */
+static void put_text(FILE *f, bool html, const char *s)
 {
-	if (isnan(v))
-		fputs(" - |", f);
-	else
-		fprintf(f, " %.1f%s |", v * scale, suffix);
+	for (; *s; s++) {
+		if (html && *s == '<')
+			fputs("&lt;", f);
+		else if (html && *s == '>')
+			fputs("&gt;", f);
+		else if (html && *s == '&')
+			fputs("&amp;", f);
+		else
+			putc(*s, f);
+	}
 }
 
-static void md_count(FILE *f, double v)
+#define CELLS_MAX 8
+static void put_row(FILE *f, bool html, char cells[][64], size_t n, bool header)
+{
+	fputs(html ? "<tr>" : "|", f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(html ? (header ? "<th>" : "<td>") : " ", f);
+		put_text(f, html, cells[i]);
+		fputs(html ? (header ? "</th>" : "</td>") : " |", f);
+	}
+	fputs(html ? "</tr>\n" : "\n", f);
+	if (header && !html) {
+		putc('|', f);
+		for (size_t i = 0; i < n; i++)
+			fputs("---|", f);
+		putc('\n', f);
+	}
+}
+
+static void fmt_num(double v, double scale, const char *suffix, const char *fmt, char *buf,
+		    size_t len)
 {
 	if (isnan(v))
-		fputs(" - |", f);
+		snprintf(buf, len, "-");
 	else
-		fprintf(f, " %.0f |", v);
+		snprintf(buf, len, fmt, v * scale, suffix);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -518,7 +544,8 @@ static int cmp_name(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
-void curves_md(const char *dir, FILE *f)
+/* The sweeps section, as markdown or as HTML. */
+static void curves_section(const char *dir, FILE *f, bool html)
 {
 	struct cset cs;
 	struct berr err;
@@ -529,60 +556,88 @@ void curves_md(const char *dir, FILE *f)
 	place(&cs);
 	/* The table in the order of the points' names (sweep.h: value order). */
 	qsort(cs.p, cs.n, sizeof(*cs.p), cmp_name);
-	fputs("\n## Sweeps\n", f);
+	fputs(html ? "<h2>Sweeps</h2>\n" : "\n## Sweeps\n", f);
 	for (size_t i = 0; i < cs.n; i++) {
 		const char *base = cs.p[i].base;
 		if (i && strcmp(base, cs.p[i - 1].base) == 0)
 			continue;
 		size_t k1 = 0, k2 = 0;
 		size_t nk = base_keys(&cs, base, &k1, &k2);
-		fprintf(f, "\n### %s\n\n", base);
+		fputs(html ? "<h3>" : "\n### ", f);
+		put_text(f, html, base);
+		fputs(html ? "</h3>\n" : "\n\n", f);
 		struct search_row sr;
 		if (search_row_of(dir, base, &sr)) {
-			char p[32], q[32], raw[32];
+			char p[32], q[32], raw[32], line[512];
 			snprintf(raw, sizeof(raw), "%.0f", sr.pass);
 			fmt_x(sr.resource, raw, p, sizeof(p));
 			snprintf(raw, sizeof(raw), "%.0f", sr.fail);
 			fmt_x(sr.resource, raw, q, sizeof(q));
-			fprintf(
-			    f,
-			    "Search over %s: %s; smallest passing limit %s, largest breaking %s; "
-			    "%d runs, %d reused%s%s.\n\n",
-			    sr.resource, sr.verdict, isnan(sr.pass) ? "-" : p,
-			    isnan(sr.fail) ? "-" : q, sr.runs, sr.reused,
-			    sr.flaky[0] ? "; flaky (limit:passed/runs): " : "", sr.flaky);
+			snprintf(line, sizeof(line),
+				 "Search over %s: %s; smallest passing limit %s, largest breaking "
+				 "%s; %d runs, %d reused%s%s.",
+				 sr.resource, sr.verdict, isnan(sr.pass) ? "-" : p,
+				 isnan(sr.fail) ? "-" : q, sr.runs, sr.reused,
+				 sr.flaky[0] ? "; flaky (limit:passed/runs): " : "", sr.flaky);
+			fputs(html ? "<p>" : "", f);
+			put_text(f, html, line);
+			fputs(html ? "</p>\n" : "\n\n", f);
 		}
-		fprintf(f, "| point | %s |", nk ? cs.keys[k1] : "value");
+		char cells[CELLS_MAX][64];
+		size_t n = 0;
+		snprintf(cells[n++], 64, "point");
+		snprintf(cells[n++], 64, "%s", nk ? cs.keys[k1] : "value");
 		if (nk == 2)
-			fprintf(f, " %s |", cs.keys[k2]);
-		fputs(" outcome | peak memory | peak fds | peak threads |\n|---|---|", f);
-		if (nk == 2)
-			fputs("---|", f);
-		fputs("---|---|---|---|\n", f);
+			snprintf(cells[n++], 64, "%s", cs.keys[k2]);
+		snprintf(cells[n++], 64, "outcome");
+		snprintf(cells[n++], 64, "peak memory");
+		snprintf(cells[n++], 64, "peak fds");
+		snprintf(cells[n++], 64, "peak threads");
+		if (html)
+			fputs("<table class=\"sweep\">\n<thead>", f);
+		put_row(f, html, cells, n, true);
+		if (html)
+			fputs("</thead>\n<tbody>\n", f);
 		for (size_t j = i; j < cs.n && strcmp(cs.p[j].base, base) == 0; j++) {
 			const struct cpoint *p = &cs.p[j];
-			char x[48];
-			fmt_x(cs.keys[k1], p->val[k1], x, sizeof(x));
-			fprintf(f, "| %s | %s |", p->name, x);
-			if (nk == 2) {
-				fmt_x(cs.keys[k2], p->val[k2], x, sizeof(x));
-				fprintf(f, " %s |", x);
-			}
+			n = 0;
+			snprintf(cells[n++], 64, "%s", p->name);
+			fmt_x(cs.keys[k1], p->val[k1], cells[n++], 64);
+			if (nk == 2)
+				fmt_x(cs.keys[k2], p->val[k2], cells[n++], 64);
 			if (p->passed == p->reps)
-				fprintf(f, " survived (%d/%d) |", p->passed, p->reps);
+				snprintf(cells[n++], 64, "survived (%d/%d)", p->passed, p->reps);
 			else
-				fprintf(f, " broke: %s (%d/%d passed) |", p->broke, p->passed,
-					p->reps);
-			md_num(f, p->mem, 1.0 / 1048576.0, " MiB");
-			md_count(f, p->fds);
-			md_count(f, p->threads);
-			putc('\n', f);
+				snprintf(cells[n++], 64, "broke: %s (%d/%d passed)", p->broke,
+					 p->passed, p->reps);
+			fmt_num(p->mem, 1.0 / 1048576.0, " MiB", "%.1f%s", cells[n++], 64);
+			fmt_num(p->fds, 1, "", "%.0f%s", cells[n++], 64);
+			fmt_num(p->threads, 1, "", "%.0f%s", cells[n++], 64);
+			put_row(f, html, cells, n, false);
 		}
+		if (html)
+			fputs("</tbody>\n</table>\n", f);
 		char png[PATH_MAX];
 		if (snprintf(png, sizeof(png), "%s/plots/%s.curve.png", dir, base) <
 			(int)sizeof(png) &&
-		    access(png, R_OK) == 0)
-			fprintf(f, "\n![%s curve](plots/%s.curve.png)\n", base, base);
+		    access(png, R_OK) == 0) {
+			if (html)
+				fprintf(
+				    f, "<p><img src=\"plots/%s.curve.svg\" alt=\"%s curve\"></p>\n",
+				    base, base);
+			else
+				fprintf(f, "\n![%s curve](plots/%s.curve.png)\n", base, base);
+		}
 	}
 	free(cs.p);
+}
+
+void curves_md(const char *dir, FILE *f)
+{
+	curves_section(dir, f, false);
+}
+
+void curves_html(const char *dir, FILE *f)
+{
+	curves_section(dir, f, true);
 }

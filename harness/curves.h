@@ -37,5 +37,7 @@ int curves_scripts(const char *dir, const char *plotdir, char ***pages, size_t *
  * and a table of its points, and the curve page when it was drawn. Writes
  * nothing when summary.csv has no sweep column. */
 void curves_md(const char *dir, FILE *f);
+/* The same section for report.html (tables, the curve's SVG). */
+void curves_html(const char *dir, FILE *f);
 
 #endif

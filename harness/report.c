@@ -678,6 +678,7 @@ static int write_html(const struct report_data *d, struct berr *err)
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
+	curves_html(d->dir, f);
 
 	fputs("<h2>Machine</h2>\n", f);
 	if (d->nmachine) {

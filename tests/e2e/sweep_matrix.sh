@@ -29,6 +29,8 @@ for row in 2 3 4 5 6 7; do
 done
 grep -q '^| touch.memory=16M.mib=40 | 16 MiB | 40 | broke: memory' "$out/report.md" &&
   ok "report table" || fail "report: $(grep touch.memory=16M.mib=40 "$out/report.md")"
+grep -q '<tr><td>touch.memory=16M.mib=40</td><td>16 MiB</td><td>40</td><td>broke: memory' "$out/report.html" &&
+  ok "report.html table" || fail "report.html: no sweep row for touch.memory=16M.mib=40"
 if command -v gnuplot >/dev/null; then
   magic=$(head -c 8 "$out/plots/touch.curve.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')
   expect_eq "curve PNG" "$magic" 89504e470d0a1a0a
