@@ -6,8 +6,14 @@
  *   [scenario NAME]    command = ..., plus any scenario key
  *   [compare]          thresholds for `brink compare` (optional, once): alpha,
  *                      threshold, threshold.METRIC, min-change.METRIC (compare.h)
+ *   [search]           resource, range, resolution (optional, once): every
+ *                      scenario is searched for its breaking limit (search.h)
  *   [machine]          ignored: the machine probe brink writes into run.ini, so
  *                      that a result's run.ini loads as a config
+ *
+ * A limit key may hold a sweep (a list or a range), and a scenario may set
+ * {NAME} placeholders of its command: the scenario is then expanded into the
+ * points of its matrix, each a scenario of cfg->scenarios (sweep.h).
  *
  * Every problem is reported as "FILE:LINE: [SECTION] KEY: reason" on the error
  * stream; all problems are reported, not just the first.
