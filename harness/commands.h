@@ -15,6 +15,7 @@
 
 int cmd_run(int argc, char **argv);	/* runset.c */
 int cmd_exec(int argc, char **argv);	/* runset.c */
+int cmd_search(int argc, char **argv);	/* runset.c */
 int cmd_plot(int argc, char **argv);	/* plot.c */
 int cmd_report(int argc, char **argv);	/* report.c */
 int cmd_compare(int argc, char **argv); /* compare.c */

@@ -44,6 +44,7 @@
 #include "gate.h"
 #include "record.h"
 #include "result.h"
+#include "search.h"
 #include "stats.h"
 #include "units.h"
 
@@ -981,6 +982,27 @@ out:
 	return rc;
 }
 
+/* Searches (search.h): their answers are compared too, and two searches need
+ * not share a probed limit, so that having no scenario in common is fine. */
+static int search_compare_hook(const struct cmp_opts *o, const struct side *base,
+			       const struct side *nw)
+{
+	if (!search_compare_possible(base->dir, nw->dir))
+		return judge(o, base, nw);
+	bool common = false;
+	for (size_t i = 0; i < base->n && !common; i++)
+		common = side_has(nw, base->rows[i].scenario);
+	int rc = common ? judge(o, base, nw) : EXIT_MEASURED;
+	struct berr err;
+	int s = search_compare(base->dir, nw->dir, o->threshold_all,
+			       o->format == FMT_CSV ? stderr : stdout, &err);
+	if (s < 0) {
+		fprintf(stderr, "brink compare: %s\n", err.msg);
+		return EXIT_BAD_INPUT;
+	}
+	return s > 0 && rc == EXIT_MEASURED ? EXIT_FAILED : rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1064,7 +1086,7 @@ int cmd_compare(int argc, char **argv)
 	    config_settings(&o, nw.dir, ini, sizeof(ini)) == 0) {
 		for (size_t i = 0; i < n_given; i++)
 			setting_apply(&o, given[i].idx, given[i].v, "the command line");
-		rc = judge(&o, &base, &nw);
+		rc = search_compare_hook(&o, &base, &nw);
 	}
 	free(base.rows);
 	free(nw.rows);

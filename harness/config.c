@@ -30,6 +30,8 @@
 
 #include "analyse.h"
 #include "gate.h"
+#include "search.h"
+#include "sweep.h"
 #include "units.h"
 
 /* Longest line accepted, newline included; the effective config obeys it too. */
@@ -47,9 +49,10 @@ int config_name_valid(const char *name)
 		return 0;
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return 0;
-	/* ASCII only, whatever the locale: the name becomes a directory name. */
+	/* ASCII only, whatever the locale: the name becomes a directory name.
+	 * '=' for the points of a sweep: "srv.memory=064M". */
 	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				      "0123456789._-";
+				      "0123456789._-=";
 	return strspn(name, allowed) == n;
 }
 
@@ -1004,18 +1007,24 @@ void scenario_free(struct scenario *sc)
 
 /* ---- the INI parser ------------------------------------------------------ */
 
-enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO, SEC_COMPARE };
+enum sec_kind { SEC_BRINK, SEC_DEFAULTS, SEC_SCENARIO, SEC_COMPARE, SEC_SEARCH };
 
 /* [brink] keys; scenario keys are numbered by key_ref, [compare] keys by
  * gate_key_find. */
 enum { BK_NAME, BK_OUT };
 static const char *const brink_keys[] = {"name", "out"};
+/* [search] keys */
+enum { SK_RESOURCE, SK_RANGE, SK_RESOLUTION };
+static const char *const search_keys[] = {"resource", "range", "resolution"};
+
+#define KEY_PLACEHOLDER (-3) /* a {NAME} of the command (sweep.h) */
 
 struct entry {
-	int key;
+	int key; /* or KEY_PLACEHOLDER */
 	int line;
 	char *value;
-	bool bad; /* reported once; not applied again */
+	bool bad;    /* reported once; not applied again */
+	char *pname; /* the placeholder's name, else NULL */
 };
 
 struct section {
@@ -1048,8 +1057,8 @@ struct parser {
 	struct section *secs;
 	size_t nsecs, capsecs;
 	int cur;
-	int brink, defaults, compare; /* section index or -1 */
-	int scenario_headers;	      /* [scenario ...] headers seen, good or bad */
+	int brink, defaults, compare, search; /* section index or -1 */
+	int scenario_headers;		      /* [scenario ...] headers seen, good or bad */
 	struct msg *msgs;
 	size_t nmsgs, capmsgs;
 	int read_errno; /* the file could not be read to its end */
@@ -1155,6 +1164,7 @@ static void open_section(struct parser *p, char *label)
 	    {"brink", SEC_BRINK, offsetof(struct parser, brink)},
 	    {"defaults", SEC_DEFAULTS, offsetof(struct parser, defaults)},
 	    {"compare", SEC_COMPARE, offsetof(struct parser, compare)},
+	    {"search", SEC_SEARCH, offsetof(struct parser, search)},
 	};
 	p->cur = CUR_IGNORED;
 	/* [machine] is what brink writes about the machine after the effective
@@ -1308,7 +1318,7 @@ blank:
 	return str;
 }
 
-static int add_entry(struct section *s, int key, int line, const char *value)
+static int add_entry(struct section *s, int key, int line, const char *value, const char *pname)
 {
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 8;
@@ -1319,9 +1329,13 @@ static int add_entry(struct section *s, int key, int line, const char *value)
 		s->cap = nc;
 	}
 	char *v = strdup(value);
-	if (!v)
+	char *pn = pname ? strdup(pname) : NULL;
+	if (!v || (pname && !pn)) {
+		free(v);
+		free(pn);
 		return -1;
-	s->e[s->n++] = (struct entry){key, line, v, false};
+	}
+	s->e[s->n++] = (struct entry){key, line, v, false, pn};
 	return 0;
 }
 
@@ -1349,6 +1363,15 @@ static int handler(void *user, const char *section, const char *name, const char
 			err_key(p, s->label, p->lineno, name, "unknown key (expected name or out)");
 			return 1;
 		}
+	} else if (s->kind == SEC_SEARCH) {
+		for (size_t i = 0; i < sizeof(search_keys) / sizeof(search_keys[0]); i++)
+			if (strcmp(name, search_keys[i]) == 0)
+				key = (int)i;
+		if (key < 0) {
+			err_key(p, s->label, p->lineno, name,
+				"unknown key (expected resource, range or resolution)");
+			return 1;
+		}
 	} else if (s->kind == SEC_COMPARE) {
 		key = gate_key_find(name);
 		if (key < 0) {
@@ -1360,13 +1383,18 @@ static int handler(void *user, const char *section, const char *name, const char
 		}
 	} else {
 		key = key_find(name);
-		if (key < 0) {
+		/* Not a scenario key: maybe a {NAME} of the command (checked once the
+		 * command is known, in expand_sweeps). */
+		if (key < 0 && s->kind == SEC_SCENARIO && sweep_placeholder_valid(name))
+			key = KEY_PLACEHOLDER;
+		if (key < 0 && key != KEY_PLACEHOLDER) {
 			err_key(p, s->label, p->lineno, name, unknown_key_reason());
 			return 1;
 		}
 	}
 	for (size_t i = 0; i < s->n; i++) {
-		if (s->e[i].key == key) {
+		if (s->e[i].key == key &&
+		    (key != KEY_PLACEHOLDER || strcmp(s->e[i].pname, name) == 0)) {
 			char reason[64];
 			snprintf(reason, sizeof(reason), "given twice (first at line %d)",
 				 s->e[i].line);
@@ -1374,18 +1402,28 @@ static int handler(void *user, const char *section, const char *name, const char
 			return 1;
 		}
 	}
-	if (add_entry(s, key, p->lineno, value) != 0)
+	if (add_entry(s, key, p->lineno, value, key == KEY_PLACEHOLDER ? name : NULL) != 0)
 		p->oom = true;
 	return 1;
 }
 
-/* Replay a section's keys onto sc; each bad key is reported once. */
+/* The limit id of a key that is written as a sweep, else -1. */
+static int sweep_limit(const struct entry *e)
+{
+	int lim = -1;
+	if (e->key == KEY_PLACEHOLDER || !key_ref((size_t)e->key, &lim) || lim < 0)
+		return -1;
+	return sweep_spec_is_sweep(e->value) ? lim : -1;
+}
+
+/* Replay a section's keys onto sc; each bad key is reported once. Sweeps and
+ * placeholders are left to expand_sweeps. */
 static void apply_entries(struct parser *p, struct section *s, struct scenario *sc)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct entry *e = &s->e[i];
 		const char *why;
-		if (e->bad)
+		if (e->bad || e->key == KEY_PLACEHOLDER || sweep_limit(e) >= 0)
 			continue;
 		sc->where[e->key].line = e->line;
 		sc->where[e->key].in_defaults = s->kind == SEC_DEFAULTS;
@@ -1479,6 +1517,52 @@ static int apply_compare(struct parser *p, struct config *cfg)
 	return 0;
 }
 
+/* [search]: resource first (the others are read in its unit). */
+static void apply_search(struct parser *p, struct config *cfg)
+{
+	if (p->search < 0)
+		return;
+	struct section *s = &p->secs[p->search];
+	struct entry *e[3] = {NULL, NULL, NULL};
+	for (size_t i = 0; i < s->n; i++)
+		e[s->e[i].key] = &s->e[i];
+	struct config_search *cs = &cfg->search;
+	char reason[512], shown[160];
+	const char *why = NULL;
+	cs->line = s->line;
+	if (!e[SK_RESOURCE] || !e[SK_RANGE]) {
+		err_sec(p, s->label, s->line,
+			"expected resource = RESOURCE and range = LO..HI (resolution is optional)");
+		return;
+	}
+	cs->lim = limits_find(e[SK_RESOURCE]->value);
+	if (cs->lim < 0 || !search_resource_ok(cs->lim)) {
+		snprintf(reason, sizeof(reason),
+			 "%s is not a resource (expected memory, pids, nofile, as, data, stack or "
+			 "cpu-time)",
+			 show(e[SK_RESOURCE]->value, true, shown, sizeof(shown)));
+		err_key(p, s->label, e[SK_RESOURCE]->line, "resource", reason);
+		return;
+	}
+	bool bad = false;
+	if (search_parse_range(cs->lim, e[SK_RANGE]->value, &cs->lo, &cs->hi, &why) != 0) {
+		snprintf(reason, sizeof(reason), "%s is not a range (%s)",
+			 show(e[SK_RANGE]->value, true, shown, sizeof(shown)), why);
+		err_key(p, s->label, e[SK_RANGE]->line, "range", reason);
+		bad = true;
+	}
+	cs->resolution = search_default_resolution(cs->lim);
+	cs->res_ppm = 0;
+	if (e[SK_RESOLUTION] && search_parse_resolution(cs->lim, e[SK_RESOLUTION]->value,
+							&cs->resolution, &cs->res_ppm, &why) != 0) {
+		snprintf(reason, sizeof(reason), "%s is not a resolution (%s)",
+			 show(e[SK_RESOLUTION]->value, true, shown, sizeof(shown)), why);
+		err_key(p, s->label, e[SK_RESOLUTION]->line, "resolution", reason);
+		bad = true;
+	}
+	cs->set = !bad;
+}
+
 /* cfg->name from the file name when [brink] gives none: "dir/smoke.ini" ->
  * "smoke". */
 static void name_from_path(struct parser *p, struct config *cfg)
@@ -1554,6 +1638,112 @@ static void check_command_comment(struct parser *p, struct scenario *sc, struct 
 	err_key(p, where ? where->label : s->label, line ? line : s->line, "command", reason);
 }
 
+/* The entry of section s (may be NULL) that sets limit lim, or NULL. */
+static struct entry *limit_entry(struct section *s, int lim)
+{
+	for (size_t i = 0; s && i < s->n; i++) {
+		int l;
+		if (s->e[i].key != KEY_PLACEHOLDER && key_ref((size_t)s->e[i].key, &l) && l == lim)
+			return &s->e[i];
+	}
+	return NULL;
+}
+
+static void err_sweep(struct parser *p, const char *label, struct entry *e, const char *key,
+		      const char *why)
+{
+	char reason[768], shown[160];
+	snprintf(reason, sizeof(reason), "%s is not a sweep (%s)",
+		 show(e->value, true, shown, sizeof(shown)), why);
+	err_key(p, label, e->line, key, reason);
+	e->bad = true; /* a bad [defaults] sweep is reported once */
+}
+
+/* The sweeps and placeholders of the last scenario of cfg (section s, defaults
+ * defs): it is replaced by the points of its matrix (sweep.h). `later`
+ * scenario sections follow, for the size of the array. -1 when out of memory. */
+static int expand_sweeps(struct parser *p, struct config *cfg, struct section *defs,
+			 struct section *s, size_t later)
+{
+	struct scenario *sc = &cfg->scenarios[cfg->n_scenarios - 1];
+	struct sweep_axis axes[SCENARIO_SWEEP_MAX];
+	size_t na = 0;
+	bool bad = false;
+	const char *why;
+	int rc = 0;
+	/* Limits in limit_table order: the scenario's own key, else [defaults]'. */
+	for (int lim = 0; lim < LIM__COUNT; lim++) {
+		struct section *from = s;
+		struct entry *e = limit_entry(s, lim);
+		if (!e && (from = defs))
+			e = limit_entry(defs, lim);
+		if (!e || e->bad || sweep_limit(e) != lim)
+			continue;
+		if (na == SCENARIO_SWEEP_MAX) {
+			err_sweep(p, from->label, e, limit_table[lim].key,
+				  "more than 4 sweeps in one scenario");
+			bad = true;
+		} else if (sweep_axis_parse(&axes[na], limit_table[lim].key, lim, e->value, &why) !=
+			   0) {
+			err_sweep(p, from->label, e, limit_table[lim].key, why);
+			bad = true;
+		} else {
+			na++;
+		}
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		struct entry *e = &s->e[i];
+		if (e->key != KEY_PLACEHOLDER || e->bad)
+			continue;
+		/* A command that was given but refused has its own message; with
+		 * none at all, NAME is not a placeholder. */
+		bool no_command = !section_has(s, key_find("command")) &&
+				  !(defs && section_has(defs, key_find("command")));
+		if (!sc->argv && !no_command)
+			continue;
+		if (no_command || !sweep_command_uses(sc, e->pname)) {
+			/* Not a placeholder either: the message of any unknown key. */
+			err_key(p, s->label, e->line, e->pname, unknown_key_reason());
+			bad = true;
+		} else if (na == SCENARIO_SWEEP_MAX) {
+			err_sweep(p, s->label, e, e->pname, "more than 4 sweeps in one scenario");
+			bad = true;
+		} else if (sweep_axis_parse(&axes[na], e->pname, -1, e->value, &why) != 0) {
+			err_sweep(p, s->label, e, e->pname, why);
+			bad = true;
+		} else {
+			na++;
+		}
+	}
+	size_t np;
+	if (bad || na == 0 || !sc->argv)
+		goto out;
+	if (sweep_matrix_size(axes, na, &np, &why) != 0) {
+		err_sec(p, s->label, s->line, why);
+		goto out;
+	}
+	size_t want = cfg->n_scenarios - 1 + np + later;
+	struct scenario *ns = realloc(cfg->scenarios, want * sizeof(*ns));
+	if (!ns) {
+		rc = -1;
+		goto out;
+	}
+	cfg->scenarios = ns;
+	struct scenario base = cfg->scenarios[--cfg->n_scenarios];
+	for (size_t i = 0; i < np; i++) {
+		if (sweep_point(&base, axes, na, i, &cfg->scenarios[cfg->n_scenarios], &why) != 0) {
+			err_sec(p, s->label, s->line, why);
+			break;
+		}
+		cfg->n_scenarios++;
+	}
+	scenario_free(&base);
+out:
+	for (size_t i = 0; i < na; i++)
+		sweep_axis_free(&axes[i]);
+	return rc;
+}
+
 static int resolve(struct parser *p, struct config *cfg)
 {
 	int key_command = key_find("command");
@@ -1564,6 +1754,7 @@ static int resolve(struct parser *p, struct config *cfg)
 	apply_brink(p, cfg);
 	if (apply_compare(p, cfg) != 0)
 		return -1;
+	apply_search(p, cfg);
 	if (!named)
 		name_from_path(p, cfg);
 	struct section *defs = p->defaults >= 0 ? &p->secs[p->defaults] : NULL;
@@ -1581,6 +1772,7 @@ static int resolve(struct parser *p, struct config *cfg)
 		struct section *s = &p->secs[i];
 		if (s->kind != SEC_SCENARIO)
 			continue;
+		n--; /* scenario sections after this one */
 		struct scenario *sc = &cfg->scenarios[cfg->n_scenarios++];
 		scenario_init(sc);
 		snprintf(sc->name, sizeof(sc->name), "%s", s->name);
@@ -1594,6 +1786,8 @@ static int resolve(struct parser *p, struct config *cfg)
 		    !(defs && section_has(defs, key_command)))
 			err_sec(p, s->label, s->line,
 				"missing command (set command here or in [defaults])");
+		if (expand_sweeps(p, cfg, defs, s, n) != 0)
+			return -1;
 	}
 	if (p->scenario_headers == 0)
 		add_msg(p, 0, "%s: no [scenario NAME] section: nothing to run", p->path);
@@ -1611,8 +1805,10 @@ static int cmp_msg(const void *a, const void *b)
 static void parser_free(struct parser *p)
 {
 	for (size_t i = 0; i < p->nsecs; i++) {
-		for (size_t j = 0; j < p->secs[i].n; j++)
+		for (size_t j = 0; j < p->secs[i].n; j++) {
 			free(p->secs[i].e[j].value);
+			free(p->secs[i].e[j].pname);
+		}
 		free(p->secs[i].e);
 		free(p->secs[i].label);
 	}
@@ -1668,8 +1864,12 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	scenario_init(&cfg->defaults);
-	struct parser p = {
-	    .path = path, .cur = CUR_NONE, .brink = -1, .defaults = -1, .compare = -1};
+	struct parser p = {.path = path,
+			   .cur = CUR_NONE,
+			   .brink = -1,
+			   .defaults = -1,
+			   .compare = -1,
+			   .search = -1};
 	int nerr;
 	cfg->path = strdup(path);
 	if (!cfg->path) {

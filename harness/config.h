@@ -6,8 +6,14 @@
  *   [scenario NAME]    command = ..., plus any scenario key
  *   [compare]          thresholds for `brink compare` (optional, once): alpha,
  *                      threshold, threshold.METRIC, min-change.METRIC (gate.h)
+ *   [search]           resource, range, resolution (optional, once): every
+ *                      scenario is searched for its breaking limit (search.h)
  *   [machine]          ignored: the machine probe brink writes into run.ini, so
  *                      that a result's run.ini loads as a config
+ *
+ * A limit key may hold a sweep (a list or a range), and a scenario may set
+ * {NAME} placeholders of its command: the scenario is then expanded into the
+ * points of its matrix, each a scenario of cfg->scenarios (sweep.h).
  *
  * Every problem is reported as "FILE:LINE: [SECTION] KEY: reason" on the error
  * stream; all problems are reported, not just the first.
@@ -42,6 +48,17 @@ struct leak_thresholds {
 	double threads_per_s;	/* minimum thread growth that counts */
 };
 
+#define SCENARIO_SWEEP_MAX 4  /* sweeps (axes) in one scenario */
+#define SWEEP_KEY_MAX	   32 /* a swept key, NUL included */
+
+/* Where a point of a sweep stands on one axis (sweep.h). */
+struct sweep_coord {
+	char key[SWEEP_KEY_MAX]; /* limit key or placeholder name */
+	char label[24];		 /* the value as the point's name shows it ("064M") */
+	char value[40];		 /* for summary.csv: a limit in its unit (bytes, count,
+				    ns, milli-CPUs), "max", or the placeholder's word */
+};
+
 struct scenario {
 	char name[SCENARIO_NAME_MAX]; /* [A-Za-z0-9._-], not "." or ".." */
 	int line;		      /* line of its section header (0 for exec) */
@@ -70,6 +87,11 @@ struct scenario {
 		int line;
 		bool in_defaults;
 	} where[SCENARIO_KEYS_MAX];
+	/* A point of a sweep (sweep.h): the swept scenario's name and where the
+	   point stands; sweep_of is "" and n_sweep 0 for a plain scenario. */
+	char sweep_of[SCENARIO_NAME_MAX];
+	int n_sweep;
+	struct sweep_coord sweep[SCENARIO_SWEEP_MAX];
 };
 
 /* One [compare] key = value, checked with gate_value_check and kept as
@@ -78,6 +100,15 @@ struct compare_setting {
 	char key[48];	/* GATE_KEY_MAX */
 	char value[64]; /* longer values are refused */
 	int line;
+};
+
+/* [search] (search.h): run every scenario as a search for its breaking limit. */
+struct config_search {
+	bool set;
+	int lim;		     /* resource: a limit id */
+	int64_t lo, hi;		     /* range = LO..HI */
+	int64_t resolution, res_ppm; /* resolution = 1M or 1% */
+	int line;		     /* of the section header */
 };
 
 struct config {
@@ -89,6 +120,7 @@ struct config {
 	size_t n_scenarios;
 	struct compare_setting *compare; /* in key order (gate.h), owned */
 	size_t n_compare;
+	struct config_search search;
 };
 
 /* Defaults for a scenario before any config applies. */
@@ -129,8 +161,10 @@ int scenario_env_add(struct scenario *sc, const char *word, const char **why);
 const char *scenario_key_origin(const struct config *cfg, const struct scenario *sc,
 				const char *key, char *buf, size_t len);
 
-/* 1 if `name` may be a scenario or config name: [A-Za-z0-9._-]{1,63}, not "."
- * or "..", not starting with '-' (it becomes a directory name). */
+/* 1 if `name` may be a scenario or config name: [A-Za-z0-9._=-]{1,63}, not "."
+ * or "..", not starting with '-' (it becomes a directory name). '=' is for the
+ * points of a sweep ("srv.memory=064M", sweep.h), which run.ini must load back;
+ * messages do not offer it. */
 int config_name_valid(const char *name);
 
 /* Split a command line into argv: whitespace separates words; '...' and "..."

@@ -15,6 +15,8 @@ static const struct {
 } commands[] = {
     {"run", cmd_run, "run every scenario of an INI config"},
     {"exec", cmd_exec, "run one command under limits: brink exec [OPTIONS] -- CMD [ARG]..."},
+    {"search", cmd_search,
+     "find the smallest limit a command survives: brink search memory 4M..1G -- CMD"},
     {"plot", cmd_plot, "redraw the plots of a result directory"},
     {"report", cmd_report, "rewrite report.md and report.html of a result directory"},
     {"compare", cmd_compare, "compare two result directories; exit 1 on a regression"},

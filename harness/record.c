@@ -497,7 +497,7 @@ static const struct {
     [CK_LEAK] = {put_leak, get_leak},
 };
 
-void summary_put_row(FILE *f, const struct run_result *r)
+void summary_put_fields(FILE *f, const struct run_result *r)
 {
 	for (size_t i = 0; i < N_SUMMARY_COLS; i++) {
 		const struct summary_col *c = &summary_cols[i];
@@ -505,6 +505,11 @@ void summary_put_row(FILE *f, const struct run_result *r)
 			putc(',', f);
 		col_kinds[c->kind].put(f, (const char *)r + c->off, c->size);
 	}
+}
+
+void summary_put_row(FILE *f, const struct run_result *r)
+{
+	summary_put_fields(f, r);
 	putc('\n', f);
 }
 

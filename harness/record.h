@@ -51,6 +51,8 @@ void samples_put_row(FILE *f, const struct sample *s);
  * when they need it. */
 extern const char summary_header[];
 void summary_put_row(FILE *f, const struct run_result *r);
+/* The same row without its newline, for columns that follow (sweep.h). */
+void summary_put_fields(FILE *f, const struct run_result *r);
 
 /* Read a summary.csv back. Columns are found by header name, in any order;
  * unknown columns are ignored (files from newer versions read). scenario, rep,

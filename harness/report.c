@@ -27,6 +27,7 @@
 #include "afile.h"
 #include "commands.h"
 #include "config.h"
+#include "curves.h"
 #include "plot.h"
 #include "record.h"
 #include "result.h"
@@ -436,6 +437,7 @@ static int write_md(const struct report_data *d, struct berr *err)
 		file_exists(d->dir, "%s", "summary.json") ? ", [summary.json](summary.json)" : "");
 	fputs("## Summary\n\n", f);
 	md_summary(f, d);
+	curves_md(d->dir, f);
 	fputs("\n## Machine\n\n", f);
 	if (d->nmachine) {
 		fputs("| key | value |\n|---|---|\n", f);
@@ -672,6 +674,7 @@ static int write_html(const struct report_data *d, struct berr *err)
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
+	curves_html(d->dir, f);
 
 	fputs("<h2>Machine</h2>\n", f);
 	if (d->nmachine) {

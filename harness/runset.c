@@ -28,7 +28,9 @@
 #include "probe.h"
 #include "progress.h"
 #include "record.h"
+#include "search.h"
 #include "shard.h"
+#include "sweep.h"
 #include "units.h"
 
 struct runset_opts {
@@ -39,7 +41,23 @@ struct runset_opts {
 	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
 	/* --shard K/N: the runs of one slice (shard.h); {0, 0} when not given: all */
 	struct shard shard;
+	struct search_plan *search; /* brink search / [search]: appends the probes */
 };
+
+/* The program path of every scenario of cfg from `from` on: paths grows with
+ * cfg (a search appends scenarios as it goes). */
+static int resolve_paths(struct config *cfg, size_t from, char (**paths)[PATH_MAX],
+			 const char *sdir, struct berr *err)
+{
+	char(*np)[PATH_MAX] = realloc(*paths, (cfg->n_scenarios ? cfg->n_scenarios : 1) * PATH_MAX);
+	if (!np)
+		return berr_set(err, ENOMEM, "cannot resolve the command");
+	*paths = np;
+	for (size_t i = from; i < cfg->n_scenarios; i++)
+		if (launch_resolve(cfg->scenarios[i].argv[0], sdir, np[i], PATH_MAX, err) != 0)
+			return -1;
+	return 0;
+}
 
 #ifndef BRINK_INSTALLED_SCENARIOS /* set by CMakeLists.txt from GNUInstallDirs */
 #define BRINK_INSTALLED_SCENARIOS "libexec/brink/scenarios"
@@ -616,16 +634,16 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		return EXIT_FAILED;
 	}
 	int bad = 0;
-	char(*cwds)[PATH_MAX] = calloc(cfg->n_scenarios ? cfg->n_scenarios : 1, PATH_MAX);
-	if (!cwds) {
-		fprintf(stderr, "brink: out of memory\n");
-		free(paths);
-		return EXIT_FAILED;
-	}
 	/* The digest of the config as given (before limits this machine cannot apply
 	 * are dropped): the same on every machine that runs a shard of it. */
 	struct shard whole = {1, 1};
 	const struct shard *shard = ro->shard.count ? &ro->shard : &whole;
+	if (ro->search && shard->count > 1) {
+		/* a search picks its next limit from the runs before: it cannot be cut */
+		fprintf(stderr, "brink: --shard %d/%d: a search cannot be split into shards\n",
+			shard->index, shard->count);
+		bad++;
+	}
 	char digest[SHARD_DIGEST_LEN];
 	if (shard_digest(cfg, digest, sizeof(digest), &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
@@ -667,7 +685,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			check_failed(cfg, sc, "user", err.msg);
 			bad++;
 		}
-		if (sc->cwd && resolve_dir(sc->cwd, cwds[i], &err) != 0) {
+		char cwd[PATH_MAX];
+		if (sc->cwd && resolve_dir(sc->cwd, cwd, &err) != 0) {
 			check_failed(cfg, sc, "cwd", err.msg);
 			bad++;
 		}
@@ -692,7 +711,6 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	}
 	if (bad) {
 		free(paths);
-		free(cwds);
 		return EXIT_BAD_INPUT;
 	}
 
@@ -700,7 +718,6 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (sigfd < 0) {
 		fprintf(stderr, "brink: cannot create a signalfd: %s\n", strerror(errno));
 		free(paths);
-		free(cwds);
 		return EXIT_FAILED;
 	}
 	/* Orphans of the programs are re-parented to brink, which reaps them. */
@@ -709,7 +726,6 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (!sys) {
 		fprintf(stderr, "brink: out of memory\n");
 		free(paths);
-		free(cwds);
 		close(sigfd);
 		return EXIT_FAILED;
 	}
@@ -736,6 +752,17 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	}
 
 	int status = EXIT_MEASURED;
+	/* A search over a limit that cannot be applied here would find nothing. */
+	if (ro->search) {
+		int lim = search_plan_lim(ro->search);
+		int c = lim == LIM_MEMORY ? CG_MEMORY : lim == LIM_PIDS ? CG_PIDS : -1;
+		if (c >= 0 && warned[c]) {
+			fprintf(stderr, "brink: cannot search %s here: no %s limit (%s)\n",
+				limit_table[lim].key, cg_ctrl_name(c), sys->ctrl[c].why);
+			status = EXIT_FAILED;
+			goto done;
+		}
+	}
 	char p[PATH_MAX + 64];
 	snprintf(p, sizeof(p), "%s/run.ini", out);
 	struct afile ini;
@@ -755,13 +782,20 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	}
 
 	struct csv summary = {0};
+	struct sweep_columns scols;
+	sweep_columns_of(cfg, &scols);
+	char *header = sweep_summary_header(&scols);
 	snprintf(p, sizeof(p), "%s/summary.csv", out);
-	if (csv_open(&summary, p, summary_header, &err) != 0) {
-		fprintf(stderr, "brink: %s\n", err.msg);
+	if (!header || csv_open(&summary, p, header, &err) != 0) {
+		fprintf(stderr, "brink: %s\n", header ? err.msg : "out of memory");
+		free(header);
 		status = EXIT_FAILED;
 		goto done;
 	}
+	free(header);
 	size_t total = shard_runs(shard, cfg);
+	if (ro->search)
+		total = search_plan_estimate(ro->search);
 	/* --no-progress: nothing on stderr; the table on stdout says it all. */
 	struct progress *prog =
 	    ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
@@ -789,6 +823,14 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				interrupted = true;
 				break;
 			}
+			/* resolved again for each run: a search adds scenarios as it goes */
+			char cwd[PATH_MAX];
+			if (sc->cwd && resolve_dir(sc->cwd, cwd, &err) != 0) {
+				fprintf(stderr, "brink: %s: %s\n", sc->name, err.msg);
+				status = EXIT_FAILED;
+				interrupted = true;
+				break;
+			}
 			struct run_result r;
 			struct monitor_opts mo = {.sc = sc,
 						  .rep = rep,
@@ -797,7 +839,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 						  .run_dir = rdir,
 						  .sigfd = sigfd,
 						  .progress = prog,
-						  .cwd = sc->cwd ? cwds[i] : NULL};
+						  .cwd = sc->cwd ? cwd : NULL};
 			if (mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
 				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
 				status = EXIT_FAILED;
@@ -805,7 +847,9 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				interrupted = true; /* brink itself is in trouble: stop */
 				break;
 			}
-			summary_put_row(summary.f, &r);
+			sweep_summary_row(summary.f, &scols, &r, sc);
+			if (ro->search)
+				search_plan_ran(ro->search, sc, &r);
 			fflush(summary.f);
 			tally_add(&tally, sc, &r);
 			if (!ro->quiet) {
@@ -821,12 +865,27 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 					status = EXIT_FAILED;
 			}
 		}
+		/* A search decides its next limit from the results so far. */
+		if (ro->search && !interrupted && i + 1 == cfg->n_scenarios) {
+			int more = search_plan_more(ro->search, cfg, &err);
+			if (more < 0 ||
+			    (more > 0 && resolve_paths(cfg, i + 1, &paths, sdir, &err) != 0)) {
+				fprintf(stderr, "brink: %s\n", err.msg);
+				status = EXIT_FAILED;
+				brink_failed = true;
+				break;
+			}
+		}
 	}
 	progress_free(prog);
 	if (csv_commit(&summary, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
 		status = EXIT_FAILED;
 		brink_failed = true;
+	}
+	if (ro->search && !brink_failed && search_plan_write(ro->search, out, stdout, &err) != 0) {
+		fprintf(stderr, "brink: %s\n", err.msg);
+		status = EXIT_FAILED;
 	}
 	/* Every run is over: remove brink's groups now, and take a signal that came
 	 * after the last run for what it is, an interruption. From here on there is
@@ -865,7 +924,6 @@ done:
 	cg_system_fini(sys);
 	free(sys);
 	free(paths);
-	free(cwds);
 	close(sigfd);
 	return status;
 }
@@ -1027,8 +1085,23 @@ int cmd_run(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_BAD_INPUT;
 	}
+	if (cfg.search.set) {
+		/* [search]: every scenario is searched; the plan owns them now. */
+		struct search_spec spec = {.lim = cfg.search.lim,
+					   .lo = cfg.search.lo,
+					   .hi = cfg.search.hi,
+					   .resolution = cfg.search.resolution,
+					   .res_ppm = cfg.search.res_ppm};
+		struct berr err;
+		if (!(ro.search = search_plan_new(&cfg, &spec, &err))) {
+			fprintf(stderr, "brink: %s\n", err.msg);
+			config_free(&cfg);
+			return EXIT_FAILED;
+		}
+	}
 	int st = run_set(&cfg, &ro);
 	config_free(&cfg);
+	search_plan_free(ro.search);
 	return st;
 }
 
@@ -1049,6 +1122,10 @@ static void exec_usage(FILE *f)
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		"                     run's time); the CSVs, summary.json and the report stay\n"
 		"  --progress, --no-progress   force the live status line on or off\n"
+		"  --sweep KEY=VALUES run once per value (repeatable: a matrix): a limit\n"
+		"                     or a {KEY} placeholder of the command; VALUES is a\n"
+		"                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
+		"                     +STEP (HI included); points are named NAME.KEY=VALUE\n"
 		"Settings (the same keys as a config file's scenario sections):\n");
 	for (size_t i = 0; i < scenario_key_count(); i++) {
 		struct scenario_key k = scenario_key_at(i);
@@ -1081,19 +1158,52 @@ static void base_name(const char *cmd, char *out, size_t len)
 		snprintf(out, len, "exec");
 }
 
-int cmd_exec(int argc, char **argv)
+static void search_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: brink search RESOURCE LO..HI [OPTIONS] -- COMMAND [ARG]...\n"
+		"Find, by bisection, the smallest RESOURCE limit under which COMMAND completes\n"
+		"(exits 0, no OOM kill, no refused fork) and the largest under which it breaks.\n"
+		"RESOURCE: memory, pids, nofile, as, data, stack or cpu-time. HI is run first,\n"
+		"then LO, then the middle of what is left until it is no wider than the\n"
+		"resolution. Every limit tried is a scenario NAME.RESOURCE=VALUE of the result;\n"
+		"search.csv has the answer, the runs it took and the flaky limits.\n\n"
+		"  --resolution R     stop when the answer is this close: in the resource's\n"
+		"                     unit (1M, 16, 1s) or a percentage of it (1%%); default 1M\n"
+		"                     for sizes, 1 for counts, 1s for cpu-time\n"
+		"  --repetitions N    runs per limit; a limit passes only if every run passes,\n"
+		"                     one that passes some is reported flaky with its counts\n"
+		"  --from DIR         reuse the runs of an earlier search or sweep of the same\n"
+		"                     --name (its summary.csv): those limits are not run again\n"
+		"Every option of brink exec applies (brink exec --help): the other limits, the\n"
+		"name, --out, --no-plots...\n\n"
+		"Exit status: 0 the search ran (whatever it found), 1 brink failed or a run\n"
+		"could not be executed, 2 bad input, 130 interrupted.\n");
+}
+
+/* brink exec, and brink search (spec set: the resource and the range). */
+static int exec_main(int argc, char **argv, struct search_spec *spec)
 {
 	struct runset_opts ro = {.progress_tty = -1};
 	struct scenario sc;
 	scenario_init(&sc);
 	size_t nkeys = scenario_key_count();
-	size_t nopt = N_COMMON + nkeys + 2;
+	size_t nopt = N_COMMON + nkeys + 5;
+	const char *who = spec ? "brink search" : "brink exec";
+	struct scenario *bases = NULL;
 	struct option *opts = calloc(nopt, sizeof(*opts));
 	if (!opts)
 		return EXIT_FAILED;
 	memcpy(opts, common_opts, sizeof(common_opts));
 	size_t k = N_COMMON;
 	opts[k++] = (struct option){"name", required_argument, NULL, 'n'};
+	opts[k++] = (struct option){"sweep", required_argument, NULL, 's'};
+	char *sweeps[SCENARIO_SWEEP_MAX + 1];
+	size_t n_sweeps = 0;
+	if (spec) {
+		opts[k++] = (struct option){"resolution", required_argument, NULL, 'r'};
+		opts[k++] = (struct option){"from", required_argument, NULL, 'f'};
+	}
 	for (size_t i = 0; i < nkeys; i++)
 		if (strcmp(scenario_key_at(i).key, "command") != 0)
 			opts[k++] = (struct option){scenario_key_at(i).key, required_argument, NULL,
@@ -1116,19 +1226,35 @@ int cmd_exec(int argc, char **argv)
 			if (strcmp(key, "env") == 0) {
 				/* --env NAME=VALUE adds one variable each time */
 				if (scenario_env_add(&sc, optarg, &why) != 0) {
-					fprintf(stderr, "brink exec: --env \"%s\": %s\n", optarg,
-						why);
+					fprintf(stderr, "%s: --env \"%s\": %s\n", who, optarg, why);
 					goto out;
 				}
+				li = -1;
 				continue;
 			}
 			twice = seen_key[idx];
 			seen_key[idx] = true;
 			if (!twice && scenario_set(&sc, key, optarg, &why) != 0) {
-				fprintf(stderr, "brink exec: --%s: \"%s\": %s\n", key, optarg,
+				fprintf(stderr, "%s: --%s: \"%s\": %s\n", who, key, optarg,
 					why ? why : "bad value");
 				goto out;
 			}
+		} else if (spec && c == 'r') {
+			const char *why = NULL;
+			if (search_parse_resolution(spec->lim, optarg, &spec->resolution,
+						    &spec->res_ppm, &why) != 0) {
+				fprintf(stderr, "%s: --resolution \"%s\": %s\n", who, optarg, why);
+				goto out;
+			}
+		} else if (spec && c == 'f') {
+			spec->from = optarg;
+		} else if (c == 's') {
+			if (n_sweeps == SCENARIO_SWEEP_MAX + 1) {
+				fprintf(stderr, "%s: --sweep: at most %d sweeps\n", who,
+					SCENARIO_SWEEP_MAX);
+				goto out;
+			}
+			sweeps[n_sweeps++] = optarg;
 		} else if (c == 'n') {
 			twice = seen_name;
 			seen_name = true;
@@ -1136,13 +1262,13 @@ int cmd_exec(int argc, char **argv)
 		} else {
 			int h = c == 'h' ? -1 : common_opt(c, &ro);
 			if (h < 0) {
-				exec_usage(stdout);
+				(spec ? search_usage : exec_usage)(stdout);
 				status = EXIT_MEASURED;
 				goto out;
 			}
 			if (h == 0) {
-				option_error("brink exec", c, argv);
-				fprintf(stderr, "(brink exec --help lists them)\n");
+				option_error(who, c, argv);
+				fprintf(stderr, "(%s --help lists them)\n", who);
 				goto out;
 			}
 			twice = seen_common[c - OPT_OUT];
@@ -1150,7 +1276,7 @@ int cmd_exec(int argc, char **argv)
 		}
 		if (twice) {
 			/* as a key given twice in a config: which one was meant? */
-			fprintf(stderr, "brink exec: option --%s given twice\n",
+			fprintf(stderr, "%s: option --%s given twice\n", who,
 				li >= 0 ? opts[li].name : "?");
 			goto out;
 		}
@@ -1212,9 +1338,76 @@ int cmd_exec(int argc, char **argv)
 	snprintf(cfg.name, sizeof(cfg.name), "%s", sc.name);
 	cfg.scenarios = &sc;
 	cfg.n_scenarios = 1;
+	struct berr err;
+	if (spec) {
+		if (n_sweeps) {
+			fprintf(stderr, "%s: --sweep and a search do not go together\n", who);
+			goto out;
+		}
+		/* The plan owns its base scenario: moved to the heap. */
+		if (!(bases = malloc(sizeof(*bases))))
+			goto out;
+		*bases = sc;
+		scenario_init(&sc);
+		cfg.scenarios = bases;
+		ro.search = search_plan_new(&cfg, spec, &err);
+		if (!ro.search) {
+			fprintf(stderr, "%s: %s\n", who, err.msg);
+			goto out;
+		}
+		bases = NULL;
+	} else if (sweep_expand_exec(&cfg, sweeps, n_sweeps, &err) != 0) {
+		fprintf(stderr, "brink exec: %s\n", err.msg);
+		goto out;
+	}
 	status = run_set(&cfg, &ro);
+	if (cfg.scenarios != &sc) {
+		for (size_t i = 0; i < cfg.n_scenarios; i++)
+			scenario_free(&cfg.scenarios[i]);
+		free(cfg.scenarios);
+	}
 out:
+	search_plan_free(ro.search);
+	if (bases) {
+		scenario_free(bases);
+		free(bases);
+	}
 	free(opts);
 	scenario_free(&sc);
 	return status;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	return exec_main(argc, argv, NULL);
+}
+
+int cmd_search(int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		search_usage(stdout);
+		return EXIT_MEASURED;
+	}
+	if (argc < 3) {
+		fprintf(stderr, "brink search: expected RESOURCE LO..HI -- COMMAND\n");
+		search_usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	struct search_spec spec = {.lim = limits_find(argv[1])};
+	const char *why = NULL;
+	if (spec.lim < 0 || !search_resource_ok(spec.lim)) {
+		fprintf(
+		    stderr,
+		    "brink search: \"%s\": expected a resource: memory, pids, nofile, as, data, "
+		    "stack or cpu-time\n",
+		    argv[1]);
+		return EXIT_BAD_INPUT;
+	}
+	if (search_parse_range(spec.lim, argv[2], &spec.lo, &spec.hi, &why) != 0) {
+		fprintf(stderr, "brink search: \"%s\": %s\n", argv[2], why);
+		return EXIT_BAD_INPUT;
+	}
+	spec.resolution = search_default_resolution(spec.lim);
+	/* argv[2] stands where exec_main expects its own name. */
+	return exec_main(argc - 2, argv + 2, &spec);
 }

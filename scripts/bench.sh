@@ -6,11 +6,12 @@
 #        BENCH_LAUNCHES (10 per round), BENCH_OUT (docs/BENCHMARKS.md),
 #        BENCH_SCALE ("50 200 500" repetitions), BENCH_LONG_S (120 s at 1 ms),
 #        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20),
+#        BENCH_SWEEP_POINTS (100), BENCH_SWEEP_ROUNDS (3), BENCH_SEARCH_REPS (5),
 #        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn,
-#        persample: run only those sections and replace only them in the existing
-#        $BENCH_OUT; BENCH_BASELINE_BRINK: another brink binary (e.g. built from an
-#        earlier commit) measured beside this one in section 9 (per-sample cost),
-#        named BENCH_BASELINE_LABEL in the table.
+#        persample, sweep: run only those sections and replace only them in the
+#        existing $BENCH_OUT; BENCH_BASELINE_BRINK: another brink binary (e.g. built
+#        from an earlier commit) measured beside this one in section 9 (per-sample
+#        cost), named BENCH_BASELINE_LABEL in the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -25,10 +26,13 @@ read -r -a scale_counts <<<"${BENCH_SCALE:-50 200 500}"
 long_s=${BENCH_LONG_S:-120}
 oom_reps=${BENCH_OOM_REPS:-5}
 fi_runs=${BENCH_FIRST_RUNS:-20}
+sweep_points=${BENCH_SWEEP_POINTS:-100}
+sweep_rounds=${BENCH_SWEEP_ROUNDS:-3}
+search_reps=${BENCH_SEARCH_REPS:-5}
 only=${BENCH_ONLY:-}
 for s in ${only//,/ }; do
-  case "$s" in scale | longrun | oom | firstinsn | persample) ;;
-    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample)" >&2; exit 2 ;;
+  case "$s" in scale | longrun | oom | firstinsn | persample | sweep) ;;
+    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample, sweep)" >&2; exit 2 ;;
   esac
 done
 want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
@@ -643,13 +647,109 @@ task count), the loop two (poll, the timer).
 MD
 }
 
-new_sections=(scale longrun oom firstinsn persample)
+# 10. Sweeps and searches: a sweep's points share one brink, one result set and one
+# gnuplot; the same runs as separate `brink exec` calls pay brink's start, a result
+# directory and (with plots) a gnuplot each. Then a memory search: runs, time.
+bench_sweep() {
+  local n=$sweep_points d=$tmp/sweep i t0 t1 r
+  say "sweeps: $n points of /bin/true, as one sweep and as $n brink exec calls, $sweep_rounds rounds"
+  secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b - a}'; }
+  local a_sw_pl=() a_sw_np=() a_ex_pl=() a_ex_np=() gp=0
+  # The four ways alternate within each round, so that a change of load (the
+  # cores are shared) falls on all of them; medians over the rounds.
+  for r in $(seq "$sweep_rounds"); do
+    t0=$EPOCHREALTIME
+    "$brink" exec --quiet --no-progress --out "$d-plots" --sweep "nofile=1000..$((999 + n)) +1" \
+      -- /bin/true >/dev/null 2>&1
+    t1=$EPOCHREALTIME; a_sw_pl+=("$(secs "$t0" "$t1")")
+    t0=$EPOCHREALTIME
+    "$brink" exec --quiet --no-progress --no-plots --out "$d-np" \
+      --sweep "nofile=1000..$((999 + n)) +1" -- /bin/true >/dev/null 2>&1
+    t1=$EPOCHREALTIME; a_sw_np+=("$(secs "$t0" "$t1")")
+    local rows; rows=$(($(wc -l <"$d-np/summary.csv") - 1))
+    [ "$rows" -eq "$n" ] || { say "sweep: $rows rows, not $n"; exit 1; }
+    t0=$EPOCHREALTIME
+    for i in $(seq 1000 $((999 + n))); do
+      "$brink" exec --quiet --no-progress --nofile "$i" --out "$d-ex-pl/$i" -- /bin/true >/dev/null 2>&1
+    done
+    t1=$EPOCHREALTIME; a_ex_pl+=("$(secs "$t0" "$t1")")
+    t0=$EPOCHREALTIME
+    for i in $(seq 1000 $((999 + n))); do
+      "$brink" exec --quiet --no-progress --no-plots --nofile "$i" --out "$d-ex-np/$i" -- /bin/true >/dev/null 2>&1
+    done
+    t1=$EPOCHREALTIME; a_ex_np+=("$(secs "$t0" "$t1")")
+    gp=$(grep -c '^load ' "$d-plots/plots/data/+pages.gp")
+    rm -rf "$d-plots" "$d-np" "$d-ex-pl" "$d-ex-np"
+  done
+  local sw_pl sw_np ex_pl ex_np
+  sw_pl=$(stats median "${a_sw_pl[@]}"); sw_np=$(stats median "${a_sw_np[@]}")
+  ex_pl=$(stats median "${a_ex_pl[@]}"); ex_np=$(stats median "${a_ex_np[@]}")
+  per() { awk -v t="$1" -v n="$n" 'BEGIN {printf "%.1f", t * 1000 / n}'; }
+  rat() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
+
+  say "search: memory of mem-hog touching 37 MiB, $search_reps times"
+  local times=() runs=() answers=() t k ans
+  for k in $(seq "$search_reps"); do
+    t0=$EPOCHREALTIME
+    "$brink" search memory 4M..1G --resolution 1M --name need37 --quiet --no-progress --no-plots \
+      --out "$d-s$k" -- mem-hog --max 37 --size 1M --rate 0 >/dev/null 2>&1
+    t1=$EPOCHREALTIME
+    times+=("$(secs "$t0" "$t1")")
+    runs+=("$(awk -F, 'NR == 2 {print $10}' "$d-s$k/search.csv")")
+    ans=$(awk -F, 'NR == 2 {printf "%d/%d", $9 / 1048576, $8 / 1048576}' "$d-s$k/search.csv")
+    answers+=("$ans")
+    rm -rf "$d-s$k"
+  done
+  local tm; tm=$(stats median "${times[@]}")
+  cat >"$tmp/sec-sweep.md" <<MD
+<!-- bench:sweep -->
+## 10. Sweeps and searches
+
+$(run_line)
+
+$n runs of \`/bin/true\` under nofile 1000, 1001, ... $((999 + n)), done four ways (wall
+time of the whole, and per point):
+
+\`\`\`
+$brink exec --sweep 'nofile=1000..$((999 + n)) +1' [--no-plots] --out DIR -- /bin/true
+for i in 1000..$((999 + n)); do $brink exec --nofile \$i [--no-plots] --out DIR/\$i -- /bin/true; done
+\`\`\`
+
+| | one sweep | $n brink exec calls | calls / sweep |
+|---|---|---|---|
+| with plots | $sw_pl s ($(per "$sw_pl") ms a point) | $ex_pl s ($(per "$ex_pl") ms a run) | $(rat "$ex_pl" "$sw_pl")x |
+| without plots (\`--no-plots\`) | $sw_np s ($(per "$sw_np") ms a point) | $ex_np s ($(per "$ex_np") ms a run) | $(rat "$ex_np" "$sw_np")x |
+
+Medians of $sweep_rounds rounds (the four ways alternate in each round); every round, in
+seconds: sweep with plots ${a_sw_pl[*]}; without ${a_sw_np[*]}; calls with plots
+${a_ex_pl[*]}; without ${a_ex_np[*]}.
+
+The sweep's plots ($gp pages: one per point and the curve) are drawn by one gnuplot
+process; each separate call starts its own. Plots cost the sweep
+$(rat "$sw_pl" "$sw_np")x its time without them.
+
+A memory search on \`mem-hog --max 37 --size 1M --rate 0\` (writes 37 MiB and exits),
+\`brink search memory 4M..1G --resolution 1M\`, $search_reps times:
+
+| | median | every search |
+|---|---|---|
+| time to the answer (s) | $tm | ${times[*]} |
+| runs | $(stats median "${runs[@]}") | ${runs[*]} |
+| answer: breaks / completes (MiB) | | ${answers[*]} |
+
+Bisection over 4 MiB..1 GiB at 1 MiB takes HI, LO and at most ten halvings
+(log2 of 1020): 12 runs.
+<!-- /bench:sweep -->
+MD
+}
+
+new_sections=(scale longrun oom firstinsn persample sweep)
 for s in "${new_sections[@]}"; do
   want "$s" && "bench_$s"
 done
 
 # --- 5. verdicts and the report --------------------------------------------
-only_note="Sections 5 to 9 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample\`);
+only_note="Sections 5 to 10 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample,sweep\`);
 each says which run its figures come from, and their goals are listed in the section."
 later_goals="Goals of sections 5 to 8 (scale, long run memory, OOM precision, time to the
 child's first instruction) are in their own sections."

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the README's figures from real runs: the plot of the goroutine pattern
-# (docs/img/) and the compare example (docs/examples/compare-output.txt).
+# (docs/img/), the compare example (docs/examples/compare-output.txt) and the
+# search curve (docs/img/search-touch40.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh run
@@ -17,4 +18,7 @@ set +e
 build/brink compare --format md "$tmp/base" "$tmp/new" >docs/examples/compare-output.md
 echo "exit status: $?" >>docs/examples/compare-output.md
 set -e
-echo "written: docs/img/goroutine-go.png docs/examples/compare-output.md"
+build/brink search memory 4M..1G --resolution 1M --name touch40 --no-progress --quiet \
+  --out "$tmp/search" -- mem-hog --max 40 --size 1M --rate 0
+cp "$tmp/search/plots/touch40.curve.png" docs/img/search-touch40.png
+echo "written: docs/img/goroutine-go.png docs/examples/compare-output.md docs/img/search-touch40.png"

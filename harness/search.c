@@ -1,0 +1,709 @@
+/* search.c - bisection for the breaking limit, and the plan that runs it
+ * (see search.h). */
+#include "search.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvread.h"
+#include "limit.h"
+#include "units.h"
+
+const char *search_verdict_name(enum search_verdict v)
+{
+	static const char *const names[] = {
+	    [SV_RUNNING] = "running",
+	    [SV_FOUND] = "found",
+	    [SV_PASSES_AT_LO] = "passes-at-lo",
+	    [SV_FAILS_AT_HI] = "fails-at-hi",
+	};
+	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
+}
+
+void search_init(struct search *s, int64_t lo, int64_t hi, int64_t resolution, int64_t res_ppm,
+		 int repetitions)
+{
+	memset(s, 0, sizeof(*s));
+	s->lo = lo;
+	s->hi = hi;
+	s->resolution = resolution;
+	s->res_ppm = res_ppm;
+	s->grid = resolution > 0 ? resolution : 1;
+	s->repetitions = repetitions > 0 ? repetitions : 1;
+	s->pass = s->fail = -1;
+	s->verdict = SV_RUNNING;
+}
+
+void search_free(struct search *s)
+{
+	free(s->probes);
+	s->probes = NULL;
+	s->n = s->cap = 0;
+}
+
+static struct search_probe *probe_of(struct search *s, int64_t limit, bool create)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->probes[i].limit == limit)
+			return &s->probes[i];
+	if (!create)
+		return NULL;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? 2 * s->cap : 16;
+		struct search_probe *np = realloc(s->probes, nc * sizeof(*np));
+		if (!np)
+			return NULL;
+		s->probes = np;
+		s->cap = nc;
+	}
+	s->probes[s->n] = (struct search_probe){.limit = limit};
+	return &s->probes[s->n++];
+}
+
+static bool complete(const struct search *s, const struct search_probe *p)
+{
+	return p && p->passes + p->fails >= s->repetitions;
+}
+
+/* A limit with all its repetitions moves the interval. */
+static void settle(struct search *s, const struct search_probe *p)
+{
+	if (!complete(s, p))
+		return;
+	if (p->fails == 0) {
+		if (s->pass < 0 || p->limit < s->pass)
+			s->pass = p->limit;
+	} else if (p->limit > s->fail) {
+		s->fail = p->limit;
+	}
+}
+
+static bool narrow_enough(const struct search *s)
+{
+	int64_t width = s->pass - s->fail;
+	if (width <= s->grid)
+		return true;
+	if (s->resolution > 0)
+		return width <= s->resolution;
+	/* Relative: a width within res_ppm of the passing limit. */
+	return (double)width <= (double)s->pass * (double)s->res_ppm / 1e6;
+}
+
+int search_next(struct search *s, int64_t *limit)
+{
+	for (;;) {
+		if (s->verdict != SV_RUNNING)
+			return 0;
+		struct search_probe *hi = probe_of(s, s->hi, false);
+		struct search_probe *lo = probe_of(s, s->lo, false);
+		int64_t cand;
+		if (!complete(s, hi)) {
+			cand = s->hi;
+		} else if (hi->fails) {
+			s->verdict = SV_FAILS_AT_HI;
+			return 0;
+		} else if (!complete(s, lo)) {
+			cand = s->lo;
+		} else if (!lo->fails) {
+			s->verdict = SV_PASSES_AT_LO;
+			return 0;
+		} else if (narrow_enough(s)) {
+			s->verdict = SV_FOUND;
+			return 0;
+		} else {
+			/* The middle, on the grid from LO; strictly inside the interval. */
+			int64_t mid = s->fail + (s->pass - s->fail) / 2;
+			int64_t g = s->lo + (mid - s->lo) / s->grid * s->grid;
+			if (g <= s->fail)
+				g += s->grid;
+			if (g >= s->pass) {
+				s->verdict = SV_FOUND;
+				return 0;
+			}
+			cand = g;
+		}
+		struct search_probe *p = probe_of(s, cand, true);
+		if (!p)
+			return -1;
+		if (complete(s, p)) { /* preloaded */
+			settle(s, p);
+			continue;
+		}
+		*limit = cand;
+		return 1;
+	}
+}
+
+static int add(struct search *s, int64_t limit, bool passed, bool reused)
+{
+	struct search_probe *p = probe_of(s, limit, true);
+	if (!p)
+		return -1;
+	if (complete(s, p))
+		return 0; /* more results than asked for: the first ones count */
+	if (passed)
+		p->passes++;
+	else
+		p->fails++;
+	if (reused) {
+		p->reused = true;
+		s->reused++;
+	} else {
+		s->runs++;
+	}
+	settle(s, p);
+	return 0;
+}
+
+int search_record(struct search *s, int64_t limit, bool passed)
+{
+	return add(s, limit, passed, false);
+}
+
+int search_preload(struct search *s, int64_t limit, bool passed)
+{
+	return add(s, limit, passed, true);
+}
+
+size_t search_flaky(const struct search *s, const struct search_probe **out, size_t max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->probes[i].passes && s->probes[i].fails) {
+			if (k < max)
+				out[k] = &s->probes[i];
+			k++;
+		}
+	return k;
+}
+
+bool search_run_passes(const struct run_result *r)
+{
+	return r->outcome == OUT_EXITED && r->exit_code == 0 && r->oom_kills <= 0 &&
+	       r->pids_limit_hits <= 0;
+}
+
+/* ---- settings ---- */
+
+bool search_resource_ok(int lim)
+{
+	static const int ok[] = {LIM_MEMORY, LIM_PIDS,	LIM_NOFILE,  LIM_AS,
+				 LIM_DATA,   LIM_STACK, LIM_CPU_TIME};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (ok[i] == lim)
+			return true;
+	return false;
+}
+
+int search_parse_range(int lim, const char *s, int64_t *lo, int64_t *hi, const char **why)
+{
+	const char *dots = strstr(s, "..");
+	char a[64];
+	if (!dots || (size_t)(dots - s) >= sizeof(a)) {
+		*why = "expected a range LO..HI, such as 4M..1G";
+		return -1;
+	}
+	snprintf(a, sizeof(a), "%.*s", (int)(dots - s), s);
+	struct limits l;
+	limits_init(&l);
+	if (limits_parse(&l, lim, a, why) != 0)
+		return -1;
+	*lo = l.v[lim];
+	if (limits_parse(&l, lim, dots + 2, why) != 0)
+		return -1;
+	*hi = l.v[lim];
+	if (*lo < 0 || *hi < 0) {
+		*why = "expected numbers, not max, in LO..HI";
+		return -1;
+	}
+	if (*lo >= *hi) {
+		*why = "expected LO below HI in LO..HI";
+		return -1;
+	}
+	return 0;
+}
+
+int search_parse_resolution(int lim, const char *s, int64_t *abs, int64_t *ppm, const char **why)
+{
+	size_t n = strlen(s);
+	if (n > 1 && s[n - 1] == '%') {
+		char num[32];
+		int64_t milli;
+		snprintf(num, sizeof(num), "%.*s", (int)(n - 1), s);
+		if (n - 1 >= sizeof(num) || units_parse_fixed(num, 4, &milli) != 0 || milli <= 0 ||
+		    milli > 500000) {
+			*why = "expected a percentage above 0 and at most 50, such as 1% or 0.5%";
+			return -1;
+		}
+		*abs = 0;
+		*ppm = milli; /* percent x 10^4 is parts per million */
+		return 0;
+	}
+	struct limits l;
+	limits_init(&l);
+	if (limits_parse(&l, lim, s, why) != 0 || l.v[lim] < 1) {
+		*why = "expected a resolution in the limit's unit (1M, 16, 1s) or a percentage "
+		       "(1%)";
+		return -1;
+	}
+	*abs = l.v[lim];
+	*ppm = 0;
+	return 0;
+}
+
+int64_t search_default_resolution(int lim)
+{
+	switch (limit_table[lim].kind) {
+	case LK_SIZE:
+		return 1LL << 20;
+	case LK_DURATION:
+		return 1000000000LL;
+	default:
+		return 1;
+	}
+}
+
+/* ---- the plan ---- */
+
+struct search_plan {
+	struct search_spec spec;
+	struct scenario *bases;
+	size_t n_bases, cur;
+	struct search *s; /* one per base */
+	int64_t unit;	  /* label unit: divides LO, HI and the grid */
+	int64_t pending;  /* the limit of the probe being run */
+	const char *suffix;
+	int width;
+	char from[4096];
+};
+
+static void label_unit(struct search_plan *pl)
+{
+	static const struct {
+		int64_t div;
+		const char *suffix;
+	} size_u[] = {{1LL << 30, "G"}, {1LL << 20, "M"}, {1LL << 10, "K"}, {1, ""}},
+	  dur_u[] = {{1000000000LL, "s"}, {1000000LL, "ms"}, {1000LL, "us"}, {1, "ns"}};
+	const struct search_spec *sp = &pl->spec;
+	pl->unit = 1;
+	pl->suffix = "";
+	int64_t grid = pl->n_bases ? pl->s[0].grid : 1;
+	size_t n = 0;
+	if (limit_table[sp->lim].kind == LK_SIZE)
+		n = sizeof(size_u) / sizeof(size_u[0]);
+	else if (limit_table[sp->lim].kind == LK_DURATION)
+		n = sizeof(dur_u) / sizeof(dur_u[0]);
+	for (size_t i = 0; i < n; i++) {
+		int64_t d = limit_table[sp->lim].kind == LK_SIZE ? size_u[i].div : dur_u[i].div;
+		if (sp->lo % d == 0 && sp->hi % d == 0 && grid % d == 0) {
+			pl->unit = d;
+			pl->suffix = limit_table[sp->lim].kind == LK_SIZE ? size_u[i].suffix
+									  : dur_u[i].suffix;
+			break;
+		}
+	}
+	char d[32];
+	pl->width = snprintf(d, sizeof(d), "%" PRId64, sp->hi / pl->unit);
+}
+
+/* The probe of base b under `limit`, appended to cfg. */
+static int add_probe(struct search_plan *pl, struct config *cfg, int64_t limit, struct berr *err)
+{
+	const struct scenario *base = &pl->bases[pl->cur];
+	struct scenario *ns = realloc(cfg->scenarios, (cfg->n_scenarios + 1) * sizeof(*ns));
+	if (!ns)
+		return berr_set(err, ENOMEM, "search");
+	cfg->scenarios = ns;
+	struct scenario *sc = &ns[cfg->n_scenarios];
+	if (scenario_copy(sc, base) != 0)
+		return berr_set(err, ENOMEM, "search");
+	const char *key = limit_table[pl->spec.lim].key;
+	sc->lim.v[pl->spec.lim] = limit;
+	pl->pending = limit;
+	sc->n_sweep = 1;
+	snprintf(sc->sweep_of, sizeof(sc->sweep_of), "%s", base->name);
+	struct sweep_coord *c = &sc->sweep[0];
+	snprintf(c->key, sizeof(c->key), "%s", key);
+	snprintf(c->value, sizeof(c->value), "%" PRId64, limit);
+	if (limit % pl->unit == 0)
+		snprintf(c->label, sizeof(c->label), "%0*" PRId64 "%s", pl->width, limit / pl->unit,
+			 pl->suffix);
+	else
+		snprintf(c->label, sizeof(c->label), "%" PRId64, limit);
+	char name[256];
+	int len = snprintf(name, sizeof(name), "%s.%s=%s", base->name, key, c->label);
+	if (len >= SCENARIO_NAME_MAX) {
+		scenario_free(sc);
+		return berr_set(err, 0, "search: the probe name %s is longer than %d characters",
+				name, SCENARIO_NAME_MAX - 1);
+	}
+	memcpy(sc->name, name, (size_t)len + 1);
+	cfg->n_scenarios++;
+	return 0;
+}
+
+/* Rows of an earlier result whose sweep is this base and whose sweep.KEY is
+ * set: their outcomes, as if run here. */
+static int preload(struct search_plan *pl, struct berr *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/summary.csv", pl->spec.from);
+	struct csv_reader rd = {0};
+	if (csvr_open_expecting(&rd, path, "the summary header", err) != 0)
+		return -1;
+	char col[64];
+	snprintf(col, sizeof(col), "sweep.%s", limit_table[pl->spec.lim].key);
+	int c_sweep = csvr_col(&rd, "sweep"), c_v = csvr_col(&rd, col);
+	int c_out = csvr_need_col(&rd, "outcome", err);
+	int c_exit = csvr_col(&rd, "exit_code"), c_oom = csvr_col(&rd, "oom_kills");
+	int c_pids = csvr_col(&rd, "pids_limit_hits");
+	int rc = 0;
+	if (c_out < 0 || c_sweep < 0 || c_v < 0) {
+		if (c_out >= 0)
+			berr_set(err, 0,
+				 "--from %s: no sweep or %s column: not a sweep or search of %s",
+				 pl->spec.from, col, limit_table[pl->spec.lim].key);
+		csvr_close(&rd);
+		return -1;
+	}
+	while ((rc = csvr_next(&rd, err)) == 1) {
+		for (size_t b = 0; b < pl->n_bases; b++) {
+			if (strcmp(rd.field[c_sweep], pl->bases[b].name) != 0)
+				continue;
+			double v, e = -1, o = 0, ph = 0;
+			if (csvr_number(&rd, c_v, &v, err) != 0) {
+				rc = -1;
+				break;
+			}
+			if (c_exit >= 0)
+				csvr_number(&rd, c_exit, &e, err);
+			if (c_oom >= 0)
+				csvr_number(&rd, c_oom, &o, err);
+			if (c_pids >= 0)
+				csvr_number(&rd, c_pids, &ph, err);
+			struct run_result r;
+			run_result_init(&r);
+			int out = outcome_from_name(rd.field[c_out]);
+			r.outcome = out < 0 ? OUT_SIGNALED : (enum outcome)out;
+			r.exit_code = (int)e;
+			r.oom_kills = (int64_t)o;
+			r.pids_limit_hits = (int64_t)ph;
+			if (search_preload(&pl->s[b], (int64_t)v, search_run_passes(&r)) != 0) {
+				rc = berr_set(err, ENOMEM, "--from");
+				break;
+			}
+		}
+		if (rc < 0)
+			break;
+	}
+	csvr_close(&rd);
+	return rc < 0 ? -1 : 0;
+}
+
+struct search_plan *search_plan_new(struct config *cfg, const struct search_spec *spec,
+				    struct berr *err)
+{
+	struct search_plan *pl = calloc(1, sizeof(*pl));
+	if (!pl) {
+		berr_set(err, ENOMEM, "search");
+		return NULL;
+	}
+	pl->spec = *spec;
+	if (spec->from) {
+		snprintf(pl->from, sizeof(pl->from), "%s", spec->from);
+		pl->spec.from = pl->from;
+	}
+	pl->bases = cfg->scenarios;
+	pl->n_bases = cfg->n_scenarios;
+	pl->s = calloc(pl->n_bases ? pl->n_bases : 1, sizeof(*pl->s));
+	if (!pl->s) {
+		berr_set(err, ENOMEM, "search");
+		free(pl);
+		return NULL;
+	}
+	for (size_t b = 0; b < pl->n_bases; b++) {
+		search_init(&pl->s[b], spec->lo, spec->hi, spec->resolution, spec->res_ppm,
+			    pl->bases[b].repetitions);
+		if (spec->resolution == 0) /* relative: steps of the label unit at least */
+			pl->s[b].grid = 1;
+	}
+	label_unit(pl);
+	if (spec->resolution == 0)
+		for (size_t b = 0; b < pl->n_bases; b++)
+			pl->s[b].grid = pl->unit;
+	cfg->scenarios = NULL;
+	cfg->n_scenarios = 0;
+	if (spec->from && preload(pl, err) != 0)
+		goto fail;
+	if (search_plan_more(pl, cfg, err) < 0)
+		goto fail;
+	return pl;
+fail:
+	for (size_t i = 0; i < cfg->n_scenarios; i++)
+		scenario_free(&cfg->scenarios[i]);
+	free(cfg->scenarios);
+	cfg->scenarios = pl->bases;
+	cfg->n_scenarios = pl->n_bases;
+	pl->bases = NULL;
+	pl->n_bases = 0;
+	search_plan_free(pl);
+	return NULL;
+}
+
+void search_plan_ran(struct search_plan *pl, const struct scenario *sc, const struct run_result *r)
+{
+	if (pl->cur >= pl->n_bases || sc->n_sweep != 1)
+		return;
+	/* The limit asked for: run_set may have dropped one it cannot apply. */
+	search_record(&pl->s[pl->cur], pl->pending, search_run_passes(r));
+}
+
+int search_plan_more(struct search_plan *pl, struct config *cfg, struct berr *err)
+{
+	while (pl->cur < pl->n_bases) {
+		int64_t limit;
+		int rc = search_next(&pl->s[pl->cur], &limit);
+		if (rc < 0)
+			return berr_set(err, ENOMEM, "search");
+		if (rc == 1) {
+			/* Repetitions come from the base; the probe runs them all. */
+			if (add_probe(pl, cfg, limit, err) != 0)
+				return -1;
+			return 1;
+		}
+		pl->cur++;
+	}
+	return 0;
+}
+
+size_t search_plan_estimate(const struct search_plan *pl)
+{
+	size_t total = 0;
+	for (size_t b = 0; b < pl->n_bases; b++) {
+		int64_t w = (pl->spec.hi - pl->spec.lo) / (pl->s[b].grid ? pl->s[b].grid : 1);
+		size_t steps = 2;
+		while (w > 1) {
+			w /= 2;
+			steps++;
+		}
+		total += steps * (size_t)pl->bases[b].repetitions;
+	}
+	return total;
+}
+
+static void fmt_limit(int lim, int64_t v, char *buf, size_t len)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else if (limit_table[lim].kind == LK_SIZE)
+		units_format_size(v, buf, len);
+	else if (limit_table[lim].kind == LK_DURATION)
+		units_format_duration(v, buf, len);
+	else
+		snprintf(buf, len, "%" PRId64, v);
+}
+
+int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct berr *err)
+{
+	char path[4200], tmp[4208];
+	snprintf(path, sizeof(path), "%s/search.csv", dir);
+	snprintf(tmp, sizeof(tmp), "%s.part", path);
+	FILE *o = fopen(tmp, "we");
+	if (!o)
+		return berr_set(err, errno, "cannot create %s", tmp);
+	const int lim = pl->spec.lim;
+	const char *key = limit_table[lim].key;
+	fprintf(o, "scenario,resource,lo,hi,resolution,repetitions,verdict,pass_limit,fail_limit,"
+		   "runs,reused,flaky\n");
+	for (size_t b = 0; b < pl->n_bases; b++) {
+		const struct search *s = &pl->s[b];
+		char res[32];
+		if (s->resolution > 0)
+			snprintf(res, sizeof(res), "%" PRId64, s->resolution);
+		else
+			snprintf(res, sizeof(res), "%g%%", (double)s->res_ppm / 1e4);
+		fprintf(o, "%s,%s,%" PRId64 ",%" PRId64 ",%s,%d,%s,", pl->bases[b].name, key, s->lo,
+			s->hi, res, s->repetitions, search_verdict_name(s->verdict));
+		if (s->pass >= 0)
+			fprintf(o, "%" PRId64, s->pass);
+		putc(',', o);
+		if (s->fail >= 0)
+			fprintf(o, "%" PRId64, s->fail);
+		fprintf(o, ",%d,%d,", s->runs, s->reused);
+		const struct search_probe *fl[64];
+		size_t nf = search_flaky(s, fl, 64);
+		for (size_t i = 0; i < nf && i < 64; i++)
+			fprintf(o, "%s%" PRId64 ":%d/%d", i ? ";" : "", fl[i]->limit, fl[i]->passes,
+				fl[i]->passes + fl[i]->fails);
+		putc('\n', o);
+
+		/* The answer, for people. */
+		char p[32], q[32];
+		fmt_limit(lim, s->pass, p, sizeof(p));
+		fmt_limit(lim, s->fail, q, sizeof(q));
+		switch (s->verdict) {
+		case SV_FOUND:
+			fprintf(
+			    f,
+			    "brink search: %s: completes with %s = %s, breaks with %s = %s (%d %s",
+			    pl->bases[b].name, key, p, key, q, s->runs,
+			    s->runs == 1 ? "run" : "runs");
+			break;
+		case SV_PASSES_AT_LO:
+			fprintf(
+			    f,
+			    "brink search: %s: completes already with %s = %s, the low end (%d %s",
+			    pl->bases[b].name, key, p, s->runs, s->runs == 1 ? "run" : "runs");
+			break;
+		case SV_FAILS_AT_HI:
+			fprintf(f,
+				"brink search: %s: breaks even with %s = %s, the high end (%d %s",
+				pl->bases[b].name, key, q, s->runs, s->runs == 1 ? "run" : "runs");
+			break;
+		default:
+			fprintf(f, "brink search: %s: not finished (%d runs", pl->bases[b].name,
+				s->runs);
+		}
+		if (s->reused)
+			fprintf(f, ", %d reused", s->reused);
+		fprintf(f, ")\n");
+		for (size_t i = 0; i < nf && i < 64; i++) {
+			fmt_limit(lim, fl[i]->limit, p, sizeof(p));
+			fprintf(
+			    f, "brink search: %s: flaky at %s = %s: %d of %d repetitions passed\n",
+			    pl->bases[b].name, key, p, fl[i]->passes, fl[i]->passes + fl[i]->fails);
+		}
+	}
+	if (fflush(o) != 0 || fsync(fileno(o)) != 0) {
+		int e = errno;
+		fclose(o);
+		return berr_set(err, e, "cannot write %s", tmp);
+	}
+	fclose(o);
+	if (rename(tmp, path) != 0)
+		return berr_set(err, errno, "cannot rename %s", tmp);
+	return 0;
+}
+
+int search_plan_lim(const struct search_plan *pl)
+{
+	return pl->spec.lim;
+}
+
+void search_plan_free(struct search_plan *pl)
+{
+	if (!pl)
+		return;
+	for (size_t b = 0; b < pl->n_bases; b++) {
+		search_free(&pl->s[b]);
+		scenario_free(&pl->bases[b]);
+	}
+	free(pl->bases);
+	free(pl->s);
+	free(pl);
+}
+
+/* ---- brink compare ---- */
+
+struct answer {
+	char scenario[SCENARIO_NAME_MAX];
+	char resource[32];
+	char verdict[32];
+	double pass;
+};
+
+static int answers_load(const char *dir, struct answer **out, size_t *n, struct berr *err)
+{
+	*out = NULL;
+	*n = 0;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/search.csv", dir);
+	struct csv_reader rd = {0};
+	if (csvr_open(&rd, path, err) != 0)
+		return -1;
+	int c_s = csvr_need_col(&rd, "scenario", err), c_r = csvr_need_col(&rd, "resource", err);
+	int c_v = csvr_need_col(&rd, "verdict", err), c_p = csvr_need_col(&rd, "pass_limit", err);
+	int rc = c_s < 0 || c_r < 0 || c_v < 0 || c_p < 0 ? -1 : 0;
+	while (rc == 0 && (rc = csvr_next(&rd, err)) == 1) {
+		struct answer *na = realloc(*out, (*n + 1) * sizeof(*na));
+		if (!na) {
+			rc = berr_set(err, ENOMEM, "cannot read %s", path);
+			break;
+		}
+		*out = na;
+		struct answer *a = &na[(*n)++];
+		snprintf(a->scenario, sizeof(a->scenario), "%s", rd.field[c_s]);
+		snprintf(a->resource, sizeof(a->resource), "%s", rd.field[c_r]);
+		snprintf(a->verdict, sizeof(a->verdict), "%s", rd.field[c_v]);
+		a->pass = NAN;
+		if (csvr_number(&rd, c_p, &a->pass, err) < 0)
+			rc = -1;
+		else
+			rc = 0;
+	}
+	csvr_close(&rd);
+	return rc < 0 ? -1 : 0;
+}
+
+bool search_compare_possible(const char *base, const char *nw)
+{
+	char a[4200], b[4200];
+	snprintf(a, sizeof(a), "%s/search.csv", base);
+	snprintf(b, sizeof(b), "%s/search.csv", nw);
+	return access(a, R_OK) == 0 && access(b, R_OK) == 0;
+}
+
+int search_compare(const char *base, const char *nw, double threshold, FILE *f, struct berr *err)
+{
+	struct answer *ab = NULL, *an = NULL;
+	size_t nb = 0, nn = 0;
+	int regressed = 0;
+	if (answers_load(base, &ab, &nb, err) != 0 || answers_load(nw, &an, &nn, err) != 0) {
+		free(ab);
+		free(an);
+		return -1;
+	}
+	fprintf(f,
+		"\nSearches (smallest passing limit; regressed when it rose by more than %g%%):\n",
+		threshold * 100);
+	for (size_t i = 0; i < nb; i++) {
+		const struct answer *a = &ab[i], *b = NULL;
+		for (size_t k = 0; k < nn && !b; k++)
+			if (strcmp(an[k].scenario, a->scenario) == 0 &&
+			    strcmp(an[k].resource, a->resource) == 0)
+				b = &an[k];
+		if (!b) {
+			fprintf(f, "  %s %s: only in %s\n", a->scenario, a->resource, base);
+			continue;
+		}
+		int lim = limits_find(a->resource);
+		char x[32], y[32];
+		fmt_limit(lim < 0 ? LIM_NOFILE : lim, isnan(a->pass) ? -1 : (int64_t)a->pass, x,
+			  sizeof(x));
+		fmt_limit(lim < 0 ? LIM_NOFILE : lim, isnan(b->pass) ? -1 : (int64_t)b->pass, y,
+			  sizeof(y));
+		const char *status = "ok";
+		char change[48] = "";
+		if (strcmp(b->verdict, "fails-at-hi") == 0 &&
+		    strcmp(a->verdict, "fails-at-hi") != 0) {
+			status = "REGRESSED (breaks even at the high end now)";
+			regressed++;
+		} else if (!isnan(a->pass) && !isnan(b->pass) && a->pass > 0) {
+			double c = (b->pass - a->pass) / a->pass;
+			snprintf(change, sizeof(change), " (%+.1f%%)", c * 100);
+			if (c > threshold) {
+				status = "REGRESSED";
+				regressed++;
+			}
+		}
+		fprintf(f, "  %s %s: %s -> %s%s: %s\n", a->scenario, a->resource, x, y, change,
+			status);
+	}
+	free(ab);
+	free(an);
+	return regressed;
+}

@@ -1,0 +1,143 @@
+/* search.h - the search for the breaking limit: by bisection over one resource,
+ * the smallest limit under which a program completes and the largest under
+ * which it breaks, to a resolution.
+ *
+ * The bisection (struct search) is a pure state machine: search_next says which
+ * limit to run next, search_record takes the outcome of its repetitions. It
+ * assumes what holds for resources: a program that completes under a limit
+ * completes under every larger one. It probes HI first (if the program breaks
+ * even there, there is nothing to find), then LO (if it completes already there,
+ * neither), then the middle of the interval between the largest failing and the
+ * smallest passing limit until that interval is no wider than the resolution.
+ * A limit passes only if every repetition passes; one that passes some
+ * repetitions and fails others is "flaky" (it counts as failing) and is
+ * reported with its counts. A limit that already has results (earlier in the
+ * search, or loaded from an earlier result with search_preload) is not run
+ * again.
+ *
+ * The plan (struct search_plan) drives `brink search` and [search] configs
+ * through run_set: each limit probed is a scenario named like a sweep point
+ * (BASE.memory=040M) with sweep columns in summary.csv; search.csv gets the
+ * answer, one row per searched scenario.
+ */
+#ifndef BRINK_SEARCH_H
+#define BRINK_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "error.h"
+#include "result.h"
+
+enum search_verdict {
+	SV_RUNNING,	 /* search_next has more to run */
+	SV_FOUND,	 /* pass and fail are the answer, pass - fail <= resolution */
+	SV_PASSES_AT_LO, /* the program completes already under LO */
+	SV_FAILS_AT_HI,	 /* the program breaks even under HI */
+};
+
+/* "running", "found", "passes-at-lo", "fails-at-hi". */
+const char *search_verdict_name(enum search_verdict v);
+
+struct search_probe {
+	int64_t limit;
+	int passes, fails; /* repetitions that passed / failed */
+	bool reused;	   /* the results came from search_preload */
+};
+
+struct search {
+	int64_t lo, hi;	    /* the range, lo < hi, in the limit's unit */
+	int64_t resolution; /* absolute, >= 1; 0 when relative */
+	int64_t res_ppm;    /* relative: parts per million of the passing limit */
+	int64_t grid;	    /* limits probed are LO + k x grid (default: the
+			       absolute resolution, else 1) */
+	int repetitions;    /* per limit, >= 1 */
+	int64_t pass;	    /* smallest limit that passed, -1 none yet */
+	int64_t fail;	    /* largest limit that failed, -1 none yet */
+	enum search_verdict verdict;
+	struct search_probe *probes; /* every limit probed, in the order asked */
+	size_t n, cap;
+	int runs;   /* repetitions run by this search */
+	int reused; /* repetitions taken from search_preload */
+};
+
+/* A search of [lo, hi] (lo < hi) to an absolute resolution (>= 1, in the
+ * limit's unit), or, when resolution is 0, a relative one of res_ppm parts per
+ * million of the passing limit. */
+void search_init(struct search *s, int64_t lo, int64_t hi, int64_t resolution, int64_t res_ppm,
+		 int repetitions);
+void search_free(struct search *s);
+
+/* The next limit to run `repetitions` times: 1 with *limit; 0 when the search
+ * is over (s->verdict says how). -1 when out of memory. */
+int search_next(struct search *s, int64_t *limit);
+
+/* One repetition's outcome under `limit` (a limit search_next gave). */
+int search_record(struct search *s, int64_t limit, bool passed);
+
+/* Results from elsewhere (an earlier result directory): counted as reused,
+ * never run again. */
+int search_preload(struct search *s, int64_t limit, bool passed);
+
+/* Limits probed with both outcomes: the flaky ones. */
+size_t search_flaky(const struct search *s, const struct search_probe **out, size_t max);
+
+/* Did this run pass? It exited by itself with status 0, without an OOM kill
+ * and without a refused fork or clone. (Holding exactly as many fds as
+ * RLIMIT_NOFILE allows is passing: only a failed open breaks a program.) */
+bool search_run_passes(const struct run_result *r);
+
+/* ---- brink search / [search] ---- */
+
+/* The search settings as the user gave them. */
+struct search_spec {
+	int lim;	    /* limit id (limit.h) */
+	int64_t lo, hi;	    /* the range, in the limit's unit */
+	int64_t resolution; /* absolute; 0 = relative */
+	int64_t res_ppm;    /* relative */
+	const char *from;   /* --from DIR: reuse its results, or NULL */
+};
+
+/* The limits a search may run over: memory, pids, nofile, as, data, stack,
+ * cpu-time. */
+bool search_resource_ok(int lim);
+
+/* Parse "LO..HI" for lim, a resolution ("1M", "1%", "0.5%"). 0, or -1 with
+ * *why ("expected ..."). */
+int search_parse_range(int lim, const char *s, int64_t *lo, int64_t *hi, const char **why);
+int search_parse_resolution(int lim, const char *s, int64_t *abs, int64_t *ppm, const char **why);
+/* The resolution when none is given: 1 for counts, 1M for sizes, 1s for
+ * durations. */
+int64_t search_default_resolution(int lim);
+
+struct search_plan;
+
+/* A plan over the scenarios of cfg: cfg->scenarios are the bases, replaced by
+ * the first probe of the first base. Returns NULL with err. */
+struct search_plan *search_plan_new(struct config *cfg, const struct search_spec *spec,
+				    struct berr *err);
+/* run_set calls these: after each run; after the last scenario of cfg (appends
+ * the next probe: 1, none left: 0, -1 with err). */
+void search_plan_ran(struct search_plan *pl, const struct scenario *sc, const struct run_result *r);
+int search_plan_more(struct search_plan *pl, struct config *cfg, struct berr *err);
+/* Probes expected (an estimate for the progress line). */
+size_t search_plan_estimate(const struct search_plan *pl);
+/* Write DIR/search.csv and print the answers to f. */
+int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct berr *err);
+void search_plan_free(struct search_plan *pl);
+/* The limit searched (limit.h). */
+int search_plan_lim(const struct search_plan *pl);
+
+/* Both result directories have a search.csv. */
+bool search_compare_possible(const char *base, const char *nw);
+/* brink compare of two searches: scenarios matched by name and resource; a
+ * smallest passing limit that rose by more than `threshold` (0.10 = 10%), or a
+ * search that now breaks even at HI, is a regression. Prints one line each to
+ * f. Returns the number of regressions, or -1 with err (a search.csv that
+ * cannot be read). */
+int search_compare(const char *base, const char *nw, double threshold, FILE *f, struct berr *err);
+
+#endif
