@@ -55,7 +55,7 @@ bad:
 	return -1;
 }
 
-int limits_parse(struct limits *l, int id, const char *value, const char **why)
+int limits_parse_amount(int id, const char *value, int64_t *out, const char **why)
 {
 	int64_t v;
 	int rc;
@@ -75,6 +75,15 @@ int limits_parse(struct limits *l, int id, const char *value, const char **why)
 	default:
 		rc = -1;
 	}
+	if (rc == 0)
+		*out = v;
+	return rc;
+}
+
+int limits_parse(struct limits *l, int id, const char *value, const char **why)
+{
+	int64_t v;
+	int rc = limits_parse_amount(id, value, &v, why);
 	if (rc == 0 && id == LIM_PIDS && v == 0) {
 		*why = "expected at least 1 (the program itself is a task)";
 		return -1;

@@ -53,7 +53,14 @@ void limits_init(struct limits *l);
 /* Index of the limit whose key is `key`, or -1. */
 int limits_find(const char *key);
 
-/* Parse `value` for limit `id` into l->v[id]; -1 with *why on a bad value. */
+/* Parse `value` in the unit of limit `id` (a size, a count, a duration in ns,
+ * CPUs in thousandths) into *out, without the limit's own bounds (a sweep's
+ * step "+1" of nofile is an amount, not a limit); -1 with *why. */
+int limits_parse_amount(int id, const char *value, int64_t *out, const char **why);
+
+/* Parse `value` for limit `id` into l->v[id], within the limit's bounds (pids
+ * at least 1, nofile at least 4, cpu-time whole seconds); -1 with *why on a bad
+ * value. */
 int limits_parse(struct limits *l, int id, const char *value, const char **why);
 
 /* Check, before anything runs, that every rlimit asked for can be set here:

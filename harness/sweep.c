@@ -151,7 +151,9 @@ static int parse_range(struct sweep_axis *ax, char *spec, const char **why)
 			return -1;
 		}
 	} else {
-		if (parse_value(ax, step_s, &add, why) != 0 || add <= 0) {
+		int bad = ax->lim >= 0 ? limits_parse_amount(ax->lim, step_s, &add, why)
+				       : parse_value(ax, step_s, &add, why);
+		if (bad != 0 || add <= 0) {
 			if (add <= 0)
 				*why = "expected a step above 0 after +, in the unit of the values";
 			return -1;

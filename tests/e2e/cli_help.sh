@@ -15,7 +15,7 @@ expect_eq "brink help run = run --help" "$("$BRINK" help run)" "$("$BRINK" run -
 
 "$BRINK" help config >c.txt; expect_eq "help config: status" "$?" 0
 # every --KEY of exec --help is a key of the reference, with a default or an example
-keys=$("$BRINK" exec --help | sed -n 's/^  --\([a-z-]*\) [A-Z].*/\1/p' | grep -vE '^(name|out)$')
+keys=$("$BRINK" exec --help | sed -n 's/^  --\([a-z-]*\) [A-Z].*/\1/p' | grep -vE '^(name|out|sweep)$')
 [ "$(echo "$keys" | wc -l)" -ge 20 ] && ok "exec --help lists $(echo "$keys" | wc -l) settings" || fail "keys: $keys"
 for k in $keys command; do
   grep -q "^  $k = " c.txt || fail "help config lacks $k"

@@ -33,7 +33,7 @@ for page in man1/brink.1 man5/brink-config.5; do
 done
 # brink-config(5) carries every key of exec --help
 text=$(MANWIDTH=80 man -l "$p/share/man/man5/brink-config.5" 2>/dev/null)
-for k in $("$p/bin/brink" exec --help | sed -n 's/^  --\([a-z-]*\) [A-Z].*/\1/p' | grep -vE '^(name|out)$'); do
+for k in $("$p/bin/brink" exec --help | sed -n 's/^  --\([a-z-]*\) [A-Z].*/\1/p' | grep -vE '^(name|out|sweep)$'); do
   grep -q "  $k = " <<<"$text" || fail "brink-config(5) lacks $k"
 done
 ok "brink-config(5) has every key"
