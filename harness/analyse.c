@@ -149,7 +149,7 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out)
 
 /* ---- leak verdict ------------------------------------------------------ */
 
-enum { M_RSS, M_FDS, M_THREADS, M__COUNT };
+enum { M_RSS, M_FDS, M_THREADS, M_GO_HEAP, M__COUNT };
 
 /* The metrics in leak_metrics order, where each lives, and the limit_hit that
  * is its breaking point. */
@@ -168,6 +168,10 @@ static const struct {
     [M_THREADS] = {"threads", offsetof(struct leak_series, threads),
 		   offsetof(struct leak_thresholds, threads_per_s),
 		   offsetof(struct run_result, thread_slope_per_s), "pids"},
+    /* No limit of its own: an OOM kill is the RSS metric's. */
+    [M_GO_HEAP] = {"go_heap", offsetof(struct leak_series, go_heap),
+		   offsetof(struct leak_thresholds, rss_bytes_per_s),
+		   offsetof(struct run_result, go_heap_slope_bytes_per_s), NULL},
 };
 
 /* First point used for the verdict: after the warm-up, or the second half of
@@ -188,7 +192,7 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 	double warmup_s = (double)th->warmup_ns / 1e9;
 	bool broke[M__COUNT];
 	for (int m = 0; m < M__COUNT; m++)
-		broke[m] = strcmp(r->limit_hit, metrics[m].limit) == 0;
+		broke[m] = metrics[m].limit && strcmp(r->limit_hit, metrics[m].limit) == 0;
 	broke[M_RSS] |= r->outcome == OUT_OOM_KILLED;
 	broke[M_FDS] |= r->fd_exhausted;
 	bool breaking = (r->limit_hit[0] && strcmp(r->limit_hit, "timeout") != 0) ||
@@ -223,6 +227,14 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 		}
 	}
 	r->leak = any || breaking;
+}
+
+void leak_series_until(struct leak_series *ls, double until_s)
+{
+	struct series *all[] = {&ls->rss, &ls->fds, &ls->threads, &ls->go_heap};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		while (all[i]->n > 0 && all[i]->t[all[i]->n - 1] > until_s)
+			all[i]->n--;
 }
 
 /* ---- expectations ------------------------------------------------------ */

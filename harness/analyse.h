@@ -54,6 +54,8 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out);
 
 struct leak_series {
 	struct series rss, fds, threads;
+	struct series go_heap; /* Go live heap after GC (go-runtime = gctrace); empty
+				  otherwise. Judged with the RSS threshold */
 };
 
 /* Fill r->leak, r->leak_metrics and the three slopes from the series and the
@@ -66,11 +68,15 @@ struct leak_series {
  * grows when its Theil-Sen slope over those points is >= its threshold and
  * Mann-Kendall finds an upward trend (S > 0, p < LEAK_MAX_P). A slope is NAN
  * (empty in the CSV) when fewer than 2 points remain. leak_metrics lists, in
- * the order rss;fds;threads, the metrics that grow plus the one the breaking
+ * the order rss;fds;threads;go_heap, the metrics that grow plus the one the breaking
  * point belongs to (nofile or fd_exhausted -> fds, memory or an OOM kill ->
  * rss, pids -> threads; a cpu-time limit has no metric). The series are not
  * changed. */
 void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, struct run_result *r);
+
+/* Cut every series of ls to the points with t <= until_s (the end of a load
+ * window, service.h): what comes after brink's stop signal is shutdown. */
+void leak_series_until(struct leak_series *ls, double until_s);
 
 /* Parse an `expect =` value into e (set = true, raw = the text); -1 with *why
  * (a static sentence) on bad input, e untouched. Grammar: words separated by

@@ -685,6 +685,94 @@ static int write_leak_thread(const struct scenario *sc, int lim, char *buf, size
 	return 1;
 }
 
+/* ---- a service under load (service.h) ---- */
+
+static int set_load(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	if (strlen(v) >= sizeof(sc->svc.load)) {
+		*why = "expected at most 1023 characters";
+		return -1;
+	}
+	if (*v) {
+		char **argv = command_split(v, why);
+		if (!argv)
+			return -1;
+		argv_free(argv);
+	}
+	snprintf(sc->svc.load, sizeof(sc->svc.load), "%s", v);
+	return 0;
+}
+
+static int write_load(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->svc.load[0])
+		return 0;
+	snprintf(buf, len, "%s", sc->svc.load);
+	return 1;
+}
+
+static int set_ready(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return service_parse_ready(&sc->svc, v, why);
+}
+
+static int write_ready(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->svc.ready[0])
+		return 0;
+	snprintf(buf, len, "%s", sc->svc.ready);
+	return 1;
+}
+
+static int set_ready_timeout(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t ns;
+	if (units_parse_duration(v, &ns, why) != 0 || ns <= 0) {
+		*why = "expected a duration above 0, such as 10s";
+		return -1;
+	}
+	sc->svc.ready_timeout_ns = ns;
+	return 0;
+}
+
+static int write_ready_timeout(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_duration(sc->svc.ready_timeout_ns, buf, len);
+	return 1;
+}
+
+static int set_stop_grace(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return units_parse_duration(v, &sc->svc.stop_grace_ns, why);
+}
+
+static int write_stop_grace(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_duration(sc->svc.stop_grace_ns, buf, len);
+	return 1;
+}
+
+static int set_go_runtime(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return service_parse_go_runtime(&sc->svc, v, why);
+}
+
+static int write_go_runtime(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	snprintf(buf, len, "%s", service_go_runtime_name(sc->svc.go_runtime));
+	return 1;
+}
+
 static const struct key_def key_defs[] = {
     {"command", "COMMAND", "a command", set_command, write_command,
      "program and arguments; '...' and \"...\" quote, \\ escapes, no expansion"},
@@ -714,6 +802,20 @@ static const struct key_def key_defs[] = {
      "open fds gained per second that count as a leak (default 0.5)"},
     {"leak-thread-slope", "RATE", "a thread growth rate", set_leak_thread, write_leak_thread,
      "threads gained per second that count as a leak (default 0.5)"},
+    /* a service under load (service.h) */
+    {"load", "COMMAND", "a command", set_load, write_load,
+     "load generator started outside the measured group once the program is ready; "
+     "when it exits the program is stopped (default none)"},
+    {"ready", "READY", "a readiness condition", set_ready, write_ready,
+     "when the program is ready: tcp:HOST:PORT accepts, delay:DURATION, or "
+     "stdout:REGEX matches a line (default: at start)"},
+    {"ready-timeout", "DURATION", "a duration", set_ready_timeout, write_ready_timeout,
+     "not ready after this long: outcome not-ready (default 30s)"},
+    {"stop-grace", "DURATION", "a duration", set_stop_grace, write_stop_grace,
+     "time between the stop signal (SIGTERM, SIGQUIT with dump) and SIGKILL (default 5s)"},
+    {"go-runtime", "WHAT", "a Go runtime view", set_go_runtime, write_go_runtime,
+     "gctrace (GODEBUG=gctrace=1, live heap series), dump (SIGQUIT goroutine dump), "
+     "gctrace,dump or none (default none)"},
 };
 
 #define N_KEY_DEFS (sizeof(key_defs) / sizeof(key_defs[0]))
@@ -839,6 +941,7 @@ void scenario_init(struct scenario *sc)
 	sc->leak.rss_bytes_per_s = 256.0 * 1024;
 	sc->leak.fds_per_s = 0.5;
 	sc->leak.threads_per_s = 0.5;
+	service_cfg_init(&sc->svc);
 }
 
 int scenario_copy(struct scenario *dst, const struct scenario *src)

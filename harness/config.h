@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "limit.h"
+#include "service.h"
 
 #define SCENARIO_NAME_MAX 64
 
@@ -58,6 +59,7 @@ struct scenario {
 				  (launch_user_resolve), so a config is portable */
 	struct expect expect;
 	struct leak_thresholds leak;
+	struct service_cfg svc; /* load, ready, stop-grace, go-runtime (service.h) */
 };
 
 /* One [compare] key = value, checked with compare_value_check and kept as

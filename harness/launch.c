@@ -235,6 +235,10 @@ static _Noreturn void child(const struct launch_opts *o, const struct child_user
 	int step = 0;
 	if (u->set_user && drop_to_user(u->uid, u->gid, u->parent, &step) != 0)
 		child_fail(err_wr, STAGE_USER, errno, step);
+	/* brink is single-threaded, so the allocation putenv may make is safe. */
+	for (char *const *e = o->env_add; e && *e; e++)
+		if (putenv(*e) != 0)
+			child_fail(err_wr, STAGE_EXEC, errno, 0);
 	execv(o->path, o->argv);
 	child_fail(err_wr, STAGE_EXEC, errno, 0);
 }

@@ -35,6 +35,8 @@ struct launch_opts {
 	bool trace;		  /* PTRACE_SEIZE for exec and exit stops */
 	const char *user;	  /* NULL or "": brink's own user; else a `user`
 				     setting, resolved before the fork */
+	char *const *env_add;	  /* NULL, or NULL-terminated "NAME=VALUE" entries
+				     set in the program's environment over brink's */
 };
 
 /* Resolve a `user` setting (NAME or UID, optionally :GROUP or :GID) to ids: a

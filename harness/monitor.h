@@ -24,6 +24,7 @@ struct monitor_opts {
 	const char *run_dir;	   /* existing, empty: <out>/<scenario>/<rep> */
 	int sigfd;		   /* signalfd: SIGCHLD SIGINT SIGTERM SIGHUP (blocked) */
 	struct progress *progress; /* may be NULL */
+	const char *scenario_dir;  /* where a bare `load` name is found first; may be NULL */
 };
 
 /* Run and measure. Returns 0 when a result was produced (r filled, whatever the

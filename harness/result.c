@@ -8,6 +8,7 @@
 static const char *const outcome_names[OUT__COUNT] = {
     [OUT_EXITED] = "exited",   [OUT_SIGNALED] = "signaled",	  [OUT_OOM_KILLED] = "oom-killed",
     [OUT_TIMEOUT] = "timeout", [OUT_EXEC_FAILED] = "exec-failed", [OUT_INTERRUPTED] = "interrupted",
+    [OUT_STOPPED] = "stopped", [OUT_NOT_READY] = "not-ready",
 };
 
 _Static_assert(sizeof(outcome_names) / sizeof(outcome_names[0]) == OUT__COUNT,
@@ -109,4 +110,11 @@ void run_result_init(struct run_result *r)
 	r->rss_slope_bytes_per_s = NAN;
 	r->fd_slope_per_s = NAN;
 	r->thread_slope_per_s = NAN;
+	r->ready_s = -1;
+	r->load_exit_code = RES_NONE;
+	r->load_duration_s = -1;
+	r->go_heap_live_bytes = RES_NONE;
+	r->gc_count = RES_NONE;
+	r->go_heap_slope_bytes_per_s = NAN;
+	r->goroutines = RES_NONE;
 }

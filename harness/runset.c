@@ -22,6 +22,7 @@
 #include "json.h"
 #include "launch.h"
 #include "monitor.h"
+#include "service.h"
 #include "path.h"
 #include "probe.h"
 #include "progress.h"
@@ -219,6 +220,12 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				err.msg);
 			bad++;
 		}
+		if (service_check(&sc->svc, sc->shell, sdir, &err) != 0) {
+			fprintf(stderr, "brink: %s%s[scenario %s] load: %s\n",
+				cfg->path ? cfg->path : "", cfg->path ? ": " : "", sc->name,
+				err.msg);
+			bad++;
+		}
 		uid_t uid;
 		gid_t gid;
 		if (sc->user[0] && launch_user_resolve(sc->user, &uid, &gid, &err) != 0) {
@@ -337,7 +344,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 						  .sys = sys,
 						  .run_dir = rdir,
 						  .sigfd = sigfd,
-						  .progress = prog};
+						  .progress = prog,
+						  .scenario_dir = sdir};
 			if (mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
 				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
 				status = EXIT_FAILED;
