@@ -155,12 +155,29 @@ static void frame_where(const char *line, char *out, size_t len)
 }
 
 struct gor_cur {
-	bool open;	  /* inside a goroutine block */
-	bool want_where;  /* the last line was the chosen frame's function */
-	bool have_user;	  /* a frame outside package runtime was chosen */
-	bool frames_done; /* "created by" seen */
+	bool open;	   /* inside a goroutine block */
+	bool have_user;	   /* a frame outside the runtime was chosen */
+	bool frames_done;  /* "created by" seen */
+	char pending[160]; /* the function of the frame whose file line comes next */
 	struct gor_group g;
 };
+
+/* Is a frame the runtime's? Its function is runtime.*, or its file is in
+ * GOROOT's runtime directory ("runtime/time.go" when built with -trimpath,
+ * ".../src/runtime/time.go" otherwise): time.Sleep lives there (a linkname). */
+static bool runtime_frame(const char *func, const char *fileline)
+{
+	if (strncmp(func, "runtime.", 8) == 0)
+		return true;
+	const char *p = fileline + strspn(fileline, "\t ");
+	size_t n = strcspn(p, " ");
+	const char *slash = memrchr(p, '/', n);
+	if (!slash)
+		return false;
+	size_t dir = (size_t)(slash - p);
+	return (dir == 7 && memcmp(p, "runtime", 7) == 0) ||
+	       (dir >= 12 && memcmp(slash - 12, "/src/runtime", 12) == 0);
+}
 
 static int add_group(struct gor_dump *d, const struct gor_group *g, size_t *cap)
 {
@@ -244,9 +261,16 @@ int gor_dump_parse(FILE *f, struct gor_dump *d)
 		if (c.frames_done)
 			continue;
 		if (line[0] == '\t') {
-			if (c.want_where)
-				frame_where(line, c.g.where, sizeof(c.g.where));
-			c.want_where = false;
+			/* the file line of the frame named by the line before */
+			if (!c.have_user && c.pending[0]) {
+				bool rt = runtime_frame(c.pending, line);
+				if (!rt || !c.g.func[0]) {
+					snprintf(c.g.func, sizeof(c.g.func), "%s", c.pending);
+					frame_where(line, c.g.where, sizeof(c.g.where));
+					c.have_user = !rt;
+				}
+			}
+			c.pending[0] = '\0';
 			continue;
 		}
 		if (strncmp(line, "created by ", 11) == 0) {
@@ -254,13 +278,10 @@ int gor_dump_parse(FILE *f, struct gor_dump *d)
 			continue;
 		}
 		/* A function line ("...additional frames elided..." is none). */
-		bool runtime = strncmp(line, "runtime.", 8) == 0;
-		c.want_where = line[0] != '.' && !c.have_user && (!runtime || !c.g.func[0]);
-		if (c.want_where) {
-			func_name(line, c.g.func, sizeof(c.g.func));
-			c.g.where[0] = '\0';
-			c.have_user = !runtime;
-		}
+		if (line[0] == '.')
+			c.pending[0] = '\0';
+		else
+			func_name(line, c.pending, sizeof(c.pending));
 	}
 	if (ferror(f)) {
 		rc = -1;

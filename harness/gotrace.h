@@ -58,9 +58,10 @@ struct gor_dump {
 
 /* Parse the last goroutine dump in f (a stderr log: gctrace and other lines
  * before the "SIGQUIT: quit" or first "goroutine N [" line are skipped; a
- * later dump replaces an earlier one). Frames of package runtime are passed over
- * to find a goroutine's top frame, unless it has no other ("goroutine 0 [idle]"
- * stays runtime.*). Returns 1 with d filled when a dump was found, 0 when f has
+ * later dump replaces an earlier one). Frames of the runtime (runtime.*, or a
+ * file in GOROOT's src/runtime, such as time.Sleep) are passed over to find a
+ * goroutine's top frame, unless it has no other ("goroutine 0 [idle]" stays
+ * runtime.*). Returns 1 with d filled when a dump was found, 0 when f has
  * none (d->total = 0), -1 on a read error or out of memory (errno set). Free
  * with gor_dump_free. */
 int gor_dump_parse(FILE *f, struct gor_dump *d);

@@ -146,8 +146,8 @@ static void test_dump_go119(void **state)
 		sum += d.groups[i].count;
 		if (i)
 			assert_true(d.groups[i].count <= d.groups[i - 1].count);
-		if (strcmp(d.groups[i].state, "IO wait") == 0) /* below runtime frames */
-			assert_string_equal(d.groups[i].func, "internal/poll.runtime_pollWait");
+		if (strcmp(d.groups[i].state, "IO wait") == 0) /* below runtime/netpoll.go */
+			assert_string_equal(d.groups[i].func, "internal/poll.(*pollDesc).wait");
 		if (strcmp(d.groups[i].state, "select") == 0) /* ", locked to thread" dropped */
 			assert_string_equal(d.groups[i].func, "runtime.gopark");
 	}

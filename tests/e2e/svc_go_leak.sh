@@ -1,0 +1,58 @@
+# A Go HTTP server under its load client: the leaky handler leaves one goroutine
+# blocked in [chan send] per request, holding 32 KiB (go-service); the fixed twin
+# leaves none. With go-runtime = gctrace,dump brink must see the leak in the
+# live heap and name the handler in the goroutine dump.
+. "$(dirname "$0")/lib.sh"
+for p in go-service go-load-client; do
+  [ -x "$BRINK_SCENARIO_DIR/$p" ] || skip "$p not built (no Go toolchain)"
+done
+N=2400
+port=$((20000 + RANDOM % 20000))
+run() { # out-dir extra-service-args...
+  local out=$1; shift
+  "$BRINK" exec --quiet --no-progress --out "$out" --memory 512M \
+    --ready "tcp:127.0.0.1:$port" --ready-timeout 10s --stop-grace 3s \
+    --load "go-load-client -url http://127.0.0.1:$port/work -n $N -c 4 -rate 1200" \
+    --go-runtime gctrace,dump -- go-service --port "$port" "$@"
+}
+run "$TMP/leaky"
+s="$TMP/leaky/summary.csv"
+expect_eq "leaky outcome" "$(field "$s" outcome)" stopped
+expect_eq "leaky load_status" "$(field "$s" load_status)" ok
+expect_eq "leaky leak" "$(field "$s" leak)" yes
+case "$(field "$s" leak_metrics)" in *go_heap*) ok "go_heap in leak_metrics" ;;
+  *) fail "leak_metrics $(field "$s" leak_metrics) lacks go_heap" ;; esac
+grep -q "^$N requests, 0 failed" "$TMP/leaky/go-service/1/load-stdout.log" &&
+  ok "the load made $N requests" || fail "load stdout: $(cat "$TMP/leaky/go-service/1/load-stdout.log")"
+# The live heap rises by what the blocked workers hold: 32 KiB each. GCs come
+# at heap goals, so the last one saw at least half of the requests.
+awk -F, -v n="$N" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "go_heap_live_bytes") c = i; next }
+  $c != "" { if (first == "") first = $c; last = $c }
+  END { if (c == "" || first == "") exit 2; exit !(last - first >= n / 2 * 32768) }' \
+  "$TMP/leaky/go-service/1/samples.csv" &&
+  ok "go_heap_live_bytes rose by >= N/2 x 32 KiB" || fail "go_heap_live_bytes did not rise enough"
+gor=$(field "$s" goroutines)
+top=$(field "$s" goroutines_top)
+case "$top" in *"[chan send] main.leakyHandler.func1 at main.go:"*) ok "top group: $top" ;;
+  *) fail "goroutines_top: '$top'" ;; esac
+blocked=${top%% *}
+[ "$blocked" -ge $((N * 9 / 10)) ] && [ "$blocked" -le "$N" ] &&
+  ok "$blocked of $N requests left a blocked goroutine" || fail "blocked goroutines: $blocked"
+grep -q "main.leakyHandler.func1" "$TMP/leaky/go-service/1/goroutines.txt" &&
+  ok "goroutines.txt names the handler" || fail "goroutines.txt"
+grep -q '^SIGQUIT: quit' "$TMP/leaky/go-service/1/stderr.log" && ok "stderr.log keeps the dump" ||
+  fail "no dump in stderr.log"
+grep -q '^gc 1 @' "$TMP/leaky/go-service/1/stderr.log" && ok "stderr.log keeps the gctrace lines" ||
+  fail "no gctrace in stderr.log"
+# The OS view: a handful of threads for thousands of goroutines.
+[ "$(field "$s" peak_threads)" -le 20 ] && [ "$gor" -gt 1000 ] &&
+  ok "$gor goroutines on $(field "$s" peak_threads) threads" || fail "threads $(field "$s" peak_threads), goroutines $gor"
+
+run "$TMP/fixed" --fixed
+s="$TMP/fixed/summary.csv"
+expect_eq "fixed outcome" "$(field "$s" outcome)" stopped
+expect_eq "fixed load_status" "$(field "$s" load_status)" ok
+expect_eq "fixed leak" "$(field "$s" leak)" no
+gor=$(field "$s" goroutines)
+[ -n "$gor" ] && [ "$gor" -lt 50 ] && ok "fixed: $gor goroutines" || fail "fixed goroutines: '$gor'"
+finish
