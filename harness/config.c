@@ -760,6 +760,27 @@ static int write_stop_grace(const struct scenario *sc, int lim, char *buf, size_
 	return 1;
 }
 
+static int set_duration(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t ns = 0;
+	if (strcmp(v, "none") != 0 && units_parse_duration(v, &ns, why) != 0) {
+		*why = "expected a duration such as 2s, or none (0 also means none)";
+		return -1;
+	}
+	sc->svc.duration_ns = ns;
+	return 0;
+}
+
+static int write_duration(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->svc.duration_ns)
+		return 0;
+	fmt_duration(sc->svc.duration_ns, buf, len);
+	return 1;
+}
+
 static int set_go_runtime(struct scenario *sc, int lim, const char *v, const char **why)
 {
 	(void)lim;
@@ -813,6 +834,9 @@ static const struct key_def key_defs[] = {
      "not ready after this long: outcome not-ready (default 30s)"},
     {"stop-grace", "DURATION", "a duration", set_stop_grace, write_stop_grace,
      "time between the stop signal (SIGTERM, SIGQUIT with dump) and SIGKILL (default 5s)"},
+    {"duration", "DURATION", "a duration", set_duration, write_duration,
+     "stop the program after this long, as after a load: outcome stopped, not a breaking "
+     "point (default none)"},
     {"go-runtime", "WHAT", "a Go runtime view", set_go_runtime, write_go_runtime,
      "gctrace (GODEBUG=gctrace=1, live heap series), dump (SIGQUIT goroutine dump), "
      "gctrace,dump or none (default none)"},

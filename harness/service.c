@@ -35,7 +35,7 @@ void service_cfg_init(struct service_cfg *c)
 
 bool service_cfg_active(const struct service_cfg *c)
 {
-	return c->load[0] || c->ready_kind != READY_NONE || c->go_runtime;
+	return c->load[0] || c->ready_kind != READY_NONE || c->go_runtime || c->duration_ns > 0;
 }
 
 /* tcp:HOST:PORT into a socket address. */
@@ -210,7 +210,7 @@ struct service {
 	bool load_exec_failed, load_killed, load_ended;
 	char exec_error[PATH_MAX + 512];
 	int64_t ready_at, stop_at, grace_end;
-	bool not_ready, stopped_after_load;
+	bool not_ready, stopped; /* stopped: after the load or `duration` */
 	char *env[2];
 	struct linebuf out, err;
 	int64_t heap_live, heap_peak, gc_count;
@@ -450,7 +450,7 @@ static void become_ready(struct service *s, int64_t now, const char *how)
 		ev(s, now, "ready", RES_NONE, how);
 	if (s->c->load[0])
 		start_load(s, now);
-	if (!s->c->load[0] && s->tfd >= 0)
+	if (!s->c->load[0] && !s->c->duration_ns && s->tfd >= 0)
 		disarm(s); /* nothing more to wait for until a stop */
 }
 
@@ -494,6 +494,11 @@ enum service_do service_poll(struct service *s, int64_t now, int *sig)
 		ssize_t r = read(s->tfd, &exp, sizeof(exp));
 		(void)r;
 	}
+	if (s->c->duration_ns > 0 && now - s->t0 >= s->c->duration_ns &&
+	    (s->phase == PH_WAIT_READY || s->phase == PH_LOADED)) {
+		s->stopped = true;
+		return begin_stop(s, now, true, "duration reached", sig);
+	}
 	switch (s->phase) {
 	case PH_WAIT_READY: {
 		const struct service_cfg *c = s->c;
@@ -514,7 +519,7 @@ enum service_do service_poll(struct service *s, int64_t now, int *sig)
 	}
 	case PH_LOADED:
 		if (s->c->load[0] && s->load_ended) {
-			s->stopped_after_load = true;
+			s->stopped = true;
 			return begin_stop(s, now, true, "the load ended", sig);
 		}
 		return SVC_NOTHING;
@@ -714,8 +719,8 @@ void service_conclude(struct service *s, struct run_result *r, double warmup_s, 
 	}
 	if (s->not_ready)
 		r->outcome = OUT_NOT_READY;
-	else if (s->stopped_after_load && r->outcome != OUT_OOM_KILLED &&
-		 r->outcome != OUT_INTERRUPTED && r->outcome != OUT_TIMEOUT)
+	else if (s->stopped && r->outcome != OUT_OOM_KILLED && r->outcome != OUT_INTERRUPTED &&
+		 r->outcome != OUT_TIMEOUT)
 		r->outcome = OUT_STOPPED;
 	if (c->go_runtime & GO_GCTRACE) {
 		r->go_heap_live_bytes = s->heap_peak;

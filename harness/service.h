@@ -8,6 +8,8 @@
  *   the stop signal (SIGTERM; SIGQUIT with go-runtime = dump) -> after
  *   `stop-grace` the run is killed. The load window, from ready + leak-warmup
  *   to the stop, is where the leak verdict looks.
+ *   With `duration`, brink stops the program the same way when it has run that
+ *   long (outcome `stopped`, not a breaking point like `timeout`).
  *   Not ready within `ready-timeout`: the outcome is `not-ready`, the load never
  *   starts and the program is stopped (SIGQUIT with dump, else SIGKILL).
  *
@@ -39,6 +41,7 @@ struct service_cfg {
 	int64_t ready_delay_ns;	  /* READY_DELAY */
 	int64_t ready_timeout_ns; /* default 30s */
 	int64_t stop_grace_ns;	  /* default 5s */
+	int64_t duration_ns;	  /* `duration`: stop the program after this long; 0 = no */
 	unsigned go_runtime;	  /* enum go_runtime_bits */
 };
 
