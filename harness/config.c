@@ -30,6 +30,7 @@
 
 #include "analyse.h"
 #include "compare.h"
+#include "scrape.h"
 #include "units.h"
 
 /* Longest line accepted, newline included; the effective config obeys it too. */
@@ -781,6 +782,70 @@ static int write_duration(const struct scenario *sc, int lim, char *buf, size_t 
 	return 1;
 }
 
+static int set_metrics_url(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	if (strlen(v) >= sizeof(sc->svc.metrics_url) ||
+	    (*v && strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) ||
+	    strpbrk(v, " \t\"\\")) {
+		*why = "expected an http:// or https:// URL of at most 511 characters without "
+		       "blanks, such as http://127.0.0.1:8080/metrics";
+		return -1;
+	}
+	snprintf(sc->svc.metrics_url, sizeof(sc->svc.metrics_url), "%s", v);
+	return 0;
+}
+
+static int write_metrics_url(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->svc.metrics_url[0])
+		return 0;
+	snprintf(buf, len, "%s", sc->svc.metrics_url);
+	return 1;
+}
+
+static int set_metrics_interval(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t ns;
+	if (units_parse_duration(v, &ns, why) != 0 || ns < 10000000LL) {
+		*why = "expected a duration of at least 10ms, such as 1s";
+		return -1;
+	}
+	sc->svc.metrics_interval_ns = ns;
+	return 0;
+}
+
+static int write_metrics_interval(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_duration(sc->svc.metrics_interval_ns, buf, len);
+	return 1;
+}
+
+static int set_metrics(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	char names[SCRAPE_NAMES_MAX][64];
+	int n;
+	if (scrape_parse_names(v, names, &n, why) != 0)
+		return -1;
+	memcpy(sc->svc.metrics, names, sizeof(names));
+	sc->svc.n_metrics = n;
+	return 0;
+}
+
+static int write_metrics(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < sc->svc.n_metrics && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", sc->svc.metrics[i]);
+	return 1;
+}
+
 static int set_go_runtime(struct scenario *sc, int lim, const char *v, const char **why)
 {
 	(void)lim;
@@ -840,6 +905,14 @@ static const struct key_def key_defs[] = {
     {"go-runtime", "WHAT", "a Go runtime view", set_go_runtime, write_go_runtime,
      "gctrace (GODEBUG=gctrace=1, live heap series), dump (SIGQUIT goroutine dump), "
      "gctrace,dump or none (default none)"},
+    {"metrics-url", "URL", "a URL", set_metrics_url, write_metrics_url,
+     "Prometheus text or pprof goroutine profile to fetch while the program is ready, "
+     "into metrics.csv (default none)"},
+    {"metrics-interval", "DURATION", "a duration", set_metrics_interval, write_metrics_interval,
+     "time between two metrics-url fetches, >= 10ms (default 1s)"},
+    {"metrics", "NAMES", "a list of metric names", set_metrics, write_metrics,
+     "metrics kept from metrics-url, up to 8, comma-separated; pprof_goroutines for a "
+     "pprof goroutine profile (default " SCRAPE_DEFAULT_NAMES ")"},
 };
 
 #define N_KEY_DEFS (sizeof(key_defs) / sizeof(key_defs[0]))

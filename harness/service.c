@@ -24,18 +24,26 @@
 #include "gotrace.h"
 #include "launch.h"
 #include "result.h"
+#include "scrape.h"
 #include "units.h"
+
+_Static_assert(sizeof(((struct service_cfg *)0)->metrics) / 64 == SCRAPE_NAMES_MAX,
+	       "service_cfg holds SCRAPE_NAMES_MAX metric names");
 
 void service_cfg_init(struct service_cfg *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->ready_timeout_ns = 30 * 1000000000LL;
 	c->stop_grace_ns = 5 * 1000000000LL;
+	c->metrics_interval_ns = 1000000000LL;
+	const char *why;
+	scrape_parse_names(SCRAPE_DEFAULT_NAMES, c->metrics, &c->n_metrics, &why);
 }
 
 bool service_cfg_active(const struct service_cfg *c)
 {
-	return c->load[0] || c->ready_kind != READY_NONE || c->go_runtime || c->duration_ns > 0;
+	return c->load[0] || c->ready_kind != READY_NONE || c->go_runtime || c->duration_ns > 0 ||
+	       c->metrics_url[0];
 }
 
 /* tcp:HOST:PORT into a socket address. */
@@ -161,6 +169,8 @@ const char *service_go_runtime_name(unsigned bits)
 int service_check(const struct service_cfg *c, bool shell, const char *scenario_dir,
 		  struct berr *err)
 {
+	if (c->metrics_url[0] && !scrape_available())
+		return berr_set(err, 0, "metrics-url: this brink was built without libcurl");
 	if (!c->load[0] || shell)
 		return 0;
 	const char *why = "out of memory";
@@ -215,6 +225,8 @@ struct service {
 	struct linebuf out, err;
 	int64_t heap_live, heap_peak, gc_count;
 	bool gc_bad_warned;
+	struct scrape *scrape; /* metrics-url, while ready and not stopped */
+	int64_t scrapes, scrape_failures;
 };
 
 static void ev(struct service *s, int64_t now, const char *name, long long v, const char *d)
@@ -291,6 +303,9 @@ struct service *service_new(const struct service_opts *o, struct berr *err)
 			goto fail;
 		}
 	}
+	if (c->metrics_url[0] && !(s->scrape = scrape_new(c->metrics_url, (char(*)[64])c->metrics,
+							  c->n_metrics, o->run_dir, err)))
+		goto fail;
 	if (service_cfg_active(c)) {
 		s->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		if (s->tfd < 0) {
@@ -327,6 +342,7 @@ void service_free(struct service *s)
 		regfree(&s->re);
 	if (s->tfd >= 0)
 		close(s->tfd);
+	scrape_free(s->scrape);
 	free(s->env[0]);
 	free(s);
 }
@@ -450,7 +466,7 @@ static void become_ready(struct service *s, int64_t now, const char *how)
 		ev(s, now, "ready", RES_NONE, how);
 	if (s->c->load[0])
 		start_load(s, now);
-	if (!s->c->load[0] && !s->c->duration_ns && s->tfd >= 0)
+	if (!s->c->load[0] && !s->c->duration_ns && !s->scrape && s->tfd >= 0)
 		disarm(s); /* nothing more to wait for until a stop */
 }
 
@@ -518,6 +534,16 @@ enum service_do service_poll(struct service *s, int64_t now, int *sig)
 		return SVC_NOTHING;
 	}
 	case PH_LOADED:
+		if (s->scrape) {
+			char why[512];
+			int r = scrape_step(s->scrape, now, s->t0, s->c->metrics_interval_ns, why,
+					    sizeof(why));
+			s->scrapes += r != 0;
+			if (r < 0) {
+				s->scrape_failures++;
+				ev(s, now, "scrape-failed", RES_NONE, why);
+			}
+		}
 		if (s->c->load[0] && s->load_ended) {
 			s->stopped = true;
 			return begin_stop(s, now, true, "the load ended", sig);

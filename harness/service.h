@@ -37,12 +37,16 @@ enum go_runtime_bits {
 struct service_cfg {
 	char load[SERVICE_CMD_MAX]; /* `load` command as written; "" = none */
 	enum ready_kind ready_kind;
-	char ready[512];	  /* `ready` as written ("" = none) */
-	int64_t ready_delay_ns;	  /* READY_DELAY */
-	int64_t ready_timeout_ns; /* default 30s */
-	int64_t stop_grace_ns;	  /* default 5s */
-	int64_t duration_ns;	  /* `duration`: stop the program after this long; 0 = no */
-	unsigned go_runtime;	  /* enum go_runtime_bits */
+	char ready[512];	     /* `ready` as written ("" = none) */
+	int64_t ready_delay_ns;	     /* READY_DELAY */
+	int64_t ready_timeout_ns;    /* default 30s */
+	int64_t stop_grace_ns;	     /* default 5s */
+	int64_t duration_ns;	     /* `duration`: stop the program after this long; 0 = no */
+	unsigned go_runtime;	     /* enum go_runtime_bits */
+	char metrics_url[512];	     /* `metrics-url` (scrape.h); "" = none */
+	int64_t metrics_interval_ns; /* default 1s */
+	char metrics[8][64];	     /* `metrics`: names scraped (SCRAPE_NAMES_MAX) */
+	int n_metrics;
 };
 
 void service_cfg_init(struct service_cfg *c);

@@ -338,7 +338,8 @@ static void test_cannot_open(void **state)
 	"(expected command, shell, memory, pids, cpus, nofile, nproc, as, data, stack, core, " \
 	"cpu-time, interval, timeout, repetitions, exit-stop, log-cap, user, expect, "         \
 	"leak-warmup, leak-rss-slope, leak-fd-slope, leak-thread-slope, load, ready, "         \
-	"ready-timeout, stop-grace, duration, go-runtime)"
+	"ready-timeout, stop-grace, duration, go-runtime, metrics-url, metrics-interval, "     \
+	"metrics)"
 #define SECTIONS "(expected [brink], [defaults], [compare], [scenario NAME] or [machine])"
 #define COMPARE_KEYS                                                                        \
 	"(expected alpha, threshold, threshold.METRIC or min-change.METRIC, METRIC one of " \
@@ -1003,7 +1004,7 @@ static void test_key_list(void **state)
 {
 	(void)state;
 	size_t n = scenario_key_count();
-	assert_int_equal(n, 2 + LIM__COUNT + 11 + 6); /* + the 6 service keys */
+	assert_int_equal(n, 2 + LIM__COUNT + 11 + 9); /* + the 9 service keys */
 	assert_string_equal(scenario_key_at(0).key, "command");
 	assert_string_equal(scenario_key_at(1).key, "shell");
 	for (int i = 0; i < LIM__COUNT; i++) {

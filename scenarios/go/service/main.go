@@ -9,6 +9,10 @@
 // under 4-5 OS threads. --fixed: the channel has a buffer of one, so the worker
 // always finishes and its buffer is collected.
 //
+// GET /metrics answers in the Prometheus text format (go_goroutines,
+// go_memstats_heap_inuse_bytes, written by hand: the standard library only);
+// /debug/pprof/ is net/http/pprof's.
+//
 // It prints "listening on 127.0.0.1:PORT" on stdout once the port accepts, and
 // stops on SIGTERM (exit 0) unless --ignore-term. --listen-after delays the
 // listen, to test readiness by port. Nothing leaves the loopback.
@@ -19,8 +23,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -28,6 +35,7 @@ import (
 const reportSize = 32 << 10
 
 var fixed bool
+var requests atomic.Int64
 var wait time.Duration
 
 // work builds the report a request asks for.
@@ -42,6 +50,7 @@ func work(id int) []byte {
 // leakyHandler starts a worker and answers without waiting for it when the
 // wait is over: the worker's send then has no receiver.
 func leakyHandler(w http.ResponseWriter, r *http.Request) {
+	requests.Add(1)
 	var result chan []byte
 	if fixed {
 		result = make(chan []byte, 1)
@@ -57,6 +66,22 @@ func leakyHandler(w http.ResponseWriter, r *http.Request) {
 	case <-time.After(wait):
 		w.Write([]byte("accepted\n"))
 	}
+}
+
+// metrics writes two gauges the way Prometheus' Go client names them.
+func metrics(w http.ResponseWriter, r *http.Request) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	fmt.Fprintf(w, "# HELP go_goroutines Number of goroutines that currently exist.\n")
+	fmt.Fprintf(w, "# TYPE go_goroutines gauge\n")
+	fmt.Fprintf(w, "go_goroutines %d\n", runtime.NumGoroutine())
+	fmt.Fprintf(w, "# HELP go_memstats_heap_inuse_bytes Number of heap bytes that are in use.\n")
+	fmt.Fprintf(w, "# TYPE go_memstats_heap_inuse_bytes gauge\n")
+	fmt.Fprintf(w, "go_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
+	fmt.Fprintf(w, "# HELP service_requests_total Requests served, by path.\n")
+	fmt.Fprintf(w, "# TYPE service_requests_total counter\n")
+	fmt.Fprintf(w, "service_requests_total{path=\"/work\"} %d\n", requests.Load())
 }
 
 func main() {
@@ -81,6 +106,7 @@ func main() {
 	}
 	fmt.Printf("listening on %s\n", ln.Addr())
 	http.HandleFunc("/work", leakyHandler)
+	http.HandleFunc("/metrics", metrics)
 	go func() {
 		<-sigs
 		fmt.Println("go-service: SIGTERM, stopping")
