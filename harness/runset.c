@@ -221,9 +221,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			bad++;
 		}
 		if (service_check(&sc->svc, sc->shell, sdir, &err) != 0) {
-			fprintf(stderr, "brink: %s%s[scenario %s] load: %s\n",
-				cfg->path ? cfg->path : "", cfg->path ? ": " : "", sc->name,
-				err.msg);
+			fprintf(stderr, "brink: %s%s[scenario %s] %s\n", cfg->path ? cfg->path : "",
+				cfg->path ? ": " : "", sc->name, err.msg);
 			bad++;
 		}
 		uid_t uid;

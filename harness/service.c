@@ -176,12 +176,18 @@ int service_check(const struct service_cfg *c, bool shell, const char *scenario_
 	const char *why = "out of memory";
 	char **argv = command_split(c->load, &why);
 	if (!argv)
-		return berr_set(err, 0, "%s", why);
+		return berr_set(err, 0, "load: %s", why);
 	char path[PATH_MAX];
-	int rc = launch_resolve(argv[0], scenario_dir, path, sizeof(path), err);
+	struct berr e = {0};
+	int rc = launch_resolve(argv[0], scenario_dir, path, sizeof(path), &e);
 	for (char **p = argv; *p; p++)
 		free(*p);
 	free(argv);
+	if (rc != 0) {
+		berr_set(err, 0, "load: %s", e.msg);
+		if (err)
+			err->errnum = e.errnum;
+	}
 	return rc;
 }
 

@@ -60,8 +60,9 @@ int service_parse_go_runtime(struct service_cfg *c, const char *v, const char **
 /* The `go-runtime` value that parses back to c's. */
 const char *service_go_runtime_name(unsigned bits);
 
-/* Can the load command be found (a bare name in scenario_dir, then $PATH; with
- * `shell`, /bin/sh)? 0, or -1 with err. Nothing to check without a load. */
+/* Can the run start: is the load command found (a bare name in scenario_dir,
+ * then $PATH; with `shell`, /bin/sh), and can metrics-url be fetched (libcurl
+ * in this build)? 0, or -1 with err ("load: ...", "metrics-url: ..."). */
 int service_check(const struct service_cfg *c, bool shell, const char *scenario_dir,
 		  struct berr *err);
 
