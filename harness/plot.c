@@ -69,14 +69,15 @@ static const struct mark_desc {
 	int panel;	 /* ALL_PANELS: a vertical line on every panel */
 	bool value_is_y; /* the event's value is a point on the panel (data unit) */
 	const char *color;
+	bool label_mid; /* label at mid-height, clear of the key and limit labels */
 } mark_table[] = {
-    {"oom", "OOM", P_MEM, true, "d62728"},	       /* value: cgroup memory then */
-    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728"}, /* value: fds then */
-    {"pids-max", "pids max", P_THREADS, false, "d62728"},
-    {"timeout", "timeout", ALL_PANELS, false, "555555"},
+    {"oom", "OOM", P_MEM, true, "d62728", false},	      /* value: cgroup memory then */
+    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728", false}, /* value: fds then */
+    {"pids-max", "pids max", P_THREADS, false, "d62728", false},
+    {"timeout", "timeout", ALL_PANELS, false, "555555", false},
     /* the load window of a service (service.h) */
-    {"ready", "ready", ALL_PANELS, false, "2ca02c"},
-    {"stop", "stop", ALL_PANELS, false, "555555"},
+    {"ready", "ready", ALL_PANELS, false, "2ca02c", true},
+    {"stop", "stop", ALL_PANELS, false, "555555", true},
 };
 #define N_MARKS (sizeof(mark_table) / sizeof(mark_table[0]))
 
@@ -635,8 +636,8 @@ static void put_marks(FILE *g, const struct scen_plot *sc, int p)
 					m->t, m->v * panel_table[p].scale, place, md->color,
 					md->color);
 			else
-				fprintf(g, " at first %.10g, graph 0.85 %s,0 tc rgb '#%s' front\n",
-					m->t, place, md->color);
+				fprintf(g, " at first %.10g, graph %s %s,0 tc rgb '#%s' front\n",
+					m->t, md->label_mid ? "0.5" : "0.85", place, md->color);
 		}
 	}
 }
