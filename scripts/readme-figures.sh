@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerate the README's figures from real runs: the plot of the goroutine pattern
-# (docs/img/) and the compare example (docs/examples/compare-output.txt).
+# Regenerate the README's figures from real runs: the plots of the goroutine pattern
+# and of the Go service under load (docs/img/), and the compare example
+# (docs/examples/compare-output.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh run
@@ -11,10 +12,14 @@ awk '/^\[scenario / { keep = ($2 ~ /^goroutine-go-/) } /^\[/ && !/^\[scenario / 
   configs/seed.ini >"$tmp/goroutine.ini"
 build/brink run --no-progress --quiet --out "$tmp/seed" "$tmp/goroutine.ini" || true
 cp "$tmp/seed/plots/goroutine-go.png" docs/img/goroutine-go.png
+build/brink run --no-progress --quiet --out "$tmp/service" configs/go-service.ini || true
+cp "$tmp/service/plots/go-service.png" docs/img/go-service.png
+cp "$tmp/service/go-service-leaky/1/goroutines.txt" docs/examples/go-service-goroutines.txt
 build/brink run --no-progress --quiet --out "$tmp/base" docs/examples/compare-base.ini
 build/brink run --no-progress --quiet --out "$tmp/new" docs/examples/compare-new.ini
 set +e
 build/brink compare --format md "$tmp/base" "$tmp/new" >docs/examples/compare-output.md
 echo "exit status: $?" >>docs/examples/compare-output.md
 set -e
-echo "written: docs/img/goroutine-go.png docs/examples/compare-output.md"
+echo "written: docs/img/goroutine-go.png docs/img/go-service.png" \
+  "docs/examples/go-service-goroutines.txt docs/examples/compare-output.md"
