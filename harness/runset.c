@@ -150,8 +150,15 @@ static void print_table_row(FILE *f, const struct run_result *r)
 	slope_str(r->rss_slope_bytes_per_s, true, slope, sizeof(slope));
 	slope_str(r->fd_slope_per_s, false, fds, sizeof(fds));
 	slope_str(r->thread_slope_per_s, false, thr, sizeof(thr));
+	char load[64];
+	if (r->load_exit_code != RES_NONE)
+		snprintf(load, sizeof(load), "load %s (exit %d)", r->load_status,
+			 r->load_exit_code);
+	else
+		snprintf(load, sizeof(load), "load %s", r->load_status);
 	const char *note = r->expect_failure[0]		   ? r->expect_failure
 			   : r->outcome == OUT_EXEC_FAILED ? r->exec_error
+			   : service_load_failed(r)	   ? load
 							   : "ok";
 	fprintf(f, "%-26s %3d %-12s %-8s %10s %10s %7lld %7lld %12s %8s %8s %-4s %s\n", r->scenario,
 		r->rep, outcome_name(r->outcome), r->limit_hit[0] ? r->limit_hit : "-", rss, mem,
@@ -361,7 +368,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			if (r.outcome == OUT_INTERRUPTED) {
 				interrupted = true;
 				status = EXIT_INTERRUPT;
-			} else if (r.outcome == OUT_EXEC_FAILED || r.expect_failure[0]) {
+			} else if (r.outcome == OUT_EXEC_FAILED || r.expect_failure[0] ||
+				   service_load_failed(&r)) {
 				if (status == EXIT_MEASURED)
 					status = EXIT_FAILED;
 			}
@@ -530,8 +538,9 @@ static void exec_usage(FILE *f)
 		fprintf(f, "  --%-22s %s\n", opt, k.help);
 	}
 	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it could "
-		   "not be\n(the command could not be executed, an expectation failed, brink "
-		   "failed), 2 bad input,\n130 interrupted (SIGINT, SIGTERM or SIGHUP).\n");
+		   "not be\n(the command could not be executed, an expectation failed, a load "
+		   "failed, brink\nfailed), 2 bad input, 130 interrupted (SIGINT, SIGTERM or "
+		   "SIGHUP).\n");
 }
 
 static void base_name(const char *cmd, char *out, size_t len)

@@ -718,6 +718,15 @@ static void goroutines(struct service *s, struct run_result *r)
 	gor_dump_free(&d);
 }
 
+bool service_load_failed(const struct run_result *r)
+{
+	static const char *const failed[] = {"failed", "signaled", "exec-failed"};
+	for (size_t i = 0; i < sizeof(failed) / sizeof(failed[0]); i++)
+		if (strcmp(r->load_status, failed[i]) == 0)
+			return true;
+	return false;
+}
+
 void service_conclude(struct service *s, struct run_result *r, double warmup_s, double *win_from_s,
 		      double *win_to_s)
 {

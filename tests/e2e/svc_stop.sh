@@ -26,9 +26,12 @@ grep -q ',stop,15,' "$e" && ok "the stop signal was SIGTERM" || fail "no stop,15
 grep -q ',stop-grace-expired,' "$e" && ok "stop-grace-expired event" || fail "no stop-grace-expired"
 
 # A failing load: every request gets 404, the client exits 1.
-"$BRINK" exec --quiet --no-progress --out "$TMP/fail" --ready "tcp:127.0.0.1:$port" \
+"$BRINK" exec --no-progress --out "$TMP/fail" --ready "tcp:127.0.0.1:$port" \
   --load "go-load-client -url http://127.0.0.1:$port/missing -n 5 -c 1" \
-  -- go-service --fixed --port "$port"
+  -- go-service --fixed --port "$port" >"$TMP/fail.out"
+expect_eq "failing load: brink's exit status" "$?" 1
+grep -q "load failed (exit 1)" "$TMP/fail.out" && ok "the table says the load failed" ||
+  fail "table: $(cat "$TMP/fail.out")"
 s="$TMP/fail/summary.csv"
 expect_eq "failing load_status" "$(field "$s" load_status)" failed
 expect_eq "failing load_exit_code" "$(field "$s" load_exit_code)" 1
