@@ -224,7 +224,7 @@ struct service {
 	int64_t load_start, load_end;
 	int load_status; /* wait status */
 	bool load_exec_failed, load_killed, load_ended;
-	char exec_error[PATH_MAX + 512];
+	char exec_error[768]; /* why the load could not start (struct berr's message) */
 	int64_t ready_at, stop_at, grace_end;
 	bool not_ready, stopped; /* stopped: after the load or `duration` */
 	char *env[2];
@@ -395,73 +395,89 @@ static bool tcp_ready(struct service *s)
 static void start_load(struct service *s, int64_t now)
 {
 	char p[PATH_MAX + 32];
-	int fds[2] = {-1, -1};
-	static const char *const names[2] = {"load-stdout.log", "load-stderr.log"};
-	for (int i = 0; i < 2; i++) {
+	int fds[3] = {-1, -1, -1}; /* the load's stdin (/dev/null), stdout, stderr */
+	static const char *const names[3] = {NULL, "load-stdout.log", "load-stderr.log"};
+	struct berr e = {0};
+	pid_t parent = getpid();
+	int errp[2] = {-1, -1};
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fds[0] < 0) {
+		berr_set(&e, errno, "cannot open /dev/null for the load");
+		goto failed;
+	}
+	for (int i = 1; i < 3; i++) {
 		snprintf(p, sizeof(p), "%s/%s", s->o.run_dir, names[i]);
 		fds[i] = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fds[i] < 0) {
+			berr_set(&e, errno, "cannot create %s", p);
+			goto failed;
+		}
 	}
-	int errp[2];
-	if (fds[0] < 0 || fds[1] < 0 || pipe2(errp, O_CLOEXEC) != 0) {
-		snprintf(s->exec_error, sizeof(s->exec_error), "cannot create %s: %s", p,
-			 strerror(errno));
+	if (pipe2(errp, O_CLOEXEC) != 0) {
+		berr_set(&e, errno, "cannot create a pipe for the load");
 		goto failed;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* If brink dies, so does the load; if it died already, do not start. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int fail[2] = {0, 0}; /* step (0 chdir, 1 exec), errno */
+		if (getppid() != parent)
+			_exit(127);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		setpgid(0, 0);
-		dup2(fds[0], 1);
-		dup2(fds[1], 2);
-		if (s->o.cwd && chdir(s->o.cwd) != 0) {
-			int e = errno;
-			ssize_t w = write(errp[1], &e, sizeof(e));
-			(void)w;
-			_exit(127);
+		setpgid(0, 0); /* out of the terminal's reach: ^C is brink's */
+		for (int i = 0; i < 3; i++)
+			dup2(fds[i], i);
+		if (!s->o.cwd || chdir(s->o.cwd) == 0) {
+			fail[0] = 1;
+			execv(s->load_path, s->load_argv);
 		}
-		execv(s->load_path, s->load_argv);
-		int e = errno;
-		ssize_t w = write(errp[1], &e, sizeof(e));
+		fail[1] = errno;
+		ssize_t w = write(errp[1], fail, sizeof(fail));
 		(void)w;
 		_exit(127);
 	}
-	close(errp[1]);
 	if (pid < 0) {
-		close(errp[0]);
-		snprintf(s->exec_error, sizeof(s->exec_error), "cannot fork: %s", strerror(errno));
+		berr_set(&e, errno, "cannot fork the load");
 		goto failed;
 	}
-	int e = 0;
+	close(errp[1]);
+	errp[1] = -1;
+	int fail[2];
 	ssize_t n;
 	do
-		n = read(errp[0], &e, sizeof(e));
+		n = read(errp[0], fail, sizeof(fail));
 	while (n < 0 && errno == EINTR);
-	close(errp[0]);
 	s->load_pid = pid;
 	s->load_start = now;
-	if (n == (ssize_t)sizeof(e)) {
-		snprintf(s->exec_error, sizeof(s->exec_error), "cannot execute %s: %s",
-			 s->load_path, strerror(e));
+	if (n == (ssize_t)sizeof(fail)) {
+		if (fail[0] == 0)
+			berr_set(&e, fail[1], "cannot change the load's directory to %s", s->o.cwd);
+		else
+			berr_set(&e, fail[1], "cannot execute the load %s", s->load_path);
+		snprintf(s->exec_error, sizeof(s->exec_error), "%s", e.msg);
 		s->load_exec_failed = true;
 		ev(s, now, "load-exec-failed", RES_NONE, s->exec_error);
 		/* its exit is reaped like any load's, by service_child */
 	} else {
 		ev(s, now, "load-start", pid, s->load_path);
 	}
-	close(fds[0]);
-	close(fds[1]);
-	return;
+	goto out;
 failed:
-	for (int i = 0; i < 2; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	snprintf(s->exec_error, sizeof(s->exec_error), "%s", e.msg);
 	s->load_exec_failed = true;
 	s->load_ended = true;
 	s->load_start = s->load_end = now;
 	ev(s, now, "load-exec-failed", RES_NONE, s->exec_error);
+out:
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	for (int i = 0; i < 2; i++)
+		if (errp[i] >= 0)
+			close(errp[i]);
 }
 
 static void become_ready(struct service *s, int64_t now, const char *how)
