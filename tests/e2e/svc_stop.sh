@@ -62,4 +62,18 @@ case "$top" in *"[sleep] main.main.func1 at main.go:"*) ok "dump read: $top" ;;
 n=${top%% *}
 [ "$n" -ge 100 ] && [ "$n" -le 260 ] && ok "$n sleeping goroutines after 1 s at 200/s" ||
   fail "$n sleeping goroutines"
+# ^C with go-runtime = dump: SIGQUIT and the dump first, outcome interrupted,
+# brink's exit status 130.
+"$BRINK" exec --quiet --no-progress --out "$TMP/int" --go-runtime dump \
+  -- go-goroutine --rate 200 --duration 0 &
+bp=$!
+sleep 1.5
+kill -INT "$bp"
+wait "$bp"
+expect_eq "^C exit status" "$?" 130
+s="$TMP/int/summary.csv"
+expect_eq "^C outcome" "$(field "$s" outcome)" interrupted
+expect_eq "^C exit_code (Go's SIGQUIT)" "$(field "$s" exit_code)" 2
+case "$(field "$s" goroutines_top)" in *"[sleep] main.main.func1"*) ok "^C: the dump was read" ;;
+  *) fail "^C goroutines_top '$(field "$s" goroutines_top)'" ;; esac
 finish
