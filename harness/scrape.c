@@ -285,7 +285,7 @@ bool scrape_available(void)
 	return false;
 }
 
-struct scrape *scrape_new(const char *url, char names[][64], int n, const char *dir,
+struct scrape *scrape_new(const char *url, const char names[][64], int n, const char *dir,
 			  struct berr *err)
 {
 	(void)url, (void)names, (void)n, (void)dir;
@@ -336,7 +336,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-struct scrape *scrape_new(const char *url, char names[][64], int n, const char *dir,
+struct scrape *scrape_new(const char *url, const char names[][64], int n, const char *dir,
 			  struct berr *err)
 {
 	static bool global_done;

@@ -62,7 +62,7 @@ bool scrape_available(void);
 
 struct scrape;
 /* Start scraping url into DIR/metrics.csv for the names given. NULL with err. */
-struct scrape *scrape_new(const char *url, char names[][64], int n, const char *dir,
+struct scrape *scrape_new(const char *url, const char names[][64], int n, const char *dir,
 			  struct berr *err);
 /* Advance: start a fetch when `now` has passed the next due time (first at
  * once, then every interval), and move a running one on without blocking. A

@@ -202,10 +202,10 @@ enum phase {
 
 #define LINE_MAX_KEPT 4096
 
+/* A line being assembled; of a longer line, the start is kept. */
 struct linebuf {
 	char b[LINE_MAX_KEPT];
 	size_t n;
-	bool overlong; /* the current line did not fit: its start is kept */
 };
 
 struct service {
@@ -232,7 +232,6 @@ struct service {
 	int64_t heap_live, heap_peak, gc_count;
 	bool gc_bad_warned;
 	struct scrape *scrape; /* metrics-url, while ready and not stopped */
-	int64_t scrapes, scrape_failures;
 };
 
 static void ev(struct service *s, int64_t now, const char *name, long long v, const char *d)
@@ -309,8 +308,8 @@ struct service *service_new(const struct service_opts *o, struct berr *err)
 			goto fail;
 		}
 	}
-	if (c->metrics_url[0] && !(s->scrape = scrape_new(c->metrics_url, (char(*)[64])c->metrics,
-							  c->n_metrics, o->run_dir, err)))
+	if (c->metrics_url[0] &&
+	    !(s->scrape = scrape_new(c->metrics_url, c->metrics, c->n_metrics, o->run_dir, err)))
 		goto fail;
 	if (service_cfg_active(c)) {
 		s->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -558,13 +557,9 @@ enum service_do service_poll(struct service *s, int64_t now, int *sig)
 	case PH_LOADED:
 		if (s->scrape) {
 			char why[512];
-			int r = scrape_step(s->scrape, now, s->t0, s->c->metrics_interval_ns, why,
-					    sizeof(why));
-			s->scrapes += r != 0;
-			if (r < 0) {
-				s->scrape_failures++;
+			if (scrape_step(s->scrape, now, s->t0, s->c->metrics_interval_ns, why,
+					sizeof(why)) < 0)
 				ev(s, now, "scrape-failed", RES_NONE, why);
-			}
 		}
 		if (s->c->load[0] && s->load_ended) {
 			s->stopped = true;
@@ -600,11 +595,8 @@ static void lines(struct service *s, struct linebuf *lb, const char *buf, size_t
 			lb->b[lb->n] = '\0';
 			fn(s, lb->b, now);
 			lb->n = 0;
-			lb->overlong = false;
 		} else if (lb->n + 1 < sizeof(lb->b)) {
 			lb->b[lb->n++] = buf[i];
-		} else {
-			lb->overlong = true;
 		}
 	}
 }
@@ -751,7 +743,8 @@ void service_conclude(struct service *s, struct run_result *r, double warmup_s, 
 	if (!s || !service_cfg_active(s->c))
 		return;
 	const struct service_cfg *c = s->c;
-	if (s->ready_at >= 0)
+	/* Without `ready` or `load` the program is "ready" at start: nothing to say. */
+	if (s->ready_at >= 0 && (c->ready_kind != READY_NONE || c->load[0]))
 		r->ready_s = secs(s->ready_at - s->t0);
 	if (s->ready_at >= 0 && c->ready_kind != READY_NONE)
 		*win_from_s = r->ready_s + warmup_s;
