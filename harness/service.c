@@ -218,6 +218,8 @@ struct service {
 	bool have_re;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
+	int tcp_fd; /* a connect in progress (ready = tcp:), or -1 */
+	int64_t tcp_started;
 	char **load_argv;
 	char load_path[PATH_MAX];
 	pid_t load_pid;
@@ -266,6 +268,7 @@ struct service *service_new(const struct service_opts *o, struct berr *err)
 	s->o = *o;
 	s->c = o->cfg;
 	s->tfd = -1;
+	s->tcp_fd = -1;
 	s->load_pid = -1;
 	s->heap_live = s->heap_peak = s->gc_count = -1;
 	s->ready_at = s->stop_at = s->grace_end = -1;
@@ -347,6 +350,8 @@ void service_free(struct service *s)
 		regfree(&s->re);
 	if (s->tfd >= 0)
 		close(s->tfd);
+	if (s->tcp_fd >= 0)
+		close(s->tcp_fd);
 	scrape_free(s->scrape);
 	free(s->env[0]);
 	free(s);
@@ -368,25 +373,41 @@ int service_timer_fd(const struct service *s)
 	return s ? s->tfd : -1;
 }
 
-/* Does the port accept? A non-blocking connect, waited for at most 50 ms (a
- * loopback connect completes at once). */
-static bool tcp_ready(struct service *s)
+/* A connect attempt in progress gets this long before a new one starts. */
+#define TCP_ATTEMPT_NS (1000 * 1000000LL)
+
+/* Does the port accept? Non-blocking throughout: a connect that does not
+ * complete at once (a loopback one does) is checked again at the next tick,
+ * so a slow or silent address never stalls the event loop. */
+static bool tcp_ready(struct service *s, int64_t now)
 {
+	if (s->tcp_fd >= 0) {
+		struct pollfd pf = {s->tcp_fd, POLLOUT, 0};
+		int e = 0;
+		socklen_t el = sizeof(e);
+		int r = poll(&pf, 1, 0);
+		if (r == 0 && now - s->tcp_started < TCP_ATTEMPT_NS)
+			return false; /* still connecting */
+		bool ok =
+		    r == 1 && getsockopt(s->tcp_fd, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e == 0;
+		close(s->tcp_fd);
+		s->tcp_fd = -1;
+		return ok;
+	}
 	int fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
-	bool ok = false;
 	if (connect(fd, (struct sockaddr *)&s->addr, s->addrlen) == 0) {
-		ok = true;
-	} else if (errno == EINPROGRESS) {
-		struct pollfd pf = {fd, POLLOUT, 0};
-		int e = 0;
-		socklen_t el = sizeof(e);
-		if (poll(&pf, 1, 50) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == 0)
-			ok = e == 0;
+		close(fd);
+		return true;
+	}
+	if (errno == EINPROGRESS) {
+		s->tcp_fd = fd;
+		s->tcp_started = now;
+		return false;
 	}
 	close(fd);
-	return ok;
+	return false;
 }
 
 /* Start the load: its own process group, outside the run cgroup (brink's own
@@ -543,7 +564,7 @@ enum service_do service_poll(struct service *s, int64_t now, int *sig)
 			become_ready(s, now, NULL);
 		else if (c->ready_kind == READY_DELAY && now - s->t0 >= c->ready_delay_ns)
 			become_ready(s, now, c->ready);
-		else if (c->ready_kind == READY_TCP && tcp_ready(s))
+		else if (c->ready_kind == READY_TCP && tcp_ready(s, now))
 			become_ready(s, now, c->ready);
 		if (s->phase != PH_WAIT_READY)
 			return service_poll(s, now, sig);
