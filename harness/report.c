@@ -460,6 +460,29 @@ static void md_summary(FILE *f, const struct report_data *d)
 	}
 }
 
+#define GOR_REPORT_LINES 6
+
+/* The first lines of SCENARIO/REP/goroutines.txt (its header and the largest
+ * groups), without newlines; 0 when there is none. */
+static size_t goroutine_groups(const struct report_data *d, const struct run_result *r,
+			       char lines[][400])
+{
+	char p[PATH_MAX];
+	if (r->goroutines < 0 || snprintf(p, sizeof(p), "%s/%s/%d/goroutines.txt", d->dir,
+					  r->scenario, r->rep) >= (int)sizeof(p))
+		return 0;
+	FILE *g = fopen(p, "re");
+	if (!g)
+		return 0;
+	size_t n = 0;
+	while (n < GOR_REPORT_LINES && fgets(lines[n], 400, g)) {
+		lines[n][strcspn(lines[n], "\n")] = '\0';
+		n++;
+	}
+	fclose(g);
+	return n;
+}
+
 static void md_services(FILE *f, const struct report_data *d)
 {
 	char cell[CELL_MAX];
@@ -489,6 +512,19 @@ static void md_services(FILE *f, const struct report_data *d)
 			md_cell(f, cell);
 			fputs(c + 1 < N_SVC_COLS ? " | " : " |\n", f);
 		}
+	}
+	/* The largest groups of each dump, linked to the whole list. */
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		char lines[GOR_REPORT_LINES][400];
+		size_t n = goroutine_groups(d, r, lines);
+		if (n == 0)
+			continue;
+		fprintf(f, "\n%s, repetition %d ([goroutines.txt](%s/%d/goroutines.txt)):\n\n```\n",
+			r->scenario, r->rep, r->scenario, r->rep);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s\n", lines[i]);
+		fputs("```\n", f);
 	}
 }
 
@@ -772,6 +808,21 @@ static void html_services(FILE *f, const struct report_data *d)
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		char lines[GOR_REPORT_LINES][400];
+		size_t n = goroutine_groups(d, r, lines);
+		if (n == 0)
+			continue;
+		fputs("<p>", f);
+		html_text(f, r->scenario);
+		fprintf(f, ", repetition %d (goroutines.txt):</p>\n<pre>", r->rep);
+		for (size_t i = 0; i < n; i++) {
+			html_text(f, lines[i]);
+			fputs("\n", f);
+		}
+		fputs("</pre>\n", f);
+	}
 }
 
 static int write_html(const struct report_data *d, struct berr *err)

@@ -47,6 +47,8 @@ blocked=${top%% *}
   ok "$blocked of $N requests left a blocked goroutine" || fail "blocked goroutines: $blocked"
 grep -q "main.leakyHandler.func1" "$TMP/leaky/go-service/1/goroutines.txt" &&
   ok "goroutines.txt names the handler" || fail "goroutines.txt"
+grep -q "^$blocked \[chan send\] main.leakyHandler.func1" "$TMP/leaky/report.md" &&
+  ok "report.md lists the goroutine groups" || fail "report.md has no goroutine groups"
 grep -q '^SIGQUIT: quit' "$TMP/leaky/go-service/1/stderr.log" && ok "stderr.log keeps the dump" ||
   fail "no dump in stderr.log"
 grep -q '^gc 1 @' "$TMP/leaky/go-service/1/stderr.log" && ok "stderr.log keeps the gctrace lines" ||
