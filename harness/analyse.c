@@ -314,7 +314,7 @@ void run_classify(const struct run_facts *f, struct run_result *r)
 
 /* ---- leak verdict ------------------------------------------------------ */
 
-enum { M_RSS, M_MEM, M_FDS, M_THREADS, M__COUNT };
+enum { M_RSS, M_MEM, M_FDS, M_THREADS, M_GO_HEAP, M__COUNT };
 
 /* The metrics in leak_metrics order, where each lives, and the breaking point
  * that is its limit. */
@@ -337,6 +337,10 @@ static const struct {
     [M_THREADS] = {"threads", offsetof(struct leak_series, threads),
 		   offsetof(struct leak_thresholds, threads_per_s),
 		   offsetof(struct run_result, thread_slope_per_s), 1, BP_PIDS},
+    /* No limit of its own: an OOM kill is the mem metric's. */
+    [M_GO_HEAP] = {"go_heap", offsetof(struct leak_series, go_heap),
+		   offsetof(struct leak_thresholds, rss_bytes_per_s),
+		   offsetof(struct run_result, go_heap_slope_bytes_per_s), 1, BP_NONE},
 };
 
 /* First point used for the verdict: the first after the warm-up. Start-up
@@ -405,6 +409,14 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 			 "too short for a trend: %zu samples after the %.0f ms warm-up (%d needed)",
 			 most, warmup_s * 1e3, LEAK_MIN_POINTS);
 	}
+}
+
+void leak_series_until(struct leak_series *ls, double until_s)
+{
+	struct series *all[] = {&ls->rss, &ls->mem, &ls->fds, &ls->threads, &ls->go_heap};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		while (all[i]->n > 0 && all[i]->t[all[i]->n - 1] > until_s)
+			all[i]->n--;
 }
 
 /* ---- expectations ------------------------------------------------------ */

@@ -148,6 +148,8 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out);
  * charged to it), empty without a memory cgroup. */
 struct leak_series {
 	struct series rss, mem, fds, threads;
+	struct series go_heap; /* Go live heap after GC (go-runtime = gctrace); empty
+				  otherwise. Judged with the RSS threshold */
 	/* page cache the kernel could drop, charged to the run's cgroup at its
 	 * end (cg_run_mem_reclaimable()); < 0 unknown */
 	double mem_reclaimable_bytes;
@@ -170,10 +172,14 @@ struct leak_series {
  * page cache of files read or written is dropped under pressure, no leak.
  * A slope is NAN (empty in the CSV)
  * unless LEAK_MIN_POINTS points remain. leak_metrics lists, in the order
- * rss;mem;fds;threads, the metrics that grow plus the one the breaking point
+ * rss;mem;fds;threads;go_heap, the metrics that grow plus the one the breaking point
  * belongs to (nofile or fd_exhausted -> fds, memory -> mem, pids -> threads).
  * The series are not changed. */
 void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, struct run_result *r);
+
+/* Cut every series of ls to the points with t <= until_s (the end of a load
+ * window, service.h): what comes after brink's stop signal is shutdown. */
+void leak_series_until(struct leak_series *ls, double until_s);
 
 /* Parse an `expect =` value into e (set = true, raw = the text); -1 with *why
  * (a static sentence) on bad input, e untouched. Grammar: words separated by

@@ -32,6 +32,7 @@
 #include "gate.h"
 #include "search.h"
 #include "sweep.h"
+#include "scrape.h"
 #include "units.h"
 
 /* Longest line accepted, newline included; the effective config obeys it too. */
@@ -809,6 +810,179 @@ static int write_env(const struct scenario *sc, int lim, char *buf, size_t len)
 	return 1;
 }
 
+/* ---- a service under load (service.h) ---- */
+
+static int set_load(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	if (strlen(v) >= sizeof(sc->svc.load)) {
+		*why = "expected at most 1023 characters";
+		return -1;
+	}
+	if (*v) {
+		char **argv = command_split(v, why);
+		if (!argv)
+			return -1;
+		argv_free(argv);
+	}
+	snprintf(sc->svc.load, sizeof(sc->svc.load), "%s", v);
+	return 0;
+}
+
+static int write_load(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->svc.load[0])
+		return 0;
+	snprintf(buf, len, "%s", sc->svc.load);
+	return 1;
+}
+
+static int set_ready(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return service_parse_ready(&sc->svc, v, why);
+}
+
+static int write_ready(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->svc.ready[0])
+		return 0;
+	snprintf(buf, len, "%s", sc->svc.ready);
+	return 1;
+}
+
+static int set_ready_timeout(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t ns;
+	if (units_parse_duration(v, &ns, why) != 0 || ns <= 0) {
+		*why = "expected a duration above 0, such as 10s";
+		return -1;
+	}
+	sc->svc.ready_timeout_ns = ns;
+	return 0;
+}
+
+static int write_ready_timeout(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_duration(sc->svc.ready_timeout_ns, buf, len);
+	return 1;
+}
+
+static int set_stop_grace(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return units_parse_duration(v, &sc->svc.stop_grace_ns, why);
+}
+
+static int write_stop_grace(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_duration(sc->svc.stop_grace_ns, buf, len);
+	return 1;
+}
+
+static int set_duration(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t ns = 0;
+	if (strcmp(v, "none") != 0 && units_parse_duration(v, &ns, why) != 0) {
+		*why = "expected a duration such as 2s, or none (0 also means none)";
+		return -1;
+	}
+	sc->svc.duration_ns = ns;
+	return 0;
+}
+
+static int write_duration(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->svc.duration_ns)
+		return 0;
+	fmt_duration(sc->svc.duration_ns, buf, len);
+	return 1;
+}
+
+static int set_metrics_url(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	if (strlen(v) >= sizeof(sc->svc.metrics_url) ||
+	    (*v && strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) ||
+	    strpbrk(v, " \t\"\\")) {
+		*why = "expected an http:// or https:// URL of at most 511 characters without "
+		       "blanks, such as http://127.0.0.1:8080/metrics";
+		return -1;
+	}
+	snprintf(sc->svc.metrics_url, sizeof(sc->svc.metrics_url), "%s", v);
+	return 0;
+}
+
+static int write_metrics_url(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	if (!sc->svc.metrics_url[0])
+		return 0;
+	snprintf(buf, len, "%s", sc->svc.metrics_url);
+	return 1;
+}
+
+static int set_metrics_interval(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	int64_t ns;
+	if (units_parse_duration(v, &ns, why) != 0 || ns < 10000000LL) {
+		*why = "expected a duration of at least 10ms, such as 1s";
+		return -1;
+	}
+	sc->svc.metrics_interval_ns = ns;
+	return 0;
+}
+
+static int write_metrics_interval(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	fmt_duration(sc->svc.metrics_interval_ns, buf, len);
+	return 1;
+}
+
+static int set_metrics(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	char names[SCRAPE_NAMES_MAX][64];
+	int n;
+	if (scrape_parse_names(v, names, &n, why) != 0)
+		return -1;
+	memcpy(sc->svc.metrics, names, sizeof(names));
+	sc->svc.n_metrics = n;
+	return 0;
+}
+
+static int write_metrics(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < sc->svc.n_metrics && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", sc->svc.metrics[i]);
+	return 1;
+}
+
+static int set_go_runtime(struct scenario *sc, int lim, const char *v, const char **why)
+{
+	(void)lim;
+	return service_parse_go_runtime(&sc->svc, v, why);
+}
+
+static int write_go_runtime(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	(void)lim;
+	snprintf(buf, len, "%s", service_go_runtime_name(sc->svc.go_runtime));
+	return 1;
+}
+
 static const struct key_def key_defs[] = {
     {"command", "COMMAND", "a command", set_command, write_command,
      "program and arguments; '...' and \"...\" quote, \\ escapes, no expansion"},
@@ -844,6 +1018,31 @@ static const struct key_def key_defs[] = {
      "working directory, relative to brink's (default: a fresh work/ per run)"},
     {"env", "NAME=VALUE...", "an environment", set_env, write_env,
      "set over brink's environment; exec: --env NAME=VALUE, repeatable"},
+    /* a service under load (service.h) */
+    {"load", "COMMAND", "a command", set_load, write_load,
+     "load generator started outside the measured group once the program is ready; "
+     "when it exits the program is stopped (default none)"},
+    {"ready", "READY", "a readiness condition", set_ready, write_ready,
+     "when the program is ready: tcp:HOST:PORT accepts, delay:DURATION, or "
+     "stdout:REGEX matches a line (default: at start)"},
+    {"ready-timeout", "DURATION", "a duration", set_ready_timeout, write_ready_timeout,
+     "not ready after this long: outcome not-ready (default 30s)"},
+    {"stop-grace", "DURATION", "a duration", set_stop_grace, write_stop_grace,
+     "time between the stop signal (SIGTERM, SIGQUIT with dump) and SIGKILL (default 5s)"},
+    {"duration", "DURATION", "a duration", set_duration, write_duration,
+     "stop the program after this long, as after a load: outcome stopped, not a breaking "
+     "point (default none)"},
+    {"go-runtime", "WHAT", "a Go runtime view", set_go_runtime, write_go_runtime,
+     "gctrace (GODEBUG=gctrace=1, live heap series), dump (SIGQUIT goroutine dump), "
+     "gctrace,dump or none (default none)"},
+    {"metrics-url", "URL", "a URL", set_metrics_url, write_metrics_url,
+     "Prometheus text or pprof goroutine profile to fetch while the program is ready, "
+     "into metrics.csv (default none)"},
+    {"metrics-interval", "DURATION", "a duration", set_metrics_interval, write_metrics_interval,
+     "time between two metrics-url fetches, >= 10ms (default 1s)"},
+    {"metrics", "NAMES", "a list of metric names", set_metrics, write_metrics,
+     "metrics kept from metrics-url, up to 8, comma-separated; pprof_goroutines for a "
+     "pprof goroutine profile (default " SCRAPE_DEFAULT_NAMES ")"},
 };
 
 #define N_KEY_DEFS (sizeof(key_defs) / sizeof(key_defs[0]))
@@ -972,6 +1171,7 @@ void scenario_init(struct scenario *sc)
 	sc->leak.rss_bytes_per_s = 256.0 * 1024;
 	sc->leak.fds_per_s = 0.5;
 	sc->leak.threads_per_s = 0.5;
+	service_cfg_init(&sc->svc);
 }
 
 int scenario_copy(struct scenario *dst, const struct scenario *src)

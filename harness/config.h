@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "limit.h"
+#include "service.h"
 
 #define SCENARIO_NAME_MAX 64
 #define SCENARIO_KEYS_MAX 48 /* room for every scenario key (checked in config.c) */
@@ -92,6 +93,7 @@ struct scenario {
 	char sweep_of[SCENARIO_NAME_MAX];
 	int n_sweep;
 	struct sweep_coord sweep[SCENARIO_SWEEP_MAX];
+	struct service_cfg svc; /* load, ready, stop-grace, go-runtime (service.h) */
 };
 
 /* One [compare] key = value, checked with gate_value_check and kept as

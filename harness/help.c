@@ -131,7 +131,7 @@ static const struct {
     {"summary", "rep", "the repetition, from 1"},
     {"summary", "outcome",
      "exited, signaled, oom-killed, timeout (brink killed it), exec-failed, interrupted "
-     "(brink was)"},
+     "(brink was), stopped (after its load or duration), not-ready"},
     {"summary", "exit_code", "exit status, when the program exited"},
     {"summary", "signal", "the signal number that killed it, when it was killed"},
     {"summary", "duration_s", "seconds from launch to exit"},
@@ -169,6 +169,17 @@ static const struct {
      "what could not be measured here: mem, oom, pids, procs, exit-state, cpus"},
     {"summary", "expect_failure", "why the expectation did not hold, or empty"},
     {"summary", "exec_error", "why the command could not be executed"},
+    {"summary", "ready_s", "when the program became ready (with ready or load)"},
+    {"summary", "load_status",
+     "the load: ok, failed, signaled, killed (the program ended first), exec-failed, "
+     "not-started"},
+    {"summary", "load_exit_code", "the load's exit status"},
+    {"summary", "load_duration_s", "the load's run time"},
+    {"summary", "go_heap_live_bytes", "gctrace: peak Go live heap after a GC"},
+    {"summary", "gc_count", "gctrace: GCs the program reported"},
+    {"summary", "go_heap_slope_bytes_per_s", "gctrace: live heap growth over the window"},
+    {"summary", "goroutines", "dump: goroutines in the SIGQUIT dump"},
+    {"summary", "goroutines_top", "dump: the largest group, by state and top frame"},
     {"samples", "t_s", "seconds since the start"},
     {"samples", "rss_bytes", "resident memory summed over the run's processes"},
     {"samples", "mem_bytes", "the run cgroup's memory usage (page cache included)"},
@@ -176,6 +187,8 @@ static const struct {
     {"samples", "threads", "threads summed over the processes"},
     {"samples", "procs", "processes sampled"},
     {"samples", "cpu_s", "user + system CPU seconds"},
+    {"samples", "go_heap_live_bytes", "gctrace: the newest live heap after a GC"},
+    {"samples", "gc_count", "gctrace: GCs so far"},
 };
 
 static void help_results(FILE *f)

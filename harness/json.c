@@ -13,8 +13,19 @@
  * A column this table does not know (a newer brink's) is a number when every
  * value of it parses as one in its row, else a string. */
 static const char *const text_columns[] = {
-    "scenario",	    "outcome",	   "limit_hit",	  "limit_method",   "cause",
-    "leak_metrics", "leak_reason", "unavailable", "expect_failure", "exec_error",
+    "scenario",
+    "outcome",
+    "limit_hit",
+    "limit_method",
+    "cause",
+    "leak_metrics",
+    "leak_reason",
+    "unavailable",
+    "expect_failure",
+    "exec_error",
+    /* a service under load (service.h) */
+    "load_status",
+    "goroutines_top",
 };
 
 static const char *const number_columns[] = {
@@ -39,6 +50,14 @@ static const char *const number_columns[] = {
     "thread_slope_per_s",
     "samples",
     "missed_samples",
+    /* a service under load (service.h) */
+    "ready_s",
+    "load_exit_code",
+    "load_duration_s",
+    "go_heap_live_bytes",
+    "gc_count",
+    "go_heap_slope_bytes_per_s",
+    "goroutines",
 };
 
 /* Booleans in the CSV ("0"/"1", "yes"/"no"), true/false in JSON. */

@@ -195,30 +195,42 @@ struct child_user {
 	pid_t parent;
 };
 
-/* brink's environment with `set` (NAME=VALUE words) put over it: a malloc'd
- * vector of borrowed strings, or NULL on allocation failure. Built in the
- * parent, before the fork. */
-static char **merge_env(char *const *set)
+/* Does NAME=VALUE word `w` set the variable of environment entry `e`? */
+static bool sets_var(const char *w, const char *e)
+{
+	size_t len = strcspn(e, "=");
+	return strncmp(w, e, len) == 0 && w[len] == '=';
+}
+
+/* brink's environment with the NAME=VALUE words of `set` (the `env` setting),
+ * then those of `add` (brink's own for the program, e.g. GODEBUG for
+ * go-runtime), put over it: a later word replaces an earlier one of the same
+ * name. A malloc'd vector of borrowed strings, or NULL on allocation failure.
+ * Built in the parent, before the fork. */
+static char **merge_env(char *const *set, char *const *add)
 {
 	extern char **environ;
+	char *const *sets[] = {set, add};
 	size_t n = 0, k = 0;
 	while (environ[n])
 		n++;
-	for (char *const *s = set; s && *s; s++)
-		n++;
+	for (size_t i = 0; i < 2; i++)
+		for (char *const *s = sets[i]; s && *s; s++)
+			n++;
 	char **v = calloc(n + 1, sizeof(*v));
 	if (!v)
 		return NULL;
-	for (char **e = environ; *e; e++) {
-		bool over = false;
-		size_t len = strcspn(*e, "=");
-		for (char *const *s = set; s && *s && !over; s++)
-			over = strncmp(*s, *e, len) == 0 && (*s)[len] == '=';
-		if (!over)
-			v[k++] = *e;
-	}
-	for (char *const *s = set; s && *s; s++)
-		v[k++] = *s;
+	for (char **e = environ; *e; e++)
+		v[k++] = *e;
+	for (size_t i = 0; i < 2; i++)
+		for (char *const *s = sets[i]; s && *s; s++) {
+			size_t j = 0;
+			while (j < k && !sets_var(*s, v[j]))
+				j++;
+			v[j] = *s; /* replaces the entry of that name, or appends */
+			if (j == k)
+				k++;
+		}
 	v[k] = NULL;
 	return v;
 }
@@ -350,7 +362,7 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 					(int)u.uid, (int)u.gid);
 	}
 	char **envp = NULL;
-	if (o->env && !(envp = merge_env(o->env)))
+	if ((o->env || o->env_add) && !(envp = merge_env(o->env, o->env_add)))
 		return berr_set(err, ENOMEM, "cannot set the environment of %s", o->path);
 	int syncp[2], errp[2];
 	if (pipe2(syncp, O_CLOEXEC) != 0) {

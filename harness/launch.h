@@ -42,6 +42,8 @@ struct launch_opts {
 				   * child. launch_start reads it while it waits (a SIGCHLD
 				   * read there is lost: the caller must reap once after) */
 	int *term_signo;	  /* out, may be NULL: the termination signal read */
+	char *const *env_add;	  /* NULL, or NULL-terminated "NAME=VALUE" entries
+				     set in the program's environment over brink's and `env` */
 };
 
 /* Resolve a `user` setting (NAME or UID, optionally :GROUP or :GID) to ids: a

@@ -24,6 +24,7 @@
 #include "procstat.h"
 #include "record.h"
 #include "sample.h"
+#include "service.h"
 #include "units.h"
 
 static int64_t now_ns(void)
@@ -39,6 +40,9 @@ struct logcap {
 	int rd;	  /* read end, non-blocking; -1 at EOF */
 	int file; /* the .log file */
 	int64_t cap, written, dropped;
+	/* service hook: every byte read, capped or not (readiness, gctrace) */
+	void (*feed)(struct service *, const char *, size_t, int64_t);
+	struct service *svc;
 };
 
 static void log_drain(struct logcap *l)
@@ -55,6 +59,8 @@ static void log_drain(struct logcap *l)
 			l->rd = -1;
 			return;
 		}
+		if (l->feed)
+			l->feed(l->svc, buf, (size_t)n, now_ns());
 		ssize_t keep = n;
 		if (l->cap >= 0 && l->written + keep > l->cap)
 			keep = l->written < l->cap ? (ssize_t)(l->cap - l->written) : 0;
@@ -120,6 +126,7 @@ struct run {
 	struct csv samples, events;
 	struct leak_series *series;
 	struct logcap out, errlog;
+	struct service *svc; /* load, readiness, stop, Go runtime (service.h) */
 	bool traced, exited, timed_out, interrupted, baseline_done, exit_state_done;
 	int wstatus;
 	struct rusage rusage;	   /* of the main process, from wait4() */
@@ -177,6 +184,20 @@ static void account(struct run *x, const struct sample *s)
 	series_add(&x->series->threads, t, (double)s->threads);
 }
 
+/* A samples.csv row; with go-runtime = gctrace, the newest live heap and GC
+ * count after it (each GC line updates them; a sample carries the last). */
+static void put_sample(struct run *x, const struct sample *s)
+{
+	if (!service_gctrace(x->svc)) {
+		samples_put_row(x->samples.f, s);
+		return;
+	}
+	int64_t go[2] = {service_go_heap(x->svc), service_gc_count(x->svc)};
+	samples_put_row_extra(x->samples.f, s, go, 2);
+	if (go[0] >= 0)
+		series_add(&x->series->go_heap, secs(s->t_ns), (double)go[0]);
+}
+
 static void take_sample(struct run *x)
 {
 	/* Before the exec stop the child is still brink's code (it holds the
@@ -187,7 +208,7 @@ static void take_sample(struct run *x)
 	if (sampler_take(x->sampler, &s) != 0)
 		return; /* nobody left to sample: not a zero */
 	x->r->samples++;
-	samples_put_row(x->samples.f, &s);
+	put_sample(x, &s);
 	account(x, &s);
 	if (x->cg && x->r->pids_limit != RES_NONE) {
 		int64_t hits = cg_run_pids_max_hits(x->cg);
@@ -219,6 +240,31 @@ static void kill_all(struct run *x, const char *why)
 		kill(-x->pid, SIGKILL);
 		kill(x->pid, SIGKILL);
 	}
+}
+
+static void service_event(void *arg, int64_t t, const char *name, long long value,
+			  const char *detail)
+{
+	event(arg, t, name, value, detail);
+}
+
+/* Act on what the service asks: a stop signal to the program (the grace then
+ * runs), or the kill of the whole run. */
+static void service_act(struct run *x, enum service_do d, int sig, const char *why)
+{
+	if (d == SVC_SIGNAL && x->pid > 0 && !x->exited)
+		kill(x->pid, sig);
+	else if (d == SVC_KILL)
+		kill_all(x, why);
+}
+
+/* brink ends the program (timeout, ^C): through the service's stop (SIGQUIT
+ * and a grace with go-runtime = dump), else at once. */
+static void end_program(struct run *x, const char *why)
+{
+	int sig = 0;
+	enum service_do d = service_stop(x->svc, now_ns(), why, &sig);
+	service_act(x, d, sig, why);
 }
 
 void monitor_reap_all(void *unused)
@@ -405,7 +451,7 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 	if (sampler_take_full(x->sampler, &s) != 0)
 		return;
 	x->r->samples++;
-	samples_put_row(x->samples.f, &s);
+	put_sample(x, &s);
 	account(x, &s);
 	/* The limit it really had (it may have set its own), and its fd table. */
 	struct rlimit rl;
@@ -475,6 +521,8 @@ static void reap(struct run *x)
 	pid_t p;
 	struct rusage ru;
 	while ((p = wait4(-1, &st, WNOHANG | __WALL, &ru)) > 0) {
+		if (p != x->pid && service_child(x->svc, p, st, now_ns()))
+			continue; /* the load */
 		if (WIFSTOPPED(st)) {
 			on_stop(x, p, st); /* the main process or a thread brink traces */
 			continue;
@@ -646,7 +694,14 @@ static void conclude(struct run *x)
 
 	if (!x->exit_state_done)
 		r->unavailable |= UNAV_EXIT_STOP;
-	leak_verdict(&sc->leak, x->series, r);
+	/* A service: the verdict over the load window (service.h). */
+	double from_s, to_s;
+	struct leak_thresholds th = sc->leak;
+	service_conclude(x->svc, r, (double)sc->leak.warmup_ns / 1e9, &from_s, &to_s);
+	th.warmup_ns = (int64_t)(from_s * 1e9);
+	if (to_s >= 0)
+		leak_series_until(x->series, to_s);
+	leak_verdict(&th, x->series, r);
 	/* A run cut short by ^C says nothing about the expectation. */
 	if (!x->interrupted)
 		expect_check(&sc->expect, r);
@@ -654,9 +709,11 @@ static void conclude(struct run *x)
 
 static int open_csvs(struct run *x, struct berr *err)
 {
-	char p[4096];
+	char p[4096], header[256];
 	snprintf(p, sizeof(p), "%s/samples.csv", x->o->run_dir);
-	if (csv_open(&x->samples, p, samples_header, err) != 0)
+	snprintf(header, sizeof(header), "%s%s", samples_header,
+		 service_gctrace(x->svc) ? ",go_heap_live_bytes,gc_count" : "");
+	if (csv_open(&x->samples, p, header, err) != 0)
 		return -1;
 	snprintf(p, sizeof(p), "%s/events.csv", x->o->run_dir);
 	return csv_open(&x->events, p, "t_s,event,value,detail", err);
@@ -682,6 +739,7 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	series_init(&x.series->fds);
 	series_init(&x.series->threads);
 	x.series->mem_reclaimable_bytes = -1;
+	series_init(&x.series->go_heap);
 
 	if (o->sys && cg_system_any(o->sys) && cg_run_create(o->sys, &sc->lim, &x.cg, err) != 0)
 		goto out;
@@ -696,6 +754,22 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	if (!sc->exit_stop)
 		r->unavailable |= UNAV_EXIT_STOP;
 
+	/* The program's working directory (and its load's): `cwd`, else a fresh
+	 * one of its own, made below. */
+	char cwd[4096];
+	if (o->cwd)
+		snprintf(cwd, sizeof(cwd), "%s", o->cwd);
+	else
+		snprintf(cwd, sizeof(cwd), "%s/work", o->run_dir);
+	struct service_opts so = {.cfg = &sc->svc,
+				  .shell = sc->shell,
+				  .scenario_dir = o->scenario_dir,
+				  .run_dir = o->run_dir,
+				  .cwd = cwd,
+				  .event = service_event,
+				  .event_arg = &x};
+	if (!(x.svc = service_new(&so, err)))
+		goto out;
 	if (open_csvs(&x, err) != 0)
 		goto out;
 	if (log_open(&x.out, o->run_dir, "stdout.log", sc->log_cap_bytes, &out_w, err) != 0 ||
@@ -707,16 +781,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 		berr_set(err, errno, "cannot create a timerfd");
 		goto out;
 	}
-	/* The program's working directory: `cwd`, else a fresh one of its own. */
-	char cwd[4096];
-	if (o->cwd) {
-		snprintf(cwd, sizeof(cwd), "%s", o->cwd);
-	} else {
-		snprintf(cwd, sizeof(cwd), "%s/work", o->run_dir);
-		if (mkdir(cwd, 0755) != 0) {
-			berr_set(err, errno, "cannot create %s", cwd);
-			goto out;
-		}
+	if (!o->cwd && mkdir(cwd, 0755) != 0) {
+		berr_set(err, errno, "cannot create %s", cwd);
+		goto out;
 	}
 
 	if (o->progress)
@@ -732,10 +799,15 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 				 .trace = sc->exit_stop,
 				 .user = sc->user,
 				 .env = sc->env,
+				 .env_add = service_env(x.svc),
 				 .sigfd = o->sigfd,
 				 .term_signo = &term_signo};
 	x.oomw = oom_watch_start();
+	x.out.feed = service_stdout;
+	x.errlog.feed = service_stderr;
+	x.out.svc = x.errlog.svc = x.svc;
 	x.t0 = now_ns();
+	service_set_t0(x.svc, x.t0);
 	event(&x, 0, "start", RES_NONE, o->path);
 	int lr = launch_start(&lo, x.cg, &x.pid, &x.traced, err);
 	close(out_w);
@@ -794,11 +866,16 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	while (!x.exited) {
 		short oom_ev = 0;
 		int oomfd = cg_run_oom_fd(x.cg, &oom_ev);
-		struct pollfd pf[6] = {
-		    {tfd, POLLIN, 0},	{tofd, POLLIN, 0},     {o->sigfd, POLLIN, 0},
-		    {oomfd, oom_ev, 0}, {x.out.rd, POLLIN, 0}, {x.errlog.rd, POLLIN, 0},
+		struct pollfd pf[7] = {
+		    {tfd, POLLIN, 0},
+		    {tofd, POLLIN, 0},
+		    {o->sigfd, POLLIN, 0},
+		    {oomfd, oom_ev, 0},
+		    {x.out.rd, POLLIN, 0},
+		    {x.errlog.rd, POLLIN, 0},
+		    {service_timer_fd(x.svc), POLLIN, 0},
 		};
-		int n = poll(pf, 6, -1);
+		int n = poll(pf, 7, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -815,7 +892,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 					x.interrupted = true;
 					event(&x, now_ns() - x.t0, "interrupted", si.ssi_signo,
 					      strsignal((int)si.ssi_signo));
-					kill_all(&x, "brink was interrupted");
+					end_program(&x, "brink was interrupted");
+				} else {
+					kill_all(&x, "brink was interrupted again");
 				}
 			}
 			reap(&x);
@@ -834,13 +913,19 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 			if (read(tofd, &exp, sizeof(exp)) > 0 && !x.timed_out) {
 				x.timed_out = true;
 				event(&x, now_ns() - x.t0, "timeout", RES_NONE, NULL);
-				kill_all(&x, "timeout");
+				end_program(&x, "timeout");
 			}
 		}
 		if (pf[4].revents)
 			log_drain(&x.out);
 		if (pf[5].revents)
 			log_drain(&x.errlog);
+		if (!x.exited && (pf[6].revents || pf[2].revents || pf[4].revents)) {
+			/* readiness, the load's end (after a reap), the grace */
+			int sig = 0;
+			enum service_do d = service_poll(x.svc, now_ns(), &sig);
+			service_act(&x, d, sig, "brink stopped the service");
+		}
 		/* No reap() on other wake-ups: SIGCHLD is blocked, so every child
 		 * state change (exit, ptrace stop, orphan exit) after the last read
 		 * of the signalfd leaves it readable again, and the read above is
@@ -864,6 +949,7 @@ wait_exit:
 			x.exited = true;
 	}
 finish:
+	service_program_ended(x.svc, now_ns());
 	/* The main process is gone; whatever it left in the group goes too. */
 	if (x.cg)
 		cg_run_kill(x.cg, reap_cb, &x);
@@ -887,6 +973,7 @@ out:
 		close(x.procdir);
 	sampler_free(x.sampler);
 	oom_watch_stop(x.oomw);
+	service_free(x.svc);
 	struct berr derr = {0};
 	if (cg_run_destroy(x.cg, monitor_reap_all, NULL, &derr) != 0) {
 		fprintf(stderr, "brink: %s\n", derr.msg);

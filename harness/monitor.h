@@ -26,6 +26,7 @@ struct monitor_opts {
 	struct progress *progress; /* may be NULL */
 	const char *cwd;	   /* the program's working directory (sc->cwd resolved);
 				      NULL: a fresh run_dir/work/ */
+	const char *scenario_dir;  /* where a bare `load` name is found first; may be NULL */
 };
 
 /* Run and measure. Returns 0 when a result was produced (r filled, whatever the

@@ -30,8 +30,9 @@
 #include "record.h"
 #include "result.h"
 
-enum panel_id { P_MEM, P_FDS, P_THREADS, P__COUNT };
-enum series_id { S_RSS, S_MEM, S_FDS, S_THREADS, S__COUNT };
+/* P_GO is drawn only on pages with Go runtime data (go-runtime = gctrace). */
+enum panel_id { P_MEM, P_FDS, P_THREADS, P_GO, P__COUNT };
+enum series_id { S_RSS, S_MEM, S_FDS, S_THREADS, S_GO_HEAP, S__COUNT };
 
 static const struct series_desc {
 	const char *column; /* in samples.csv */
@@ -43,6 +44,8 @@ static const struct series_desc {
     [S_MEM] = {"mem_bytes", "cgroup memory", P_MEM, "ff7f0e"},
     [S_FDS] = {"fds", "open fds", P_FDS, "2ca02c"},
     [S_THREADS] = {"threads", "threads", P_THREADS, "9467bd"},
+    /* optional column: only runs with go-runtime = gctrace have it */
+    [S_GO_HEAP] = {"go_heap_live_bytes", "Go live heap after GC", P_GO, "8c564b"},
 };
 
 static const struct panel_desc {
@@ -55,6 +58,7 @@ static const struct panel_desc {
     [P_MEM] = {"memory (MiB)", 1.0 / 1048576.0, "memory limit", " MiB", "mem_limit_bytes"},
     [P_FDS] = {"open fds", 1.0, "nofile limit", "", "fd_limit"},
     [P_THREADS] = {"threads", 1.0, "pids limit", "", "pids_limit"},
+    [P_GO] = {"Go heap (MiB)", 1.0 / 1048576.0, "", " MiB", ""},
 };
 
 #define ALL_PANELS (-1)
@@ -66,11 +70,15 @@ static const struct mark_desc {
 	int panel;	 /* ALL_PANELS: a vertical line on every panel */
 	bool value_is_y; /* the event's value is a point on the panel (data unit) */
 	const char *color;
+	bool label_mid; /* label at mid-height, clear of the key and limit labels */
 } mark_table[] = {
-    {"oom", "OOM", P_MEM, true, "d62728"},	       /* value: cgroup memory then */
-    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728"}, /* value: fds then */
-    {"pids-max", "pids max", P_THREADS, false, "d62728"},
-    {"timeout", "timeout", ALL_PANELS, false, "555555"},
+    {"oom", "OOM", P_MEM, true, "d62728", false},	      /* value: cgroup memory then */
+    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728", false}, /* value: fds then */
+    {"pids-max", "pids max", P_THREADS, false, "d62728", false},
+    {"timeout", "timeout", ALL_PANELS, false, "555555", false},
+    /* the load window of a service (service.h) */
+    {"ready", "ready", ALL_PANELS, false, "2ca02c", true},
+    {"stop", "stop", ALL_PANELS, false, "555555", true},
 };
 #define N_MARKS (sizeof(mark_table) / sizeof(mark_table[0]))
 
@@ -288,7 +296,9 @@ static int downsample(const char *samples, const char *data_path, struct rep_plo
 	if ((tcol = csvr_need_col(&r, "t_s", err)) < 0)
 		goto out;
 	for (int s = 0; s < S__COUNT; s++)
-		if ((col[s] = csvr_need_col(&r, series_table[s].column, err)) < 0)
+		if (s == S_GO_HEAP)
+			col[s] = csvr_col(&r, series_table[s].column); /* -1: not there */
+		else if ((col[s] = csvr_need_col(&r, series_table[s].column, err)) < 0)
 			goto out;
 
 	/* buckets of two points each, plus the first and the last sample of each
@@ -320,6 +330,8 @@ static int downsample(const char *samples, const char *data_path, struct rep_plo
 		if (t > rp->tmax)
 			rp->tmax = t;
 		for (int s = 0; s < S__COUNT; s++) {
+			if (col[s] < 0)
+				continue;
 			e = csvr_number(&r, col[s], &v, err);
 			if (e < 0)
 				goto out;
@@ -494,7 +506,7 @@ static int plot_set_load(const char *dir, struct plot_set *ps, struct berr *err)
 			sc->first = r;
 		/* the limits are the scenario's, the same in every row; take the
 		 * first row that has one */
-		const int64_t lim[P__COUNT] = {r->mem_limit_bytes, r->fd_limit, r->pids_limit};
+		const int64_t lim[P__COUNT] = {r->mem_limit_bytes, r->fd_limit, r->pids_limit, 0};
 		for (int p = 0; p < P__COUNT; p++)
 			if (sc->limit[p] <= 0 && lim[p] > 0)
 				sc->limit[p] = lim[p];
@@ -626,8 +638,8 @@ static void put_marks(FILE *g, const struct scen_plot *sc, int p)
 					m->t, m->v * panel_table[p].scale, place, md->color,
 					md->color);
 			else
-				fprintf(g, " at first %.10g, graph 0.85 %s,0 tc rgb '#%s' front\n",
-					m->t, place, md->color);
+				fprintf(g, " at first %.10g, graph %s %s,0 tc rgb '#%s' front\n",
+					m->t, md->label_mid ? "0.5" : "0.85", place, md->color);
 		}
 	}
 }
@@ -683,25 +695,40 @@ static void put_panel(FILE *g, const struct scen_plot *sc, int p, double ymax, b
 	}
 }
 
+/* Does any repetition on the page have a Go live-heap series? */
+static bool go_data(struct scen_plot *const *cols, size_t ncols)
+{
+	for (size_t c = 0; c < ncols; c++)
+		for (size_t k = 0; k < cols[c]->nreps; k++)
+			if (cols[c]->reps[k].index[S_GO_HEAP] >= 0)
+				return true;
+	return false;
+}
+
 /* The drawing commands of one page; written twice, for PNG and for SVG. A
  * single scenario's page needs no title above its panels' own. */
 static void put_page_body(FILE *g, const char *title, struct scen_plot *const *cols, size_t ncols)
 {
 	double ymax[P__COUNT];
-	for (int p = 0; p < P__COUNT; p++)
+	int used[P__COUNT], nused = 0;
+	for (int p = 0; p < P__COUNT; p++) {
 		ymax[p] = panel_ymax(cols, ncols, p);
+		if (p == P_GO && !go_data(cols, ncols))
+			continue;
+		used[nused++] = p;
+	}
 	fputs("reset\nset grid\nset key top left box opaque Left reverse samplen 2 width 1\n"
 	      "set lmargin 12\nset rmargin 4\nset tics nomirror\n",
 	      g);
-	fprintf(g, "set multiplot layout %d,%zu rowsfirst", P__COUNT, ncols);
+	fprintf(g, "set multiplot layout %d,%zu rowsfirst", nused, ncols);
 	if (title) {
 		fputs(" title ", g);
 		gp_quote(g, title);
 	}
 	fputs("\n", g);
-	for (int p = 0; p < P__COUNT; p++)
+	for (int i = 0; i < nused; i++)
 		for (size_t c = 0; c < ncols; c++)
-			put_panel(g, cols[c], p, ymax[p], p == 0, p == P__COUNT - 1);
+			put_panel(g, cols[c], used[i], ymax[used[i]], i == 0, i == nused - 1);
 	fputs("unset multiplot\n", g);
 }
 
@@ -724,7 +751,7 @@ static int write_script(const char *script, const char *page, const char *title,
 		free(body);
 		return berr_set(err, errno, "cannot create %s", script);
 	}
-	int w = 700 * (int)ncols + 100, h = 900;
+	int w = 700 * (int)ncols + 100, h = go_data(cols, ncols) ? 1150 : 900;
 	char out[SCENARIO_NAME_MAX + 32];
 	fprintf(g, "# generated by brink plot; run in the plots directory\n");
 	fprintf(g, "set terminal pngcairo size %d,%d noenhanced font 'sans,10'\n", w, h);

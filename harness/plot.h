@@ -10,7 +10,10 @@
  *                        or named in a corner when far above the data ("off
  *                        scale") so that a flat fixed twin is not squashed onto
  *                        the axis; breaking points from events.csv marked
- *                        (oom, fd-exhausted, pids-max, timeout).
+ *                        (oom, fd-exhausted, pids-max, timeout). A run with
+ *                        go-runtime = gctrace adds a fourth panel: the Go live
+ *                        heap after each GC (go_heap_live_bytes). A service's
+ *                        load window is marked by its ready and stop events.
  *   <base>.png/.svg      for twins <base>-leaky / <base>-fixed: both side by side
  *                        (leaky left), sharing each panel's y scale so that the
  *                        contrast is honest. "<base>.twins" if a scenario is

@@ -100,11 +100,9 @@ static char *put_ns_as_s(char *p, int64_t ns)
 	return p + 6;
 }
 
-void samples_put_row(FILE *f, const struct sample *s)
+/* The 7 fields of a samples row, without the newline. */
+static char *put_sample(char *p, const struct sample *s)
 {
-	/* 7 fields of at most 20 digits, a point, 6 commas and a newline. */
-	char line[7 * 21 + 8];
-	char *p = line;
 	p = put_ns_as_s(p, s->t_ns);
 	*p++ = ',';
 	p = put_count(p, s->rss_bytes);
@@ -118,6 +116,26 @@ void samples_put_row(FILE *f, const struct sample *s)
 	p = put_count(p, s->procs);
 	*p++ = ',';
 	p = put_ns_as_s(p, s->cpu_ns);
+	return p;
+}
+
+void samples_put_row(FILE *f, const struct sample *s)
+{
+	/* 7 fields of at most 20 digits, a point, 6 commas and a newline. */
+	char line[7 * 21 + 8];
+	char *p = put_sample(line, s);
+	*p++ = '\n';
+	fwrite(line, 1, (size_t)(p - line), f);
+}
+
+void samples_put_row_extra(FILE *f, const struct sample *s, const int64_t *extra, size_t n)
+{
+	char line[7 * 21 + 8 + SAMPLES_EXTRA_MAX * 21];
+	char *p = put_sample(line, s);
+	for (size_t i = 0; i < n && i < SAMPLES_EXTRA_MAX; i++) {
+		*p++ = ',';
+		p = put_count(p, extra[i]);
+	}
 	*p++ = '\n';
 	fwrite(line, 1, (size_t)(p - line), f);
 }
@@ -202,6 +220,16 @@ static const struct summary_col summary_cols[] = {
 	C_UNAVAIL(unavailable, false),
 	C_STR(expect_failure, false),
 	C_STR(exec_error, false),
+	/* a service under load (service.h) */
+	C_SECONDS(ready_s, false),
+	C_STR(load_status, false),
+	C_INT(load_exit_code, false),
+	C_SECONDS(load_duration_s, false),
+	C_I64(go_heap_live_bytes, false),
+	C_I64(gc_count, false),
+	C_SLOPE(go_heap_slope_bytes_per_s, false),
+	C_I64(goroutines, false),
+	C_STR(goroutines_top, false),
 };
 // clang-format on
 
@@ -216,7 +244,9 @@ const char summary_header[] =
     "leak_reason,"
     "rss_slope_bytes_per_s,mem_slope_bytes_per_s,fd_slope_per_s,thread_slope_per_s,samples,missed_"
     "samples,"
-    "unavailable,expect_failure,exec_error";
+    "unavailable,expect_failure,exec_error,"
+    "ready_s,load_status,load_exit_code,load_duration_s,go_heap_live_bytes,gc_count,"
+    "go_heap_slope_bytes_per_s,goroutines,goroutines_top";
 
 static void put_str(FILE *f, const void *p, size_t size)
 {

@@ -42,6 +42,10 @@ void csv_put_str(FILE *f, const char *s);
  * sample. */
 extern const char samples_header[];
 void samples_put_row(FILE *f, const struct sample *s);
+/* The same row followed by n more count columns (negative: empty), for the
+ * series a run adds after samples_header (go_heap_live_bytes,gc_count). */
+#define SAMPLES_EXTRA_MAX 8
+void samples_put_row_extra(FILE *f, const struct sample *s, const int64_t *extra, size_t n);
 
 /* summary.csv: the header line and one row per run, from one column table (the
  * column order is the result layout's). Integers equal to RES_NONE, durations

@@ -174,6 +174,74 @@ static const struct report_col {
 };
 #define N_REPORT_COLS (sizeof(report_cols) / sizeof(report_cols[0]))
 
+/* ---- the service and Go runtime table (service.h) ---------------------- */
+
+static void cell_ready(const struct run_result *r, char *b, size_t n)
+{
+	if (r->ready_s >= 0)
+		snprintf(b, n, "%.3f s", r->ready_s);
+	else
+		snprintf(b, n, "-");
+}
+
+static void cell_load(const struct run_result *r, char *b, size_t n)
+{
+	if (!r->load_status[0])
+		snprintf(b, n, "-");
+	else if (r->load_exit_code != RES_NONE && r->load_duration_s >= 0)
+		snprintf(b, n, "%s (exit %d, %.2f s)", r->load_status, r->load_exit_code,
+			 r->load_duration_s);
+	else
+		snprintf(b, n, "%s", r->load_status);
+}
+
+static void cell_go_heap(const struct run_result *r, char *b, size_t n)
+{
+	cell_size(r->go_heap_live_bytes, b, n);
+}
+
+static void cell_go_heap_slope(const struct run_result *r, char *b, size_t n)
+{
+	if (r->go_heap_slope_bytes_per_s == r->go_heap_slope_bytes_per_s) /* not NAN */
+		snprintf(b, n, "%.2f MiB/s", r->go_heap_slope_bytes_per_s / 1048576.0);
+	else
+		snprintf(b, n, "-");
+}
+
+static void cell_gcs(const struct run_result *r, char *b, size_t n)
+{
+	cell_count(r->gc_count, b, n);
+}
+
+static void cell_goroutines(const struct run_result *r, char *b, size_t n)
+{
+	cell_count(r->goroutines, b, n);
+}
+
+static void cell_goroutines_top(const struct run_result *r, char *b, size_t n)
+{
+	snprintf(b, n, "%s", r->goroutines_top[0] ? r->goroutines_top : "-");
+}
+
+static const struct report_col svc_cols[] = {
+    {"scenario", false, cell_scenario},
+    {"rep", true, cell_rep},
+    {"ready", true, cell_ready},
+    {"load", false, cell_load},
+    {"Go live heap (peak)", true, cell_go_heap},
+    {"Go live heap growth", true, cell_go_heap_slope},
+    {"GCs", true, cell_gcs},
+    {"goroutines", true, cell_goroutines},
+    {"largest goroutine group", false, cell_goroutines_top},
+};
+#define N_SVC_COLS (sizeof(svc_cols) / sizeof(svc_cols[0]))
+
+/* Does the row have anything for the service table? */
+static bool svc_row(const struct run_result *r)
+{
+	return r->ready_s >= 0 || r->load_status[0] || r->gc_count >= 0 || r->goroutines >= 0;
+}
+
 /* ---- the result directory ---------------------------------------------- */
 
 struct kv {
@@ -389,6 +457,74 @@ static void md_summary(FILE *f, const struct report_data *d)
 	}
 }
 
+#define GOR_REPORT_LINES 6
+
+/* The first lines of SCENARIO/REP/goroutines.txt (its header and the largest
+ * groups), without newlines; 0 when there is none. */
+static size_t goroutine_groups(const struct report_data *d, const struct run_result *r,
+			       char lines[][400])
+{
+	char p[PATH_MAX];
+	if (r->goroutines < 0 || snprintf(p, sizeof(p), "%s/%s/%d/goroutines.txt", d->dir,
+					  r->scenario, r->rep) >= (int)sizeof(p))
+		return 0;
+	FILE *g = fopen(p, "re");
+	if (!g)
+		return 0;
+	size_t n = 0;
+	while (n < GOR_REPORT_LINES && fgets(lines[n], 400, g)) {
+		lines[n][strcspn(lines[n], "\n")] = '\0';
+		n++;
+	}
+	fclose(g);
+	return n;
+}
+
+static void md_services(FILE *f, const struct report_data *d)
+{
+	char cell[CELL_MAX];
+	bool any = false;
+	for (size_t k = 0; k < d->nrows; k++)
+		any |= svc_row(row_in_order(d, k));
+	if (!any)
+		return;
+	fputs("\n## Services and the Go runtime\n\n"
+	      "The load, the Go live heap after GC (go-runtime = gctrace) and the goroutines "
+	      "of the SIGQUIT dump (go-runtime = dump; every group in "
+	      "SCENARIO/REP/goroutines.txt).\n\n| ",
+	      f);
+	for (size_t c = 0; c < N_SVC_COLS; c++)
+		fprintf(f, "%s |%s", svc_cols[c].title, c + 1 < N_SVC_COLS ? " " : "\n");
+	fputs("|", f);
+	for (size_t c = 0; c < N_SVC_COLS; c++)
+		fputs(svc_cols[c].numeric ? "---:|" : "---|", f);
+	fputs("\n", f);
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		if (!svc_row(r))
+			continue;
+		fputs("| ", f);
+		for (size_t c = 0; c < N_SVC_COLS; c++) {
+			svc_cols[c].cell(r, cell, sizeof(cell));
+			md_cell(f, cell);
+			fputs(c + 1 < N_SVC_COLS ? " | " : " |\n", f);
+		}
+	}
+	/* The largest groups of each dump, linked to the whole list. */
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		char lines[GOR_REPORT_LINES][400];
+		size_t n = goroutine_groups(d, r, lines);
+		if (n == 0)
+			continue;
+		fprintf(f, "\n%s, repetition %d ([goroutines.txt](%s/%d/goroutines.txt)):\n\n```\n",
+			r->scenario, r->rep, r->scenario, r->rep);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s\n", lines[i]);
+		fputs("```\n", f);
+	}
+}
+
 static void md_plots(FILE *f, const struct report_data *d)
 {
 	fputs("\n## Plots\n\n", f);
@@ -438,6 +574,7 @@ static int write_md(const struct report_data *d, struct berr *err)
 	fputs("## Summary\n\n", f);
 	md_summary(f, d);
 	curves_md(d->dir, f);
+	md_services(f, d);
 	fputs("\n## Machine\n\n", f);
 	if (d->nmachine) {
 		fputs("| key | value |\n|---|---|\n", f);
@@ -640,6 +777,52 @@ static const char html_style[] =
     "figcaption{font-weight:bold;margin-bottom:0.3em}"
     ".missing{color:#a00}";
 
+static void html_services(FILE *f, const struct report_data *d)
+{
+	char cell[CELL_MAX];
+	bool any = false;
+	for (size_t k = 0; k < d->nrows; k++)
+		any |= svc_row(row_in_order(d, k));
+	if (!any)
+		return;
+	fputs("<h2>Services and the Go runtime</h2>\n<table id=\"services\">\n<thead><tr>", f);
+	for (size_t c = 0; c < N_SVC_COLS; c++) {
+		fputs("<th>", f);
+		html_text(f, svc_cols[c].title);
+		fputs("</th>", f);
+	}
+	fputs("</tr></thead>\n<tbody>\n", f);
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		if (!svc_row(r))
+			continue;
+		fputs("<tr>", f);
+		for (size_t c = 0; c < N_SVC_COLS; c++) {
+			svc_cols[c].cell(r, cell, sizeof(cell));
+			fputs(svc_cols[c].numeric ? "<td class=\"num\">" : "<td>", f);
+			html_text(f, cell);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody>\n</table>\n", f);
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		char lines[GOR_REPORT_LINES][400];
+		size_t n = goroutine_groups(d, r, lines);
+		if (n == 0)
+			continue;
+		fputs("<p>", f);
+		html_text(f, r->scenario);
+		fprintf(f, ", repetition %d (goroutines.txt):</p>\n<pre>", r->rep);
+		for (size_t i = 0; i < n; i++) {
+			html_text(f, lines[i]);
+			fputs("\n", f);
+		}
+		fputs("</pre>\n", f);
+	}
+}
+
 static int write_html(const struct report_data *d, struct berr *err)
 {
 	struct afile o;
@@ -675,6 +858,7 @@ static int write_html(const struct report_data *d, struct berr *err)
 	}
 	fputs("</tbody>\n</table>\n", f);
 	curves_html(d->dir, f);
+	html_services(f, d);
 
 	fputs("<h2>Machine</h2>\n", f);
 	if (d->nmachine) {

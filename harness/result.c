@@ -25,6 +25,7 @@ static int name_index(const char *const *names, int n, const char *name)
 static const char *const outcome_names[OUT__COUNT] = {
     [OUT_EXITED] = "exited",   [OUT_SIGNALED] = "signaled",	  [OUT_OOM_KILLED] = "oom-killed",
     [OUT_TIMEOUT] = "timeout", [OUT_EXEC_FAILED] = "exec-failed", [OUT_INTERRUPTED] = "interrupted",
+    [OUT_STOPPED] = "stopped", [OUT_NOT_READY] = "not-ready",
 };
 
 _Static_assert(sizeof(outcome_names) / sizeof(outcome_names[0]) == OUT__COUNT,
@@ -207,6 +208,13 @@ void run_result_init(struct run_result *r)
 	r->exit_nofile = RES_NONE;
 	r->exit_fds = RES_NONE;
 	r->exit_fd_highest = RES_NONE;
+	r->ready_s = -1;
+	r->load_exit_code = RES_NONE;
+	r->load_duration_s = -1;
+	r->go_heap_live_bytes = RES_NONE;
+	r->gc_count = RES_NONE;
+	r->go_heap_slope_bytes_per_s = NAN;
+	r->goroutines = RES_NONE;
 }
 
 bool run_samples_missed(const struct run_result *r)

@@ -12,10 +12,13 @@ enum outcome {
 	OUT_TIMEOUT,	 /* brink killed it at the timeout */
 	OUT_EXEC_FAILED, /* the command could not be executed */
 	OUT_INTERRUPTED, /* brink itself was interrupted (SIGINT/SIGTERM/SIGHUP) */
+	OUT_STOPPED,	 /* brink stopped it after its load ended (service.h) */
+	OUT_NOT_READY,	 /* not ready within ready-timeout (service.h) */
 	OUT__COUNT
 };
 
-/* "exited", "signaled", "oom-killed", "timeout", "exec-failed", "interrupted";
+/* "exited", "signaled", "oom-killed", "timeout", "exec-failed", "interrupted",
+ * "stopped", "not-ready";
  * "unknown" for a value outside the enum. */
 const char *outcome_name(enum outcome o);
 /* The outcome whose name is `name`, or -1. */
@@ -158,6 +161,18 @@ struct run_result {
 	 * between two is missed. */
 	enum method fd_exhausted_by;
 	bool main_thread_exited_first; /* the main thread exited while others ran on */
+	/* A service under load (service.h); RES_NONE / < 0 / "" when not used. */
+	double ready_s;			  /* when the program became ready, s since start */
+	char load_status[16];		  /* "ok", "failed" (exit != 0), "signaled", "killed"
+					     (brink killed it: the program ended first),
+					     "exec-failed", "not-started" (never ready) */
+	int load_exit_code;		  /* RES_NONE unless the load exited */
+	double load_duration_s;		  /* from its start to its end */
+	int64_t go_heap_live_bytes;	  /* peak live heap after a GC (gctrace), bytes */
+	int64_t gc_count;		  /* GCs the program reported (gctrace) */
+	double go_heap_slope_bytes_per_s; /* live heap growth over the window; NAN: none */
+	int64_t goroutines;		  /* goroutines in the SIGQUIT dump (dump) */
+	char goroutines_top[256];	  /* the largest group: "3000 [chan send] F at F.go:52" */
 };
 
 /* Every measured integer RES_NONE, the counters samples and missed_samples 0,

@@ -24,6 +24,7 @@
 #include "json.h"
 #include "launch.h"
 #include "monitor.h"
+#include "service.h"
 #include "path.h"
 #include "probe.h"
 #include "progress.h"
@@ -553,6 +554,14 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 	if (!said && r->expect_failure[0])
 		fprintf(f, "    %s/%d: expectation \"%s\" failed: %s\n", sc->name, r->rep,
 			sc->expect.raw, r->expect_failure);
+	if (service_load_failed(r)) {
+		if (r->load_exit_code != RES_NONE)
+			fprintf(f, "    %s/%d: load %s (exit %d): see load-stderr.log\n", sc->name,
+				r->rep, r->load_status, r->load_exit_code);
+		else
+			fprintf(f, "    %s/%d: load %s: see load-stderr.log\n", sc->name, r->rep,
+				r->load_status);
+	}
 	if (run_samples_missed(r))
 		fprintf(f,
 			"    %s/%d: warning: %lld of %lld samples missed (over 1%%): the machine "
@@ -671,6 +680,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			}
 		if (launch_resolve(sc->argv[0], sdir, paths[i], PATH_MAX, &err) != 0) {
 			check_failed(cfg, sc, "command", err.msg);
+			bad++;
+		}
+		if (service_check(&sc->svc, sc->shell, sdir, &err) != 0) {
+			/* "KEY: reason": the place of that key */
+			char key[32];
+			snprintf(key, sizeof(key), "%.*s", (int)strcspn(err.msg, ":"), err.msg);
+			check_failed(cfg, sc, key, err.msg);
 			bad++;
 		}
 		uid_t uid;
@@ -839,7 +855,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 						  .run_dir = rdir,
 						  .sigfd = sigfd,
 						  .progress = prog,
-						  .cwd = sc->cwd ? cwd : NULL};
+						  .cwd = sc->cwd ? cwd : NULL,
+						  .scenario_dir = sdir};
 			if (mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
 				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
 				status = EXIT_FAILED;
@@ -860,7 +877,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			if (r.outcome == OUT_INTERRUPTED) {
 				interrupted = true;
 				status = EXIT_INTERRUPT;
-			} else if (r.outcome == OUT_EXEC_FAILED || r.expect_failure[0]) {
+			} else if (r.outcome == OUT_EXEC_FAILED || r.expect_failure[0] ||
+				   service_load_failed(&r)) {
 				if (status == EXIT_MEASURED)
 					status = EXIT_FAILED;
 			}
@@ -1136,8 +1154,9 @@ static void exec_usage(FILE *f)
 		fprintf(f, "  --%-22s %s\n", opt, k.help);
 	}
 	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it could "
-		   "not be\n(the command could not be executed, an expectation failed, brink "
-		   "failed), 2 bad input,\n130 interrupted (SIGINT, SIGTERM or SIGHUP).\n"
+		   "not be\n(the command could not be executed, an expectation failed, a load "
+		   "failed, brink\nfailed), 2 bad input, 130 interrupted (SIGINT, SIGTERM or "
+		   "SIGHUP).\n"
 		   "More: brink help config, brink help results, brink help exit-codes, man "
 		   "brink.\n");
 }

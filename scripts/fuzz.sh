@@ -4,7 +4,7 @@
 # then fuzz each target for a while.
 #
 # Usage: scripts/fuzz.sh [-t SECONDS] [-b BUILD_DIR] [-w WORK_DIR] [-r] [TARGET]...
-#   TARGET       config, units (default: both)
+#   TARGET       config, units, gotrace (default: all)
 #   -t SECONDS   time per target (default 600, or $FUZZ_SECONDS)
 #   -b DIR       build tree (default ${BRINK_BUILD_DIR:-build}/fuzz-build)
 #   -w DIR       working corpora and crash inputs (default BUILD_DIR/fuzz-work); the
@@ -34,9 +34,9 @@ done
 shift $((OPTIND - 1))
 case "$seconds" in '' | *[!0-9]*) echo "fuzz.sh: -t: expected whole seconds, got '$seconds'" >&2; exit 2 ;; esac
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(config units)
+[ ${#targets[@]} -eq 0 ] && targets=(config units gotrace)
 for t in "${targets[@]}"; do
-  [ -f "$src/fuzz/fuzz_$t.c" ] || { echo "fuzz.sh: unknown target '$t' (config, units)" >&2; exit 2; }
+  [ -f "$src/fuzz/fuzz_$t.c" ] || { echo "fuzz.sh: unknown target '$t' (config, units, gotrace)" >&2; exit 2; }
 done
 build=${build:-${BRINK_BUILD_DIR:-$src/build}/fuzz-build}
 work=${work:-$build/fuzz-work}

@@ -88,6 +88,18 @@ grep -q "bad.ini:3: \[scenario x\] nofiles: unknown key" "$TMP/bad-key.err" &&
   fail "bad-key: unexpected message: $(head -3 "$TMP/bad-key.err")"
 [ ! -e "$TMP/bad" ] && ok "bad-key: nothing written" || fail "bad-key: $TMP/bad was written"
 b run-smoke 0 run "${q[@]}" --out "$TMP/smoke" "$src/configs/smoke.ini"
+# A service under load: readiness by stdout, the load, gctrace, the SIGQUIT dump
+# and metrics-url (libcurl) all go through brink's code.
+if [ -x "$BRINK_SCENARIO_DIR/go-service" ] && [ -x "$BRINK_SCENARIO_DIR/go-load-client" ]; then
+  port=$((20000 + RANDOM % 20000))
+  b service 0 exec "${q[@]}" --out "$TMP/svc" --ready 'stdout:^listening on' \
+    --load "go-load-client -url http://127.0.0.1:$port/work -n 300 -c 2" --go-runtime gctrace,dump \
+    --metrics-url "http://127.0.0.1:$port/metrics" --metrics-interval 50ms -- go-service --port "$port"
+  expect_eq "service outcome" "$(field "$TMP/svc/summary.csv" outcome)" stopped
+  b service-report 0 report "$TMP/svc"
+else
+  echo "note: go-service is not built: the service run is left out" >&2
+fi
 b compare-same 0 compare "$TMP/smoke" "$TMP/smoke"
 # The leaky fd run against its fixed twin: a breaking point appears, a regression.
 b compare-regressed 1 compare "$TMP/fd-fixed" "$TMP/fd"

@@ -338,7 +338,9 @@ static void test_cannot_open(void **state)
 #define KEYS                                                                                   \
 	"(expected command, shell, memory, pids, cpus, nofile, nproc, as, data, stack, core, " \
 	"cpu-time, interval, timeout, repetitions, exit-stop, log-cap, user, expect, "         \
-	"leak-warmup, leak-rss-slope, leak-fd-slope, leak-thread-slope, cwd, env)"
+	"leak-warmup, leak-rss-slope, leak-fd-slope, leak-thread-slope, cwd, env, load, "      \
+	"ready, ready-timeout, stop-grace, duration, go-runtime, metrics-url, "                \
+	"metrics-interval, metrics)"
 #define SECTIONS "(expected [brink], [defaults], [compare], [scenario NAME] or [machine])"
 #define COMPARE_KEYS                                                                        \
 	"(expected alpha, threshold, threshold.METRIC or min-change.METRIC, METRIC one of " \
@@ -1139,7 +1141,7 @@ static void test_key_list(void **state)
 {
 	(void)state;
 	size_t n = scenario_key_count();
-	assert_int_equal(n, 2 + LIM__COUNT + 13);
+	assert_int_equal(n, 2 + LIM__COUNT + 13 + 9); /* + the 9 service keys */
 	assert_string_equal(scenario_key_at(0).key, "command");
 	assert_string_equal(scenario_key_at(1).key, "shell");
 	for (int i = 0; i < LIM__COUNT; i++) {

@@ -103,8 +103,9 @@ static void test_fields(void **state)
 				  "\"cause\": null, \"leak\": true, \"leak_metrics\": "
 				  "\"rss;fds\", \"leak_reason\": null, \"rss_slope_bytes_per_s\": "
 				  "-12.250, \"mem_slope_bytes_per_s\": null,"));
-	assert_non_null(
-	    strstr(j, "\"exec_error\": \"no \\\"such\\\", file\\n\\tat\\\\all\"}\n]}\n"));
+	assert_non_null(strstr(j, "\"exec_error\": \"no \\\"such\\\", file\\n\\tat\\\\all\", "));
+	assert_non_null(strstr(j, "\"load_status\": null, \"load_exit_code\": null,"));
+	assert_non_null(strstr(j, "\"goroutines_top\": null}\n]}\n"));
 	assert_non_null(strstr(j, "\"scenario\": \"x\", \"rep\": 2, \"outcome\": \"exec-failed\""));
 	/* one object per row, no .part left behind */
 	int objects = 0;

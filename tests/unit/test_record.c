@@ -132,6 +132,15 @@ static size_t golden_results(struct run_result *r)
 	r[1].missed_samples = 3;
 	r[1].unavailable = UNAV_PIDS | UNAV_EXIT_STOP;
 	strcpy(r[1].expect_failure, "expected breaks=pids, got memory; said \"ok\"");
+	r[1].ready_s = 0.25;
+	strcpy(r[1].load_status, "failed");
+	r[1].load_exit_code = 1;
+	r[1].load_duration_s = 6.5;
+	r[1].go_heap_live_bytes = 62914560;
+	r[1].gc_count = 12;
+	r[1].go_heap_slope_bytes_per_s = 9437184.25;
+	r[1].goroutines = 150004;
+	strcpy(r[1].goroutines_top, "150000 [sleep] main.main.func1 at main.go:38");
 
 	run_result_init(&r[2]);
 	strcpy(r[2].scenario, "missing");
@@ -155,8 +164,8 @@ static size_t golden_results(struct run_result *r)
 static void test_result_names(void **state)
 {
 	(void)state;
-	const char *names[] = {"exited",  "signaled",	 "oom-killed",
-			       "timeout", "exec-failed", "interrupted"};
+	const char *names[] = {"exited",      "signaled",    "oom-killed", "timeout",
+			       "exec-failed", "interrupted", "stopped",	   "not-ready"};
 	for (int i = 0; i < OUT__COUNT; i++) {
 		assert_string_equal(outcome_name((enum outcome)i), names[i]);
 		assert_int_equal(outcome_from_name(names[i]), i);
@@ -328,11 +337,11 @@ static void test_summary_header_golden(void **state)
 	assert_string_equal(got, want);
 	free(got);
 
-	/* 33 columns (a row's field count is checked by the rows golden) */
+	/* 42 columns (a row's field count is checked by the rows golden) */
 	size_t commas = 0;
 	for (const char *p = summary_header; *p; p++)
 		commas += *p == ',';
-	assert_int_equal(commas + 1, 33);
+	assert_int_equal(commas + 1, 42);
 	free(want);
 }
 
@@ -397,6 +406,19 @@ static void assert_same_result(const struct run_result *a, const struct run_resu
 	assert_int_equal(a->unavailable, b->unavailable);
 	assert_string_equal(a->expect_failure, b->expect_failure);
 	assert_string_equal(a->exec_error, b->exec_error);
+	assert_true(fabs(a->ready_s - b->ready_s) <= 5e-7);
+	assert_string_equal(a->load_status, b->load_status);
+	assert_int_equal(a->load_exit_code, b->load_exit_code);
+	assert_true(fabs(a->load_duration_s - b->load_duration_s) <= 5e-7);
+	assert_int_equal(a->go_heap_live_bytes, b->go_heap_live_bytes);
+	assert_int_equal(a->gc_count, b->gc_count);
+	if (isnan(a->go_heap_slope_bytes_per_s))
+		assert_true(isnan(b->go_heap_slope_bytes_per_s));
+	else
+		assert_true(fabs(a->go_heap_slope_bytes_per_s - b->go_heap_slope_bytes_per_s) <=
+			    5e-4);
+	assert_int_equal(a->goroutines, b->goroutines);
+	assert_string_equal(a->goroutines_top, b->goroutines_top);
 }
 
 static void test_summary_roundtrip(void **state)

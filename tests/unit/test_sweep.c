@@ -266,7 +266,8 @@ static void test_config_errors(void **state)
 	     "F:3: [scenario a] workers: unknown key (expected command, shell, memory, pids, "
 	     "cpus, nofile, nproc, as, data, stack, core, cpu-time, interval, timeout, "
 	     "repetitions, exit-stop, log-cap, user, expect, leak-warmup, leak-rss-slope, "
-	     "leak-fd-slope, leak-thread-slope, cwd, env)\n"},
+	     "leak-fd-slope, leak-thread-slope, cwd, env, load, ready, ready-timeout, stop-grace, "
+	     "duration, go-runtime, metrics-url, metrics-interval, metrics)\n"},
 	    {"[scenario a]\ncommand = x\nnofile = 4..103 +1\npids = 1..20 +1\n",
 	     "F:1: [scenario a]: the sweeps make a matrix of 20 pids x 100 nofile values, more "
 	     "than 1000 points (use fewer values or larger steps)\n"},
@@ -276,7 +277,8 @@ static void test_config_errors(void **state)
 	     "F:2: [defaults] workers: unknown key (expected command, shell, memory, pids, "
 	     "cpus, nofile, nproc, as, data, stack, core, cpu-time, interval, timeout, "
 	     "repetitions, exit-stop, log-cap, user, expect, leak-warmup, leak-rss-slope, "
-	     "leak-fd-slope, leak-thread-slope, cwd, env)\n"},
+	     "leak-fd-slope, leak-thread-slope, cwd, env, load, ready, ready-timeout, stop-grace, "
+	     "duration, go-runtime, metrics-url, metrics-interval, metrics)\n"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct config cfg;
