@@ -13,8 +13,16 @@
  * A column this table does not know (a newer brink's) is a number when every
  * value of it parses as one in its row, else a string. */
 static const char *const text_columns[] = {
-    "scenario",	    "outcome",	   "limit_hit",	     "leak",
-    "leak_metrics", "unavailable", "expect_failure", "exec_error",
+    "scenario",
+    "outcome",
+    "limit_hit",
+    "leak",
+    "leak_metrics",
+    "unavailable",
+    "expect_failure",
+    "exec_error",
+    "first_failure_syscall",
+    "first_failure_errno",
 };
 
 static const char *const number_columns[] = {
@@ -39,6 +47,13 @@ static const char *const number_columns[] = {
     "thread_slope_per_s",
     "samples",
     "missed_samples",
+    "first_failure_s",
+    "first_failure_pid",
+    "emfile_count",
+    "enfile_count",
+    "eagain_fork_count",
+    "enomem_count",
+    "oom_victim_pid",
 };
 
 enum col_type { COL_TEXT, COL_NUMBER, COL_GUESS };

@@ -121,7 +121,9 @@ struct run {
 	int wstatus;
 	struct cg_oom_counts oom;
 	int64_t pids_hits;
-	int64_t max_fds_one; /* largest fd count of one process */
+	int64_t max_fds_one;	/* largest fd count of one process */
+	bool sw_armed, sw_done; /* the kernel watches this run's system calls */
+	struct sw_facts sw;
 };
 
 static double secs(int64_t ns)
@@ -181,6 +183,61 @@ static void take_sample(struct run *x)
 	}
 	if (x->o->progress)
 		progress_sample(x->o->progress, &s);
+}
+
+/* A first failure (or the OOM victim) reported by the kernel: an event now,
+ * with the state of the process at that moment. */
+static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind)
+{
+	struct run *x = arg;
+	if (kind == SWK__COUNT) {
+		event(x, (int64_t)(f->oom_victim_s * 1e9), "oom-victim", f->oom_victim_pid, NULL);
+		return;
+	}
+	const struct sw_failure *a = &f->first[kind];
+	char d[768];
+	int n =
+	    snprintf(d, sizeof(d), "%s %s pid=%d tid=%d fds=%lld threads=%lld", a->syscall, a->err,
+		     (int)a->pid, (int)a->tid, (long long)a->fds, (long long)a->threads);
+	if (a->group_tasks >= 0 && n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " tasks=%lld",
+			      (long long)a->group_tasks);
+	if (a->group_mem_bytes >= 0 && n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " mem=%lld",
+			      (long long)a->group_mem_bytes);
+	if (n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " vm=%lld", (long long)a->vm_bytes);
+	if (a->stack_text[0] && n > 0 && (size_t)n < sizeof(d))
+		snprintf(d + n, sizeof(d) - (size_t)n, " stack=%s", a->stack_text);
+	event(x, (int64_t)(a->t_s * 1e9), "first-failure", a->pid, d);
+}
+
+/* The kernel's facts into the result: the earliest first failure, the counts,
+ * the OOM victim; a limit seen failing in any process is a breaking point. */
+static void take_syscall_facts(struct run *x)
+{
+	struct run_result *r = x->r;
+	const struct sw_facts *f = &x->sw;
+	int first = -1;
+	for (int k = 0; k < SWK__COUNT; k++)
+		if (f->first[k].seen && (first < 0 || f->first[k].t_s < f->first[first].t_s))
+			first = k;
+	if (first >= 0) {
+		const struct sw_failure *a = &f->first[first];
+		snprintf(r->first_failure_syscall, sizeof(r->first_failure_syscall), "%s",
+			 a->syscall);
+		snprintf(r->first_failure_errno, sizeof(r->first_failure_errno), "%s", a->err);
+		r->first_failure_s = a->t_s;
+		r->first_failure_pid = a->pid;
+	}
+	r->emfile_count = f->count[SWK_EMFILE];
+	r->enfile_count = f->count[SWK_ENFILE];
+	r->eagain_fork_count = f->count[SWK_EAGAIN_FORK];
+	r->enomem_count = f->count[SWK_ENOMEM];
+	if (f->oom_victim_seen)
+		r->oom_victim_pid = f->oom_victim_pid;
+	if (f->lost > 0)
+		event(x, (int64_t)(r->duration_s * 1e9), "syscall-records-lost", f->lost, NULL);
 }
 
 static void reap(struct run *x);
@@ -344,6 +401,12 @@ static void conclude(struct run *x)
 		r->outcome = OUT_INTERRUPTED;
 
 	r->fd_exhausted = r->fd_limit != RES_NONE && x->max_fds_one >= r->fd_limit;
+	if (x->sw_armed)
+		take_syscall_facts(x);
+	/* EMFILE seen by the kernel in any process: the fd limit of that process
+	 * (whatever it set itself) was reached, between samples or not. */
+	if (r->emfile_count > 0)
+		r->fd_exhausted = true;
 	if (r->fd_exhausted)
 		event(x, (int64_t)(r->duration_s * 1e9), "fd-exhausted", x->max_fds_one, NULL);
 	const char *hit = "";
@@ -351,7 +414,7 @@ static void conclude(struct run *x)
 		hit = "memory";
 	else if (r->fd_exhausted)
 		hit = "nofile";
-	else if (r->pids_limit_hits > 0)
+	else if (r->pids_limit_hits > 0 || (r->pids_limit != RES_NONE && r->eagain_fork_count > 0))
 		hit = "pids";
 	else if (r->outcome == OUT_SIGNALED && sc->lim.v[LIM_CPU_TIME] >= 0 &&
 		 (r->signal == SIGXCPU || r->signal == SIGKILL))
@@ -362,6 +425,8 @@ static void conclude(struct run *x)
 
 	if (!x->exit_state_done)
 		r->unavailable |= UNAV_EXIT_STOP;
+	if (!x->sw_armed)
+		r->unavailable |= UNAV_SYSCALLS;
 	leak_verdict(&sc->leak, x->series, r);
 	expect_check(&sc->expect, r);
 }
@@ -437,6 +502,10 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 				 .trace = sc->exit_stop,
 				 .user = sc->user};
 	x.t0 = now_ns();
+	if (o->sw) {
+		char why[256];
+		x.sw_armed = syswatch_arm(o->sw, x.cg, x.t0, why, sizeof(why)) == 0;
+	}
 	event(&x, 0, "start", RES_NONE, o->path);
 	int lr = launch_start(&lo, x.cg, &x.pid, &x.traced, err);
 	close(out_w);
@@ -474,11 +543,13 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	while (!x.exited) {
 		short oom_ev = 0;
 		int oomfd = cg_run_oom_fd(x.cg, &oom_ev);
-		struct pollfd pf[6] = {
+		int swfd = x.sw_armed ? syswatch_fd(o->sw) : -1;
+		struct pollfd pf[7] = {
 		    {tfd, POLLIN, 0},	{tofd, POLLIN, 0},     {o->sigfd, POLLIN, 0},
 		    {oomfd, oom_ev, 0}, {x.out.rd, POLLIN, 0}, {x.errlog.rd, POLLIN, 0},
+		    {swfd, POLLIN, 0},
 		};
-		int n = poll(pf, 6, -1);
+		int n = poll(pf, 7, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -521,6 +592,8 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 			log_drain(&x.out);
 		if (pf[5].revents)
 			log_drain(&x.errlog);
+		if (pf[6].revents & POLLIN)
+			syswatch_drain(o->sw, &x.sw, on_syscall_fact, &x);
 		/* No reap() on other wake-ups: SIGCHLD is blocked, so every child
 		 * state change (exit, ptrace stop, orphan exit) after the last read
 		 * of the signalfd leaves it readable again, and the read above is
@@ -550,9 +623,15 @@ finish:
 	else if (x.pid > 0)
 		kill(-x.pid, SIGKILL);
 	monitor_reap_all(NULL);
+	if (x.sw_armed) { /* every task of the run is gone: all its records are in */
+		syswatch_disarm(o->sw, &x.sw, on_syscall_fact, &x);
+		x.sw_done = true;
+	}
 	if (rc == 0)
 		conclude(&x);
 out:
+	if (x.sw_armed && !x.sw_done)
+		syswatch_disarm(o->sw, &x.sw, NULL, NULL);
 	log_close(&x.out);
 	log_close(&x.errlog);
 	if (out_w >= 0)

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "progress.h"
 #include "result.h"
+#include "syswatch.h"
 
 struct monitor_opts {
 	const struct scenario *sc;
@@ -24,6 +25,7 @@ struct monitor_opts {
 	const char *run_dir;	   /* existing, empty: <out>/<scenario>/<rep> */
 	int sigfd;		   /* signalfd: SIGCHLD SIGINT SIGTERM SIGHUP (blocked) */
 	struct progress *progress; /* may be NULL */
+	struct syswatch *sw;	   /* NULL: failing system calls not watched */
 };
 
 /* Run and measure. Returns 0 when a result was produced (r filled, whatever the

@@ -30,12 +30,12 @@ int outcome_from_name(const char *name)
 
 /* Indexed by bit number: bit i of the mask is unavail_names[i]. */
 static const char *const unavail_names[] = {
-    "mem", "oom", "pids", "procs", "exit-state", "cpus",
+    "mem", "oom", "pids", "procs", "exit-state", "cpus", "syscalls",
 };
 
 #define UNAVAIL_BITS (sizeof(unavail_names) / sizeof(unavail_names[0]))
 
-_Static_assert(UNAV_CPU_LIMIT == 1u << (UNAVAIL_BITS - 1), "one name per enum unavail bit");
+_Static_assert(UNAV_SYSCALLS == 1u << (UNAVAIL_BITS - 1), "one name per enum unavail bit");
 
 void unavail_format(unsigned mask, char *buf, unsigned long len)
 {
@@ -106,6 +106,13 @@ void run_result_init(struct run_result *r)
 	 * and the monitor counts up from here */
 	r->samples = 0;
 	r->missed_samples = 0;
+	r->first_failure_s = -1;
+	r->first_failure_pid = RES_NONE;
+	r->emfile_count = RES_NONE;
+	r->enfile_count = RES_NONE;
+	r->eagain_fork_count = RES_NONE;
+	r->enomem_count = RES_NONE;
+	r->oom_victim_pid = RES_NONE;
 	r->rss_slope_bytes_per_s = NAN;
 	r->fd_slope_per_s = NAN;
 	r->thread_slope_per_s = NAN;

@@ -29,10 +29,11 @@ enum unavail {
 	UNAV_CGROUP_PROCS = 1 << 3, /* all processes of the run (only the main pid is sampled) */
 	UNAV_EXIT_STOP = 1 << 4,    /* exact fds/RSS at exit */
 	UNAV_CPU_LIMIT = 1 << 5,    /* cgroup CPU bandwidth */
+	UNAV_SYSCALLS = 1 << 6,	    /* failing system calls from the kernel (eBPF) */
 };
 
 /* "mem;oom" style list of the unavailable measurements; "" when none. Bit names
- * in bit order: mem, oom, pids, procs, exit-state, cpus. Truncated (always
+ * in bit order: mem, oom, pids, procs, exit-state, cpus, syscalls. Truncated (always
  * NUL-terminated) when len is too small. */
 void unavail_format(unsigned mask, char *buf, unsigned long len);
 /* The reverse of unavail_format: "" -> 0; -1 on an unknown or repeated name. */
@@ -64,6 +65,20 @@ struct run_result {
 	int64_t samples;	/* samples taken */
 	int64_t missed_samples; /* deadlines that passed without a sample */
 	char exec_error[768];	/* why exec failed, for OUT_EXEC_FAILED */
+
+	/* The first failing system call of the run, any process, from the kernel
+	 * (syswatch.h): the earliest first failure of any kind. Empty / RES_NONE
+	 * when none failed or when syscalls were not watched. */
+	char first_failure_syscall[32]; /* "openat" */
+	char first_failure_errno[16];	/* "EMFILE" */
+	double first_failure_s;		/* seconds since start; < 0 when none */
+	int64_t first_failure_pid;
+	/* Failures counted by the kernel; RES_NONE when not watched. */
+	int64_t emfile_count;	   /* EMFILE from calls that make an fd */
+	int64_t enfile_count;	   /* ENFILE from calls that make an fd */
+	int64_t eagain_fork_count; /* EAGAIN from clone/clone3/fork/vfork */
+	int64_t enomem_count;	   /* ENOMEM from mmap/brk/mremap/clone/fork */
+	int64_t oom_victim_pid;	   /* the OOM killer's first victim (mark_victim) */
 
 	/* leak verdict (analyse.h) */
 	bool leak;

@@ -26,11 +26,13 @@
 #include "probe.h"
 #include "progress.h"
 #include "record.h"
+#include "syswatch.h"
 #include "units.h"
 
 struct runset_opts {
 	const char *out;  /* --out, or NULL */
 	bool no_cgroup;	  /* --no-cgroup: rlimits only */
+	bool no_bpf;	  /* --no-bpf: no failing system calls from the kernel */
 	int progress_tty; /* -1 auto */
 	bool quiet;	  /* no summary table on stdout */
 	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
@@ -287,6 +289,20 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			cfg->scenarios[i].lim.v[LIM_CPUS] = BRINK_UNSET;
 	}
 
+	/* The kernel's view of failing system calls: loaded once for every run. It
+	 * filters on the run's group, so without groups there is nothing to load. */
+	char sw_why[512] = "";
+	struct syswatch *sw = NULL;
+	if (!cg_system_any(sys))
+		snprintf(sw_why, sizeof(sw_why), "no run cgroup to filter on (rlimits only)");
+	else
+		sw = syswatch_open(ro->no_bpf, sw_why, sizeof(sw_why));
+	if (!sw)
+		fprintf(stderr,
+			"brink: warning: failing system calls not watched: %s; breaking points "
+			"come from sampling and the exit stop (unavailable=syscalls)\n",
+			sw_why);
+
 	int status = EXIT_MEASURED;
 	char p[PATH_MAX + 64];
 	snprintf(p, sizeof(p), "%s/run.ini", out);
@@ -337,7 +353,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 						  .sys = sys,
 						  .run_dir = rdir,
 						  .sigfd = sigfd,
-						  .progress = prog};
+						  .progress = prog,
+						  .sw = sw};
 			if (mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
 				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
 				status = EXIT_FAILED;
@@ -361,6 +378,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		}
 	}
 	progress_free(prog);
+	syswatch_close(sw);
+	sw = NULL;
 	if (csv_commit(&summary, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
 		status = EXIT_FAILED;
@@ -387,6 +406,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (status == EXIT_INTERRUPT)
 		fprintf(stderr, "brink: interrupted; the results so far are in %s\n", out);
 done:
+	syswatch_close(sw);
 	cg_system_fini(sys);
 	free(sys);
 	free(paths);
@@ -399,9 +419,11 @@ done:
 static void run_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: brink run [--out DIR] [--no-cgroup] [--quiet] [--no-plots] "
+		"usage: brink run [--out DIR] [--no-cgroup] [--no-bpf] [--quiet] [--no-plots] "
 		"[--progress|--no-progress] CONFIG.ini\n"
 		"Run every scenario of CONFIG (see brink help config).\n"
+		"  --no-bpf           do not watch failing system calls in the kernel (eBPF;\n"
+		"                     also BRINK_BPF=off)\n"
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		"                     run's time); the CSVs, summary.json and the report stay\n\n"
 		"Exit status: 0 every run was measured, 1 one could not be (or an expectation\n"
@@ -413,6 +435,7 @@ static void run_usage(FILE *f)
 enum {
 	OPT_OUT = 1000,
 	OPT_NO_CGROUP,
+	OPT_NO_BPF,
 	OPT_QUIET,
 	OPT_NO_PLOTS,
 	OPT_PROGRESS,
@@ -423,6 +446,7 @@ enum {
 static const struct option common_opts[] = {
     {"out", required_argument, NULL, OPT_OUT},
     {"no-cgroup", no_argument, NULL, OPT_NO_CGROUP},
+    {"no-bpf", no_argument, NULL, OPT_NO_BPF},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
     {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -440,6 +464,9 @@ static int common_opt(int c, struct runset_opts *ro)
 		return 1;
 	case OPT_NO_CGROUP:
 		ro->no_cgroup = true;
+		return 1;
+	case OPT_NO_BPF:
+		ro->no_bpf = true;
 		return 1;
 	case OPT_QUIET:
 		ro->quiet = true;
@@ -509,6 +536,8 @@ static void exec_usage(FILE *f)
 		   "name)\n"
 		   "  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
 		   "  --no-cgroup        rlimits only; say what could not be measured\n"
+		   "  --no-bpf           do not watch failing system calls in the kernel (eBPF;\n"
+		   "                     also BRINK_BPF=off)\n"
 		   "  --quiet            no summary table on stdout\n"
 		   "  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		   "                     run's time); the CSVs, summary.json and the report stay\n"

@@ -1,0 +1,346 @@
+/* syswatch.c - failing system calls from the kernel, user side (see syswatch.h).
+ * Built only with the BRINK_BPF feature; syswatch_none.c stands in otherwise. */
+#include "syswatch.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf/syswatch_abi.h"
+#include "cgroup.h"
+#include "error.h"
+#include "syswatch.skel.h"
+
+_Static_assert((int)SWK__COUNT == (int)SW_KIND__COUNT, "one kind list");
+_Static_assert((int)SWK_EMFILE == (int)SW_EMFILE && (int)SWK_ENOMEM == (int)SW_ENOMEM,
+	       "kinds in the same order");
+
+/* Generated at build time from the kernel headers' asm/unistd_64.h. */
+extern const char *const syswatch_syscall_names[];
+extern const int syswatch_syscall_count;
+
+/* Which calls count for which errno (see syswatch.h): by name, so the table
+ * reads the same on every architecture. */
+static const struct {
+	const char *name;
+	unsigned cls;
+} sys_classes[] = {
+    {"open", SW_CLASS_FD},
+    {"openat", SW_CLASS_FD},
+    {"openat2", SW_CLASS_FD},
+    {"creat", SW_CLASS_FD},
+    {"open_by_handle_at", SW_CLASS_FD},
+    {"socket", SW_CLASS_FD},
+    {"socketpair", SW_CLASS_FD},
+    {"accept", SW_CLASS_FD},
+    {"accept4", SW_CLASS_FD},
+    {"recvmsg", SW_CLASS_FD}, /* SCM_RIGHTS */
+    {"recvmmsg", SW_CLASS_FD},
+    {"pipe", SW_CLASS_FD},
+    {"pipe2", SW_CLASS_FD},
+    {"dup", SW_CLASS_FD},
+    {"dup2", SW_CLASS_FD},
+    {"dup3", SW_CLASS_FD},
+    {"fcntl", SW_CLASS_FD}, /* F_DUPFD */
+    {"epoll_create", SW_CLASS_FD},
+    {"epoll_create1", SW_CLASS_FD},
+    {"eventfd", SW_CLASS_FD},
+    {"eventfd2", SW_CLASS_FD},
+    {"signalfd", SW_CLASS_FD},
+    {"signalfd4", SW_CLASS_FD},
+    {"timerfd_create", SW_CLASS_FD},
+    {"inotify_init", SW_CLASS_FD},
+    {"inotify_init1", SW_CLASS_FD},
+    {"fanotify_init", SW_CLASS_FD},
+    {"memfd_create", SW_CLASS_FD},
+    {"memfd_secret", SW_CLASS_FD},
+    {"userfaultfd", SW_CLASS_FD},
+    {"perf_event_open", SW_CLASS_FD},
+    {"bpf", SW_CLASS_FD},
+    {"pidfd_open", SW_CLASS_FD},
+    {"pidfd_getfd", SW_CLASS_FD},
+    {"open_tree", SW_CLASS_FD},
+    {"fsopen", SW_CLASS_FD},
+    {"fspick", SW_CLASS_FD},
+    {"fsmount", SW_CLASS_FD},
+    {"io_uring_setup", SW_CLASS_FD},
+    {"mq_open", SW_CLASS_FD},
+    {"landlock_create_ruleset", SW_CLASS_FD},
+    {"seccomp", SW_CLASS_FD}, /* SECCOMP_FILTER_FLAG_NEW_LISTENER */
+    {"clone", SW_CLASS_FORK | SW_CLASS_MEM},
+    {"clone3", SW_CLASS_FORK | SW_CLASS_MEM},
+    {"fork", SW_CLASS_FORK | SW_CLASS_MEM},
+    {"vfork", SW_CLASS_FORK | SW_CLASS_MEM},
+    {"mmap", SW_CLASS_MEM},
+    {"brk", SW_CLASS_MEM},
+    {"mremap", SW_CLASS_MEM},
+};
+
+static const char *const kind_names[SWK__COUNT] = {"emfile", "enfile", "eagain-fork", "enomem"};
+static const char *const kind_errnos[SWK__COUNT] = {"EMFILE", "ENFILE", "EAGAIN", "ENOMEM"};
+
+struct syswatch {
+	struct syswatch_bpf *skel;
+	struct ring_buffer *rb;
+	int64_t t0_ns;
+	long page;
+	/* the drain's target, set around ring_buffer__consume */
+	struct sw_facts *f;
+	void (*on_new)(void *, const struct sw_facts *, int);
+	void *arg;
+};
+
+const char *syswatch_kind_name(enum sw_fail_kind k)
+{
+	return (unsigned)k < SWK__COUNT ? kind_names[k] : "unknown";
+}
+
+bool syswatch_built(void)
+{
+	return true;
+}
+
+const char *syswatch_syscall_name(int nr)
+{
+	return nr >= 0 && nr < syswatch_syscall_count ? syswatch_syscall_names[nr] : NULL;
+}
+
+/* libbpf's own messages: kept, the last warning becomes the reason shown. */
+static char last_msg[256];
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	size_t n = strlen(last_msg);
+	while (n > 0 && last_msg[n - 1] == '\n')
+		last_msg[--n] = '\0';
+	if (getenv("BRINK_BPF_DEBUG"))
+		fprintf(stderr, "libbpf: %s\n", last_msg);
+	return 0;
+}
+
+static void symbolise(struct sw_failure *x)
+{
+	size_t used = 0;
+	x->stack_text[0] = '\0';
+	Dwfl *dwfl = NULL;
+	static const Dwfl_Callbacks cb = {.find_elf = dwfl_linux_proc_find_elf,
+					  .find_debuginfo = dwfl_standard_find_debuginfo};
+	if (x->nstack > 0) {
+		dwfl = dwfl_begin(&cb);
+		if (dwfl && (dwfl_linux_proc_report(dwfl, x->pid) != 0 ||
+			     dwfl_report_end(dwfl, NULL, NULL) != 0)) {
+			dwfl_end(dwfl);
+			dwfl = NULL; /* gone already: raw addresses */
+		}
+	}
+	for (int i = 0; i < x->nstack && used + 64 < sizeof(x->stack_text); i++) {
+		uint64_t a = x->stack[i];
+		/* return addresses point after the call: look the caller up */
+		Dwfl_Module *m = dwfl ? dwfl_addrmodule(dwfl, a - (i > 0)) : NULL;
+		GElf_Off off = 0;
+		GElf_Sym sym;
+		const char *name =
+		    m ? dwfl_module_addrinfo(m, a - (i > 0), &off, &sym, NULL, NULL, NULL) : NULL;
+		int n = name ? snprintf(x->stack_text + used, sizeof(x->stack_text) - used,
+					"%s%s+0x%llx", i ? " <- " : "", name,
+					(unsigned long long)(off + (i > 0)))
+			     : snprintf(x->stack_text + used, sizeof(x->stack_text) - used,
+					"%s0x%llx", i ? " <- " : "", (unsigned long long)a);
+		if (n < 0 || (size_t)n >= sizeof(x->stack_text) - used)
+			break;
+		used += (size_t)n;
+	}
+	if (dwfl)
+		dwfl_end(dwfl);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct syswatch *w = ctx;
+	const struct sw_event *e = data;
+	struct sw_facts *f = w->f;
+	if (size < sizeof(*e) || !f)
+		return 0;
+	double t = (double)((int64_t)e->t_ns - w->t0_ns) / 1e9;
+	if (e->type == SW_EV_OOM_VICTIM) {
+		if (!f->oom_victim_seen) {
+			f->oom_victim_seen = true;
+			f->oom_victim_pid = e->pid;
+			f->oom_victim_s = t;
+			if (w->on_new)
+				w->on_new(w->arg, f, SWK__COUNT);
+		}
+		return 0;
+	}
+	if (e->type != SW_EV_FAILURE || e->kind >= SWK__COUNT || f->first[e->kind].seen)
+		return 0;
+	struct sw_failure *x = &f->first[e->kind];
+	x->seen = true;
+	x->t_s = t;
+	x->pid = e->pid;
+	x->tid = e->tid;
+	const char *name = syswatch_syscall_name(e->nr);
+	if (name)
+		snprintf(x->syscall, sizeof(x->syscall), "%s", name);
+	else
+		snprintf(x->syscall, sizeof(x->syscall), "syscall-%d", e->nr);
+	snprintf(x->err, sizeof(x->err), "%s", kind_errnos[e->kind]);
+	x->fds = e->fds;
+	x->threads = e->threads;
+	x->group_tasks = e->cg_tasks;
+	x->group_mem_bytes = e->cg_mem_pages >= 0 ? e->cg_mem_pages * w->page : -1;
+	x->vm_bytes = e->vm_pages * w->page;
+	x->nstack = e->stack_n < 0 ? 0 : e->stack_n > 24 ? 24 : e->stack_n;
+	memcpy(x->stack, e->stack, sizeof(x->stack[0]) * (size_t)x->nstack);
+	symbolise(x);
+	if (w->on_new)
+		w->on_new(w->arg, f, (int)e->kind);
+	return 0;
+}
+
+static void why_errno(char *why, size_t len, const char *what, int e)
+{
+	snprintf(why, len, "%s: %s (%s)%s%s", what, strerror(e), errno_name(e),
+		 last_msg[0] ? "; libbpf: " : "", last_msg);
+}
+
+struct syswatch *syswatch_open(bool off, char *why, size_t len)
+{
+	const char *env = getenv("BRINK_BPF");
+	if (off || (env && strcmp(env, "off") == 0)) {
+		snprintf(why, len, "switched off (%s)", off ? "--no-bpf" : "BRINK_BPF=off");
+		return NULL;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		snprintf(why, len, "the kernel has no BTF (/sys/kernel/btf/vmlinux: %s)",
+			 strerror(errno));
+		return NULL;
+	}
+	libbpf_set_print(libbpf_log);
+	last_msg[0] = '\0';
+	struct syswatch *w = calloc(1, sizeof(*w));
+	if (!w) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	w->page = sysconf(_SC_PAGESIZE);
+	w->skel = syswatch_bpf__open();
+	if (!w->skel) {
+		why_errno(why, len, "cannot open the eBPF programs", errno);
+		goto fail;
+	}
+	int rc = syswatch_bpf__load(w->skel);
+	if (rc != 0) {
+		why_errno(why, len, "cannot load the eBPF programs", -rc);
+		goto fail;
+	}
+	int mfd = bpf_map__fd(w->skel->maps.sys_class);
+	for (size_t i = 0; i < sizeof(sys_classes) / sizeof(sys_classes[0]); i++) {
+		for (int nr = 0; nr < syswatch_syscall_count && nr < SW_NR_MAX; nr++) {
+			const char *n = syswatch_syscall_names[nr];
+			if (!n || strcmp(n, sys_classes[i].name) != 0)
+				continue;
+			uint32_t key = (uint32_t)nr;
+			uint8_t v = (uint8_t)sys_classes[i].cls;
+			if (bpf_map_update_elem(mfd, &key, &v, BPF_ANY) != 0) {
+				why_errno(why, len, "cannot fill the system call classes", errno);
+				goto fail;
+			}
+		}
+	}
+	rc = syswatch_bpf__attach(w->skel);
+	if (rc != 0) {
+		why_errno(why, len, "cannot attach the eBPF programs", -rc);
+		goto fail;
+	}
+	w->rb = ring_buffer__new(bpf_map__fd(w->skel->maps.events), on_record, w, NULL);
+	if (!w->rb) {
+		why_errno(why, len, "cannot map the eBPF ring buffer", errno);
+		goto fail;
+	}
+	return w;
+fail:
+	syswatch_close(w);
+	return NULL;
+}
+
+int syswatch_arm(struct syswatch *w, const struct cg_run *cg, int64_t t0_ns, char *why, size_t len)
+{
+	int version;
+	enum cg_ctrl ctrl;
+	uint64_t id;
+	if (!w)
+		return -1;
+	if (cg_run_kernel_id(cg, &version, &ctrl, &id) != 0 ||
+	    (version == 1 && ctrl != CG_MEMORY && ctrl != CG_PIDS)) {
+		snprintf(why, len, "the run has no memory or pids group to filter on");
+		return -1;
+	}
+	struct syswatch_bpf__bss *b = w->skel->bss;
+	b->target_id = 0;
+	__sync_synchronize();
+	/* Records of an earlier run still queued are dropped (no target). */
+	w->f = NULL;
+	ring_buffer__consume(w->rb);
+	memset(b->counts, 0, sizeof(b->counts));
+	memset(b->reported, 0, sizeof(b->reported));
+	b->lost = 0;
+	b->target_mode = version == 2	     ? SW_MODE_V2
+			 : ctrl == CG_MEMORY ? SW_MODE_V1_MEMORY
+					     : SW_MODE_V1_PIDS;
+	w->t0_ns = t0_ns;
+	__sync_synchronize();
+	b->target_id = id;
+	return 0;
+}
+
+int syswatch_fd(const struct syswatch *w)
+{
+	return w && w->rb ? ring_buffer__epoll_fd(w->rb) : -1;
+}
+
+int syswatch_drain(struct syswatch *w, struct sw_facts *f,
+		   void (*on_new)(void *arg, const struct sw_facts *f, int kind), void *arg)
+{
+	if (!w || !w->rb)
+		return 0;
+	w->f = f;
+	w->on_new = on_new;
+	w->arg = arg;
+	int n = ring_buffer__consume(w->rb);
+	w->f = NULL;
+	return n < 0 ? -1 : n;
+}
+
+void syswatch_disarm(struct syswatch *w, struct sw_facts *f,
+		     void (*on_new)(void *arg, const struct sw_facts *f, int kind), void *arg)
+{
+	if (!w)
+		return;
+	/* Every record of the run was submitted before its task went on: what the
+	 * buffer holds now is all of it. */
+	syswatch_drain(w, f, on_new, arg);
+	struct syswatch_bpf__bss *b = w->skel->bss;
+	b->target_id = 0;
+	__sync_synchronize();
+	for (int k = 0; k < SWK__COUNT; k++)
+		f->count[k] = (int64_t)b->counts[k];
+	f->lost = (int64_t)b->lost;
+}
+
+void syswatch_close(struct syswatch *w)
+{
+	if (!w)
+		return;
+	ring_buffer__free(w->rb);
+	syswatch_bpf__destroy(w->skel);
+	free(w);
+}
