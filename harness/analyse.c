@@ -228,7 +228,7 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 /* ---- expectations ------------------------------------------------------ */
 
 static const char *const breaks_values[] = {
-    "nofile", "memory", "pids", "cpu-time", "timeout", "none",
+    "nofile", "memory", "pids", "cpu-time", "as", "data", "timeout", "none",
 };
 
 int expect_parse(const char *s, struct expect *e, const char **why)
@@ -263,8 +263,8 @@ int expect_parse(const char *s, struct expect *e, const char **why)
 				    memcmp(breaks_values[i], p + 7, vl) == 0)
 					break;
 			if (i == sizeof(breaks_values) / sizeof(breaks_values[0])) {
-				*why =
-				    "breaks= takes nofile, memory, pids, cpu-time, timeout or none";
+				*why = "breaks= takes nofile, memory, pids, cpu-time, as, data, "
+				       "timeout or none";
 				return -1;
 			}
 			strcpy(x.breaks_at, breaks_values[i]);

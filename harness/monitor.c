@@ -382,6 +382,8 @@ static void conclude(struct run *x)
 	}
 	if (!cg_run_has(x->cg, CG_MEMORY))
 		r->peak_mem_bytes = RES_NONE;
+	if (x->sw_armed)
+		take_syscall_facts(x);
 	if (WIFEXITED(st)) {
 		r->outcome = OUT_EXITED;
 		r->exit_code = WEXITSTATUS(st);
@@ -392,8 +394,10 @@ static void conclude(struct run *x)
 		event(x, (int64_t)(r->duration_s * 1e9), "signaled", r->signal,
 		      strsignal(r->signal));
 	}
-	/* A SIGKILL is the OOM killer's only if the kernel's counter moved. */
-	if (r->outcome == OUT_SIGNALED && r->signal == SIGKILL && r->oom_kills > 0)
+	/* A SIGKILL is the OOM killer's only if the kernel's counter moved, and,
+	 * where the kernel named its victim, only if that was the main process. */
+	if (r->outcome == OUT_SIGNALED && r->signal == SIGKILL && r->oom_kills > 0 &&
+	    (r->oom_victim_pid == RES_NONE || r->oom_victim_pid == x->pid))
 		r->outcome = OUT_OOM_KILLED;
 	if (x->timed_out)
 		r->outcome = OUT_TIMEOUT;
@@ -401,8 +405,6 @@ static void conclude(struct run *x)
 		r->outcome = OUT_INTERRUPTED;
 
 	r->fd_exhausted = r->fd_limit != RES_NONE && x->max_fds_one >= r->fd_limit;
-	if (x->sw_armed)
-		take_syscall_facts(x);
 	/* EMFILE seen by the kernel in any process: the fd limit of that process
 	 * (whatever it set itself) was reached, between samples or not. */
 	if (r->emfile_count > 0)
@@ -419,6 +421,10 @@ static void conclude(struct run *x)
 	else if (r->outcome == OUT_SIGNALED && sc->lim.v[LIM_CPU_TIME] >= 0 &&
 		 (r->signal == SIGXCPU || r->signal == SIGKILL))
 		hit = "cpu-time";
+	else if (r->enomem_count > 0 && sc->lim.v[LIM_AS] >= 0)
+		hit = "as"; /* the kernel saw mmap/brk/mremap/clone refused */
+	else if (r->enomem_count > 0 && sc->lim.v[LIM_DATA] >= 0)
+		hit = "data";
 	else if (r->outcome == OUT_TIMEOUT)
 		hit = "timeout";
 	snprintf(r->limit_hit, sizeof(r->limit_hit), "%s", hit);

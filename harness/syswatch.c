@@ -145,6 +145,13 @@ static void symbolise(struct sw_failure *x)
 		uint64_t a = x->stack[i];
 		/* return addresses point after the call: look the caller up */
 		Dwfl_Module *m = dwfl ? dwfl_addrmodule(dwfl, a - (i > 0)) : NULL;
+		Dwarf_Addr lo = 0, hi = 0;
+		if (m && (!dwfl_module_info(m, NULL, &lo, &hi, NULL, NULL, NULL, NULL) ||
+			  a - (i > 0) < lo || a - (i > 0) >= hi))
+			m = NULL;
+		if (dwfl && !m && i > 0)
+			break; /* outside every mapping: the frame-pointer walk went astray
+				* (code built without frame pointers) */
 		GElf_Off off = 0;
 		GElf_Sym sym;
 		const char *name =
