@@ -9,12 +9,11 @@
  *   mmap-as         mmap 1 MiB blocks until mmap fails (ENOMEM), exit 0
  *   child-oom       a child touches memory until the OOM killer takes it; the
  *                   parent waits and exits 0
- * Each first sleeps 0.3 s, so that a time taken from the run's start or end
- * cannot pass for the failure's. It prints, in key=value lines on stdout:
- * pid= of the process that failed, before_s= and after_s= (seconds since main
- * started, taken around the failing call), n= what was made before it failed,
- * err= the errno name it got. Output goes through write(2): after an mmap
- * failure, stdio may not allocate. */
+ * Each sleeps 0.3 s before and 0.5 s after the failure, so that a time taken
+ * from the run's start or end cannot pass for the failure's. It prints, in key=value lines on
+ * stdout: pid= of the process that failed, before_s= and after_s= (seconds since main started,
+ * taken around the failing call), n= what was made before it failed, err= the errno name it got.
+ * Output goes through write(2): after an mmap failure, stdio may not allocate. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -59,6 +58,11 @@ static void pause_a_little(void)
 	usleep(300000);
 }
 
+static void linger(void)
+{
+	usleep(500000);
+}
+
 /* Open until EMFILE; report; close them all. */
 static int open_until_emfile(void)
 {
@@ -75,6 +79,7 @@ static int open_until_emfile(void)
 		}
 		fds[n++] = fd;
 	}
+	linger();
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
 	return n;
@@ -102,7 +107,6 @@ static int survive_emfile(void)
 			return 92;
 		close(fd);
 	}
-	usleep(300000);
 	say("survived=1\n");
 	return 0;
 }
@@ -155,6 +159,7 @@ static int thread_bomb(void)
 			break;
 		}
 	}
+	linger();
 	close(gate[1]); /* every thread's read returns 0 */
 	for (int i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
@@ -173,6 +178,7 @@ static int mmap_as(void)
 			double after = since_start();
 			say("pid=%d\nn=%d\nerr=%s\nbefore_s=%.6f\nafter_s=%.6f\n", (int)getpid(), n,
 			    ename(errno), before, after);
+			linger();
 			return 0;
 		}
 		n++;
