@@ -3,6 +3,7 @@
 #include "syswatch.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
@@ -24,63 +25,6 @@ _Static_assert((int)SWK_EMFILE == (int)SW_EMFILE && (int)SWK_ENOMEM == (int)SW_E
 /* Generated at build time from the kernel headers' asm/unistd_64.h. */
 extern const char *const syswatch_syscall_names[];
 extern const int syswatch_syscall_count;
-
-/* Which calls count for which errno (see syswatch.h): by name, so the table
- * reads the same on every architecture. */
-static const struct {
-	const char *name;
-	unsigned cls;
-} sys_classes[] = {
-    {"open", SW_CLASS_FD},
-    {"openat", SW_CLASS_FD},
-    {"openat2", SW_CLASS_FD},
-    {"creat", SW_CLASS_FD},
-    {"open_by_handle_at", SW_CLASS_FD},
-    {"socket", SW_CLASS_FD},
-    {"socketpair", SW_CLASS_FD},
-    {"accept", SW_CLASS_FD},
-    {"accept4", SW_CLASS_FD},
-    {"recvmsg", SW_CLASS_FD}, /* SCM_RIGHTS */
-    {"recvmmsg", SW_CLASS_FD},
-    {"pipe", SW_CLASS_FD},
-    {"pipe2", SW_CLASS_FD},
-    {"dup", SW_CLASS_FD},
-    {"dup2", SW_CLASS_FD},
-    {"dup3", SW_CLASS_FD},
-    {"fcntl", SW_CLASS_FD}, /* F_DUPFD */
-    {"epoll_create", SW_CLASS_FD},
-    {"epoll_create1", SW_CLASS_FD},
-    {"eventfd", SW_CLASS_FD},
-    {"eventfd2", SW_CLASS_FD},
-    {"signalfd", SW_CLASS_FD},
-    {"signalfd4", SW_CLASS_FD},
-    {"timerfd_create", SW_CLASS_FD},
-    {"inotify_init", SW_CLASS_FD},
-    {"inotify_init1", SW_CLASS_FD},
-    {"fanotify_init", SW_CLASS_FD},
-    {"memfd_create", SW_CLASS_FD},
-    {"memfd_secret", SW_CLASS_FD},
-    {"userfaultfd", SW_CLASS_FD},
-    {"perf_event_open", SW_CLASS_FD},
-    {"bpf", SW_CLASS_FD},
-    {"pidfd_open", SW_CLASS_FD},
-    {"pidfd_getfd", SW_CLASS_FD},
-    {"open_tree", SW_CLASS_FD},
-    {"fsopen", SW_CLASS_FD},
-    {"fspick", SW_CLASS_FD},
-    {"fsmount", SW_CLASS_FD},
-    {"io_uring_setup", SW_CLASS_FD},
-    {"mq_open", SW_CLASS_FD},
-    {"landlock_create_ruleset", SW_CLASS_FD},
-    {"seccomp", SW_CLASS_FD}, /* SECCOMP_FILTER_FLAG_NEW_LISTENER */
-    {"clone", SW_CLASS_FORK | SW_CLASS_MEM},
-    {"clone3", SW_CLASS_FORK | SW_CLASS_MEM},
-    {"fork", SW_CLASS_FORK | SW_CLASS_MEM},
-    {"vfork", SW_CLASS_FORK | SW_CLASS_MEM},
-    {"mmap", SW_CLASS_MEM},
-    {"brk", SW_CLASS_MEM},
-    {"mremap", SW_CLASS_MEM},
-};
 
 static const char *const kind_names[SWK__COUNT] = {"emfile", "enfile", "eagain-fork", "enomem"};
 static const char *const kind_errnos[SWK__COUNT] = {"EMFILE", "ENFILE", "EAGAIN", "ENOMEM"};
@@ -219,6 +163,27 @@ static void why_errno(char *why, size_t len, const char *what, int e)
 		 last_msg[0] ? "; libbpf: " : "", last_msg);
 }
 
+/* A system call this kernel was built without (no io_uring, no fanotify...) has
+ * no entry point to attach to: its program is not loaded. */
+static int skip_missing(struct bpf_object *obj, char *why, size_t len)
+{
+	struct btf *vm = btf__load_vmlinux_btf();
+	if (!vm) {
+		why_errno(why, len, "cannot read the kernel's BTF", errno);
+		return -1;
+	}
+	struct bpf_program *p;
+	bpf_object__for_each_program(p, obj)
+	{
+		const char *sec = bpf_program__section_name(p);
+		if (strncmp(sec, "fexit/", 6) == 0 &&
+		    btf__find_by_name_kind(vm, sec + 6, BTF_KIND_FUNC) < 0)
+			bpf_program__set_autoload(p, false);
+	}
+	btf__free(vm);
+	return 0;
+}
+
 struct syswatch *syswatch_open(bool off, char *why, size_t len)
 {
 	const char *env = getenv("BRINK_BPF");
@@ -244,24 +209,12 @@ struct syswatch *syswatch_open(bool off, char *why, size_t len)
 		why_errno(why, len, "cannot open the eBPF programs", errno);
 		goto fail;
 	}
+	if (skip_missing(w->skel->obj, why, len) != 0)
+		goto fail;
 	int rc = syswatch_bpf__load(w->skel);
 	if (rc != 0) {
 		why_errno(why, len, "cannot load the eBPF programs", -rc);
 		goto fail;
-	}
-	int mfd = bpf_map__fd(w->skel->maps.sys_class);
-	for (size_t i = 0; i < sizeof(sys_classes) / sizeof(sys_classes[0]); i++) {
-		for (int nr = 0; nr < syswatch_syscall_count && nr < SW_NR_MAX; nr++) {
-			const char *n = syswatch_syscall_names[nr];
-			if (!n || strcmp(n, sys_classes[i].name) != 0)
-				continue;
-			uint32_t key = (uint32_t)nr;
-			uint8_t v = (uint8_t)sys_classes[i].cls;
-			if (bpf_map_update_elem(mfd, &key, &v, BPF_ANY) != 0) {
-				why_errno(why, len, "cannot fill the system call classes", errno);
-				goto fail;
-			}
-		}
 	}
 	rc = syswatch_bpf__attach(w->skel);
 	if (rc != 0) {
