@@ -315,6 +315,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	config_write_effective(cfg, ini);
 	fputc('\n', ini);
 	probe_write(ini, sys);
+	/* under [machine]: how failing system calls were watched, or why not */
+	fprintf(ini, "syscalls = %s\n", sw ? syswatch_method(sw) : sw_why);
 	fclose(ini);
 
 	struct csv summary = {0};

@@ -32,6 +32,9 @@ static const char *const kind_errnos[SWK__COUNT] = {"EMFILE", "ENFILE", "EAGAIN"
 struct syswatch {
 	struct syswatch_bpf *skel;
 	struct ring_buffer *rb;
+	const char *method; /* "fexit" or "sys_exit tracepoint" */
+	char method_text[160];
+	char fexit_refused[96]; /* why the kernel refused fexit, or "" */
 	int64_t t0_ns;
 	long page;
 	/* the drain's target, set around ring_buffer__consume */
@@ -163,24 +166,73 @@ static void why_errno(char *why, size_t len, const char *what, int e)
 		 last_msg[0] ? "; libbpf: " : "", last_msg);
 }
 
-/* A system call this kernel was built without (no io_uring, no fanotify...) has
- * no entry point to attach to: its program is not loaded. */
-static int skip_missing(struct bpf_object *obj, char *why, size_t len)
+/* The class of a watched call from its program's name, "sw_fd__openat"; 0 for
+ * the other programs. *name points at the call's name. */
+static unsigned prog_class(const struct bpf_program *p, const char **name)
 {
-	struct btf *vm = btf__load_vmlinux_btf();
-	if (!vm) {
-		why_errno(why, len, "cannot read the kernel's BTF", errno);
-		return -1;
+	static const struct {
+		const char *prefix;
+		unsigned cls;
+	} tags[] = {
+	    {"sw_fd__", SW_CLASS_FD},
+	    {"sw_task__", SW_CLASS_FORK | SW_CLASS_MEM},
+	    {"sw_mem__", SW_CLASS_MEM},
+	};
+	const char *n = bpf_program__name(p);
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		size_t l = strlen(tags[i].prefix);
+		if (strncmp(n, tags[i].prefix, l) == 0) {
+			*name = n + l;
+			return tags[i].cls;
+		}
+	}
+	return 0;
+}
+
+/* Open the object and choose what loads: with fexit, every watched call this
+ * kernel has an entry point for (none without io_uring, fanotify...) and not
+ * the sys_exit program; without, the sys_exit program alone. */
+static struct syswatch_bpf *open_skel(bool fexit, const struct btf *vm, char *why, size_t len)
+{
+	struct syswatch_bpf *sk = syswatch_bpf__open();
+	if (!sk) {
+		why_errno(why, len, "cannot open the eBPF programs", errno);
+		return NULL;
 	}
 	struct bpf_program *p;
-	bpf_object__for_each_program(p, obj)
+	bpf_object__for_each_program(p, sk->obj)
 	{
-		const char *sec = bpf_program__section_name(p);
-		if (strncmp(sec, "fexit/", 6) == 0 &&
-		    btf__find_by_name_kind(vm, sec + 6, BTF_KIND_FUNC) < 0)
-			bpf_program__set_autoload(p, false);
+		const char *name, *sec = bpf_program__section_name(p);
+		if (prog_class(p, &name))
+			bpf_program__set_autoload(
+			    p, fexit && btf__find_by_name_kind(vm, sec + strlen("fexit/"),
+							       BTF_KIND_FUNC) >= 0);
+		else if (p == sk->progs.sw_sys_exit)
+			bpf_program__set_autoload(p, !fexit);
 	}
-	btf__free(vm);
+	return sk;
+}
+
+/* For the sys_exit program: the class of each watched call by number. */
+static int fill_classes(struct syswatch_bpf *sk, char *why, size_t len)
+{
+	int mfd = bpf_map__fd(sk->maps.sys_class);
+	struct bpf_program *p;
+	bpf_object__for_each_program(p, sk->obj)
+	{
+		const char *name;
+		unsigned cls = prog_class(p, &name);
+		for (int nr = 0; cls && nr < syswatch_syscall_count && nr < SW_NR_MAX; nr++) {
+			if (!syswatch_syscall_names[nr] || strcmp(syswatch_syscall_names[nr], name))
+				continue;
+			uint32_t key = (uint32_t)nr;
+			uint8_t v = (uint8_t)cls;
+			if (bpf_map_update_elem(mfd, &key, &v, BPF_ANY) != 0) {
+				why_errno(why, len, "cannot fill the system call classes", errno);
+				return -1;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -199,23 +251,42 @@ struct syswatch *syswatch_open(bool off, char *why, size_t len)
 	libbpf_set_print(libbpf_log);
 	last_msg[0] = '\0';
 	struct syswatch *w = calloc(1, sizeof(*w));
-	if (!w) {
-		snprintf(why, len, "out of memory");
-		return NULL;
+	struct btf *vm = btf__load_vmlinux_btf();
+	if (!w || !vm) {
+		why_errno(why, len, w ? "cannot read the kernel's BTF" : "out of memory", errno);
+		goto fail;
 	}
 	w->page = sysconf(_SC_PAGESIZE);
-	w->skel = syswatch_bpf__open();
-	if (!w->skel) {
-		why_errno(why, len, "cannot open the eBPF programs", errno);
-		goto fail;
+	/* fexit first (nothing else pays), unless BRINK_BPF=tracepoint asks for the
+	 * other way; the tracepoint where the kernel refuses trampolines. */
+	bool fexit = !(env && strcmp(env, "tracepoint") == 0);
+	w->skel = open_skel(fexit, vm, why, len);
+	int rc = w->skel ? syswatch_bpf__load(w->skel) : -EINVAL;
+	if (w->skel && rc != 0 && fexit) {
+		snprintf(w->fexit_refused, sizeof(w->fexit_refused), "%s (%s)", strerror(-rc),
+			 errno_name(-rc));
+		syswatch_bpf__destroy(w->skel);
+		last_msg[0] = '\0';
+		fexit = false;
+		w->skel = open_skel(false, vm, why, len);
+		rc = w->skel ? syswatch_bpf__load(w->skel) : -EINVAL;
 	}
-	if (skip_missing(w->skel->obj, why, len) != 0)
+	if (!w->skel)
 		goto fail;
-	int rc = syswatch_bpf__load(w->skel);
 	if (rc != 0) {
 		why_errno(why, len, "cannot load the eBPF programs", -rc);
 		goto fail;
 	}
+	if (!fexit && fill_classes(w->skel, why, len) != 0)
+		goto fail;
+	if (fexit)
+		snprintf(w->method_text, sizeof(w->method_text), "fexit");
+	else if (w->fexit_refused[0])
+		snprintf(w->method_text, sizeof(w->method_text),
+			 "sys_exit tracepoint (fexit refused: %s)", w->fexit_refused);
+	else
+		snprintf(w->method_text, sizeof(w->method_text), "sys_exit tracepoint");
+	w->method = w->method_text;
 	rc = syswatch_bpf__attach(w->skel);
 	if (rc != 0) {
 		why_errno(why, len, "cannot attach the eBPF programs", -rc);
@@ -226,10 +297,17 @@ struct syswatch *syswatch_open(bool off, char *why, size_t len)
 		why_errno(why, len, "cannot map the eBPF ring buffer", errno);
 		goto fail;
 	}
+	btf__free(vm);
 	return w;
 fail:
+	btf__free(vm);
 	syswatch_close(w);
 	return NULL;
+}
+
+const char *syswatch_method(const struct syswatch *w)
+{
+	return w ? w->method : "";
 }
 
 int syswatch_arm(struct syswatch *w, const struct cg_run *cg, int64_t t0_ns, char *why, size_t len)

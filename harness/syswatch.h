@@ -73,6 +73,13 @@ bool syswatch_built(void);
  * watch nothing until syswatch_arm(). */
 struct syswatch *syswatch_open(bool off, char *why, size_t len);
 
+/* How the calls' returns are seen: "fexit" (BPF trampolines on the watched
+ * calls only) or "sys_exit tracepoint" (where the kernel refuses trampolines;
+ * slows every system call of the machine), then why fexit was refused:
+ * "sys_exit tracepoint (fexit refused: Operation not permitted (EPERM))".
+ * BRINK_BPF=tracepoint forces the tracepoint. "" for NULL. */
+const char *syswatch_method(const struct syswatch *w);
+
 /* Watch the run in cg from now on, counting from zero; t0_ns is the run's start
  * on CLOCK_MONOTONIC. -1 with why when the run cannot be told apart (no group
  * in a hierarchy the program can filter on). */

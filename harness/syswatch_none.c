@@ -31,6 +31,12 @@ int syswatch_arm(struct syswatch *w, const struct cg_run *cg, int64_t t0_ns, cha
 	return -1;
 }
 
+const char *syswatch_method(const struct syswatch *w)
+{
+	(void)w;
+	return "";
+}
+
 int syswatch_fd(const struct syswatch *w)
 {
 	(void)w;

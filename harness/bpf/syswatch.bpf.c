@@ -1,13 +1,13 @@
 /* syswatch.bpf.c - the kernel side of syswatch (harness/syswatch.h).
  *
- * Attached with BPF trampolines and a raw tracepoint (no tracefs, no kprobes):
- *   fexit of the system calls that make fds, tasks or mappings: each failure of
- *                the watched group whose errno matters for a limit is counted,
- *                and the first of each kind sent with the state of the process
- *                at that moment;
+ * Attached with BPF trampolines or a BTF tracepoint, and a raw tracepoint (no
+ * tracefs, no kprobes):
+ *   the return of the system calls that make fds, tasks or mappings: each
+ *                failure of the watched group whose errno matters for a limit
+ *                is counted, and the first of each kind sent with the state of
+ *                the process at that moment;
  *   mark_victim  the task the OOM killer chose.
- * The cheap tests come first (the return value), and no other system call pays
- * anything. */
+ * The cheap tests come first (the return value). */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -164,70 +164,93 @@ static __always_inline int watch(void *ctx, struct pt_regs *regs, long ret, __u8
 	return 0;
 }
 
-/* The system calls watched, each on the exit of its x86-64 entry point
- * (fexit: a BPF trampoline on that function alone). A tracepoint on every
- * system call's exit would put every task of the machine on the slow system
- * call path: 20% more per getppid() here. brink turns off, before loading,
- * the programs whose function this kernel does not have. */
-#define WATCH(name, cls)                                        \
-	SEC("fexit/__x64_sys_" #name)                           \
-	int BPF_PROG(sw_##name, struct pt_regs *regs, long ret) \
-	{                                                       \
-		return watch(ctx, regs, ret, cls);              \
-	}
+/* Two ways to see a call's return, chosen by brink at load time:
+ *  - fexit on each watched call's x86-64 entry point (a BPF trampoline on that
+ *    function alone): no other system call pays anything;
+ *  - where the kernel refuses fexit, the sys_exit tracepoint, which sees every
+ *    system call: enabling it puts every task of the machine on the slow system
+ *    call path (about 20% on a getppid() loop here), and the class of a call
+ *    comes from sys_class, filled by brink from the list below.
+ * The list names each call once, with its class in the program's name
+ * (sw_fd__openat), which is how brink fills sys_class. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SW_NR_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sys_class SEC(".maps");
 
-#define FD   SW_CLASS_FD
-#define TASK (SW_CLASS_FORK | SW_CLASS_MEM)
-#define MEM  SW_CLASS_MEM
-WATCH(open, FD)
-WATCH(openat, FD)
-WATCH(openat2, FD)
-WATCH(creat, FD)
-WATCH(open_by_handle_at, FD)
-WATCH(socket, FD)
-WATCH(socketpair, FD)
-WATCH(accept, FD)
-WATCH(accept4, FD)
-WATCH(recvmsg, FD) /* SCM_RIGHTS */
-WATCH(recvmmsg, FD)
-WATCH(pipe, FD)
-WATCH(pipe2, FD)
-WATCH(dup, FD)
-WATCH(dup2, FD)
-WATCH(dup3, FD)
-WATCH(fcntl, FD) /* F_DUPFD */
-WATCH(epoll_create, FD)
-WATCH(epoll_create1, FD)
-WATCH(eventfd, FD)
-WATCH(eventfd2, FD)
-WATCH(signalfd, FD)
-WATCH(signalfd4, FD)
-WATCH(timerfd_create, FD)
-WATCH(inotify_init, FD)
-WATCH(inotify_init1, FD)
-WATCH(fanotify_init, FD)
-WATCH(memfd_create, FD)
-WATCH(memfd_secret, FD)
-WATCH(userfaultfd, FD)
-WATCH(perf_event_open, FD)
-WATCH(bpf, FD)
-WATCH(pidfd_open, FD)
-WATCH(pidfd_getfd, FD)
-WATCH(open_tree, FD)
-WATCH(fsopen, FD)
-WATCH(fspick, FD)
-WATCH(fsmount, FD)
-WATCH(io_uring_setup, FD)
-WATCH(mq_open, FD)
-WATCH(landlock_create_ruleset, FD)
-WATCH(seccomp, FD) /* SECCOMP_FILTER_FLAG_NEW_LISTENER */
-WATCH(clone, TASK)
-WATCH(clone3, TASK)
-WATCH(fork, TASK)
-WATCH(vfork, TASK)
-WATCH(mmap, MEM)
-WATCH(brk, MEM)
-WATCH(mremap, MEM)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sw_sys_exit, struct pt_regs *regs, long ret)
+{
+	if (ret != -EMFILE && ret != -ENFILE && ret != -EAGAIN && ret != -ENOMEM)
+		return 0;
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	__u8 *cls = bpf_map_lookup_elem(&sys_class, &nr);
+	if (!cls || !*cls)
+		return 0;
+	return watch(ctx, regs, ret, *cls);
+}
+
+#define WATCH(tag, cls, name)                                            \
+	SEC("fexit/__x64_sys_" #name)                                    \
+	int BPF_PROG(sw_##tag##__##name, struct pt_regs *regs, long ret) \
+	{                                                                \
+		return watch(ctx, regs, ret, cls);                       \
+	}
+#define FD(name)   WATCH(fd, SW_CLASS_FD, name)
+#define TASK(name) WATCH(task, SW_CLASS_FORK | SW_CLASS_MEM, name)
+#define MEM(name)  WATCH(mem, SW_CLASS_MEM, name)
+
+FD(open)
+FD(openat)
+FD(openat2)
+FD(creat)
+FD(open_by_handle_at)
+FD(socket)
+FD(socketpair)
+FD(accept)
+FD(accept4)
+FD(recvmsg) /* SCM_RIGHTS */
+FD(recvmmsg)
+FD(pipe)
+FD(pipe2)
+FD(dup)
+FD(dup2)
+FD(dup3)
+FD(fcntl) /* F_DUPFD */
+FD(epoll_create)
+FD(epoll_create1)
+FD(eventfd)
+FD(eventfd2)
+FD(signalfd)
+FD(signalfd4)
+FD(timerfd_create)
+FD(inotify_init)
+FD(inotify_init1)
+FD(fanotify_init)
+FD(memfd_create)
+FD(memfd_secret)
+FD(userfaultfd)
+FD(perf_event_open)
+FD(bpf)
+FD(pidfd_open)
+FD(pidfd_getfd)
+FD(open_tree)
+FD(fsopen)
+FD(fspick)
+FD(fsmount)
+FD(io_uring_setup)
+FD(mq_open)
+FD(landlock_create_ruleset)
+FD(seccomp) /* SECCOMP_FILTER_FLAG_NEW_LISTENER */
+TASK(clone)
+TASK(clone3)
+TASK(fork)
+TASK(vfork)
+MEM(mmap)
+MEM(brk)
+MEM(mremap)
 
 /* mark_victim's first argument is the victim task since Linux 6.8 and its pid
  * before (6.1: TP_PROTO(int pid)); a raw tracepoint takes both: a pid is below

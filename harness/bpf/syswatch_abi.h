@@ -5,6 +5,8 @@
 #ifndef BRINK_SYSWATCH_ABI_H
 #define BRINK_SYSWATCH_ABI_H
 
+/* Highest syscall number + 1 the class map covers (x86-64 is below 512). */
+#define SW_NR_MAX 1024
 /* Words of the open-fd bitmap counted at a failure: 1024 x 64 = 65536 fds. */
 #define SW_FD_WORDS 1024
 /* Frames of the user stack taken at the first failure of each kind. */
