@@ -595,6 +595,7 @@ Not measured: brink could not watch system calls here ($(sed -n 's/.*not watched
 MD
     return
   fi
+  local method; method=$(sed -n 's/^syscalls = //p' "$tmp/bpfprobe/run.ini")
   local loops=("getppid 10000000" "close 10000000" "open 1000000") rows="" worst=0
   local l i m v
   for l in "${loops[@]}"; do
@@ -636,13 +637,16 @@ MD
 
 $(run_line)
 
+How brink watched the calls on this machine (run.ini \`syscalls\`): **$method**.
+
 The same program under \`brink exec\` with the eBPF programs attached (\`on\`, the
 default) and with \`BRINK_BPF=off\`, alternating, $bpf_rounds rounds each; \`bench/sysloop\`
-times its own loop (ns per call, medians). getppid and close(-1) are not watched:
-they pay nothing unless the machine's system call path itself slows down (it does,
-by about 20%, with a program on the \`sys_exit\` tracepoint: that is why brink
-attaches to the watched calls' entry points with fexit instead). openat is
-watched: its figure is the price of a trampoline and the program's first tests.
+times its own loop (ns per call, medians). getppid and close(-1) are not watched
+calls: with fexit (BPF trampolines on the watched calls' entry points) they pay
+nothing; with the \`sys_exit\` tracepoint, the fallback where the kernel refuses
+fexit, every system call of every task on the machine takes the slow path while
+the programs are attached, and that is what these two loops show. openat is
+watched either way: its figure is the price of seeing its return.
 
 | loop | off (ns/call) | on (ns/call) | on / off | off, every round | on, every round |
 |---|---|---|---|---|---|
