@@ -42,6 +42,7 @@ enum cg_file {
 	F_PIDS_MAX,
 	F_PIDS_EVENTS,
 	F_PIDS_PEAK,
+	F_PIDS_CURRENT,
 	F_CPU_QUOTA,
 	F_PROCS,
 	F__COUNT
@@ -60,6 +61,7 @@ static const char *const file_names[F__COUNT][2] = {
     [F_PIDS_MAX] = {"pids.max", "pids.max"},
     [F_PIDS_EVENTS] = {"pids.events", "pids.events"},
     [F_PIDS_PEAK] = {"pids.peak", "pids.peak"},
+    [F_PIDS_CURRENT] = {"pids.current", "pids.current"},
     [F_CPU_QUOTA] = {"cpu.cfs_quota_us", "cpu.max"},
     [F_PROCS] = {"cgroup.procs", "cgroup.procs"},
 };
@@ -79,6 +81,8 @@ struct cg_run {
 	struct cgroup *lib[CG__COUNT];	/* libcgroup handle, NULL when shared (v2) */
 	int mem_current_fd, mem_peak_fd, oom_file_fd, oom_event_fd, pids_events_fd;
 	int pids_peak_fd, procs_fd;
+	int pids_current_fd;   /* tasks of the group: the sampler's change signal */
+	bool procs_cached;     /* v1: a kept-open cgroup.procs serves a cached list */
 	int64_t v1_oom_events; /* eventfd wake-ups seen (v1 has no "oom" counter) */
 };
 
@@ -739,9 +743,14 @@ static int open_counters(struct cg_run *r, struct berr *err)
 	if (r->have[CG_PIDS]) {
 		r->pids_events_fd = open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_EVENTS));
 		r->pids_peak_fd = open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_PEAK));
+		r->pids_current_fd = open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_CURRENT));
 	}
 	enum cg_ctrl main = r->have[CG_MEMORY] ? CG_MEMORY : CG_PIDS;
 	if (r->have[main]) {
+		/* v1 (cgroup_pidlist_start) builds the pid list at the first read of
+		 * an open file and serves it again to later reads of that file while
+		 * the list lives; v2 walks the group again at every read from 0. */
+		r->procs_cached = sys->ctrl[main].version == 1;
 		r->procs_fd = open_ro(r->path[main], fname(sys, main, F_PROCS));
 		if (r->procs_fd < 0)
 			return berr_set(err, errno, "cannot open %s/cgroup.procs", r->path[main]);
@@ -764,7 +773,7 @@ int cg_run_create(struct cg_system *sys, const struct limits *lim, struct cg_run
 	r->sys = sys;
 	r->n = ++sys->runs;
 	r->mem_current_fd = r->mem_peak_fd = r->oom_file_fd = r->oom_event_fd = -1;
-	r->pids_events_fd = r->pids_peak_fd = r->procs_fd = -1;
+	r->pids_events_fd = r->pids_peak_fd = r->procs_fd = r->pids_current_fd = -1;
 	char sub[128];
 	snprintf(sub, sizeof(sub), "%s/run-%d", sys->parent, r->n);
 
@@ -952,24 +961,54 @@ static int parse_pids(const char *buf, pid_t *out, int cap)
 	return n;
 }
 
-int cg_run_procs(struct cg_run *r, pid_t *buf, int cap)
+int64_t cg_run_tasks(struct cg_run *r)
 {
-	if (!r || r->procs_fd < 0)
-		return -1;
+	return r ? read_int_fd(r->pids_current_fd) : -1;
+}
+
+bool cg_run_procs_cached(const struct cg_run *r)
+{
+	return r && r->procs_cached;
+}
+
+/* Read a whole cgroup.procs from offset 0 of `fd` into pids; -1 on error. */
+static int read_procs_fd(int fd, pid_t *buf, int cap)
+{
 	char small[4096];
-	ssize_t n = pread_all(r->procs_fd, small, sizeof(small));
+	ssize_t n = pread_all(fd, small, sizeof(small));
 	if (n < 0)
 		return -1;
 	if ((size_t)n < sizeof(small) - 1)
 		return parse_pids(small, buf, cap);
-	/* Larger than one page: read it whole. */
-	size_t size = 1 << 16;
-	char *big = malloc(size);
-	if (!big)
+	/* Larger than one page: read it whole, growing the buffer until it fits. */
+	for (size_t size = 1 << 16; size <= (1u << 26); size *= 4) {
+		char *big = malloc(size);
+		if (!big)
+			return -1;
+		n = pread(fd, big, size - 1, 0);
+		if (n < 0 || (size_t)n < size - 1) {
+			int k = n < 0 ? -1 : (big[n] = '\0', parse_pids(big, buf, cap));
+			free(big);
+			return k;
+		}
+		free(big);
+	}
+	return -1;
+}
+
+int cg_run_procs(struct cg_run *r, pid_t *buf, int cap)
+{
+	if (!r || r->procs_fd < 0)
 		return -1;
-	n = pread(r->procs_fd, big, size - 1, 0);
-	int k = n < 0 ? -1 : (big[n] = '\0', parse_pids(big, buf, cap));
-	free(big);
+	if (!r->procs_cached)
+		return read_procs_fd(r->procs_fd, buf, cap);
+	/* v1: only a fresh open gives the list as it is now. */
+	enum cg_ctrl main = r->have[CG_MEMORY] ? CG_MEMORY : CG_PIDS;
+	int fd = open_ro(r->path[main], fname(r->sys, main, F_PROCS));
+	if (fd < 0)
+		return -1;
+	int k = read_procs_fd(fd, buf, cap);
+	close(fd);
 	return k;
 }
 
@@ -1008,8 +1047,7 @@ static bool pid_in(pid_t pid, const char *dir)
 
 static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 {
-	int fd = open_ro(dir, "cgroup.procs");
-	if (fd < 0)
+	if (!file_exists(dir, "cgroup.procs"))
 		return 0;
 	/* v2 >= 5.14 kills the whole group in the kernel, forks included. */
 	if (file_exists(dir, "cgroup.kill"))
@@ -1021,7 +1059,11 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 	for (int round = 0; round < 100; round++) { /* bounded: about 1 s */
 		pid_t pids[512];
 		char buf[8192];
+		/* Opened afresh every round: a kept-open v1 list is a cached one. */
+		int fd = open_ro(dir, "cgroup.procs");
 		ssize_t n = pread_all(fd, buf, sizeof(buf));
+		if (fd >= 0)
+			close(fd);
 		left = n > 0 ? parse_pids(buf, pids, 512) : 0;
 		if (left == 0)
 			break;
@@ -1035,8 +1077,8 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 				pidfd_kill(pfd);
 			close(pfd);
 		}
-		/* v1 lists a task for a while after it was reaped: what cannot be
-		 * opened any more is gone. */
+		/* A task listed but not openable any more is gone (reaped between
+		 * the read and here). */
 		if (alive == 0) {
 			left = 0;
 			break;
@@ -1048,7 +1090,6 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 		if (reap)
 			reap(arg);
 	}
-	close(fd);
 	return left;
 }
 
@@ -1070,7 +1111,7 @@ int cg_run_destroy(struct cg_run *r, void (*reap)(void *), void *arg, struct ber
 	int rc = 0;
 	cg_run_kill(r, reap, arg);
 	int fds[] = {r->mem_current_fd, r->mem_peak_fd,	 r->oom_file_fd, r->oom_event_fd,
-		     r->pids_events_fd, r->pids_peak_fd, r->procs_fd};
+		     r->pids_events_fd, r->pids_peak_fd, r->procs_fd,	 r->pids_current_fd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -103,8 +103,18 @@ int cg_run_oom_counts(struct cg_run *cg, struct cg_oom_counts *out);
 int64_t cg_run_pids_max_hits(struct cg_run *cg);
 int64_t cg_run_pids_peak(struct cg_run *cg);
 
-/* Pids in the group (cgroup.procs), at most cap; -1 if unknown. */
+/* Pids of the processes in the group now (cgroup.procs), at most cap; -1 if
+ * unknown. v1 serves a cached list to later reads of an open cgroup.procs
+ * (kernel/cgroup/cgroup-v1.c, cgroup_pidlist_start), so there each call opens
+ * the file afresh: open, read, close; v2 rereads a kept fd (one pread). Tasks
+ * that exited are not listed, zombies included. */
 int cg_run_procs(struct cg_run *cg, pid_t *buf, int cap);
+/* Does cg_run_procs cost an open and a close (v1)? */
+bool cg_run_procs_cached(const struct cg_run *cg);
+/* Tasks (threads) charged to the group, pids.current: live ones and zombies not
+ * yet reaped (the pids controller uncharges at release). One pread of a kept fd;
+ * -1 without the pids controller. */
+int64_t cg_run_tasks(struct cg_run *cg);
 
 /* Kill every process in the group, calling reap(arg) between rounds so zombies
  * go; bounded. Returns the number still listed afterwards (0 = all gone). */

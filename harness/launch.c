@@ -6,12 +6,14 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -239,6 +241,69 @@ static _Noreturn void child(const struct launch_opts *o, const struct child_user
 	child_fail(err_wr, STAGE_EXEC, errno, 0);
 }
 
+/* Wait for the child's exec (the error pipe closes: 0) or its report (the
+ * size of *f), without ever blocking for good: a child killed before its exec
+ * (the OOM killer, any fatal signal) stops in its ptrace exit stop still
+ * holding the pipe's write end, so the pipe alone could wait for ever. Every
+ * 20 ms without news, a stop of the child is looked at (waitid WNOWAIT, so that
+ * the exec stop stays for the monitor): an exit stop records the status in
+ * *died and lets it go; another stop is let go with its signal. A termination
+ * signal read from o->sigfd kills the child and sets *interrupted. Returns the read's
+ * result; -1 on a read error. */
+static ssize_t wait_exec(const struct launch_opts *o, pid_t p, int rd, struct child_fail *f,
+			 int *died, bool *interrupted)
+{
+	for (;;) {
+		struct pollfd pf[2] = {{rd, POLLIN, 0}, {o->sigfd, POLLIN, 0}};
+		int k = poll(pf, o->sigfd >= 0 ? 2 : 1, 20);
+		if (k < 0 && errno != EINTR)
+			return -1;
+		if (k > 0 && pf[0].revents) {
+			ssize_t n = read(rd, f, sizeof(*f));
+			if (n < 0 && errno == EINTR)
+				continue;
+			return n;
+		}
+		struct signalfd_siginfo si_;
+		while (k > 0 && (pf[1].revents & POLLIN) &&
+		       read(o->sigfd, &si_, sizeof(si_)) == sizeof(si_)) {
+			if (si_.ssi_signo == SIGCHLD || *interrupted)
+				continue;
+			*interrupted = true;
+			if (o->term_signo)
+				*o->term_signo = (int)si_.ssi_signo;
+			kill(p, SIGKILL);
+		}
+		siginfo_t si = {0};
+		if (waitid(P_PID, (id_t)p, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) !=
+			0 ||
+		    si.si_pid != p)
+			continue;
+		/* Something happened to the child: if the pipe closed meanwhile, it
+		 * was the exec (its stop is the monitor's). */
+		struct pollfd again = {rd, POLLIN, 0};
+		if (poll(&again, 1, 0) > 0)
+			continue;
+		int st;
+		if (waitpid(p, &st, WNOHANG | __WALL) != p)
+			continue;
+		if (!WIFSTOPPED(st)) { /* untraced and dead: the pipe is closed */
+			*died = st;
+			continue;
+		}
+		if (st >> 16 == PTRACE_EVENT_EXIT) {
+			unsigned long code = 0;
+			ptrace(PTRACE_GETEVENTMSG, p, 0, &code);
+			*died = (int)code;
+			ptrace(PTRACE_CONT, p, 0, 0);
+		} else if (st >> 16 == PTRACE_EVENT_STOP) {
+			ptrace(PTRACE_CONT, p, 0, 0);
+		} else {
+			ptrace(PTRACE_CONT, p, 0, WSTOPSIG(st));
+		}
+	}
+}
+
 int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, bool *traced,
 		 struct berr *err)
 {
@@ -303,12 +368,11 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 	(void)w;
 	close(syncp[1]);
 	struct child_fail f;
-	ssize_t n;
-	do
-		n = read(errp[0], &f, sizeof(f));
-	while (n < 0 && errno == EINTR);
+	int died = -1; /* exit status seen in an exit stop before the exec */
+	bool interrupted = false;
+	ssize_t n = wait_exec(o, p, errp[0], &f, &died, &interrupted);
 	close(errp[0]);
-	if (n == 0) {
+	if (n == 0 && died < 0 && !interrupted) {
 		*pid = p;
 		return 0;
 	}
@@ -318,8 +382,23 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 	int st;
 	while (waitpid(p, &st, __WALL) == p && !WIFEXITED(st) && !WIFSIGNALED(st))
 		ptrace(PTRACE_CONT, p, 0, 0);
-	if (n != (ssize_t)sizeof(f))
-		return berr_set(err, 0, "the child died before exec");
+	if (interrupted) {
+		berr_set(err, 0, "brink was interrupted before %s could start", o->path);
+		return 2;
+	}
+	if (died >= 0 && WIFSIGNALED(died)) {
+		berr_set(err, 0, "%s was killed by signal %d (%s) before it could start", o->path,
+			 WTERMSIG(died), strsignal(WTERMSIG(died)));
+		return 1;
+	}
+	if (died >= 0 && n != (ssize_t)sizeof(f)) {
+		berr_set(err, 0, "the child exited with status %d before exec", WEXITSTATUS(died));
+		return 1;
+	}
+	if (n != (ssize_t)sizeof(f)) {
+		berr_set(err, 0, "the child died before exec");
+		return 1;
+	}
 	static const char *const stage[] = {
 	    "wait for the start signal", "set up stdout/stderr", "set the rlimits",
 	    "change directory",		 "switch user",		 "execute"};

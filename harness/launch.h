@@ -35,6 +35,11 @@ struct launch_opts {
 	bool trace;		  /* PTRACE_SEIZE for exec and exit stops */
 	const char *user;	  /* NULL or "": brink's own user; else a `user`
 				     setting, resolved before the fork */
+	int sigfd;		  /* brink's signalfd (SIGCHLD, SIGINT, SIGTERM, SIGHUP), or
+				   * -1: a termination signal before the exec kills the
+				   * child. launch_start reads it while it waits (a SIGCHLD
+				   * read there is lost: the caller must reap once after) */
+	int *term_signo;	  /* out, may be NULL: the termination signal read */
 };
 
 /* Resolve a `user` setting (NAME or UID, optionally :GROUP or :GID) to ids: a
@@ -46,8 +51,12 @@ int launch_user_resolve(const char *spec, uid_t *uid, gid_t *gid, struct berr *e
 /* Start it. On success *pid is the running child (already released) and 0 is
  * returned; *traced says whether the exec and exit stops are in place (not when
  * brink is itself under a tracer). If the program could not be executed (or not
- * switched to its `user`), returns 1 with err saying why (the child has been
- * reaped). -1: brink itself failed (err; child reaped). */
+ * switched to its `user`), or the child was killed before its exec (the OOM
+ * killer under a memory limit too small to start anything; a termination
+ * signal on o->sigfd: 2, its number in *o->term_signo), returns 1 with
+ * err saying why (the child has been reaped). -1: brink itself failed (err; child
+ * reaped). Never blocks without a bound: the wait for the exec polls every
+ * 20 ms for a stop or death of the child and for o->sigfd. */
 int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, bool *traced,
 		 struct berr *err);
 

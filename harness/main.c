@@ -1,6 +1,8 @@
 /* main.c - the brink program: dispatch to a subcommand. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 
@@ -15,6 +17,12 @@ static const struct {
     {"report", cmd_report, "rewrite report.md and report.html of a result directory"},
     {"compare", cmd_compare, "compare two result directories; exit 1 on a regression"},
 };
+
+static void exit_interrupted(int sig)
+{
+	(void)sig;
+	_exit(EXIT_INTERRUPT);
+}
 
 static void usage(FILE *f)
 {
@@ -34,6 +42,16 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* `brink exec ... | head -1`: a reader that goes away must not kill brink
+	 * in the middle of a run (its results half written, its groups left).
+	 * Writes to it fail with EPIPE instead; the program gets SIGPIPE's
+	 * default back before its exec (launch.c). */
+	signal(SIGPIPE, SIG_IGN);
+	/* A termination signal before the runs start (brink then takes them on
+	 * a signalfd) finds nothing to tear down: exit as interrupted. */
+	signal(SIGINT, exit_interrupted);
+	signal(SIGTERM, exit_interrupted);
+	signal(SIGHUP, exit_interrupted);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BAD_INPUT;

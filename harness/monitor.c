@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -19,6 +20,7 @@
 
 #include "analyse.h"
 #include "launch.h"
+#include "procstat.h"
 #include "record.h"
 #include "sample.h"
 #include "units.h"
@@ -156,6 +158,12 @@ static void account(struct run *x, const struct sample *s)
 		r->peak_threads = s->threads;
 	if (s->mem_bytes > r->peak_mem_bytes)
 		r->peak_mem_bytes = s->mem_bytes;
+	if (s->procs > r->procs_peak)
+		r->procs_peak = s->procs;
+	if (s->nofile_min >= 0 && (r->nofile_seen < 0 || s->nofile_min < r->nofile_seen))
+		r->nofile_seen = s->nofile_min;
+	if (s->at_fd_limit > 0 && !r->fd_exhausted_by[0])
+		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "sample");
 	double t = secs(s->t_ns);
 	series_add(&x->series->rss, t, (double)s->rss_bytes);
 	series_add(&x->series->fds, t, (double)s->fds);
@@ -271,35 +279,201 @@ void monitor_reap_all(void *unused)
 			ptrace(PTRACE_CONT, p, 0, 0);
 }
 
-static void on_stop(struct run *x, int st)
+struct dirent64_ {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Call fn(number, arg) for every numeric entry of directory fd `dir` (closed). */
+static void each_number(int dir, void (*fn)(long, void *), void *arg)
+{
+	if (dir < 0)
+		return;
+	char buf[8192];
+	long n;
+	while ((n = syscall(SYS_getdents64, dir, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n;) {
+			struct dirent64_ *d = (struct dirent64_ *)(buf + off);
+			off += d->d_reclen;
+			char *end;
+			long v = strtol(d->d_name, &end, 10);
+			if (end != d->d_name && !*end)
+				fn(v, arg);
+		}
+	close(dir);
+}
+
+struct live_count {
+	pid_t pid, except;
+	int live;
+};
+
+/* Is this thread of the process on its way out? Zombie or dead (state Z, X),
+ * PF_EXITING in its flags (stat field 9), or SIGKILL pending: exit_group() and
+ * a fatal signal queue that to every other thread (zap_other_threads,
+ * complete_signal), which then set PF_EXITING in do_exit(). */
+static bool thread_ending(pid_t pid, long tid)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/task/%ld/stat", (int)pid, tid);
+	long long flags = -1;
+	static const int want[] = {9};
+	char buf[2048], state = 'X';
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	if (procstat_parse(buf, want, &flags, 1, &state) != 0 || state == 'Z' || state == 'X' ||
+	    (flags & 0x4 /* PF_EXITING */))
+		return true;
+	snprintf(p, sizeof(p), "/proc/%d/task/%ld/status", (int)pid, tid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	const char *pnd = strstr(buf, "\nSigPnd:\t");
+	return pnd && (strtoull(pnd + 9, NULL, 16) & (1ULL << (SIGKILL - 1)));
+}
+
+static void count_live(long tid, void *arg)
+{
+	struct live_count *c = arg;
+	if (tid != c->except && !thread_ending(c->pid, tid))
+		c->live++;
+}
+
+/* Threads of process `pid` alive and not dying, other than `except`. */
+static int live_threads(pid_t pid, pid_t except)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)pid);
+	struct live_count c = {pid, except, 0};
+	each_number(open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC), count_live, &c);
+	return c.live;
+}
+
+static void seize_one(long tid, void *arg)
+{
+	int *seized = arg;
+	/* Its exit stops tell when the last thread goes; its clones are traced too.
+	 * EPERM: already traced by brink. */
+	if (ptrace(PTRACE_SEIZE, (pid_t)tid, 0,
+		   PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL) == 0)
+		(*seized)++;
+}
+
+/* The main thread exited while other threads run on: trace them all, so that
+ * the exit stop of the last one gives the exact state at the process's death. */
+static void seize_threads(struct run *x)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)x->pid);
+	for (int round = 0; round < 4; round++) { /* threads born meanwhile */
+		int seized = 0;
+		each_number(open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC), seize_one, &seized);
+		if (seized == 0)
+			break;
+	}
+}
+
+struct fd_scan {
+	int64_t count, highest, from10; /* from10: fds numbered 10 .. limit - 1 */
+	int64_t limit;
+};
+
+static void scan_fd(long fd, void *arg)
+{
+	struct fd_scan *f = arg;
+	f->count++;
+	if (fd > f->highest)
+		f->highest = fd;
+	if (fd >= 10 && (f->limit < 0 || fd < f->limit))
+		f->from10++;
+}
+
+/* Stopped in do_exit before its fds and memory go: the exact state at the
+ * moment of death, unless other threads of the process run on. */
+static void exit_stop(struct run *x, pid_t tid, int64_t t)
+{
+	struct run_result *r = x->r;
+	if (live_threads(x->pid, tid) > 0) {
+		if (tid == x->pid && !r->main_thread_exited_first) {
+			r->main_thread_exited_first = true;
+			event(x, t, "main-thread-exit", live_threads(x->pid, tid), NULL);
+			seize_threads(x);
+		}
+		return;
+	}
+	struct sample s = {.t_ns = t};
+	if (sampler_take_full(x->sampler, &s) != 0)
+		return;
+	x->r->samples++;
+	samples_put_row(x->samples.f, &s);
+	account(x, &s);
+	/* The limit it really had (it may have set its own), and its fd table. */
+	struct rlimit rl;
+	struct fd_scan f = {0, -1, 0, -1};
+	if (prlimit(x->pid, RLIMIT_NOFILE, NULL, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		f.limit = (int64_t)rl.rlim_cur;
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/task/%d/fd", (int)x->pid, (int)tid);
+	each_number(open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC), scan_fd, &f);
+	r->exit_nofile = f.limit >= 0 ? f.limit : RES_NONE;
+	r->exit_fds = f.count;
+	r->exit_fd_highest = f.highest;
+	if (f.limit >= 0 && (r->nofile_seen < 0 || f.limit < r->nofile_seen))
+		r->nofile_seen = f.limit;
+	if (f.count > r->peak_fds)
+		r->peak_fds = f.count;
+	if (f.count > x->max_fds_one)
+		x->max_fds_one = f.count;
+	if (f.limit > 0 && f.count >= f.limit)
+		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "exit-stop");
+	else if (f.limit > 10 && f.from10 >= f.limit - 10 && !r->fd_exhausted_by[0])
+		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "fd-numbers");
+	char detail[64];
+	snprintf(detail, sizeof(detail), "rss=%lld", (long long)s.rss_bytes);
+	event(x, t, "exit-state", f.count, detail);
+	x->exit_state_done = true;
+}
+
+static void on_stop(struct run *x, pid_t p, int st)
 {
 	int ev = st >> 16;
 	int64_t t = now_ns() - x->t0;
-	if (ev == PTRACE_EVENT_EXEC) {
+	if (ev == PTRACE_EVENT_EXEC && p == x->pid) {
+		int64_t fds = sample_count_fds(x->procdir);
 		if (!x->baseline_done) {
-			x->r->fd_baseline = sample_count_fds(x->procdir);
+			x->r->fd_baseline = fds;
 			x->baseline_done = true;
 		}
-		event(x, t, "exec", sample_count_fds(x->procdir), NULL);
-		ptrace(PTRACE_CONT, x->pid, 0, 0);
+		/* What it holds at its exec is part of its peak. */
+		if (fds > x->r->peak_fds)
+			x->r->peak_fds = fds;
+		if (fds > x->max_fds_one)
+			x->max_fds_one = fds;
+		event(x, t, "exec", fds, NULL);
+		ptrace(PTRACE_CONT, p, 0, 0);
 	} else if (ev == PTRACE_EVENT_EXIT) {
-		/* Stopped in do_exit before its fds and memory go: the exact state at
-		 * the moment of death. */
-		struct sample s = {.t_ns = t};
-		if (sampler_take_full(x->sampler, &s) == 0) {
-			x->r->samples++;
-			samples_put_row(x->samples.f, &s);
-			account(x, &s);
-			char detail[64];
-			snprintf(detail, sizeof(detail), "rss=%lld", (long long)s.rss_bytes);
-			event(x, t, "exit-state", sample_count_fds(x->procdir), detail);
-			x->exit_state_done = true;
-		}
-		ptrace(PTRACE_CONT, x->pid, 0, 0);
+		exit_stop(x, p, t);
+		ptrace(PTRACE_CONT, p, 0, 0);
+	} else if (ev == PTRACE_EVENT_STOP && p != x->pid && WSTOPSIG(st) == SIGTRAP) {
+		ptrace(PTRACE_CONT, p, 0, 0); /* a new thread of a seized one */
 	} else if (ev == PTRACE_EVENT_STOP) {
-		ptrace(PTRACE_LISTEN, x->pid, 0, 0); /* group-stop: stay stopped */
+		ptrace(PTRACE_LISTEN, p, 0, 0); /* group-stop: stay stopped */
+	} else if (ev == PTRACE_EVENT_CLONE || ev == PTRACE_EVENT_EXEC) {
+		ptrace(PTRACE_CONT, p, 0, 0);
 	} else {
-		ptrace(PTRACE_CONT, x->pid, 0, WSTOPSIG(st)); /* deliver the signal */
+		ptrace(PTRACE_CONT, p, 0, WSTOPSIG(st)); /* deliver the signal */
 	}
 }
 
@@ -308,12 +482,12 @@ static void reap(struct run *x)
 	int st;
 	pid_t p;
 	while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
-		if (p != x->pid)
-			continue; /* an orphan of the program: reaped, nothing to record */
 		if (WIFSTOPPED(st)) {
-			on_stop(x, st);
+			on_stop(x, p, st); /* the main process or a thread brink traces */
 			continue;
 		}
+		if (p != x->pid)
+			continue; /* an orphan of the program, or a traced thread: gone */
 		x->exited = true;
 		x->wstatus = st;
 	}
@@ -404,13 +578,20 @@ static void conclude(struct run *x)
 	if (x->interrupted)
 		r->outcome = OUT_INTERRUPTED;
 
-	r->fd_exhausted = r->fd_limit != RES_NONE && x->max_fds_one >= r->fd_limit;
+	/* The limit the processes really had (they may set their own). */
+	if (r->nofile_seen != RES_NONE && (r->fd_limit == RES_NONE || r->nofile_seen < r->fd_limit))
+		r->fd_limit = r->nofile_seen;
 	/* EMFILE seen by the kernel in any process: the fd limit of that process
 	 * (whatever it set itself) was reached, between samples or not. */
-	if (r->emfile_count > 0)
-		r->fd_exhausted = true;
+	if (!r->fd_exhausted_by[0] && r->emfile_count > 0)
+		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "syscall");
+	if (!r->fd_exhausted_by[0] && r->nofile_seen == RES_NONE && r->fd_limit != RES_NONE &&
+	    x->max_fds_one >= r->fd_limit)
+		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "sample");
+	r->fd_exhausted = r->fd_exhausted_by[0] != '\0';
 	if (r->fd_exhausted)
-		event(x, (int64_t)(r->duration_s * 1e9), "fd-exhausted", x->max_fds_one, NULL);
+		event(x, (int64_t)(r->duration_s * 1e9), "fd-exhausted", x->max_fds_one,
+		      r->fd_exhausted_by);
 	const char *hit = "";
 	if (r->outcome == OUT_OOM_KILLED || (r->oom_kills > 0))
 		hit = "memory";
@@ -499,6 +680,7 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 
 	if (o->progress)
 		progress_run_start(o->progress, sc, o->rep);
+	int term_signo = 0;
 	struct launch_opts lo = {.path = o->path,
 				 .argv = sc->argv,
 				 .lim = &sc->lim,
@@ -506,7 +688,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 				 .stdout_fd = out_w,
 				 .stderr_fd = err_w,
 				 .trace = sc->exit_stop,
-				 .user = sc->user};
+				 .user = sc->user,
+				 .sigfd = o->sigfd,
+				 .term_signo = &term_signo};
 	x.t0 = now_ns();
 	if (o->sw) {
 		char why[256];
@@ -519,10 +703,29 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	out_w = err_w = -1;
 	if (lr < 0)
 		goto out;
+	if (lr == 2) {
+		/* A termination signal before the exec: the child is gone. */
+		r->outcome = OUT_INTERRUPTED;
+		event(&x, now_ns() - x.t0, "interrupted", term_signo, err->msg);
+		r->duration_s = secs(now_ns() - x.t0);
+		rc = 0;
+		goto out;
+	}
 	if (lr == 1) {
 		r->outcome = OUT_EXEC_FAILED;
-		snprintf(r->exec_error, sizeof(r->exec_error), "%s", err->msg);
-		event(&x, now_ns() - x.t0, "exec-failed", RES_NONE, err->msg);
+		struct cg_oom_counts oc;
+		if (x.cg && cg_run_oom_counts(x.cg, &oc) == 0 && oc.oom_kill > 0) {
+			/* killed before its exec by the OOM killer: the limit is too
+			 * small to start the program at all */
+			r->oom_kills = oc.oom_kill;
+			snprintf(
+			    r->exec_error, sizeof(r->exec_error),
+			    "%.600s (the OOM killer: the memory limit is too small to start it)",
+			    err->msg);
+		} else {
+			snprintf(r->exec_error, sizeof(r->exec_error), "%s", err->msg);
+		}
+		event(&x, now_ns() - x.t0, "exec-failed", RES_NONE, r->exec_error);
 		r->duration_s = secs(now_ns() - x.t0);
 		rc = 0;
 		goto out;
@@ -544,7 +747,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 		goto wait_exit;
 	}
 	/* The first sample comes at the first tick: right after launch the
-	 * program is still in its exec stop, with nothing mapped yet. */
+	 * program is still in its exec stop, with nothing mapped yet. That stop's
+	 * SIGCHLD may have been read while launch_start waited: answer it now. */
+	reap(&x);
 
 	while (!x.exited) {
 		short oom_ev = 0;

@@ -116,4 +116,8 @@ void run_result_init(struct run_result *r)
 	r->rss_slope_bytes_per_s = NAN;
 	r->fd_slope_per_s = NAN;
 	r->thread_slope_per_s = NAN;
+	r->nofile_seen = RES_NONE;
+	r->exit_nofile = RES_NONE;
+	r->exit_fds = RES_NONE;
+	r->exit_fd_highest = RES_NONE;
 }

@@ -90,6 +90,23 @@ struct run_result {
 	double fd_slope_per_s;
 	double thread_slope_per_s;
 	char expect_failure[256]; /* "" when the expectation held or none was set */
+
+	/* Facts of measurement for the classification (not summary columns). */
+	int64_t procs_peak;	 /* most processes in one sample or stop */
+	int64_t nofile_seen;	 /* lowest soft RLIMIT_NOFILE read from the run's
+				  * processes (prlimit(2) at samples and stops), the
+				  * limits they really had; RES_NONE unknown */
+	int64_t exit_nofile;	 /* the main process's soft RLIMIT_NOFILE at its exit
+				  * stop; RES_NONE without the stop */
+	int64_t exit_fds;	 /* its open fds at the exit stop; RES_NONE without */
+	int64_t exit_fd_highest; /* its highest open fd number there; RES_NONE without */
+	/* How fd exhaustion was found: "exit-stop" (count at the process's own
+	 * limit when it died), "fd-numbers" (every fd from 10 to its limit - 1 open
+	 * at the exit stop: shells and F_DUPFD allocate from 10), "sample" (a
+	 * process at its own limit in a sample), "" not found. Sampling sees only
+	 * what lasts until a sample; exhaustion undone between two is missed. */
+	char fd_exhausted_by[16];
+	bool main_thread_exited_first; /* the main thread exited while others ran on */
 };
 
 /* Every measured integer RES_NONE, the counters samples and missed_samples 0,

@@ -172,8 +172,19 @@ static bool termination_pending(int sigfd)
 	return pending;
 }
 
+/* After the runs, a termination signal ends brink at once, with the status
+ * of an interruption (the default action would give 128 + the signal). */
+static void exit_interrupted(int sig)
+{
+	(void)sig;
+	_exit(EXIT_INTERRUPT);
+}
+
 static void unblock_termination(void)
 {
+	signal(SIGINT, exit_interrupted);
+	signal(SIGTERM, exit_interrupted);
+	signal(SIGHUP, exit_interrupted);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -17,10 +18,14 @@
 
 struct proc_ent {
 	pid_t pid;
-	int dirfd;	/* /proc/PID: a recycled pid makes reads fail, never lie */
-	int statmfd;	/* /proc/PID/statm: rss, every sample */
-	int statfd;	/* /proc/PID/stat: CPU time, now and then (see sample.h) */
-	int64_t cpu_ns; /* as last read from statfd; -1 before the first read */
+	int dirfd;	  /* /proc/PID: a recycled pid makes reads fail, never lie */
+	int tdirfd;	  /* /proc/PID/task/TID of a live thread once the main thread
+			   * has exited (its statm and fd table read empty), else -1 */
+	int statmfd;	  /* statm of dirfd (or tdirfd): rss, every sample */
+	int statfd;	  /* stat of the same: CPU time, now and then (see sample.h) */
+	int64_t cpu_ns;	  /* as last read from statfd; -1 before the first read */
+	int64_t nofile;	  /* its soft RLIMIT_NOFILE (prlimit), -1 unknown */
+	int64_t fds_high; /* most fds seen open in it */
 };
 
 struct sampler {
@@ -33,6 +38,13 @@ struct sampler {
 	long page;
 	long hz;
 	int64_t cpu_due_ns; /* CLOCK_MONOTONIC time of the next CPU time refresh */
+	/* The process list (see sample.h): where cg_run_procs() costs an open, it
+	 * is read again only when the group's task count moved, when the counts
+	 * of the last fresh list did not add up, or when a listed process is gone. */
+	bool listed;	   /* a list was read at least once */
+	int64_t tasks;	   /* the group's task count when the list was read */
+	int64_t tasks_gap; /* tasks minus threads sampled then; 0 = all accounted */
+	int64_t relists;   /* lists read (for the benchmarks and tests) */
 };
 
 static int fast_path = -1; /* -1 unknown, 0 readdir, 1 st_size */
@@ -153,6 +165,8 @@ struct sampler *sampler_new(struct cg_run *cg, pid_t main_pid, struct berr *err)
 
 static void ent_close(struct proc_ent *e)
 {
+	if (e->tdirfd >= 0)
+		close(e->tdirfd);
 	if (e->statfd >= 0)
 		close(e->statfd);
 	if (e->statmfd >= 0)
@@ -184,6 +198,9 @@ static int ent_open(struct proc_ent *e, pid_t pid)
 	snprintf(p, sizeof(p), "/proc/%d", (int)pid);
 	e->pid = pid;
 	e->cpu_ns = -1;
+	e->tdirfd = -1;
+	e->fds_high = -1;
+	e->nofile = -1;
 	e->dirfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	e->statfd = e->dirfd < 0 ? -1 : openat(e->dirfd, "stat", O_RDONLY | O_CLOEXEC);
 	e->statmfd = e->statfd < 0 ? -1 : openat(e->dirfd, "statm", O_RDONLY | O_CLOEXEC);
@@ -233,15 +250,60 @@ static int64_t read_rss_pages(struct proc_ent *e)
 	return end == v ? -1 : rss;
 }
 
+/* The main thread of e has exited but the process lives on in other threads
+ * (pthread_exit in main, some runtimes): /proc/PID/statm and /proc/PID/fd go
+ * empty with the main thread's mm and files. Read through a live thread's
+ * /proc/PID/task/TID instead (same mm, same fd table). 0 when switched. */
+static int ent_retarget(struct proc_ent *e)
+{
+	int task = openat(e->dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (task < 0)
+		return -1;
+	char buf[4096];
+	int rc = -1;
+	long n;
+	while (rc != 0 && (n = syscall(SYS_getdents64, task, buf, sizeof(buf))) > 0) {
+		for (long off = 0; rc != 0 && off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+			off += d->d_reclen;
+			long tid = strtol(d->d_name, NULL, 10);
+			if (tid <= 0 || tid == e->pid)
+				continue;
+			struct proc_ent t = {.pid = e->pid, .dirfd = -1, .tdirfd = -1};
+			t.tdirfd = openat(task, d->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			t.statfd =
+			    t.tdirfd < 0 ? -1 : openat(t.tdirfd, "stat", O_RDONLY | O_CLOEXEC);
+			t.statmfd =
+			    t.statfd < 0 ? -1 : openat(t.tdirfd, "statm", O_RDONLY | O_CLOEXEC);
+			if (t.statmfd >= 0 && read_rss_pages(&t) >= 0) {
+				if (e->tdirfd >= 0)
+					close(e->tdirfd);
+				close(e->statfd);
+				close(e->statmfd);
+				e->tdirfd = t.tdirfd;
+				e->statfd = t.statfd;
+				e->statmfd = t.statmfd;
+				rc = 0;
+			} else {
+				ent_close(&t);
+			}
+		}
+	}
+	close(task);
+	return rc;
+}
+
 /* One process into *out; -1 when it is gone or has nothing left to sample. */
 static int sample_one(struct sampler *s, struct proc_ent *e, bool cpu_now, struct sample *out)
 {
 	int64_t rss = read_rss_pages(e);
-	if (rss < 0)
+	if (rss < 0 && (ent_retarget(e) != 0 || (rss = read_rss_pages(e)) < 0))
 		return -1;
 	int64_t threads = -1;
 	if (cpu_now || e->cpu_ns < 0 || !sampler_threads_fast_path()) {
-		if (read_stat(s, e, &threads) != 0)
+		/* A live thread's stat when the main thread is gone: its state
+		 * is the thread's, num_threads the process's. */
+		if (read_stat(s, e, &threads) != 0 && e->tdirfd < 0)
 			return -1;
 	}
 	if (sampler_threads_fast_path()) {
@@ -281,38 +343,75 @@ static void reconcile(struct sampler *s, const pid_t *pids, int np)
 	s->cap = (size_t)(np ? np : 1);
 }
 
+/* Read the group's process list into s->pids (sorted); the count. */
+static int list_procs(struct sampler *s)
+{
+	int np;
+	for (;;) {
+		np = cg_run_procs(s->cg, s->pids, s->pids_cap);
+		if (np < s->pids_cap)
+			break;
+		pid_t *bigger = realloc(s->pids, sizeof(pid_t) * (size_t)s->pids_cap * 2);
+		if (!bigger)
+			break;
+		s->pids = bigger;
+		s->pids_cap *= 2;
+	}
+	if (np < 0)
+		np = 0;
+	qsort(s->pids, (size_t)np, sizeof(pid_t), cmp_pid);
+	s->relists++;
+	return np;
+}
+
+/* Sample every entry into *out (its counters zeroed first); the number of
+ * entries that could not be read (gone, or a zombie). */
+static int sample_all(struct sampler *s, struct sample *out, bool cpu_now)
+{
+	int64_t t = out->t_ns, mem = out->mem_bytes;
+	memset(out, 0, sizeof(*out));
+	out->t_ns = t;
+	out->mem_bytes = mem;
+	out->nofile_min = -1;
+	int failed = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		struct proc_ent *e = &s->ents[i];
+		if (sample_one(s, e, cpu_now, out) != 0) {
+			failed++;
+			continue; /* gone between listing and reading: not a zero */
+		}
+		int64_t fds = sample_count_fds(e->tdirfd >= 0 ? e->tdirfd : e->dirfd);
+		if (fds >= 0) {
+			/* A new high: is it at the process's own limit, which it may
+			 * have set itself? One prlimit per new high, bounded by it. */
+			if (fds > e->fds_high || cpu_now) {
+				struct rlimit rl;
+				if (prlimit(e->pid, RLIMIT_NOFILE, NULL, &rl) == 0)
+					e->nofile = rl.rlim_cur == RLIM_INFINITY
+							? -1
+							: (int64_t)rl.rlim_cur;
+				if (fds > e->fds_high)
+					e->fds_high = fds;
+			}
+			out->fds += fds;
+			if (fds > out->max_fds)
+				out->max_fds = fds;
+			if (e->nofile >= 0 && fds >= e->nofile)
+				out->at_fd_limit++;
+		}
+		if (e->nofile >= 0 && (out->nofile_min < 0 || e->nofile < out->nofile_min))
+			out->nofile_min = e->nofile;
+		out->procs++;
+	}
+	return failed;
+}
+
 static int take(struct sampler *s, struct sample *out, bool full)
 {
 	int64_t t = out->t_ns;
 	memset(out, 0, sizeof(*out));
 	out->t_ns = t;
 	out->mem_bytes = cg_run_mem_current(s->cg);
-
-	int np;
-	if (s->cg) {
-		for (;;) {
-			np = cg_run_procs(s->cg, s->pids, s->pids_cap);
-			if (np < s->pids_cap)
-				break;
-			pid_t *bigger = realloc(s->pids, sizeof(pid_t) * (size_t)s->pids_cap * 2);
-			if (!bigger)
-				break;
-			s->pids = bigger;
-			s->pids_cap *= 2;
-		}
-		if (np < 0)
-			np = 0;
-		qsort(s->pids, (size_t)np, sizeof(pid_t), cmp_pid);
-	} else {
-		s->pids[0] = s->main_pid;
-		np = 1;
-	}
-	/* Common case: the same processes as last time; skip the rebuild. */
-	bool same = (size_t)np == s->n;
-	for (int j = 0; same && j < np; j++)
-		same = s->ents[j].pid == s->pids[j];
-	if (!same)
-		reconcile(s, s->pids, np);
 
 	bool cpu_now = full;
 	if (!cpu_now) {
@@ -321,19 +420,48 @@ static int take(struct sampler *s, struct sample *out, bool full)
 		if (cpu_now)
 			s->cpu_due_ns = now + SAMPLER_CPU_PERIOD_NS;
 	}
-	for (size_t i = 0; i < s->n; i++) {
-		struct proc_ent *e = &s->ents[i];
-		if (sample_one(s, e, cpu_now, out) != 0)
-			continue; /* gone between listing and reading: not a zero */
-		int64_t fds = sample_count_fds(e->dirfd);
-		if (fds >= 0) {
-			out->fds += fds;
-			if (fds > out->max_fds)
-				out->max_fds = fds;
+	if (!s->cg) {
+		if (s->n == 0) {
+			s->pids[0] = s->main_pid;
+			reconcile(s, s->pids, 1);
 		}
-		out->procs++;
+		sample_all(s, out, cpu_now);
+		return out->procs > 0 ? 0 : -1;
+	}
+	/* Where a list is cheap (v2: one pread), read it every sample. Where it
+	 * costs an open (v1), only when it may have changed: the task count
+	 * moved, or the last list left tasks unaccounted for (zombies, a race),
+	 * or (below) a listed process is gone or the threads do not add up. */
+	bool cached = cg_run_procs_cached(s->cg);
+	int64_t tasks = cached ? cg_run_tasks(s->cg) : -1;
+	bool fresh = !cached || tasks < 0 || !s->listed || tasks != s->tasks || s->tasks_gap != 0;
+	for (int pass = 0; pass < 2; pass++) {
+		if (fresh) {
+			int np = list_procs(s);
+			bool same = (size_t)np == s->n;
+			for (int j = 0; same && j < np; j++)
+				same = s->ents[j].pid == s->pids[j];
+			if (!same)
+				reconcile(s, s->pids, np);
+			s->listed = true;
+		}
+		int failed = sample_all(s, out, cpu_now || full);
+		int64_t gap = tasks - out->threads;
+		if (fresh) {
+			s->tasks = tasks;
+			s->tasks_gap = failed ? -1 : gap;
+			break;
+		}
+		if (failed == 0 && gap == 0)
+			break;
+		fresh = true; /* something changed unseen: list again, sample again */
 	}
 	return out->procs > 0 ? 0 : -1;
+}
+
+int64_t sampler_relists(const struct sampler *s)
+{
+	return s ? s->relists : 0;
 }
 
 int sampler_take(struct sampler *s, struct sample *out)

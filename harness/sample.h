@@ -22,6 +22,23 @@
  *              walks every thread for it: ~25 us at 500 threads against ~2 us for
  *              statm), and its value moves in 10 ms ticks anyway.
  *   mem_bytes  the run cgroup's memory usage, every sample.
+ *   procs      the processes of the run cgroup (cgroup.procs). On v2 the list is
+ *              read every sample (one pread). On v1 a kept-open cgroup.procs
+ *              serves a cached list, and a fresh open costs two more system
+ *              calls, so the sampler reads pids.current (tasks of the group, one
+ *              pread) instead and lists again only when that count moved, when a
+ *              listed process could not be read (gone), when the threads it
+ *              sampled do not add up to the count, or while the last list left
+ *              tasks unaccounted for (zombies): a process alive at a sample is
+ *              in that sample. Without the pids controller v1 lists every sample.
+ *   nofile     each process's own soft RLIMIT_NOFILE (prlimit(2)), read when the
+ *              process is first sampled, at each new high of its fd count, and
+ *              with the CPU time: the limit a process set itself counts, not the
+ *              one brink gave it.
+ *
+ * A process whose main thread has exited while others run (pthread_exit in
+ * main) is read through a live thread's /proc/PID/task/TID: its own statm and
+ * fd directory go empty with the main thread.
  *
  * A process without an address space (a zombie, or one past exit_mm() on its way
  * out) is not sampled: its zeros would read as a drop.
@@ -38,14 +55,16 @@
 struct cg_run;
 
 struct sample {
-	int64_t t_ns;	   /* since the run started */
-	int64_t rss_bytes; /* sum of resident set sizes of the run's processes */
-	int64_t mem_bytes; /* the run cgroup's memory usage, -1 if unavailable */
-	int64_t fds;	   /* sum of open fds over the run's processes */
-	int64_t threads;   /* sum of threads */
-	int64_t procs;	   /* processes sampled */
-	int64_t cpu_ns;	   /* user + system CPU time, summed; see above for its age */
-	int64_t max_fds;   /* largest fd count of any one process (for the nofile limit) */
+	int64_t t_ns;	     /* since the run started */
+	int64_t rss_bytes;   /* sum of resident set sizes of the run's processes */
+	int64_t mem_bytes;   /* the run cgroup's memory usage, -1 if unavailable */
+	int64_t fds;	     /* sum of open fds over the run's processes */
+	int64_t threads;     /* sum of threads */
+	int64_t procs;	     /* processes sampled */
+	int64_t cpu_ns;	     /* user + system CPU time, summed; see above for its age */
+	int64_t max_fds;     /* largest fd count of any one process (for the nofile limit) */
+	int64_t nofile_min;  /* lowest soft RLIMIT_NOFILE of the processes sampled, -1 unknown */
+	int64_t at_fd_limit; /* processes whose fd count reached their own soft limit */
 };
 
 struct sampler;
@@ -67,6 +86,9 @@ void sampler_free(struct sampler *s);
 int sampler_take(struct sampler *s, struct sample *out);
 /* The same, with the CPU time of every process read now (the exit-state sample). */
 int sampler_take_full(struct sampler *s, struct sample *out);
+
+/* Process lists read so far (one per sample on v2; on v1 only on changes). */
+int64_t sampler_relists(const struct sampler *s);
 
 /* How old the carried CPU time of a sample may be. */
 #define SAMPLER_CPU_PERIOD_NS (100 * 1000000LL)

@@ -6,8 +6,10 @@
 #        BENCH_LAUNCHES (10 per round), BENCH_OUT (docs/BENCHMARKS.md),
 #        BENCH_SCALE ("50 200 500" repetitions), BENCH_LONG_S (120 s at 1 ms),
 #        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20), BENCH_BPF_ROUNDS (7),
-#        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn, bpf: run
-#        only those sections and replace only them in the existing $BENCH_OUT.
+#        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn,
+#        persample, bpf: run only those sections and replace only them in the existing
+#        $BENCH_OUT; BENCH_BASELINE_BRINK: another brink binary (e.g. built from an
+#        earlier commit) measured beside this one in section 9 (per-sample cost).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -25,8 +27,8 @@ fi_runs=${BENCH_FIRST_RUNS:-20}
 bpf_rounds=${BENCH_BPF_ROUNDS:-7}
 only=${BENCH_ONLY:-}
 for s in ${only//,/ }; do
-  case "$s" in scale | longrun | oom | firstinsn | bpf) ;;
-    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, bpf)" >&2; exit 2 ;;
+  case "$s" in scale | longrun | oom | firstinsn | persample | bpf) ;;
+    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample, bpf)" >&2; exit 2 ;;
   esac
 done
 want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
@@ -573,7 +575,76 @@ The child's clock read comes after ld.so has loaded date, in both columns alike.
 MD
 }
 
-# 9. What watching failing system calls in the kernel (harness/syswatch.c) costs
+# 9. Per-sample cost of a process and of a process tree: brink's own system calls
+# and CPU per sample at 1 ms (perf stat --no-inherit: brink alone, not the program),
+# a 3 s run at 1 ms minus the same at 1 s, per extra sample; for one process
+# (tests/shapes hold) and for a tree of 20 (fork-workers: a parent and 19 workers).
+# BENCH_BASELINE_BRINK names a second brink measured the same way in the same run.
+bench_persample() {
+  local shapes=$build/shapes reps=3 rows="" b label shape args r
+  [ -x "$shapes/hold" ] && [ -x "$shapes/fork-workers" ] ||
+    { say "persample: shapes not built in $shapes"; exit 1; }
+  perf stat -x, -e raw_syscalls:sys_enter,task-clock --no-inherit true >/dev/null 2>&1 ||
+    { say "persample: perf stat cannot count system calls here"; exit 1; }
+  ps_run() { # BRINK INTERVAL TAG ARGS... -> "syscalls task_clock_ms samples"
+    local bb=$1 iv=$2 tag=$3; shift 3
+    perf stat -x, -e raw_syscalls:sys_enter,task-clock --no-inherit -o "$tmp/ps.$tag" \
+      "$bb" exec --interval "$iv" --timeout 3s --quiet --no-progress --no-plots \
+      --out "$tmp/ps-$tag" -- "$@" >/dev/null 2>&1 || true
+    echo "$(awk -F, '/raw_syscalls/ {print $1}' "$tmp/ps.$tag") \
+$(awk -F, '/task-clock/ {print $1}' "$tmp/ps.$tag") $(col "$tmp/ps-$tag/summary.csv" samples)"
+    rm -rf "$tmp/ps-$tag"
+  }
+  local brinks=("$brink") labels=("this commit ($commit$dirty)")
+  if [ -n "${BENCH_BASELINE_BRINK:-}" ]; then
+    brinks=("$BENCH_BASELINE_BRINK" "$brink")
+    labels=("baseline (\`$BENCH_BASELINE_BRINK\`)" "this commit ($commit$dirty)")
+  fi
+  for shape in single tree; do
+    if [ $shape = single ]; then args=("$shapes/hold" 1 0 3500); else
+      args=("$shapes/fork-workers" 19 1 5 3500); fi
+    for i in "${!brinks[@]}"; do
+      b=${brinks[$i]}; label=${labels[$i]}
+      local scs=() cpus=() pcts=()
+      say "persample: $shape, $label"
+      for r in $(seq $reps); do
+        read -r fa fc fn < <(ps_run "$b" 1ms fast "${args[@]}")
+        read -r sa sc sn < <(ps_run "$b" 1s slow "${args[@]}")
+        scs+=("$(awk -v a="$fa" -v b="$sa" -v n="$fn" -v m="$sn" 'BEGIN {printf "%.2f", (a-b)/(n-m)}')")
+        cpus+=("$(awk -v a="$fc" -v b="$sc" -v n="$fn" -v m="$sn" 'BEGIN {printf "%.1f", (a-b)/(n-m)*1000}')")
+        pcts+=("$(awk -v a="$fc" 'BEGIN {printf "%.2f", a/3000*100}')")
+      done
+      rows+="| $shape | $label | $(stats median "${scs[@]}") | ${scs[*]} | $(stats median "${cpus[@]}") | $(stats median "${pcts[@]}") % |"$'\n'
+    done
+  done
+  cat >"$tmp/sec-persample.md" <<MD
+<!-- bench:persample -->
+## 9. Cost per sample: one process and a tree of 20
+
+$(run_line)
+
+brink's own system calls and CPU per sample at 1 ms, counted with \`perf stat -e
+raw_syscalls:sys_enter,task-clock --no-inherit\` (brink alone, not the program): a
+3 s run at \`--interval 1ms\` minus the same at \`1s\`, per extra sample, $reps runs
+each (median, and every run's system calls). single: \`hold 1 0 3500\` (one process);
+tree: \`fork-workers 19 1 5 3500\` (a parent and 19 workers, 20 processes).
+CPU % is brink's task clock over the 3 s of the 1 ms run (its start and end included).
+
+| shape | brink | system calls per sample | all runs | CPU per sample (us) | CPU at 1 ms |
+|---|---|---|---|---|---|
+$rows
+On cgroup v1 a kept-open \`cgroup.procs\` serves a cached list, so a list that is
+read again costs an open, a read and a close; brink reads \`pids.current\` (one
+pread) each sample instead and lists again only when it moved or the threads it
+sampled do not add up to it (\`harness/sample.h\`). A process costs three system
+calls per sample (\`statm\`, the two \`fstatat\`), the group two (memory usage,
+task count), the loop two (poll, the timer).
+<!-- /bench:persample -->
+MD
+}
+
+
+# 10. What watching failing system calls in the kernel (harness/syswatch.c) costs
 # the measured program. The same program under brink with the eBPF programs
 # attached (default) and with BRINK_BPF=off, alternating, $bpf_rounds rounds:
 # bench/sysloop times its own loop of getppid / close(-1) (calls not watched) and
@@ -586,7 +657,7 @@ bench_bpf() {
   if grep -q "not watched" <<<"$probe_err"; then
     cat >"$tmp/sec-bpf.md" <<MD
 <!-- bench:bpf -->
-## 9. Cost of watching failing system calls (eBPF)
+## 10. Cost of watching failing system calls (eBPF)
 
 $(run_line)
 
@@ -633,7 +704,7 @@ MD
   local g; g=$(verdict lt "$worst" 1.05)
   cat >"$tmp/sec-bpf.md" <<MD
 <!-- bench:bpf -->
-## 9. Cost of watching failing system calls (eBPF)
+## 10. Cost of watching failing system calls (eBPF)
 
 $(run_line)
 
@@ -669,13 +740,14 @@ any cost measured in the loops above.
 MD
 }
 
-new_sections=(scale longrun oom firstinsn bpf)
+
+new_sections=(scale longrun oom firstinsn persample bpf)
 for s in "${new_sections[@]}"; do
   want "$s" && "bench_$s"
 done
 
 # --- 5. verdicts and the report --------------------------------------------
-only_note="Sections 5 to 8 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn\`);
+only_note="Sections 5 to 9 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample\`);
 each says which run its figures come from, and their goals are listed in the section."
 later_goals="Goals of sections 5 to 8 (scale, long run memory, OOM precision, time to the
 child's first instruction) are in their own sections."
@@ -813,8 +885,10 @@ brink's sampling itself costs about **${over_med} %** of a core on top
 ${sc_per:+System calls per sample, counted with \`perf stat -e raw_syscalls:sys_enter
 --no-inherit\` (brink alone) over a 3 s run at 1 ms minus the same at 1 s:
 **$sc_per** (the floor loop makes 2: poll and the timerfd read). brink's are poll,
-the timerfd read, the cgroup's memory usage, its \`cgroup.procs\` (new processes),
-and per process \`statm\` and the two \`fstatat\` of section 1. On this VM a system
+the timerfd read, the cgroup's memory usage, its task count (\`pids.current\` on
+v1, where a kept-open \`cgroup.procs\` is a cached list read again only on a change;
+\`cgroup.procs\` itself on v2), and per process \`statm\` and the two \`fstatat\` of
+section 1 (section 9: a process tree). On this VM a system
 call costs microseconds (section 1), which is what puts brink above the floor: the
 work between them is a small share of its CPU time in \`perf\` profiles.}
 

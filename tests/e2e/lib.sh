@@ -4,8 +4,32 @@ set -u
 : "${BRINK:?run through ctest}"
 export BRINK_SCENARIO_DIR
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/brink-e2e.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
 failures=0
+
+# check_peaks DIR...: every run of these result directories has each peak_* at least
+# the largest value of its own samples.csv column and of its exec/exit fd counts
+# (tests/shapes/check_peaks.sh). Runs by itself at exit over every result the test
+# left in $TMP, so every e2e test checks it; call it earlier for results elsewhere.
+check_peaks() {
+  local out
+  if out=$(sh "$BRINK_SOURCE_DIR/tests/shapes/check_peaks.sh" "$@"); then return 0; fi
+  fail "$out"
+  return 1
+}
+peaks_at_exit() {
+  local rc=$? dirs
+  if [ "$rc" -eq 0 ] && [ -n "${BRINK_SOURCE_DIR:-}" ]; then
+    dirs=$(find "$TMP" -name summary.csv -printf '%h\n' 2>/dev/null)
+    # shellcheck disable=SC2086
+    if [ -n "$dirs" ] && ! check_peaks $dirs; then
+      echo "FAIL: a peak below its own samples (above)" >&2
+      rc=1
+    fi
+  fi
+  rm -rf "$TMP"
+  exit "$rc"
+}
+trap peaks_at_exit EXIT
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }

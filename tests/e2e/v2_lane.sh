@@ -26,12 +26,15 @@ grep -q 'BRINK_STATIC' "$src/CMakeLists.txt" || skip "static build option not av
 
 build=${BRINK_V2LANE_BUILD:-${BRINK_BUILD_DIR:-/tmp/build-v2lane}/v2lane-static}
 scenarios=(fd-exhaust mem-hog thread-bomb)
+# The corpus of program shapes (tests/shapes/): its C programs, built static too.
+shapes=(hold fork-workers daemon thread-exit emfile)
 echo "v2_lane: static build in $build" >&2
 mkdir -p "$build"
 cmake -S "$src" -B "$build" -DBRINK_STATIC=ON >"$build/v2lane-cmake.log" 2>&1 ||
 	{ cat "$build/v2lane-cmake.log" >&2; echo "v2_lane: cmake -DBRINK_STATIC=ON failed" >&2; exit 1; }
 # Only what the guest needs; the whole tree if the scenario targets are named otherwise.
-if ! cmake --build "$build" -j2 --target brink "${scenarios[@]}" >"$build/v2lane-build.log" 2>&1; then
+if ! cmake --build "$build" -j2 --target brink "${scenarios[@]}" "${shapes[@]/#/shape-}" \
+	>"$build/v2lane-build.log" 2>&1; then
 	cmake --build "$build" -j2 >"$build/v2lane-build.log" 2>&1 ||
 		{ tail -n 40 "$build/v2lane-build.log" >&2; echo "v2_lane: static build failed" >&2; exit 1; }
 fi
@@ -45,8 +48,17 @@ for s in "${scenarios[@]}"; do
 	[ -n "$f" ] || { echo "v2_lane: scenario $s not built in $build/scenarios" >&2; exit 1; }
 	cp "$f" "$bindir/"
 done
+for s in "${shapes[@]}"; do
+	[ -x "$build/shapes/$s" ] || { echo "v2_lane: shape $s not built in $build/shapes" >&2; exit 1; }
+	cp "$build/shapes/$s" "$bindir/"
+done
+# The shapes' runner and its cases, beside them (the runner finds both in its own
+# directory); not binaries, so not checked below.
+cp "$src/tests/shapes/run.sh" "$bindir/shapes-run.sh"
+cp "$src/tests/shapes/check_peaks.sh" "$src/tests/shapes"/cases_*.sh "$bindir/"
 # A dynamic binary cannot run in the guest (no libc there): the static option is broken.
 for f in "$bindir"/*; do
+	case $f in *.sh) continue ;; esac
 	if readelf -l "$f" 2>/dev/null | grep -q 'Requesting program interpreter'; then
 		echo "v2_lane: $f is dynamically linked although BRINK_STATIC=ON" >&2
 		exit 1

@@ -4,10 +4,14 @@
 # tests/CMakeLists.txt leaves *_guest.sh out of the e2e glob; run by hand outside the
 # guest (no V2LANE_BIN) it exits 77.
 #
-# Phases (V2LANE_PHASES, default "root delegated shared"; shared moves the shell, so
-# it comes last):
+# Phases (V2LANE_PHASES, default "root shapes delegated shared"; shared moves the
+# shell, so it comes last):
 #   root       brink in the root cgroup (exempt from the no-internal-process rule):
 #              fd exhaustion, OOM kill, pids limit, and nothing left behind;
+#   shapes     the corpus of program shapes (tests/shapes/run.sh, copied beside the
+#              binaries as shapes-run.sh with its cases_*.sh), brink in the root
+#              cgroup, at 10 ms and 1 ms (SHAPES_INTERVALS), results in
+#              $V2LANE_OUT/shapes;
 #   delegated  the same three checks, each brink alone in a fresh non-root leaf, as
 #              `systemd-run --scope -p Delegate=yes` would start it on a pure-v2
 #              machine: brink must make room for its run cgroups itself (move into
@@ -29,7 +33,7 @@ if [ -z "${V2LANE_BIN:-}" ] || [ -z "${V2LANE_OUT:-}" ]; then
 fi
 
 cgroot=${V2LANE_CGROOT:-/sys/fs/cgroup}
-phases=${V2LANE_PHASES:-root delegated shared}
+phases=${V2LANE_PHASES:-root shapes delegated shared}
 exec_timeout=${BRINK_EXEC_TIMEOUT:-60s}
 MEM_LIMIT=33554432 # 32M
 NOFILE=64
@@ -255,6 +259,16 @@ for phase in $phases; do
 			expect_eq "$phase_out/$check/summary.csv" unavailable ""
 		done
 		check_nothing_left "$before" "$cgroot"
+		;;
+	shapes)
+		bx_scope=
+		echo "== phase shapes: the program shapes, brink in $(cat /proc/self/cgroup)"
+		if BRINK=$V2LANE_BIN/brink SHAPES_BIN=$V2LANE_BIN SHAPES_OUT=$phase_out \
+			sh "$V2LANE_BIN/shapes-run.sh"; then
+			ok "shapes: every case passed"
+		else
+			bad "shapes: a case failed (above)"
+		fi
 		;;
 	delegated)
 		# Each brink alone in a fresh leaf with the parent's controllers available
