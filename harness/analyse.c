@@ -3,10 +3,12 @@
 #include "analyse.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 void series_init(struct series *s)
 {
@@ -147,39 +149,205 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out)
 	out->p = erfc(fabs(z) / M_SQRT2);
 }
 
+/* ---- classification -------------------------------------------------- */
+
+void run_facts_init(struct run_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->main_pid = -1;
+	f->cpu_soft_s = f->cpu_hard_s = f->main_cpu_s = -1;
+	f->fd_limit = f->max_fds_one = RES_NONE;
+	f->kernel_sigxcpu = -1;
+	f->oom_kills = RES_NONE;
+	f->pids_limit_hits = RES_NONE;
+	f->enomem_count = RES_NONE;
+}
+
+/* The victim the source named for pid, or NULL. */
+static const struct oom_victim *victim_of(const struct run_facts *f, pid_t pid)
+{
+	for (size_t i = 0; i < f->n_victims && i < FACTS_VICTIMS_MAX; i++)
+		if (f->victims[i].pid == pid)
+			return &f->victims[i];
+	return NULL;
+}
+
+/* Did the main process die at its cpu-time limit? */
+static bool cpu_limit_reached(const struct run_facts *f, int sig)
+{
+	if (f->cpu_soft_s < 0 && f->cpu_hard_s < 0)
+		return false;
+	if (f->main_cpu_s < 0 && !(sig == SIGXCPU && f->kernel_sigxcpu >= 0))
+		return sig == SIGXCPU; /* unknown: only the limit's own signal tells */
+	if (sig == SIGXCPU && f->kernel_sigxcpu >= 0)
+		return f->kernel_sigxcpu > 0; /* the kernel's own word */
+	double lim = sig == SIGXCPU ? f->cpu_soft_s : f->cpu_hard_s;
+	if (lim < 0)
+		return false;
+	double slack = f->main_cpu_method == METH_EXIT_STOP
+			   ? CPU_LIMIT_SLACK_EXACT_S
+			   : CPU_LIMIT_SLACK_REL * lim + CPU_LIMIT_SLACK_ABS_S;
+	return f->main_cpu_s + slack >= lim;
+}
+
+/* "pid 123 (hog), pid 124 (hog)" for the victims other than the main pid. */
+static void other_victims(const struct run_facts *f, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < f->n_victims && i < FACTS_VICTIMS_MAX && used < len; i++) {
+		if (f->victims[i].pid == f->main_pid)
+			continue;
+		int w = snprintf(buf + used, len - used, "%spid %d (%s)", used ? "; " : "",
+				 (int)f->victims[i].pid, f->victims[i].comm);
+		if (w > 0)
+			used += (size_t)w;
+	}
+}
+
+/* Outcome, exit code, signal and the cause of the main process's end. */
+static void classify_end(const struct run_facts *f, struct run_result *r, bool cpu_hit)
+{
+	char others[96];
+	other_victims(f, others, sizeof(others));
+	const struct oom_victim *mv = victim_of(f, f->main_pid);
+	bool kills = f->oom_kills != RES_NONE && f->oom_kills > 0;
+	const char *src = method_name(f->victims_method);
+
+	r->outcome = OUT_EXITED;
+	r->cause[0] = '\0';
+	if (f->ended && WIFEXITED(f->wstatus)) {
+		r->exit_code = WEXITSTATUS(f->wstatus);
+		snprintf(r->cause, sizeof(r->cause), "exited with status %d", r->exit_code);
+	} else if (f->ended && WIFSIGNALED(f->wstatus)) {
+		int sig = WTERMSIG(f->wstatus);
+		r->signal = sig;
+		r->outcome = OUT_SIGNALED;
+		if (sig == SIGKILL && mv) {
+			r->outcome = OUT_OOM_KILLED;
+			snprintf(r->cause, sizeof(r->cause),
+				 "SIGKILL from the OOM killer: it chose the main process pid %d "
+				 "(%s) (%s)",
+				 (int)mv->pid, mv->comm, src);
+		} else if (sig == SIGKILL && kills && f->victims_method == METH_NONE) {
+			r->outcome = OUT_OOM_KILLED;
+			snprintf(r->cause, sizeof(r->cause),
+				 "SIGKILL while the oom_kill counter moved; which process the "
+				 "OOM killer chose is unavailable");
+		} else if (sig == SIGKILL && kills) {
+			snprintf(r->cause, sizeof(r->cause),
+				 "SIGKILL not from the OOM killer: it chose %s (%s)",
+				 others[0] ? others : "another process of the run", src);
+		} else if (cpu_hit) {
+			snprintf(r->cause, sizeof(r->cause),
+				 "%s at the cpu-time limit (%.2f s of CPU by %s)",
+				 sig == SIGKILL ? "SIGKILL" : "SIGXCPU", f->main_cpu_s,
+				 method_name(f->main_cpu_method));
+		} else if ((sig == SIGKILL || sig == SIGXCPU) &&
+			   (f->cpu_soft_s >= 0 || f->cpu_hard_s >= 0) && f->main_cpu_s >= 0) {
+			snprintf(r->cause, sizeof(r->cause),
+				 "%s with %.2f s of CPU: short of its cpu-time limit "
+				 "(%.0f s soft; %.0f s hard)",
+				 sig == SIGKILL ? "SIGKILL" : "SIGXCPU", f->main_cpu_s,
+				 f->cpu_soft_s, f->cpu_hard_s);
+		} else {
+			snprintf(r->cause, sizeof(r->cause), "killed by signal %d (%s)", sig,
+				 strsignal(sig));
+		}
+	}
+	if (f->timed_out) {
+		r->outcome = OUT_TIMEOUT;
+		snprintf(r->cause, sizeof(r->cause), "killed by brink at the timeout");
+	}
+	if (f->interrupted) {
+		r->outcome = OUT_INTERRUPTED;
+		snprintf(r->cause, sizeof(r->cause), "killed by brink when it was interrupted");
+	}
+	/* a process name or a signal's description may hold one */
+	for (char *c = r->cause; (c = strchr(c, ',')) != NULL;)
+		*c = ';';
+}
+
+void run_classify(const struct run_facts *f, struct run_result *r)
+{
+	int sig = f->ended && WIFSIGNALED(f->wstatus) ? WTERMSIG(f->wstatus) : 0;
+	bool cpu_hit = (sig == SIGKILL || sig == SIGXCPU) && cpu_limit_reached(f, sig);
+	bool kills = f->oom_kills != RES_NONE && f->oom_kills > 0;
+	const struct oom_victim *mv = victim_of(f, f->main_pid);
+
+	r->oom_kills = f->oom_kills;
+	r->pids_limit_hits = f->pids_limit_hits;
+	if (kills && f->victims_method == METH_NONE)
+		r->unavailable |= UNAV_OOM_VICTIM;
+	/* A SIGKILL at the cpu-time limit while a child was OOM-killed is the
+	 * limit's: classify_end() names the OOM first only for the main pid. */
+	classify_end(f, r, cpu_hit && !mv);
+
+	bool fds_full =
+	    f->fd_limit != RES_NONE && f->max_fds_one != RES_NONE && f->max_fds_one >= f->fd_limit;
+	r->fd_exhausted = fds_full || f->emfile_method != METH_NONE;
+
+	r->limit_hit = BP_NONE;
+	r->limit_method = METH_NONE;
+	if (kills) {
+		r->limit_hit = BP_MEMORY;
+		r->limit_method = METH_KERNEL_COUNTER;
+	} else if (mv) { /* the global OOM killer, without a memory cgroup */
+		r->limit_hit = BP_MEMORY;
+		r->limit_method = f->victims_method;
+	} else if (r->fd_exhausted) {
+		r->limit_hit = BP_NOFILE;
+		r->limit_method = fds_full ? f->max_fds_method : f->emfile_method;
+	} else if (f->pids_limit_hits != RES_NONE && f->pids_limit_hits > 0) {
+		r->limit_hit = BP_PIDS;
+		r->limit_method = METH_KERNEL_COUNTER;
+	} else if (cpu_hit && !f->timed_out && !f->interrupted) {
+		r->limit_hit = BP_CPU_TIME;
+		r->limit_method = sig == SIGXCPU && f->kernel_sigxcpu >= 0 ? METH_SIGNAL_STOP
+				  : f->main_cpu_s >= 0			   ? f->main_cpu_method
+									   : METH_EXIT_STATUS;
+	} else if (f->enomem_count > 0 && (f->as_limited || f->data_limited)) {
+		r->limit_hit = f->as_limited ? BP_AS : BP_DATA;
+		r->limit_method = METH_TRACEPOINT;
+	} else if (f->timed_out) {
+		r->limit_hit = BP_TIMEOUT;
+		r->limit_method = METH_TIMER;
+	}
+}
+
 /* ---- leak verdict ------------------------------------------------------ */
 
-enum { M_RSS, M_FDS, M_THREADS, M__COUNT };
+enum { M_RSS, M_MEM, M_FDS, M_THREADS, M__COUNT };
 
-/* The metrics in leak_metrics order, where each lives, and the limit_hit that
- * is its breaking point. */
+/* The metrics in leak_metrics order, where each lives, and the breaking point
+ * that is its limit. */
 static const struct {
 	const char *name;
 	size_t series, threshold, slope; /* offsets in leak_series, leak_thresholds,
 					    run_result */
-	const char *limit;
+	enum breaking_point limit;
 } metrics[M__COUNT] = {
     [M_RSS] = {"rss", offsetof(struct leak_series, rss),
 	       offsetof(struct leak_thresholds, rss_bytes_per_s),
-	       offsetof(struct run_result, rss_slope_bytes_per_s), "memory"},
+	       offsetof(struct run_result, rss_slope_bytes_per_s), BP_NONE},
+    [M_MEM] = {"mem", offsetof(struct leak_series, mem),
+	       offsetof(struct leak_thresholds, rss_bytes_per_s),
+	       offsetof(struct run_result, mem_slope_bytes_per_s), BP_MEMORY},
     [M_FDS] = {"fds", offsetof(struct leak_series, fds),
 	       offsetof(struct leak_thresholds, fds_per_s),
-	       offsetof(struct run_result, fd_slope_per_s), "nofile"},
+	       offsetof(struct run_result, fd_slope_per_s), BP_NOFILE},
     [M_THREADS] = {"threads", offsetof(struct leak_series, threads),
 		   offsetof(struct leak_thresholds, threads_per_s),
-		   offsetof(struct run_result, thread_slope_per_s), "pids"},
+		   offsetof(struct run_result, thread_slope_per_s), BP_PIDS},
 };
 
-/* First point used for the verdict: after the warm-up, or the second half of
- * the run when the warm-up leaves too few (a run shorter than its warm-up):
- * start-up (loader, runtime, heap arenas) is growth that is not a leak. */
+/* First point used for the verdict: the first after the warm-up. Start-up
+ * (loader, runtime, heap arenas) is growth that is not a leak. */
 static size_t verdict_start(const struct series *s, double warmup_s)
 {
 	size_t i = 0;
 	while (i < s->n && s->t[i] < warmup_s)
 		i++;
-	if (s->n - i < LEAK_MIN_POINTS)
-		i = s->n / 2;
 	return i;
 }
 
@@ -188,15 +356,16 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 	double warmup_s = (double)th->warmup_ns / 1e9;
 	bool broke[M__COUNT];
 	for (int m = 0; m < M__COUNT; m++)
-		broke[m] = strcmp(r->limit_hit, metrics[m].limit) == 0;
-	broke[M_RSS] |= r->outcome == OUT_OOM_KILLED;
+		broke[m] = metrics[m].limit != BP_NONE && r->limit_hit == metrics[m].limit;
 	broke[M_FDS] |= r->fd_exhausted;
-	bool breaking = (r->limit_hit[0] && strcmp(r->limit_hit, "timeout") != 0) ||
-			r->outcome == OUT_OOM_KILLED || r->fd_exhausted;
+	broke[M_MEM] |= r->outcome == OUT_OOM_KILLED;
+	bool breaking = breaking_point_is_growth(r->limit_hit) || r->fd_exhausted ||
+			r->outcome == OUT_OOM_KILLED;
 
-	bool any = false;
-	size_t used = 0;
+	bool any = false, judged = false;
+	size_t used = 0, most = 0;
 	r->leak_metrics[0] = '\0';
+	r->leak_reason[0] = '\0';
 	for (int m = 0; m < M__COUNT; m++) {
 		const struct series *s =
 		    (const struct series *)((const char *)ls + metrics[m].series);
@@ -206,13 +375,14 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 		size_t n = s->n - from;
 		bool grows = false;
 		*slope = NAN;
-		if (n >= 2) {
+		if (n > most)
+			most = n;
+		if (n >= LEAK_MIN_POINTS) {
 			struct mk_result mk;
+			judged = true;
 			*slope = theil_sen_slope(s->t + from, s->v + from, n);
 			mann_kendall(s->v + from, n, &mk);
-			/* Too few points make no trend, only a slope to show. */
-			grows =
-			    n >= LEAK_MIN_POINTS && *slope >= thr && mk.s > 0 && mk.p < LEAK_MAX_P;
+			grows = *slope >= thr && mk.s > 0 && mk.p < LEAK_MAX_P;
 		}
 		any |= grows;
 		if (grows || broke[m]) {
@@ -222,19 +392,23 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 				used += (size_t)w;
 		}
 	}
-	r->leak = any || breaking;
+	if (any || breaking)
+		r->leak = LEAK_YES;
+	else if (judged)
+		r->leak = LEAK_NO;
+	else {
+		r->leak = LEAK_NONE;
+		snprintf(r->leak_reason, sizeof(r->leak_reason),
+			 "too short for a trend: %zu samples after the %.0f ms warm-up (%d needed)",
+			 most, warmup_s * 1e3, LEAK_MIN_POINTS);
+	}
 }
 
 /* ---- expectations ------------------------------------------------------ */
 
-static const char *const breaks_values[] = {
-    "nofile", "memory", "pids", "cpu-time", "as", "data", "timeout", "none",
-};
-
 int expect_parse(const char *s, struct expect *e, const char **why)
 {
-	struct expect x = {.set = true, .leak = -1};
-	bool have_breaks = false;
+	struct expect x = {.set = true, .leak = -1, .breaks = -1};
 	if (strlen(s) >= sizeof(x.raw)) {
 		*why = "too long for an expectation (at most 127 characters)";
 		return -1;
@@ -253,22 +427,27 @@ int expect_parse(const char *s, struct expect *e, const char **why)
 			}
 			x.leak = w == 4;
 		} else if (w >= 7 && memcmp(p, "breaks=", 7) == 0) {
-			size_t vl = w - 7, i;
-			if (have_breaks) {
+			char name[32];
+			size_t vl = w - 7;
+			if (x.breaks != -1) {
 				*why = "give breaks= once";
 				return -1;
 			}
-			for (i = 0; i < sizeof(breaks_values) / sizeof(breaks_values[0]); i++)
-				if (strlen(breaks_values[i]) == vl &&
-				    memcmp(breaks_values[i], p + 7, vl) == 0)
-					break;
-			if (i == sizeof(breaks_values) / sizeof(breaks_values[0])) {
+			/* "none" names BP_NONE, whose table name is empty */
+			int b = -1;
+			if (vl < sizeof(name)) {
+				memcpy(name, p + 7, vl);
+				name[vl] = '\0';
+				b = strcmp(name, "none") == 0 ? BP_NONE
+				    : vl > 0		      ? breaking_point_from_name(name)
+							      : -1;
+			}
+			if (b < 0) {
 				*why = "breaks= takes nofile, memory, pids, cpu-time, as, data, "
 				       "timeout or none";
 				return -1;
 			}
-			strcpy(x.breaks_at, breaks_values[i]);
-			have_breaks = true;
+			x.breaks = b;
 		} else {
 			*why = "expected leak or no-leak, optionally with breaks=LIMIT";
 			return -1;
@@ -283,6 +462,12 @@ int expect_parse(const char *s, struct expect *e, const char **why)
 	return 0;
 }
 
+/* A breaking point as an expectation names it: "none" for BP_NONE. */
+static const char *breaks_word(int b)
+{
+	return b == BP_NONE ? "none" : breaking_point_name((enum breaking_point)b);
+}
+
 int expect_check(const struct expect *e, struct run_result *r)
 {
 	char *buf = r->expect_failure;
@@ -290,20 +475,19 @@ int expect_check(const struct expect *e, struct run_result *r)
 	buf[0] = '\0';
 	if (!e->set)
 		return 0;
-	if (e->leak >= 0 && (e->leak == 1) != r->leak) {
+	bool found = r->leak == LEAK_YES;
+	if (e->leak >= 0 && (e->leak == 1) != found) {
 		int w = snprintf(buf, len, "expected %s, got %s", e->leak ? "leak" : "no leak",
-				 r->leak ? "leak" : "no leak");
+				 found			? "leak"
+				 : r->leak == LEAK_NONE ? "no verdict (run too short)"
+							: "no leak");
 		used = w > 0 ? (size_t)w : 0;
 	}
-	if (e->breaks_at[0] && used < len) {
-		/* "none" is the expectation that no limit ended the run */
-		const char *want = strcmp(e->breaks_at, "none") == 0 ? "" : e->breaks_at;
-		if (strcmp(want, r->limit_hit) != 0) {
-			int w = snprintf(buf + used, len - used, "%sexpected breaks=%s, got %s",
-					 used ? "; " : "", e->breaks_at,
-					 r->limit_hit[0] ? r->limit_hit : "none");
-			used += w > 0 ? (size_t)w : 0;
-		}
+	if (e->breaks >= 0 && used < len && (int)r->limit_hit != e->breaks) {
+		int w = snprintf(buf + used, len - used, "%sexpected breaks=%s, got %s",
+				 used ? "; " : "", breaks_word(e->breaks),
+				 breaks_word((int)r->limit_hit));
+		used += w > 0 ? (size_t)w : 0;
 	}
 	return buf[0] != '\0';
 }

@@ -1,4 +1,9 @@
-/* analyse.h - from a run's time series to a leak verdict.
+/* analyse.h - from what a run did to its classification and leak verdict.
+ *
+ * run_classify() turns the facts the monitor gathered (wait status, kernel
+ * counters, the limits the program had, the OOM killer's victims) into the
+ * outcome, the breaking point, how it was found and the cause of death. It is
+ * pure: no system calls, the same facts give the same row.
  *
  * Growth is the Theil-Sen slope (median of pairwise slopes, robust to outliers
  * and start-up noise) over the samples after a warm-up window, confirmed by a
@@ -10,9 +15,96 @@
 #define BRINK_ANALYSE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "result.h"
+
+/* A process the OOM killer chose, as the kernel named it. */
+struct oom_victim {
+	pid_t pid;
+	char comm[16]; /* TASK_COMM_LEN */
+};
+
+#define FACTS_VICTIMS_MAX 16
+
+/* What is known of a run when its main process has ended. Unknown numbers
+ * are RES_NONE (counters) or < 0 (seconds). */
+struct run_facts {
+	pid_t main_pid;
+	bool ended;	  /* wstatus holds the main process's wait status */
+	int wstatus;	  /* as waitpid(2) gives it */
+	bool timed_out;	  /* brink killed the run at its timeout */
+	bool interrupted; /* brink was interrupted (SIGINT, SIGTERM, SIGHUP) */
+
+	/* RLIMIT_CPU (setrlimit(2)): SIGXCPU at the soft limit, SIGKILL at the
+	 * hard one; the CPU time of the main process's own threads at its end. */
+	double cpu_soft_s, cpu_hard_s; /* < 0: no limit */
+	/* SIGXCPU signals the kernel itself sent the main process (si_code
+	 * SI_KERNEL in its signal-delivery stops; kill(1) gives SI_USER); -1
+	 * when not traced. The kernel sends it only at the soft limit. */
+	int kernel_sigxcpu;
+	double main_cpu_s;	     /* < 0: unknown */
+	enum method main_cpu_method; /* exit-stop (its CPUCLOCK_PROF clock in the
+					exit stop: exact) or exit-status (wait4
+					rusage, reaped children included) */
+
+	/* nofile: the soft limit the program had, and the largest number of fds
+	 * one process held, with where that count was read */
+	int64_t fd_limit;
+	int64_t max_fds_one;
+	enum method max_fds_method;
+	/* a process was seen failing with EMFILE (METH_NONE: not seen) */
+	enum method emfile_method;
+
+	/* memory cgroup: oom_kill counter (RES_NONE: no memory cgroup) and the
+	 * victims named by the victim source (victims_method METH_NONE: the
+	 * source could not be read, n_victims then 0) */
+	int64_t oom_kills;
+	enum method victims_method;
+	size_t n_victims;
+	struct oom_victim victims[FACTS_VICTIMS_MAX];
+
+	/* pids cgroup: forks refused (RES_NONE: no pids cgroup) */
+	int64_t pids_limit_hits;
+
+	/* ENOMEM returned by mmap/brk/mremap/clone/fork, as the kernel saw it
+	 * (syswatch.h; RES_NONE: not watched), and whether RLIMIT_AS / RLIMIT_DATA
+	 * were set: a refusal under one of them is that limit's breaking point. */
+	int64_t enomem_count;
+	bool as_limited, data_limited;
+};
+
+/* Facts with nothing known: every counter RES_NONE, seconds -1, methods
+ * METH_NONE, no victims, not ended. */
+void run_facts_init(struct run_facts *f);
+
+/* How far below a cpu-time limit a CPU time may read and still have reached
+ * it: read in the exit stop from the clock the kernel compares, a rounding;
+ * from wait4's rusage (scaled to the scheduler's runtime, which runs a few per
+ * cent behind the tick-based count the kernel compares), a tenth of the limit
+ * and two ticks. */
+#define CPU_LIMIT_SLACK_EXACT_S 0.001
+#define CPU_LIMIT_SLACK_REL	0.1
+#define CPU_LIMIT_SLACK_ABS_S	0.02
+
+/* Classify a run from its facts into r: outcome, exit_code, signal,
+ * fd_exhausted, oom_kills, pids_limit_hits, limit_hit, limit_method, cause,
+ * and the UNAV_OOM_VICTIM bit of r->unavailable. Rules, in order:
+ *  - outcome: interrupted, else timeout, else from the wait status; a SIGKILL
+ *    is oom-killed only when the victim source names the main pid, or, when
+ *    that source is unavailable, the oom_kill counter moved (then
+ *    UNAV_OOM_VICTIM is set: inferred, not seen).
+ *  - breaking point, the first that holds: memory (oom_kill counter moved:
+ *    kernel-counter; or the victim source names the main pid: its method),
+ *    nofile (a process held fd_limit fds, or was seen failing with EMFILE),
+ *    pids (pids.events counted a refused fork), cpu-time (the main process
+ *    died of SIGXCPU at its soft limit or SIGKILL at its hard one, its CPU
+ *    time within the slack above of it; SIGXCPU alone when the CPU time is unknown),
+ *    as / data (ENOMEM seen by the kernel under RLIMIT_AS / RLIMIT_DATA:
+ *    tracepoint), timeout (brink's timer).
+ * Nothing else of r is touched. */
+void run_classify(const struct run_facts *f, struct run_result *r);
 
 #define SERIES_MAX 1024
 
@@ -52,24 +144,31 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out);
 #define LEAK_MIN_POINTS 8    /* fewest points a verdict uses after the warm-up */
 #define LEAK_MAX_P	0.01 /* Mann-Kendall p below which a trend is real */
 
+/* rss: anonymous resident memory summed over the processes (RssAnon: statm's
+ * resident - shared), not total RSS: clean file pages can be dropped and are
+ * no leak. mem: the run cgroup's usage (page cache, tmpfs and kernel memory
+ * charged to it), empty without a memory cgroup. */
 struct leak_series {
-	struct series rss, fds, threads;
+	struct series rss, mem, fds, threads;
 };
 
-/* Fill r->leak, r->leak_metrics and the three slopes from the series and the
- * thresholds; a run that ended on a breaking point (r->limit_hit set, not
- * "timeout") is a leak whatever the slopes say.
+/* Fill r->leak, r->leak_metrics, r->leak_reason and the three slopes from the
+ * series and the thresholds (mem is judged with the rss threshold, its
+ * slope goes to mem_slope_bytes_per_s).
  *
- * Each series is cut to the points with t >= warm-up; when fewer than
- * LEAK_MIN_POINTS remain, to the second half of the run instead; fewer than
- * LEAK_MIN_POINTS there give a slope but never a trend. A metric
- * grows when its Theil-Sen slope over those points is >= its threshold and
- * Mann-Kendall finds an upward trend (S > 0, p < LEAK_MAX_P). A slope is NAN
- * (empty in the CSV) when fewer than 2 points remain. leak_metrics lists, in
- * the order rss;fds;threads, the metrics that grow plus the one the breaking
- * point belongs to (nofile or fd_exhausted -> fds, memory or an OOM kill ->
- * rss, pids -> threads; a cpu-time limit has no metric). The series are not
- * changed. */
+ * A run that ended on a breaking point of a growing resource (nofile, memory,
+ * pids: breaking_point_is_growth(), or fd_exhausted) is a leak whatever the
+ * slopes say; cpu-time and timeout are not. Otherwise each series is cut to
+ * the points with t >= warm-up. A metric grows when at least LEAK_MIN_POINTS
+ * remain, its Theil-Sen slope over them is >= its threshold and Mann-Kendall
+ * finds an upward trend (S > 0, p < LEAK_MAX_P). When no series has
+ * LEAK_MIN_POINTS points after the warm-up the run is too short for a trend:
+ * leak is LEAK_NONE and leak_reason says why (start-up is growth that is not a
+ * leak, and a handful of points is noise). A slope is NAN (empty in the CSV)
+ * unless LEAK_MIN_POINTS points remain. leak_metrics lists, in the order
+ * rss;mem;fds;threads, the metrics that grow plus the one the breaking point
+ * belongs to (nofile or fd_exhausted -> fds, memory -> mem, pids -> threads).
+ * The series are not changed. */
 void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, struct run_result *r);
 
 /* Parse an `expect =` value into e (set = true, raw = the text); -1 with *why
@@ -82,7 +181,9 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 int expect_parse(const char *s, struct expect *e, const char **why);
 
 /* Compare r with e (nothing to do when !e->set: returns 0). e->leak (0/1;
- * -1 = any) against r->leak, e->breaks_at ("" = any) against r->limit_hit.
+ * -1 = any) against r->leak: `no-leak` holds when no leak was found, also
+ * when the run was too short for a verdict (LEAK_NONE); `leak` needs
+ * LEAK_YES. e->breaks (-1 = any) against r->limit_hit.
  * On mismatch write a sentence into r->expect_failure ("expected leak, got no
  * leak; expected breaks=nofile, got memory") and return 1; else clear it and
  * return 0. */

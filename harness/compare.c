@@ -71,6 +71,10 @@ static double get_rss_slope(const struct run_result *r)
 {
 	return r->rss_slope_bytes_per_s; /* NAN when not computed */
 }
+static double get_mem_slope(const struct run_result *r)
+{
+	return r->mem_slope_bytes_per_s;
+}
 static double get_fd_slope(const struct run_result *r)
 {
 	return r->fd_slope_per_s;
@@ -102,6 +106,7 @@ static const struct metric {
     {"peak_fds", MK_NUMBER, MU_COUNT, get_peak_fds, 1},
     {"peak_threads", MK_NUMBER, MU_COUNT, get_peak_threads, 2},
     {"rss_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_rss_slope, 256.0 * 1024},
+    {"mem_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_mem_slope, 256.0 * 1024},
     {"fd_slope_per_s", MK_NUMBER, MU_PER_S, get_fd_slope, 0.5},
     {"thread_slope_per_s", MK_NUMBER, MU_PER_S, get_thread_slope, 0.5},
     {"duration_s", MK_NUMBER, MU_SECONDS, get_duration, 0.5},
@@ -515,8 +520,8 @@ struct cmp_row {
  * crashes. */
 static const char *breaking_point(const struct run_result *r)
 {
-	if (r->limit_hit[0] && strcmp(r->limit_hit, "timeout") != 0)
-		return r->limit_hit;
+	if (breaking_point_is_limit(r->limit_hit))
+		return breaking_point_name(r->limit_hit);
 	if (r->outcome == OUT_SIGNALED)
 		return "signaled";
 	if (r->outcome == OUT_EXEC_FAILED)
@@ -606,18 +611,31 @@ static void compare_breaks(struct cmp_row *row, const struct run_result *const *
 	}
 }
 
+/* "yes 2/3", "no 3/3", "no 1/3, none 2/3" (none: too short for a verdict);
+ * returns the number of yes. */
+static size_t verdict_text(const struct run_result *const *r, size_t n, char *buf, size_t len)
+{
+	size_t yes = 0, none = 0;
+	for (size_t i = 0; i < n; i++) {
+		yes += r[i]->leak == LEAK_YES;
+		none += r[i]->leak == LEAK_NONE;
+	}
+	if (yes)
+		snprintf(buf, len, "yes %zu/%zu", yes, n);
+	else if (none == 0)
+		snprintf(buf, len, "no %zu/%zu", n, n);
+	else if (none == n)
+		snprintf(buf, len, "none %zu/%zu", n, n);
+	else
+		snprintf(buf, len, "no %zu/%zu, none %zu/%zu", n - none, n, none, n);
+	return yes;
+}
+
 static void compare_verdict(struct cmp_row *row, const struct run_result *const *b, size_t nb,
 			    const struct run_result *const *n, size_t nn)
 {
-	size_t yb = 0, yn = 0;
-	for (size_t i = 0; i < nb; i++)
-		yb += b[i]->leak;
-	for (size_t i = 0; i < nn; i++)
-		yn += n[i]->leak;
-	snprintf(row->base_text, sizeof(row->base_text), "%s %zu/%zu", yb ? "yes" : "no",
-		 yb ? yb : nb, nb);
-	snprintf(row->new_text, sizeof(row->new_text), "%s %zu/%zu", yn ? "yes" : "no",
-		 yn ? yn : nn, nn);
+	size_t yb = verdict_text(b, nb, row->base_text, sizeof(row->base_text));
+	size_t yn = verdict_text(n, nn, row->new_text, sizeof(row->new_text));
 	row->status = ST_OK;
 	if (yb == 0 && yn > 0) {
 		row->status = ST_REGRESSED;

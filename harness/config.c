@@ -707,9 +707,11 @@ static const struct key_def key_defs[] = {
     {"expect", "EXPECT", "an expectation", set_expect, write_expect,
      "expected verdict: leak or no-leak, optionally breaks=LIMIT (default none)"},
     {"leak-warmup", "DURATION", "a duration", set_leak_warmup, write_leak_warmup,
-     "samples before this are left out of the leak verdict (default 500ms)"},
+     "samples before this are left out of the leak verdict; fewer than 8 after it: no "
+     "verdict (default 500ms)"},
     {"leak-rss-slope", "SIZE/s", "an RSS growth rate", set_leak_rss, write_leak_rss,
-     "RSS growth per second that counts as a leak (default 256K)"},
+     "anonymous RSS or cgroup memory growth per second that counts as a leak (default "
+     "256K)"},
     {"leak-fd-slope", "RATE", "an fd growth rate", set_leak_fd, write_leak_fd,
      "open fds gained per second that count as a leak (default 0.5)"},
     {"leak-thread-slope", "RATE", "a thread growth rate", set_leak_thread, write_leak_thread,
@@ -835,6 +837,7 @@ void scenario_init(struct scenario *sc)
 	sc->log_cap_bytes = 64LL << 20;
 	sc->expect.set = false;
 	sc->expect.leak = -1;
+	sc->expect.breaks = -1;
 	sc->leak.warmup_ns = 500 * 1000000LL;
 	sc->leak.rss_bytes_per_s = 256.0 * 1024;
 	sc->leak.fds_per_s = 0.5;

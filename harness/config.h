@@ -27,9 +27,10 @@
 /* Expectations on the outcome of a scenario (issue: seed scenarios). */
 struct expect {
 	bool set;
-	int leak;	    /* -1 don't care, 0 no, 1 yes */
-	char breaks_at[32]; /* "", "none", "nofile", "memory", "pids", "timeout" */
-	char raw[128];	    /* the text as written, for messages */
+	int leak;      /* -1 don't care, 0 no, 1 yes */
+	int breaks;    /* -1 don't care, else the enum breaking_point the run must
+			  end with (BP_NONE: "none", no limit reached) */
+	char raw[128]; /* the text as written, for messages */
 };
 
 /* Leak-verdict thresholds (growth rates below these are "no leak"). */

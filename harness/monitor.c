@@ -21,6 +21,7 @@
 #include "analyse.h"
 #include "launch.h"
 #include "procstat.h"
+#include "oomsrc.h"
 #include "record.h"
 #include "sample.h"
 #include "units.h"
@@ -121,6 +122,12 @@ struct run {
 	struct logcap out, errlog;
 	bool traced, exited, timed_out, interrupted, baseline_done, exit_state_done;
 	int wstatus;
+	struct rusage rusage;	   /* of the main process, from wait4() */
+	struct oom_watch *oomw;	   /* who the OOM killer chose (oomsrc.h) */
+	double exit_cpu_s;	   /* main's own CPU time in its exit stop, < 0 unknown */
+	struct rlimit exit_cpu_rl; /* its RLIMIT_CPU then (rlim_cur RLIM_INFINITY: unread) */
+	bool exit_cpu_rl_read;
+	int kernel_sigxcpu; /* SIGXCPU from the kernel seen in signal-delivery stops */
 	struct cg_oom_counts oom;
 	int64_t pids_hits;
 	int64_t max_fds_one;	/* largest fd count of one process */
@@ -162,10 +169,12 @@ static void account(struct run *x, const struct sample *s)
 		r->procs_peak = s->procs;
 	if (s->nofile_min >= 0 && (r->nofile_seen < 0 || s->nofile_min < r->nofile_seen))
 		r->nofile_seen = s->nofile_min;
-	if (s->at_fd_limit > 0 && !r->fd_exhausted_by[0])
-		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "sample");
+	if (s->at_fd_limit > 0 && r->fd_exhausted_by == METH_NONE)
+		r->fd_exhausted_by = METH_SAMPLING;
 	double t = secs(s->t_ns);
-	series_add(&x->series->rss, t, (double)s->rss_bytes);
+	series_add(&x->series->rss, t, (double)s->anon_bytes);
+	if (s->mem_bytes >= 0)
+		series_add(&x->series->mem, t, (double)s->mem_bytes);
 	series_add(&x->series->fds, t, (double)s->fds);
 	series_add(&x->series->threads, t, (double)s->threads);
 }
@@ -199,7 +208,8 @@ static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind)
 {
 	struct run *x = arg;
 	if (kind == SWK__COUNT) {
-		event(x, (int64_t)(f->oom_victim_s * 1e9), "oom-victim", f->oom_victim_pid, NULL);
+		const struct sw_victim *v = &f->victims[f->n_victims - 1];
+		event(x, (int64_t)(v->t_s * 1e9), "oom-victim", v->pid, v->comm);
 		return;
 	}
 	const struct sw_failure *a = &f->first[kind];
@@ -242,8 +252,8 @@ static void take_syscall_facts(struct run *x)
 	r->enfile_count = f->count[SWK_ENFILE];
 	r->eagain_fork_count = f->count[SWK_EAGAIN_FORK];
 	r->enomem_count = f->count[SWK_ENOMEM];
-	if (f->oom_victim_seen)
-		r->oom_victim_pid = f->oom_victim_pid;
+	if (f->n_victims > 0)
+		r->oom_victim_pid = f->victims[0].pid;
 	if (f->lost > 0)
 		event(x, (int64_t)(r->duration_s * 1e9), "syscall-records-lost", f->lost, NULL);
 }
@@ -277,6 +287,22 @@ void monitor_reap_all(void *unused)
 	while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
 		if (WIFSTOPPED(st)) /* a traced task: let it go on to its end */
 			ptrace(PTRACE_CONT, p, 0, 0);
+}
+
+/* The main process's CPU time and RLIMIT_CPU in its exit stop: what the
+ * kernel compared when it sent SIGXCPU or SIGKILL (the program may have set
+ * its own limit). The time is read from the process's CPUCLOCK_PROF clock
+ * (clock_getcpuclockid(3) gives CPUCLOCK_SCHED; PROF is number 0 of the same
+ * encoding, include/linux/posix-timers.h), the tick-based utime + stime that
+ * the RLIMIT_CPU check itself reads; /proc/PID/stat scales it to the
+ * scheduler's runtime, a few per cent less. */
+static void exit_cpu(struct run *x)
+{
+	clockid_t prof = (clockid_t)((~(unsigned)x->pid) << 3);
+	struct timespec ts;
+	if (clock_gettime(prof, &ts) == 0)
+		x->exit_cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	x->exit_cpu_rl_read = prlimit(x->pid, RLIMIT_CPU, NULL, &x->exit_cpu_rl) == 0;
 }
 
 struct dirent64_ {
@@ -413,6 +439,7 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 		}
 		return;
 	}
+	exit_cpu(x);
 	struct sample s = {.t_ns = t};
 	if (sampler_take_full(x->sampler, &s) != 0)
 		return;
@@ -437,9 +464,9 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 	if (f.count > x->max_fds_one)
 		x->max_fds_one = f.count;
 	if (f.limit > 0 && f.count >= f.limit)
-		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "exit-stop");
-	else if (f.limit > 10 && f.from10 >= f.limit - 10 && !r->fd_exhausted_by[0])
-		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "fd-numbers");
+		r->fd_exhausted_by = METH_EXIT_STOP;
+	else if (f.limit > 10 && f.from10 >= f.limit - 10 && r->fd_exhausted_by == METH_NONE)
+		r->fd_exhausted_by = METH_FD_NUMBERS;
 	char detail[64];
 	snprintf(detail, sizeof(detail), "rss=%lld", (long long)s.rss_bytes);
 	event(x, t, "exit-state", f.count, detail);
@@ -473,6 +500,10 @@ static void on_stop(struct run *x, pid_t p, int st)
 	} else if (ev == PTRACE_EVENT_CLONE || ev == PTRACE_EVENT_EXEC) {
 		ptrace(PTRACE_CONT, p, 0, 0);
 	} else {
+		siginfo_t si;
+		if (WSTOPSIG(st) == SIGXCPU && ptrace(PTRACE_GETSIGINFO, p, 0, &si) == 0 &&
+		    si.si_code == SI_KERNEL)
+			x->kernel_sigxcpu++;		 /* the limit's, not kill(1)'s */
 		ptrace(PTRACE_CONT, p, 0, WSTOPSIG(st)); /* deliver the signal */
 	}
 }
@@ -481,7 +512,8 @@ static void reap(struct run *x)
 {
 	int st;
 	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+	struct rusage ru;
+	while ((p = wait4(-1, &st, WNOHANG | __WALL, &ru)) > 0) {
 		if (WIFSTOPPED(st)) {
 			on_stop(x, p, st); /* the main process or a thread brink traces */
 			continue;
@@ -490,6 +522,7 @@ static void reap(struct run *x)
 			continue; /* an orphan of the program, or a traced thread: gone */
 		x->exited = true;
 		x->wstatus = st;
+		x->rusage = ru;
 	}
 }
 
@@ -535,80 +568,138 @@ static void fill_limits(struct run *x)
 	r->pids_limit = p >= 0 ? p : RES_NONE;
 }
 
+/* RLIMIT_CPU as seconds, < 0 for none. */
+static double cpu_limit_s(rlim_t v)
+{
+	return v == RLIM_INFINITY ? -1 : (double)v;
+}
+
+/* What the run did, for run_classify(): counters read now, the state kept
+ * during the run, and the OOM victims from the kernel's own record. */
+static void gather_facts(struct run *x, struct run_facts *f)
+{
+	const struct scenario *sc = x->o->sc;
+	struct run_result *r = x->r;
+	run_facts_init(f);
+	f->main_pid = x->pid;
+	f->ended = x->exited;
+	f->wstatus = x->wstatus;
+	f->timed_out = x->timed_out;
+	f->interrupted = x->interrupted;
+
+	/* the limit as configured, unless the exit stop read the program's own */
+	int64_t ct = sc->lim.v[LIM_CPU_TIME];
+	if (ct >= 0)
+		f->cpu_soft_s = f->cpu_hard_s = (double)ct / 1e9;
+	if (x->exit_cpu_rl_read) {
+		/* each SIGXCPU the kernel sent raised the soft limit by a
+		 * second (kernel/time/posix-cpu-timers.c) */
+		f->cpu_soft_s = cpu_limit_s(x->exit_cpu_rl.rlim_cur);
+		if (f->cpu_soft_s >= x->kernel_sigxcpu)
+			f->cpu_soft_s -= x->kernel_sigxcpu;
+		f->cpu_hard_s = cpu_limit_s(x->exit_cpu_rl.rlim_max);
+	}
+	if (x->traced)
+		f->kernel_sigxcpu = x->kernel_sigxcpu;
+	if (x->exit_cpu_s >= 0) {
+		f->main_cpu_s = x->exit_cpu_s;
+		f->main_cpu_method = METH_EXIT_STOP;
+	} else if (x->exited) {
+		/* wait4's rusage also holds the children it reaped: an upper
+		 * bound of its own CPU time */
+		f->main_cpu_s =
+		    (double)(x->rusage.ru_utime.tv_sec + x->rusage.ru_stime.tv_sec) +
+		    (double)(x->rusage.ru_utime.tv_usec + x->rusage.ru_stime.tv_usec) / 1e6;
+		f->main_cpu_method = METH_EXIT_STATUS;
+	}
+
+	/* Exhaustion as the monitor saw it, each process against its own limit;
+	 * where those limits are unknown, the largest count against the limit
+	 * brink set. */
+	f->fd_limit = r->fd_limit;
+	f->emfile_method = r->fd_exhausted_by;
+	/* What the kernel saw fail, in any process of the run (syswatch.h). */
+	if (x->sw_armed) {
+		take_syscall_facts(x);
+		if (f->emfile_method == METH_NONE && r->emfile_count > 0)
+			f->emfile_method = METH_TRACEPOINT;
+		f->enomem_count = r->enomem_count;
+	}
+	f->as_limited = sc->lim.v[LIM_AS] >= 0;
+	f->data_limited = sc->lim.v[LIM_DATA] >= 0;
+	if (r->nofile_seen == RES_NONE) {
+		f->max_fds_one = x->max_fds_one;
+		f->max_fds_method = x->exit_state_done ? METH_EXIT_STOP : METH_SAMPLING;
+	}
+
+	if (cg_run_has(x->cg, CG_MEMORY)) {
+		check_oom(x);
+		f->oom_kills = x->oom.oom_kill;
+	}
+	if (cg_run_has(x->cg, CG_PIDS)) {
+		int64_t hits = cg_run_pids_max_hits(x->cg);
+		f->pids_limit_hits = hits;
+		if (hits > x->pids_hits)
+			event(x, now_ns() - x->t0, "pids-max", hits, NULL);
+	}
+	/* The OOM tracepoint names every victim of the run's group as the kernel
+	 * chooses it (its oom-victim events are written then); else the kernel log,
+	 * read only when a kill is to be explained. */
+	for (size_t i = 0; x->sw_armed && i < x->sw.n_victims && i < FACTS_VICTIMS_MAX; i++) {
+		f->victims[i].pid = x->sw.victims[i].pid;
+		snprintf(f->victims[i].comm, sizeof(f->victims[i].comm), "%s",
+			 x->sw.victims[i].comm);
+		f->n_victims = i + 1;
+		f->victims_method = METH_TRACEPOINT;
+	}
+	bool sigkill = x->exited && WIFSIGNALED(x->wstatus) && WTERMSIG(x->wstatus) == SIGKILL;
+	if (f->victims_method == METH_NONE && (f->oom_kills > 0 || sigkill) && x->oomw) {
+		bool want_main = sigkill && f->oom_kills > 0;
+		oom_watch_collect(x->oomw, cg_run_path(x->cg, CG_MEMORY), x->pid, want_main, 50, f);
+	}
+	for (size_t i = 0; f->victims_method != METH_TRACEPOINT && i < f->n_victims; i++)
+		event(x, (int64_t)(r->duration_s * 1e9), "oom-victim", f->victims[i].pid,
+		      f->victims[i].comm);
+}
+
 static void conclude(struct run *x)
 {
 	struct run_result *r = x->r;
 	const struct scenario *sc = x->o->sc;
-	int st = x->wstatus;
 	if (x->cg) {
 		int64_t peak = cg_run_mem_peak(x->cg);
 		if (peak > r->peak_mem_bytes)
 			r->peak_mem_bytes = peak;
-		int64_t ppeak = cg_run_pids_peak(x->cg);
-		if (ppeak > r->peak_threads)
-			r->peak_threads = ppeak;
-		check_oom(x);
-		r->oom_kills = x->oom.oom_kill;
-		int64_t hits = cg_run_pids_max_hits(x->cg);
-		r->pids_limit_hits = hits;
-		if (hits > x->pids_hits)
-			event(x, now_ns() - x->t0, "pids-max", hits, NULL);
 	}
 	if (!cg_run_has(x->cg, CG_MEMORY))
 		r->peak_mem_bytes = RES_NONE;
-	if (x->sw_armed)
-		take_syscall_facts(x);
-	if (WIFEXITED(st)) {
-		r->outcome = OUT_EXITED;
-		r->exit_code = WEXITSTATUS(st);
-		event(x, (int64_t)(r->duration_s * 1e9), "exited", r->exit_code, NULL);
-	} else if (WIFSIGNALED(st)) {
-		r->signal = WTERMSIG(st);
-		r->outcome = OUT_SIGNALED;
-		event(x, (int64_t)(r->duration_s * 1e9), "signaled", r->signal,
-		      strsignal(r->signal));
-	}
-	/* A SIGKILL is the OOM killer's only if the kernel's counter moved, and,
-	 * where the kernel named its victim, only if that was the main process. */
-	if (r->outcome == OUT_SIGNALED && r->signal == SIGKILL && r->oom_kills > 0 &&
-	    (r->oom_victim_pid == RES_NONE || r->oom_victim_pid == x->pid))
-		r->outcome = OUT_OOM_KILLED;
-	if (x->timed_out)
-		r->outcome = OUT_TIMEOUT;
-	if (x->interrupted)
-		r->outcome = OUT_INTERRUPTED;
 
 	/* The limit the processes really had (they may set their own). */
 	if (r->nofile_seen != RES_NONE && (r->fd_limit == RES_NONE || r->nofile_seen < r->fd_limit))
 		r->fd_limit = r->nofile_seen;
-	/* EMFILE seen by the kernel in any process: the fd limit of that process
-	 * (whatever it set itself) was reached, between samples or not. */
-	if (!r->fd_exhausted_by[0] && r->emfile_count > 0)
-		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "syscall");
-	if (!r->fd_exhausted_by[0] && r->nofile_seen == RES_NONE && r->fd_limit != RES_NONE &&
-	    x->max_fds_one >= r->fd_limit)
-		snprintf(r->fd_exhausted_by, sizeof(r->fd_exhausted_by), "sample");
-	r->fd_exhausted = r->fd_exhausted_by[0] != '\0';
+
+	struct run_facts f;
+	gather_facts(x, &f);
+	run_classify(&f, r);
+
+	int64_t t_end = (int64_t)(r->duration_s * 1e9);
+	if (f.ended && WIFEXITED(f.wstatus))
+		event(x, t_end, "exited", r->exit_code, NULL);
+	else if (f.ended && WIFSIGNALED(f.wstatus))
+		event(x, t_end, "signaled", r->signal, strsignal(r->signal));
 	if (r->fd_exhausted)
-		event(x, (int64_t)(r->duration_s * 1e9), "fd-exhausted", x->max_fds_one,
-		      r->fd_exhausted_by);
-	const char *hit = "";
-	if (r->outcome == OUT_OOM_KILLED || (r->oom_kills > 0))
-		hit = "memory";
-	else if (r->fd_exhausted)
-		hit = "nofile";
-	else if (r->pids_limit_hits > 0 || (r->pids_limit != RES_NONE && r->eagain_fork_count > 0))
-		hit = "pids";
-	else if (r->outcome == OUT_SIGNALED && sc->lim.v[LIM_CPU_TIME] >= 0 &&
-		 (r->signal == SIGXCPU || r->signal == SIGKILL))
-		hit = "cpu-time";
-	else if (r->enomem_count > 0 && sc->lim.v[LIM_AS] >= 0)
-		hit = "as"; /* the kernel saw mmap/brk/mremap/clone refused */
-	else if (r->enomem_count > 0 && sc->lim.v[LIM_DATA] >= 0)
-		hit = "data";
-	else if (r->outcome == OUT_TIMEOUT)
-		hit = "timeout";
-	snprintf(r->limit_hit, sizeof(r->limit_hit), "%s", hit);
+		event(x, t_end, "fd-exhausted", x->max_fds_one,
+		      method_name(r->fd_exhausted_by != METH_NONE ? r->fd_exhausted_by
+				  : r->limit_hit == BP_NOFILE	  ? r->limit_method
+								  : f.max_fds_method));
+	/* pids.peak counts tasks, unreaped zombies too: it is the thread peak
+	 * only of a run that was one process, and it matters where the group
+	 * reached its pids limit between two samples. */
+	if (x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
+		int64_t ppeak = cg_run_pids_peak(x->cg);
+		if (ppeak > r->peak_threads)
+			r->peak_threads = ppeak;
+	}
 
 	if (!x->exit_state_done)
 		r->unavailable |= UNAV_EXIT_STOP;
@@ -631,7 +722,7 @@ static int open_csvs(struct run *x, struct berr *err)
 int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr *err)
 {
 	const struct scenario *sc = o->sc;
-	struct run x = {.o = o, .r = r, .procdir = -1, .pid = -1};
+	struct run x = {.o = o, .r = r, .procdir = -1, .pid = -1, .exit_cpu_s = -1};
 	x.out.rd = x.out.file = x.errlog.rd = x.errlog.file = -1;
 	int tfd = -1, tofd = -1, out_w = -1, err_w = -1, rc = -1;
 	run_result_init(r);
@@ -644,6 +735,7 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 		goto out;
 	}
 	series_init(&x.series->rss);
+	series_init(&x.series->mem);
 	series_init(&x.series->fds);
 	series_init(&x.series->threads);
 
@@ -691,6 +783,7 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 				 .user = sc->user,
 				 .sigfd = o->sigfd,
 				 .term_signo = &term_signo};
+	x.oomw = oom_watch_start();
 	x.t0 = now_ns();
 	if (o->sw) {
 		char why[256];
@@ -856,6 +949,7 @@ out:
 	if (x.procdir >= 0)
 		close(x.procdir);
 	sampler_free(x.sampler);
+	oom_watch_stop(x.oomw);
 	struct berr derr = {0};
 	if (cg_run_destroy(x.cg, monitor_reap_all, NULL, &derr) != 0) {
 		fprintf(stderr, "brink: %s\n", derr.msg);

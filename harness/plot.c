@@ -569,8 +569,9 @@ static void put_panel_title(FILE *g, const struct scen_plot *sc)
 	const struct run_result *r = sc->first;
 	char title[512];
 	int n = snprintf(title, sizeof(title), "%s: %s, limit hit: %s, leak: %s", sc->name,
-			 outcome_name(r->outcome), r->limit_hit[0] ? r->limit_hit : "none",
-			 r->leak ? "yes" : "no");
+			 outcome_name(r->outcome),
+			 r->limit_hit != BP_NONE ? breaking_point_name(r->limit_hit) : "none",
+			 r->leak == LEAK_NONE ? "none (too short)" : leak_verdict_name(r->leak));
 	if (sc->nreps > 1 && n > 0 && (size_t)n < sizeof(title))
 		snprintf(title + n, sizeof(title) - (size_t)n,
 			 " (rep %d; %zu reps overlaid, light)", r->rep, sc->nreps);

@@ -157,7 +157,8 @@ void progress_run_end(struct progress *p, const struct run_result *r)
 		fprintf(f, " (%d)", r->exit_code);
 	else if (r->outcome == OUT_SIGNALED && r->signal != RES_NONE)
 		fprintf(f, " (signal %d)", r->signal);
-	fprintf(f, ", limit hit: %s", r->limit_hit[0] ? r->limit_hit : "none");
+	fprintf(f, ", limit hit: %s",
+		r->limit_hit != BP_NONE ? breaking_point_name(r->limit_hit) : "none");
 	if (r->peak_rss_bytes >= 0)
 		fprintf(f, ", peak rss %s", fmt_bytes(r->peak_rss_bytes, a, sizeof(a)));
 	if (r->peak_mem_bytes >= 0)
@@ -166,7 +167,9 @@ void progress_run_end(struct progress *p, const struct run_result *r)
 		fprintf(f, ", fds %" PRId64, r->peak_fds);
 	if (r->peak_threads >= 0)
 		fprintf(f, ", threads %" PRId64, r->peak_threads);
-	fprintf(f, ", leak %s, %.2f s", r->leak ? "yes" : "no", r->duration_s);
+	fprintf(f, ", leak %s, %.2f s",
+		r->leak == LEAK_NONE ? "none (too short)" : leak_verdict_name(r->leak),
+		r->duration_s);
 	if (r->outcome == OUT_EXEC_FAILED && r->exec_error[0])
 		fprintf(f, ": %s", r->exec_error);
 	if (r->expect_failure[0])

@@ -173,9 +173,11 @@ enum col_kind {
 	CK_SECONDS, /* double, %.6f: < 0 -> empty */
 	CK_SLOPE,   /* double, %.3f: NAN -> empty */
 	CK_BOOL01,  /* bool: 0/1 */
-	CK_YESNO,   /* bool: yes/no */
 	CK_OUTCOME, /* enum outcome: outcome_name() */
 	CK_UNAVAIL, /* unsigned: unavail_format() */
+	CK_BREAK,   /* enum breaking_point: breaking_point_name() */
+	CK_METHOD,  /* enum method: method_name() */
+	CK_LEAK,    /* enum leak_verdict: yes/no/empty */
 	CK__COUNT
 };
 
@@ -201,9 +203,11 @@ struct summary_col {
 #define C_SECONDS(f, req) COL(f, double, CK_SECONDS, req)
 #define C_SLOPE(f, req)   COL(f, double, CK_SLOPE, req)
 #define C_BOOL01(f, req)  COL(f, bool, CK_BOOL01, req)
-#define C_YESNO(f, req)   COL(f, bool, CK_YESNO, req)
 #define C_OUTCOME(f, req) COL(f, enum outcome, CK_OUTCOME, req)
 #define C_UNAVAIL(f, req) COL(f, unsigned, CK_UNAVAIL, req)
+#define C_BREAK(f, req)   COL(f, enum breaking_point, CK_BREAK, req)
+#define C_METHOD(f, req)  COL(f, enum method, CK_METHOD, req)
+#define C_LEAK(f, req)    COL(f, enum leak_verdict, CK_LEAK, req)
 
 /* summary.csv's columns, in the order of the result layout. */
 static const struct summary_col summary_cols[] = {
@@ -225,10 +229,14 @@ static const struct summary_col summary_cols[] = {
 	C_SECONDS(oom_onset_s, false),
 	C_I64(pids_limit, false),
 	C_I64(pids_limit_hits, false),
-	C_STR(limit_hit, true),
-	C_YESNO(leak, true),
+	C_BREAK(limit_hit, true),
+	C_METHOD(limit_method, false),
+	C_STR(cause, false),
+	C_LEAK(leak, true),
 	C_STR(leak_metrics, false),
+	C_STR(leak_reason, false),
 	C_SLOPE(rss_slope_bytes_per_s, false),
+	C_SLOPE(mem_slope_bytes_per_s, false),
 	C_SLOPE(fd_slope_per_s, false),
 	C_SLOPE(thread_slope_per_s, false),
 	C_I64(samples, false),
@@ -255,8 +263,10 @@ static const struct summary_col summary_cols[] = {
 const char summary_header[] =
     "scenario,rep,outcome,exit_code,signal,duration_s,peak_rss_bytes,peak_mem_bytes,"
     "peak_fds,peak_threads,fd_limit,fd_baseline,fd_exhausted,mem_limit_bytes,oom_kills,"
-    "oom_onset_s,pids_limit,pids_limit_hits,limit_hit,leak,leak_metrics,"
-    "rss_slope_bytes_per_s,fd_slope_per_s,thread_slope_per_s,samples,missed_samples,"
+    "oom_onset_s,pids_limit,pids_limit_hits,limit_hit,limit_method,cause,leak,leak_metrics,"
+    "leak_reason,"
+    "rss_slope_bytes_per_s,mem_slope_bytes_per_s,fd_slope_per_s,thread_slope_per_s,samples,missed_"
+    "samples,"
     "first_failure_syscall,first_failure_errno,first_failure_s,first_failure_pid,"
     "emfile_count,enfile_count,eagain_fork_count,enomem_count,oom_victim_pid,"
     "unavailable,expect_failure,exec_error";
@@ -308,16 +318,28 @@ static void put_bool01(FILE *f, const void *p, size_t size)
 	putc(*(const bool *)p ? '1' : '0', f);
 }
 
-static void put_yesno(FILE *f, const void *p, size_t size)
-{
-	(void)size;
-	fputs(*(const bool *)p ? "yes" : "no", f);
-}
-
 static void put_outcome(FILE *f, const void *p, size_t size)
 {
 	(void)size;
 	fputs(outcome_name(*(const enum outcome *)p), f);
+}
+
+static void put_break(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	fputs(breaking_point_name(*(const enum breaking_point *)p), f);
+}
+
+static void put_method(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	fputs(method_name(*(const enum method *)p), f);
+}
+
+static void put_leak(FILE *f, const void *p, size_t size)
+{
+	(void)size;
+	fputs(leak_verdict_name(*(const enum leak_verdict *)p), f);
 }
 
 static void put_unavail(FILE *f, const void *p, size_t size)
@@ -451,31 +473,61 @@ static int get_bool01(const char *s, void *p, size_t size, const char **why)
 	return get_bool_words(s, p, "0", "1", "expected 0 or 1", why);
 }
 
-static int get_yesno(const char *s, void *p, size_t size, const char **why)
+/* An enum column: *p = from_name(s), or -1 with *why = expected. Every enum
+ * here is int-sized and non-negative. */
+static int get_named(const char *s, void *p, int (*from_name)(const char *), const char *expected,
+		     const char **why)
 {
-	(void)size;
-	return get_bool_words(s, p, "no", "yes", "expected yes or no", why);
+	int v = from_name(s);
+	if (v < 0) {
+		*why = expected;
+		return -1;
+	}
+	*(int *)p = v;
+	return 0;
 }
 
 static int get_outcome(const char *s, void *p, size_t size, const char **why)
 {
 	(void)size;
-	int o = outcome_from_name(s);
-	if (o < 0) {
-		*why = "expected exited, signaled, oom-killed, timeout, exec-failed or "
-		       "interrupted";
-		return -1;
-	}
-	*(enum outcome *)p = (enum outcome)o;
-	return 0;
+	return get_named(s, p, outcome_from_name,
+			 "expected exited, signaled, oom-killed, timeout, exec-failed or "
+			 "interrupted",
+			 why);
 }
+
+static int get_break(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	return get_named(s, p, breaking_point_from_name,
+			 "expected nofile, memory, pids, cpu-time, timeout or an empty field", why);
+}
+
+static int get_method(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	return get_named(s, p, method_from_name,
+			 "expected exit-stop, sampling, kernel-counter, kernel-log, tracepoint, "
+			 "exit-status, signal-stop, fd-numbers, timer or an empty field",
+			 why);
+}
+
+static int get_leak(const char *s, void *p, size_t size, const char **why)
+{
+	(void)size;
+	return get_named(s, p, leak_verdict_from_name, "expected yes, no or an empty field", why);
+}
+
+_Static_assert(sizeof(enum outcome) == sizeof(int) && sizeof(enum breaking_point) == sizeof(int) &&
+		   sizeof(enum method) == sizeof(int) && sizeof(enum leak_verdict) == sizeof(int),
+	       "get_named() stores an int");
 
 static int get_unavail(const char *s, void *p, size_t size, const char **why)
 {
 	(void)size;
 	if (unavail_parse(s, p) < 0) {
 		*why = "expected a ';'-separated list of mem, oom, pids, procs, exit-state, "
-		       "cpus";
+		       "cpus, oom-victim";
 		return -1;
 	}
 	return 0;
@@ -491,9 +543,11 @@ static const struct {
     [CK_SECONDS] = {put_seconds, get_seconds},
     [CK_SLOPE] = {put_slope, get_slope},
     [CK_BOOL01] = {put_bool01, get_bool01},
-    [CK_YESNO] = {put_yesno, get_yesno},
     [CK_OUTCOME] = {put_outcome, get_outcome},
     [CK_UNAVAIL] = {put_unavail, get_unavail},
+    [CK_BREAK] = {put_break, get_break},
+    [CK_METHOD] = {put_method, get_method},
+    [CK_LEAK] = {put_leak, get_leak},
 };
 
 void summary_put_row(FILE *f, const struct run_result *r)

@@ -46,7 +46,8 @@ void samples_put_row(FILE *f, const struct sample *s);
 /* summary.csv: the header line and one row per run, from one column table (the
  * column order is the result layout's). Integers equal to RES_NONE, durations
  * below 0 and NAN slopes are empty fields; duration_s and oom_onset_s have six
- * decimals, slopes three; fd_exhausted is 0/1, leak yes/no; strings are quoted
+ * decimals, slopes three; fd_exhausted is 0/1, leak yes/no or empty
+ * (no verdict), limit_hit and limit_method their names; strings are quoted
  * when they need it. */
 extern const char summary_header[];
 void summary_put_row(FILE *f, const struct run_result *r);

@@ -57,7 +57,7 @@ static void cell_outcome(const struct run_result *r, char *b, size_t n)
 
 static void cell_limit_hit(const struct run_result *r, char *b, size_t n)
 {
-	snprintf(b, n, "%s", r->limit_hit[0] ? r->limit_hit : "none");
+	snprintf(b, n, "%s", r->limit_hit != BP_NONE ? breaking_point_name(r->limit_hit) : "none");
 }
 
 static void cell_duration(const struct run_result *r, char *b, size_t n)
@@ -112,10 +112,12 @@ static void cell_peak_threads(const struct run_result *r, char *b, size_t n)
 
 static void cell_leak(const struct run_result *r, char *b, size_t n)
 {
-	if (r->leak && r->leak_metrics[0])
+	if (r->leak == LEAK_YES && r->leak_metrics[0])
 		snprintf(b, n, "yes (%s)", r->leak_metrics);
+	else if (r->leak == LEAK_NONE)
+		snprintf(b, n, "none (too short)");
 	else
-		snprintf(b, n, "%s", r->leak ? "yes" : "no");
+		snprintf(b, n, "%s", leak_verdict_name(r->leak));
 }
 
 /* The kernel's first failing system call: "openat EMFILE at 1.27 s, pid 4711". */
@@ -133,8 +135,10 @@ static void cell_first_failure(const struct run_result *r, char *b, size_t n)
 /* Whatever else a reader must know about the run, in one cell. */
 static void cell_notes(const struct run_result *r, char *b, size_t n)
 {
-	char unav[128];
+	char unav[128], how[64] = "";
 	size_t used = 0;
+	if (r->limit_method != METH_NONE)
+		snprintf(how, sizeof(how), "found by %s", method_name(r->limit_method));
 	b[0] = '\0';
 	unavail_format(r->unavailable, unav, sizeof(unav));
 	const struct {
@@ -142,6 +146,9 @@ static void cell_notes(const struct run_result *r, char *b, size_t n)
 	} notes[] = {
 	    {"expectation failed: ", r->expect_failure},
 	    {"exec error: ", r->exec_error},
+	    {"", r->outcome == OUT_EXITED ? "" : r->cause}, /* an exit says itself */
+	    {"limit ", how},
+	    {"no leak verdict: ", r->leak_reason},
 	    {"not measured: ", unav},
 	};
 	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {

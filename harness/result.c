@@ -1,9 +1,26 @@
-/* result.c - outcome and unavailable-measurement names, run_result defaults
- * (see result.h). */
+/* result.c - the name tables of outcomes, breaking points, methods, leak
+ * verdicts and unavailable measurements; run_result defaults (see result.h). */
 #include "result.h"
 
 #include <math.h>
 #include <string.h>
+
+/* names[i], or "unknown" outside the table. */
+static const char *name_at(const char *const *names, int n, int i)
+{
+	if (i < 0 || i >= n || !names[i])
+		return "unknown";
+	return names[i];
+}
+
+/* The index of `name` in names[0..n), or -1. */
+static int name_index(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
 
 static const char *const outcome_names[OUT__COUNT] = {
     [OUT_EXITED] = "exited",   [OUT_SIGNALED] = "signaled",	  [OUT_OOM_KILLED] = "oom-killed",
@@ -15,22 +32,100 @@ _Static_assert(sizeof(outcome_names) / sizeof(outcome_names[0]) == OUT__COUNT,
 
 const char *outcome_name(enum outcome o)
 {
-	if ((unsigned)o >= OUT__COUNT || !outcome_names[o])
-		return "unknown";
-	return outcome_names[o];
+	return name_at(outcome_names, OUT__COUNT, (int)o);
 }
 
 int outcome_from_name(const char *name)
 {
-	for (int i = 0; i < OUT__COUNT; i++)
-		if (strcmp(outcome_names[i], name) == 0)
+	return name_index(outcome_names, OUT__COUNT, name);
+}
+
+/* One row per breaking point: its name, whether it is a resource grown until
+ * it ran out, and whether it is a limit of the program's (not brink's). */
+static const struct {
+	const char *name;
+	bool growth, limit;
+} breaking_points[BP__COUNT] = {
+    [BP_NONE] = {"", false, false},
+    [BP_NOFILE] = {"nofile", true, true},
+    [BP_MEMORY] = {"memory", true, true},
+    [BP_PIDS] = {"pids", true, true},
+    [BP_CPU_TIME] = {"cpu-time", false, true},
+    [BP_AS] = {"as", true, true},
+    [BP_DATA] = {"data", true, true},
+    [BP_TIMEOUT] = {"timeout", false, false},
+};
+
+_Static_assert(sizeof(breaking_points) / sizeof(breaking_points[0]) == BP__COUNT,
+	       "one row per breaking point");
+
+const char *breaking_point_name(enum breaking_point b)
+{
+	if ((unsigned)b >= BP__COUNT || !breaking_points[b].name)
+		return "unknown";
+	return breaking_points[b].name;
+}
+
+int breaking_point_from_name(const char *name)
+{
+	for (int i = 0; i < BP__COUNT; i++)
+		if (breaking_points[i].name && strcmp(breaking_points[i].name, name) == 0)
 			return i;
 	return -1;
 }
 
+bool breaking_point_is_growth(enum breaking_point b)
+{
+	return (unsigned)b < BP__COUNT && breaking_points[b].growth;
+}
+
+bool breaking_point_is_limit(enum breaking_point b)
+{
+	return (unsigned)b < BP__COUNT && breaking_points[b].limit;
+}
+
+static const char *const method_names[METH__COUNT] = {
+    [METH_NONE] = "",
+    [METH_EXIT_STOP] = "exit-stop",
+    [METH_SAMPLING] = "sampling",
+    [METH_KERNEL_COUNTER] = "kernel-counter",
+    [METH_KERNEL_LOG] = "kernel-log",
+    [METH_TRACEPOINT] = "tracepoint",
+    [METH_EXIT_STATUS] = "exit-status",
+    [METH_SIGNAL_STOP] = "signal-stop",
+    [METH_FD_NUMBERS] = "fd-numbers",
+    [METH_TIMER] = "timer",
+};
+
+const char *method_name(enum method m)
+{
+	return name_at(method_names, METH__COUNT, (int)m);
+}
+
+int method_from_name(const char *name)
+{
+	return name_index(method_names, METH__COUNT, name);
+}
+
+static const char *const leak_names[LEAK__COUNT] = {
+    [LEAK_NO] = "no",
+    [LEAK_YES] = "yes",
+    [LEAK_NONE] = "",
+};
+
+const char *leak_verdict_name(enum leak_verdict v)
+{
+	return name_at(leak_names, LEAK__COUNT, (int)v);
+}
+
+int leak_verdict_from_name(const char *name)
+{
+	return name_index(leak_names, LEAK__COUNT, name);
+}
+
 /* Indexed by bit number: bit i of the mask is unavail_names[i]. */
 static const char *const unavail_names[] = {
-    "mem", "oom", "pids", "procs", "exit-state", "cpus", "syscalls",
+    "mem", "oom", "pids", "procs", "exit-state", "cpus", "oom-victim", "syscalls",
 };
 
 #define UNAVAIL_BITS (sizeof(unavail_names) / sizeof(unavail_names[0]))
@@ -114,6 +209,7 @@ void run_result_init(struct run_result *r)
 	r->enomem_count = RES_NONE;
 	r->oom_victim_pid = RES_NONE;
 	r->rss_slope_bytes_per_s = NAN;
+	r->mem_slope_bytes_per_s = NAN;
 	r->fd_slope_per_s = NAN;
 	r->thread_slope_per_s = NAN;
 	r->nofile_seen = RES_NONE;

@@ -21,6 +21,66 @@ const char *outcome_name(enum outcome o);
 /* The outcome whose name is `name`, or -1. */
 int outcome_from_name(const char *name);
 
+/* The breaking point of a run: the limit it reached. One name table
+ * (result.c) serves summary.csv, expectations, compare, plots and reports. */
+enum breaking_point {
+	BP_NONE,     /* "": no limit was reached */
+	BP_NOFILE,   /* "nofile": a process held as many fds as its RLIMIT_NOFILE */
+	BP_MEMORY,   /* "memory": the memory cgroup's OOM killer killed a process */
+	BP_PIDS,     /* "pids": the pids cgroup refused a fork or clone */
+	BP_CPU_TIME, /* "cpu-time": the main process's CPU time reached RLIMIT_CPU */
+	BP_AS,	     /* "as": mmap/brk/mremap/clone refused (ENOMEM) under RLIMIT_AS */
+	BP_DATA,     /* "data": the same under RLIMIT_DATA */
+	BP_TIMEOUT,  /* "timeout": brink's own timeout, not the program's limit */
+	BP__COUNT
+};
+
+/* "", "nofile", "memory", "pids", "cpu-time", "as", "data", "timeout"; "unknown"
+ * outside the enum. */
+const char *breaking_point_name(enum breaking_point b);
+/* The breaking point named `name` ("" is BP_NONE), or -1. */
+int breaking_point_from_name(const char *name);
+/* Is b a resource the program grew until it ran out (nofile, memory, pids, as,
+ * data)?
+ * Such a breaking point is a leak by itself; cpu-time and timeout are not. */
+bool breaking_point_is_growth(enum breaking_point b);
+/* Is b one of the program's limits (all but BP_NONE and brink's own timeout)? */
+bool breaking_point_is_limit(enum breaking_point b);
+
+/* How a fact was found, so that a user can judge it (the `limit_method`
+ * column). */
+enum method {
+	METH_NONE,	     /* "": nothing found, or not applicable */
+	METH_EXIT_STOP,	     /* "exit-stop": read in the process's ptrace exit stop */
+	METH_SAMPLING,	     /* "sampling": seen in a periodic sample */
+	METH_KERNEL_COUNTER, /* "kernel-counter": a cgroup counter (oom_kill,
+				pids.events max) */
+	METH_KERNEL_LOG,     /* "kernel-log": the OOM killer's line in /dev/kmsg */
+	METH_TRACEPOINT,     /* "tracepoint": a kernel tracepoint (eBPF) */
+	METH_EXIT_STATUS,    /* "exit-status": the wait status with the CPU time
+				the process had used */
+	METH_SIGNAL_STOP,    /* "signal-stop": the sender of a signal, seen in
+				the process's ptrace signal-delivery stop */
+	METH_FD_NUMBERS,     /* "fd-numbers": every fd number from 10 to the
+				limit - 1 open in the exit stop */
+	METH_TIMER,	     /* "timer": brink's own timeout timer */
+	METH__COUNT
+};
+
+/* The method's name ("" for METH_NONE); "unknown" outside the enum. */
+const char *method_name(enum method m);
+/* The method named `name` ("" is METH_NONE), or -1. */
+int method_from_name(const char *name);
+
+/* The leak verdict: LEAK_NONE when the run was too short to tell (see
+ * leak_reason). */
+enum leak_verdict { LEAK_NO, LEAK_YES, LEAK_NONE, LEAK__COUNT };
+
+/* "no", "yes", "" (LEAK_NONE); "unknown" outside the enum. */
+const char *leak_verdict_name(enum leak_verdict v);
+/* The verdict named `name`, or -1. */
+int leak_verdict_from_name(const char *name);
+
 /* Measurements that may be unavailable (bit set = not measured). */
 enum unavail {
 	UNAV_MEM = 1 << 0,	    /* cgroup memory usage / peak */
@@ -29,11 +89,15 @@ enum unavail {
 	UNAV_CGROUP_PROCS = 1 << 3, /* all processes of the run (only the main pid is sampled) */
 	UNAV_EXIT_STOP = 1 << 4,    /* exact fds/RSS at exit */
 	UNAV_CPU_LIMIT = 1 << 5,    /* cgroup CPU bandwidth */
-	UNAV_SYSCALLS = 1 << 6,	    /* failing system calls from the kernel (eBPF) */
+	UNAV_OOM_VICTIM = 1 << 6,   /* which process the OOM killer chose (kernel log
+				       unreadable: an OOM kill of the main process
+				       is then inferred from the counter) */
+	UNAV_SYSCALLS = 1 << 7,	    /* failing system calls from the kernel (eBPF) */
 };
 
 /* "mem;oom" style list of the unavailable measurements; "" when none. Bit names
- * in bit order: mem, oom, pids, procs, exit-state, cpus, syscalls. Truncated (always
+ * in bit order: mem, oom, pids, procs, exit-state, cpus, oom-victim, syscalls.
+ * Truncated (always
  * NUL-terminated) when len is too small. */
 void unavail_format(unsigned mask, char *buf, unsigned long len);
 /* The reverse of unavail_format: "" -> 0; -1 on an unknown or repeated name. */
@@ -60,11 +124,14 @@ struct run_result {
 	double oom_onset_s; /* < 0 when no OOM */
 	int64_t pids_limit;
 	int64_t pids_limit_hits;
-	char limit_hit[32];	/* "nofile", "memory", "pids", "cpu-time", "timeout", "" */
-	unsigned unavailable;	/* enum unavail bits */
-	int64_t samples;	/* samples taken */
-	int64_t missed_samples; /* deadlines that passed without a sample */
-	char exec_error[768];	/* why exec failed, for OUT_EXEC_FAILED */
+	enum breaking_point limit_hit;
+	enum method limit_method; /* how limit_hit was found */
+	char cause[160];	  /* how the main process ended and on what evidence;
+				     never a comma (summary.csv is split on them) */
+	unsigned unavailable;	  /* enum unavail bits */
+	int64_t samples;	  /* samples taken */
+	int64_t missed_samples;	  /* deadlines that passed without a sample */
+	char exec_error[768];	  /* why exec failed, for OUT_EXEC_FAILED */
 
 	/* The first failing system call of the run, any process, from the kernel
 	 * (syswatch.h): the earliest first failure of any kind. Empty / RES_NONE
@@ -81,12 +148,14 @@ struct run_result {
 	int64_t oom_victim_pid;	   /* the OOM killer's first victim (mark_victim) */
 
 	/* leak verdict (analyse.h) */
-	bool leak;
-	char leak_metrics[32]; /* "rss;fds" ... */
+	enum leak_verdict leak;
+	char leak_metrics[32]; /* "rss;mem;fds;threads" ... */
+	char leak_reason[128]; /* why leak is LEAK_NONE, else ""; never a comma */
 	/* Growth per second; NAN when not computed (too few points, not
 	 * measured), written as an empty field. Negative slopes are real values,
 	 * so RES_NONE cannot mark "none" here. */
-	double rss_slope_bytes_per_s;
+	double rss_slope_bytes_per_s; /* of anonymous RSS (analyse.h) */
+	double mem_slope_bytes_per_s; /* of the cgroup's memory usage */
 	double fd_slope_per_s;
 	double thread_slope_per_s;
 	char expect_failure[256]; /* "" when the expectation held or none was set */
@@ -100,18 +169,20 @@ struct run_result {
 				  * stop; RES_NONE without the stop */
 	int64_t exit_fds;	 /* its open fds at the exit stop; RES_NONE without */
 	int64_t exit_fd_highest; /* its highest open fd number there; RES_NONE without */
-	/* How fd exhaustion was found: "exit-stop" (count at the process's own
-	 * limit when it died), "fd-numbers" (every fd from 10 to its limit - 1 open
-	 * at the exit stop: shells and F_DUPFD allocate from 10), "sample" (a
-	 * process at its own limit in a sample), "" not found. Sampling sees only
-	 * what lasts until a sample; exhaustion undone between two is missed. */
-	char fd_exhausted_by[16];
+	/* How fd exhaustion was found: METH_EXIT_STOP (count at the process's
+	 * own limit when it died), METH_FD_NUMBERS (every fd from 10 to its limit
+	 * - 1 open at the exit stop: shells and F_DUPFD allocate from 10),
+	 * METH_SAMPLING (a process at its own limit in a sample), METH_NONE not
+	 * found. Sampling sees only what lasts until a sample; exhaustion undone
+	 * between two is missed. */
+	enum method fd_exhausted_by;
 	bool main_thread_exited_first; /* the main thread exited while others ran on */
 };
 
 /* Every measured integer RES_NONE, the counters samples and missed_samples 0,
  * duration_s and oom_onset_s -1, the slopes NAN, strings empty, booleans
- * false, outcome OUT_EXITED, unavailable 0. */
+ * false, outcome OUT_EXITED, limit_hit BP_NONE, limit_method METH_NONE, leak
+ * LEAK_NO, unavailable 0. */
 void run_result_init(struct run_result *r);
 
 #endif

@@ -155,9 +155,10 @@ static void print_table_row(FILE *f, const struct run_result *r)
 			   : r->outcome == OUT_EXEC_FAILED ? r->exec_error
 							   : "ok";
 	fprintf(f, "%-26s %3d %-12s %-8s %10s %10s %7lld %7lld %12s %8s %8s %-4s %s\n", r->scenario,
-		r->rep, outcome_name(r->outcome), r->limit_hit[0] ? r->limit_hit : "-", rss, mem,
+		r->rep, outcome_name(r->outcome),
+		r->limit_hit != BP_NONE ? breaking_point_name(r->limit_hit) : "-", rss, mem,
 		(long long)r->peak_fds, (long long)r->peak_threads, slope, fds, thr,
-		r->leak ? "yes" : "no", note);
+		r->leak == LEAK_NONE ? "-" : leak_verdict_name(r->leak), note);
 }
 
 /* Was SIGINT, SIGTERM or SIGHUP delivered to the signalfd and not yet read?

@@ -231,10 +231,11 @@ static int read_stat(struct sampler *s, struct proc_ent *e, int64_t *threads)
 	return 0;
 }
 
-/* Resident pages from /proc/PID/statm ("size resident shared ..."). A process
- * without an address space reads all zeros there: a zombie or one on its way
- * out, not a process to sample. -1 then, or when it is gone. */
-static int64_t read_rss_pages(struct proc_ent *e)
+/* Resident pages from /proc/PID/statm ("size resident shared ..."), and in
+ * *anon the anonymous ones (resident - shared). A process without an address
+ * space reads all zeros there: a zombie or one on its way out, not a process
+ * to sample. -1 then, or when it is gone. */
+static int64_t read_rss_pages(struct proc_ent *e, int64_t *anon)
 {
 	char buf[256];
 	ssize_t n = pread(e->statmfd, buf, sizeof(buf) - 1, 0);
@@ -247,7 +248,12 @@ static int64_t read_rss_pages(struct proc_ent *e)
 		return -1;
 	char *v = end + 1;
 	long long rss = strtoll(v, &end, 10);
-	return end == v ? -1 : rss;
+	if (end == v)
+		return -1;
+	char *sh = end;
+	long long shared = strtoll(sh, &end, 10);
+	*anon = end == sh || shared > rss ? rss : rss - shared;
+	return rss;
 }
 
 /* The main thread of e has exited but the process lives on in other threads
@@ -275,7 +281,7 @@ static int ent_retarget(struct proc_ent *e)
 			    t.tdirfd < 0 ? -1 : openat(t.tdirfd, "stat", O_RDONLY | O_CLOEXEC);
 			t.statmfd =
 			    t.statfd < 0 ? -1 : openat(t.tdirfd, "statm", O_RDONLY | O_CLOEXEC);
-			if (t.statmfd >= 0 && read_rss_pages(&t) >= 0) {
+			if (t.statmfd >= 0 && read_rss_pages(&t, &(int64_t){0}) >= 0) {
 				if (e->tdirfd >= 0)
 					close(e->tdirfd);
 				close(e->statfd);
@@ -296,8 +302,9 @@ static int ent_retarget(struct proc_ent *e)
 /* One process into *out; -1 when it is gone or has nothing left to sample. */
 static int sample_one(struct sampler *s, struct proc_ent *e, bool cpu_now, struct sample *out)
 {
-	int64_t rss = read_rss_pages(e);
-	if (rss < 0 && (ent_retarget(e) != 0 || (rss = read_rss_pages(e)) < 0))
+	int64_t anon = 0;
+	int64_t rss = read_rss_pages(e, &anon);
+	if (rss < 0 && (ent_retarget(e) != 0 || (rss = read_rss_pages(e, &anon)) < 0))
 		return -1;
 	int64_t threads = -1;
 	if (cpu_now || e->cpu_ns < 0 || !sampler_threads_fast_path()) {
@@ -313,6 +320,7 @@ static int sample_one(struct sampler *s, struct proc_ent *e, bool cpu_now, struc
 		threads = (int64_t)st.st_nlink - 2;
 	}
 	out->rss_bytes += rss * s->page;
+	out->anon_bytes += anon * s->page;
 	out->threads += threads;
 	out->cpu_ns += e->cpu_ns;
 	return 0;

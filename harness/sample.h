@@ -6,6 +6,8 @@
  *
  *   rss_bytes  pread /proc/PID/statm, "resident" (the same get_mm_rss() count as
  *              the rss field of /proc/PID/stat), every sample, page resolution.
+ *   anon_bytes the same read, "resident" - "shared": shared counts file and
+ *              shmem pages (RssFile + RssShmem), so the rest is RssAnon.
  *   fds        stat("/proc/PID/fd").st_size, every sample, exact (O(1), Linux
  *              >= 6.2; elsewhere the sampler counts directory entries).
  *   threads    stat("/proc/PID/task").st_nlink - 2, every sample, exact: the
@@ -65,6 +67,7 @@ struct sample {
 	int64_t max_fds;     /* largest fd count of any one process (for the nofile limit) */
 	int64_t nofile_min;  /* lowest soft RLIMIT_NOFILE of the processes sampled, -1 unknown */
 	int64_t at_fd_limit; /* processes whose fd count reached their own soft limit */
+	int64_t anon_bytes;  /* sum of anonymous resident memory (RssAnon), not in samples.csv */
 };
 
 struct sampler;

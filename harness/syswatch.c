@@ -125,10 +125,13 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	double t = (double)((int64_t)e->t_ns - w->t0_ns) / 1e9;
 	if (e->type == SW_EV_OOM_VICTIM) {
-		if (!f->oom_victim_seen) {
-			f->oom_victim_seen = true;
-			f->oom_victim_pid = e->pid;
-			f->oom_victim_s = t;
+		size_t max = sizeof(f->victims) / sizeof(f->victims[0]);
+		if (f->n_victims < max) {
+			struct sw_victim *v = &f->victims[f->n_victims++];
+			v->pid = e->pid;
+			v->t_s = t;
+			memcpy(v->comm, e->comm, sizeof(v->comm));
+			v->comm[sizeof(v->comm) - 1] = '\0';
 			if (w->on_new)
 				w->on_new(w->arg, f, SWK__COUNT);
 		}

@@ -55,9 +55,13 @@ struct sw_failure {
 struct sw_facts {
 	struct sw_failure first[SWK__COUNT];
 	int64_t count[SWK__COUNT];
-	bool oom_victim_seen;
-	pid_t oom_victim_pid;
-	double oom_victim_s;
+	/* the OOM killer's victims in the run's group, in the order it chose them */
+	size_t n_victims;
+	struct sw_victim {
+		pid_t pid;     /* thread group id (Linux < 6.8: the task's own id) */
+		double t_s;    /* when it was chosen, seconds since the run's start */
+		char comm[16]; /* its command name; "" when the kernel gave a pid only */
+	} victims[16];
 	int64_t lost; /* records the ring buffer had no room for */
 };
 
@@ -89,7 +93,8 @@ int syswatch_arm(struct syswatch *w, const struct cg_run *cg, int64_t t0_ns, cha
 int syswatch_fd(const struct syswatch *w);
 
 /* Take the waiting records into f; for each new first failure or OOM victim call
- * on_new(arg, f, kind) (kind SWK__COUNT for the OOM victim). Returns the number
+ * on_new(arg, f, kind) (kind SWK__COUNT for an OOM victim: the last of
+ * f->victims). Returns the number
  * of records taken, -1 on a ring buffer error. */
 int syswatch_drain(struct syswatch *w, struct sw_facts *f,
 		   void (*on_new)(void *arg, const struct sw_facts *f, int kind), void *arg);

@@ -282,6 +282,8 @@ int sw_mark_victim(__u64 *ctx)
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->type = SW_EV_OOM_VICTIM;
+	if (a >= PID_MAX_LIMIT)
+		bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &t->comm);
 	e->t_ns = bpf_ktime_get_ns();
 	e->pid = pid;
 	e->tid = tid;

@@ -44,6 +44,7 @@ struct sw_event {
 	long long vm_pages;	/* address space of the process (total_vm), pages */
 	int stack_n;		/* frames in stack */
 	int pad;
+	char comm[16]; /* the task's command name (OOM victims); "" unknown */
 	unsigned long long stack[SW_STACK_DEPTH];
 };
 

@@ -4,6 +4,7 @@
  * expect_check (mock expectations) that would swallow analyse.h's prototype;
  * it is #undef'd below so the calls reach analyse.c. */
 #include "analyse.h"
+#include "oomsrc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,8 @@
 #undef expect_check
 
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -411,6 +414,7 @@ typedef double (*shape_fn)(double t);
 static void make_series(shape_fn rss, shape_fn fds, shape_fn threads, double secs, double hz)
 {
 	series_init(&LS.rss);
+	series_init(&LS.mem);
 	series_init(&LS.fds);
 	series_init(&LS.threads);
 	for (long i = 0; (double)i < secs * hz; i++) {
@@ -487,7 +491,7 @@ static void test_verdict_fd_leak(void **state)
 	rng_seed(1);
 	make_series(rss_flat_noisy, fds_growing, threads_flat, 5, 100);
 	verdict(&r, &TH);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "fds");
 	assert_near(r.fd_slope_per_s, 20, 0.5);
 	assert_true(fabs(r.rss_slope_bytes_per_s) < TH.rss_bytes_per_s);
@@ -503,7 +507,7 @@ static void test_verdict_flat(void **state)
 	make_series(rss_flat_noisy, fds_flat, threads_flat, 10, 100);
 	r.outcome = OUT_EXITED;
 	verdict(&r, &TH);
-	assert_false(r.leak);
+	assert_int_equal(r.leak, LEAK_NO);
 	assert_string_equal(r.leak_metrics, "");
 	assert_true(r.fd_slope_per_s == 0);
 	assert_true(isfinite(r.rss_slope_bytes_per_s));
@@ -517,7 +521,7 @@ static void test_verdict_sawtooth(void **state)
 	/* 20 collections of 4 MiB in 10 s: memory churns, it does not grow */
 	make_series(rss_sawtooth, fds_flat, threads_flat, 10, 100);
 	verdict(&r, &TH);
-	assert_false(r.leak);
+	assert_int_equal(r.leak, LEAK_NO);
 	assert_string_equal(r.leak_metrics, "");
 	assert_true(fabs(r.rss_slope_bytes_per_s) < TH.rss_bytes_per_s);
 }
@@ -531,14 +535,14 @@ static void test_verdict_below_threshold(void **state)
 	/* a real but slow upward trend (0.1 fd/s): significant, under 0.5/s */
 	make_series(rss_flat_noisy, fds_slow, threads_flat, 60, 50);
 	verdict(&r, &TH);
-	assert_false(r.leak);
+	assert_int_equal(r.leak, LEAK_NO);
 	assert_string_equal(r.leak_metrics, "");
 	assert_true(r.fd_slope_per_s > 0 && r.fd_slope_per_s < TH.fds_per_s);
 	/* the same series with a lower threshold is a leak */
 	struct leak_thresholds th = TH;
 	th.fds_per_s = 0.05;
 	verdict(&r, &th);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "fds");
 }
 
@@ -550,7 +554,7 @@ static void test_verdict_two_metrics(void **state)
 	rng_seed(4);
 	make_series(rss_growing, fds_flat, threads_growing, 8, 100);
 	verdict(&r, &TH);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "rss;threads");
 	assert_near(r.rss_slope_bytes_per_s, 2 * 1048576.0, 2 * 1048576.0 * 0.05);
 	assert_near(r.thread_slope_per_s, 2, 0.1);
@@ -566,7 +570,7 @@ static void test_verdict_decreasing(void **state)
 	struct leak_thresholds th = TH;
 	th.fds_per_s = -100; /* even a threshold below the slope needs S > 0 */
 	verdict(&r, &th);
-	assert_false(r.leak);
+	assert_int_equal(r.leak, LEAK_NO);
 	assert_near(r.fd_slope_per_s, -20, 0.5);
 }
 
@@ -582,29 +586,124 @@ static void test_verdict_warmup(void **state)
 	th.warmup_ns = 0;
 	verdict(&r, &th);
 	/* without a warm-up the climb dominates the pairs: read as growth */
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "fds");
 	th.warmup_ns = 5000000000; /* 5 s: past the climb */
 	verdict(&r, &th);
-	assert_false(r.leak);
+	assert_int_equal(r.leak, LEAK_NO);
 	assert_true(r.fd_slope_per_s == 0);
 }
 
-static void test_verdict_short_run_fallback(void **state)
+static double rss_startup(double t) /* a runtime mapping its heap: 9 MiB in 30 ms */
+{
+	return 1048576.0 + t / 0.03 * 9 * 1048576.0;
+}
+
+static void test_verdict_short_run(void **state)
 {
 	(void)state;
 	struct run_result r;
 	run_result_init(&r);
 	rng_seed(7);
 	/* a 2 s run with a 100 s warm-up: nothing left after the warm-up, so
-	 * the points after the first 10% are used and the leak still shows */
+	 * no verdict and no slope, with the reason, even though fds climb */
 	make_series(rss_flat_noisy, fds_growing, threads_flat, 2, 100);
 	struct leak_thresholds th = TH;
 	th.warmup_ns = 100000000000;
 	verdict(&r, &th);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_NONE);
+	assert_string_equal(r.leak_metrics, "");
+	assert_true(isnan(r.fd_slope_per_s) && isnan(r.rss_slope_bytes_per_s));
+	assert_string_equal(
+	    r.leak_reason,
+	    "too short for a trend: 0 samples after the 100000 ms warm-up (8 needed)");
+
+	/* `python3 -c pass` at 1 ms: 30 samples of start-up growth, all before
+	 * the 500 ms warm-up. Without one it would read as a leak. */
+	run_result_init(&r);
+	make_series(rss_startup, fds_flat, threads_flat, 0.03, 1000);
+	th.warmup_ns = 500000000;
+	verdict(&r, &th);
+	assert_int_equal(r.leak, LEAK_NONE);
+	assert_true(isnan(r.rss_slope_bytes_per_s));
+	assert_non_null(strstr(r.leak_reason, "0 samples after the 500 ms warm-up"));
+	th.warmup_ns = 0;
+	verdict(&r, &th);
+	assert_int_equal(r.leak, LEAK_YES); /* the coin toss the warm-up prevents */
+
+	/* 7 samples after the warm-up are too few, 8 are enough */
+	run_result_init(&r);
+	th.warmup_ns = 1000000000;
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 1.07, 100);
+	verdict(&r, &th);
+	assert_int_equal(r.leak, LEAK_NONE);
+	assert_non_null(strstr(r.leak_reason, ": 7 samples"));
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 1.08, 100);
+	verdict(&r, &th);
+	assert_int_equal(r.leak, LEAK_NO);
+	assert_string_equal(r.leak_reason, "");
+	assert_true(r.fd_slope_per_s == 0);
+
+	/* a breaking point of a growing resource needs no trend */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_growing, threads_flat, 0.05, 1000);
+	r.limit_hit = BP_NOFILE;
+	r.fd_exhausted = true;
+	verdict(&r, &th);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "fds");
-	assert_near(r.fd_slope_per_s, 20, 0.5);
+	assert_string_equal(r.leak_reason, "");
+	/* cpu-time is not one: still too short */
+	run_result_init(&r);
+	r.limit_hit = BP_CPU_TIME;
+	verdict(&r, &th);
+	assert_int_equal(r.leak, LEAK_NONE);
+}
+
+static double mem_tmpfs(double t) /* 1 MiB appended to a tmpfs file every 50 ms */
+{
+	return 4 * 1048576.0 + floor(t / 0.05) * 1048576.0;
+}
+
+static double anon_flat(double t) /* the shell appending it: flat anon RSS */
+{
+	(void)t;
+	return 600 * 1024.0;
+}
+
+static void test_verdict_cgroup_memory(void **state)
+{
+	(void)state;
+	struct run_result r;
+	run_result_init(&r);
+	/* tmpfs growth is charged to the cgroup, in nobody's RSS: the mem
+	 * series alone shows it, at 20 MiB/s */
+	make_series(anon_flat, fds_flat, threads_flat, 3, 100);
+	for (long i = 0; i < 300; i++)
+		series_add(&LS.mem, (double)i / 100, mem_tmpfs((double)i / 100));
+	verdict(&r, &TH);
+	assert_int_equal(r.leak, LEAK_YES);
+	assert_string_equal(r.leak_metrics, "mem");
+	assert_near(r.mem_slope_bytes_per_s, 20 * 1048576.0, 1048576.0);
+	assert_true(r.rss_slope_bytes_per_s == 0);
+
+	/* a clean 96 MiB file mapping read once: anon stays flat, the page
+	 * cache was charged elsewhere, so the cgroup stays flat too */
+	run_result_init(&r);
+	make_series(anon_flat, fds_flat, threads_flat, 3, 100);
+	for (long i = 0; i < 300; i++)
+		series_add(&LS.mem, (double)i / 100, 2 * 1048576.0);
+	verdict(&r, &TH);
+	assert_int_equal(r.leak, LEAK_NO);
+	assert_string_equal(r.leak_metrics, "");
+
+	/* an OOM kill names mem, the cgroup's memory that ran out */
+	run_result_init(&r);
+	r.limit_hit = BP_MEMORY;
+	r.outcome = OUT_OOM_KILLED;
+	verdict(&r, &TH);
+	assert_int_equal(r.leak, LEAK_YES);
+	assert_string_equal(r.leak_metrics, "mem");
 }
 
 static void test_verdict_breaking_points(void **state)
@@ -617,20 +716,20 @@ static void test_verdict_breaking_points(void **state)
 	run_result_init(&r);
 	rng_seed(8);
 	make_series(rss_flat_noisy, fds_growing, threads_flat, 0.03, 100);
-	strcpy(r.limit_hit, "nofile");
+	r.limit_hit = BP_NOFILE;
 	r.fd_exhausted = true;
 	verdict(&r, &TH);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "fds");
 
-	/* OOM kill while rss grows: rss named once */
+	/* OOM kill while rss grows: rss by its trend, mem by the limit */
 	run_result_init(&r);
 	make_series(rss_growing, fds_flat, threads_flat, 5, 100);
 	r.outcome = OUT_OOM_KILLED;
-	strcpy(r.limit_hit, "memory");
+	r.limit_hit = BP_MEMORY;
 	verdict(&r, &TH);
-	assert_true(r.leak);
-	assert_string_equal(r.leak_metrics, "rss");
+	assert_int_equal(r.leak, LEAK_YES);
+	assert_string_equal(r.leak_metrics, "rss;mem");
 
 	/* the OOM kill and fd exhaustion alone (limit_hit left empty) are
 	 * breaking points too, with their metrics */
@@ -638,51 +737,51 @@ static void test_verdict_breaking_points(void **state)
 	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
 	r.outcome = OUT_OOM_KILLED;
 	verdict(&r, &TH);
-	assert_true(r.leak);
-	assert_string_equal(r.leak_metrics, "rss");
+	assert_int_equal(r.leak, LEAK_YES);
+	assert_string_equal(r.leak_metrics, "mem");
 	run_result_init(&r);
 	r.fd_exhausted = true;
 	verdict(&r, &TH);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "fds");
 
 	/* pids limit with flat series (the threads were created before the
 	 * first sample) */
 	run_result_init(&r);
 	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
-	strcpy(r.limit_hit, "pids");
+	r.limit_hit = BP_PIDS;
 	verdict(&r, &TH);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "threads");
 
 	/* nofile limit while rss grows: both named, in rss;fds order */
 	run_result_init(&r);
 	make_series(rss_growing, fds_flat, threads_flat, 5, 100);
-	strcpy(r.limit_hit, "nofile");
+	r.limit_hit = BP_NOFILE;
 	verdict(&r, &TH);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "rss;fds");
 
-	/* a CPU-time limit is a breaking point without a leak metric */
+	/* a busy loop stopped by its CPU-time limit grows nothing: no leak */
 	run_result_init(&r);
 	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
-	strcpy(r.limit_hit, "cpu-time");
+	r.limit_hit = BP_CPU_TIME;
 	verdict(&r, &TH);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_NO);
 	assert_string_equal(r.leak_metrics, "");
 
 	/* a timeout is not a breaking point: flat stays no leak ... */
 	run_result_init(&r);
 	make_series(rss_flat_noisy, fds_flat, threads_flat, 5, 100);
 	r.outcome = OUT_TIMEOUT;
-	strcpy(r.limit_hit, "timeout");
+	r.limit_hit = BP_TIMEOUT;
 	verdict(&r, &TH);
-	assert_false(r.leak);
+	assert_int_equal(r.leak, LEAK_NO);
 	assert_string_equal(r.leak_metrics, "");
 	/* ... and growth until the timeout is a leak by its slope */
 	make_series(rss_flat_noisy, fds_growing, threads_flat, 5, 100);
 	verdict(&r, &TH);
-	assert_true(r.leak);
+	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "fds");
 }
 
@@ -692,15 +791,408 @@ static void test_verdict_empty_series(void **state)
 	struct run_result r;
 	run_result_init(&r);
 	series_init(&LS.rss);
+	series_init(&LS.mem);
 	series_init(&LS.fds);
 	series_init(&LS.threads);
 	series_add(&LS.threads, 0, 1); /* one point: no slope either */
 	verdict(&r, &TH);
-	assert_false(r.leak);
+	assert_int_equal(r.leak, LEAK_NONE);
 	assert_string_equal(r.leak_metrics, "");
 	assert_true(isnan(r.rss_slope_bytes_per_s));
 	assert_true(isnan(r.fd_slope_per_s));
 	assert_true(isnan(r.thread_slope_per_s));
+}
+
+/* ---- classification ---------------------------------------------------- */
+
+#define MAIN 4100
+
+static int w_exit(int code)
+{
+	return (code & 0xff) << 8;
+}
+
+static int w_signal(int sig)
+{
+	return sig & 0x7f;
+}
+
+/* Facts of a run whose main process ended with wstatus. */
+static struct run_facts ended(int wstatus)
+{
+	struct run_facts f;
+	run_facts_init(&f);
+	f.main_pid = MAIN;
+	f.ended = true;
+	f.wstatus = wstatus;
+	return f;
+}
+
+static void classify(const struct run_facts *f, struct run_result *r)
+{
+	run_result_init(r);
+	run_classify(f, r);
+}
+
+static void add_victim(struct run_facts *f, pid_t pid, const char *comm)
+{
+	f->victims[f->n_victims].pid = pid;
+	snprintf(f->victims[f->n_victims].comm, sizeof(f->victims[0].comm), "%s", comm);
+	f->n_victims++;
+}
+
+static void test_classify_exit(void **state)
+{
+	(void)state;
+	struct run_result r;
+	struct run_facts f = ended(w_exit(3));
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_EXITED);
+	assert_int_equal(r.exit_code, 3);
+	assert_int_equal(r.signal, RES_NONE);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	assert_int_equal(r.limit_method, METH_NONE);
+	assert_string_equal(r.cause, "exited with status 3");
+	assert_int_equal(r.oom_kills, RES_NONE);
+
+	f = ended(w_signal(SIGSEGV));
+	f.oom_kills = 0;
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_SIGNALED);
+	assert_int_equal(r.signal, SIGSEGV);
+	assert_int_equal(r.exit_code, RES_NONE);
+	assert_int_equal(r.oom_kills, 0);
+	assert_non_null(strstr(r.cause, "killed by signal 11"));
+
+	/* a SIGKILL with no OOM kill counted is just a signal */
+	f = ended(w_signal(SIGKILL));
+	f.oom_kills = 0;
+	f.victims_method = METH_KERNEL_LOG;
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_SIGNALED);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	assert_false(r.unavailable & UNAV_OOM_VICTIM);
+}
+
+static void test_classify_oom_victim(void **state)
+{
+	(void)state;
+	struct run_result r;
+
+	/* sh -c 'hog; kill -KILL $$' under --memory 32M: the kernel chose the
+	 * hog (pid MAIN+1), then the shell killed itself */
+	struct run_facts f = ended(w_signal(SIGKILL));
+	f.oom_kills = 1;
+	f.victims_method = METH_KERNEL_LOG;
+	add_victim(&f, MAIN + 1, "hog");
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_SIGNALED);
+	assert_int_equal(r.signal, SIGKILL);
+	assert_int_equal(r.limit_hit, BP_MEMORY);
+	assert_int_equal(r.limit_method, METH_KERNEL_COUNTER);
+	assert_int_equal(r.oom_kills, 1);
+	assert_string_equal(
+	    r.cause, "SIGKILL not from the OOM killer: it chose pid 4101 (hog) (kernel-log)");
+	assert_false(r.unavailable & UNAV_OOM_VICTIM);
+
+	/* the main process itself chosen */
+	f = ended(w_signal(SIGKILL));
+	f.oom_kills = 1;
+	f.victims_method = METH_KERNEL_LOG;
+	add_victim(&f, MAIN, "mem-hog");
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_OOM_KILLED);
+	assert_int_equal(r.limit_hit, BP_MEMORY);
+	assert_non_null(strstr(r.cause, "chose the main process pid 4100 (mem-hog)"));
+
+	/* the log cannot be read (no CAP_SYSLOG): inferred from the counter,
+	 * and the row says the victim is unavailable */
+	f = ended(w_signal(SIGKILL));
+	f.oom_kills = 1;
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_OOM_KILLED);
+	assert_int_equal(r.limit_hit, BP_MEMORY);
+	assert_true(r.unavailable & UNAV_OOM_VICTIM);
+	assert_non_null(strstr(r.cause, "unavailable"));
+
+	/* the log was read but named nobody of the run (its oom-kill lines are
+	 * rate-limited): not the main process, whose record is never limited */
+	f = ended(w_signal(SIGKILL));
+	f.oom_kills = 2;
+	f.victims_method = METH_KERNEL_LOG;
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_SIGNALED);
+	assert_int_equal(r.limit_hit, BP_MEMORY);
+	assert_non_null(strstr(r.cause, "another process of the run"));
+
+	/* a child OOM-killed while the main process exits 0 */
+	f = ended(w_exit(0));
+	f.oom_kills = 1;
+	f.victims_method = METH_KERNEL_LOG;
+	add_victim(&f, MAIN + 7, "worker");
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_EXITED);
+	assert_int_equal(r.limit_hit, BP_MEMORY);
+
+	/* no memory cgroup: the global OOM killer chose the main process */
+	f = ended(w_signal(SIGKILL));
+	f.victims_method = METH_KERNEL_LOG;
+	add_victim(&f, MAIN, "big");
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_OOM_KILLED);
+	assert_int_equal(r.limit_hit, BP_MEMORY);
+	assert_int_equal(r.limit_method, METH_KERNEL_LOG);
+	assert_int_equal(r.oom_kills, RES_NONE);
+	assert_false(r.unavailable & UNAV_OOM_VICTIM);
+}
+
+static struct run_facts cpu_run(int sig, double soft, double hard, double cpu)
+{
+	struct run_facts f = ended(w_signal(sig));
+	f.cpu_soft_s = soft;
+	f.cpu_hard_s = hard;
+	f.main_cpu_s = cpu;
+	f.main_cpu_method = METH_EXIT_STOP;
+	return f;
+}
+
+static void test_classify_cpu_time(void **state)
+{
+	(void)state;
+	struct run_result r;
+
+	/* --cpu-time 10s (soft 10 s, hard 11 s), SIGKILLs itself after 0.2 s
+	 * of CPU: not the limit */
+	struct run_facts f = cpu_run(SIGKILL, 10, 11, 0.2);
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_SIGNALED);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	assert_string_equal(r.cause, "SIGKILL with 0.20 s of CPU: short of its cpu-time limit "
+				     "(10 s soft; 11 s hard)");
+
+	/* a busy loop that ignores SIGXCPU: SIGKILL when its CPU time reaches
+	 * the hard limit, read exactly in the exit stop */
+	f = cpu_run(SIGKILL, 1, 2, 2.004);
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_SIGNALED);
+	assert_int_equal(r.limit_hit, BP_CPU_TIME);
+	assert_int_equal(r.limit_method, METH_EXIT_STOP);
+	assert_non_null(strstr(r.cause, "SIGKILL at the cpu-time limit (2.00 s of CPU"));
+	f = cpu_run(SIGKILL, 1, 2, 1.99);
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	/* from wait4's rusage (the scheduler's runtime, behind the tick count
+	 * the kernel compares): within a tenth of the limit */
+	f = cpu_run(SIGKILL, 1, 2, 1.85);
+	f.main_cpu_method = METH_EXIT_STATUS;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_CPU_TIME);
+	assert_int_equal(r.limit_method, METH_EXIT_STATUS);
+	f.main_cpu_s = 1.7;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NONE);
+
+	/* SIGXCPU seen in the traced program's signal stop: sent by the kernel
+	 * (at the soft limit, whatever the time reads) or by kill(1) */
+	f = cpu_run(SIGXCPU, 1, 2, 1.0);
+	f.kernel_sigxcpu = 1;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_CPU_TIME);
+	assert_int_equal(r.limit_method, METH_SIGNAL_STOP);
+	assert_non_null(strstr(r.cause, "SIGXCPU at the cpu-time limit (1.00 s of CPU"));
+	f = cpu_run(SIGXCPU, 1, 2, 0.3);
+	f.kernel_sigxcpu = 0;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	assert_non_null(strstr(r.cause, "SIGXCPU with 0.30 s of CPU"));
+	assert_non_null(strstr(r.cause, "(1 s soft; 2 s hard)"));
+
+	/* a program that set its own soft limit to 1 s under hard 2 s: SIGXCPU
+	 * at 1 s is the limit, a SIGKILL at 1 s is not */
+	f = cpu_run(SIGXCPU, 1, 2, 1.0);
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_CPU_TIME);
+	f = cpu_run(SIGKILL, 1, 2, 1.0);
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	f = cpu_run(SIGKILL, 1, 2, 2.0);
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_CPU_TIME);
+
+	/* CPU time unknown: SIGXCPU is the limit's own signal, SIGKILL is not */
+	f = cpu_run(SIGXCPU, 1, 1, -1);
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_CPU_TIME);
+	assert_int_equal(r.limit_method, METH_EXIT_STATUS);
+	f = cpu_run(SIGKILL, 1, 1, -1);
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NONE);
+
+	/* no cpu-time limit at all: a SIGXCPU from kill(1) is only a signal */
+	f = cpu_run(SIGXCPU, -1, -1, 5);
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	assert_int_equal(r.outcome, OUT_SIGNALED);
+}
+
+static void test_classify_nofile_pids(void **state)
+{
+	(void)state;
+	struct run_result r;
+
+	/* the fd-exhaust shape: 1024 fds of 1024, counted in the exit stop */
+	struct run_facts f = ended(w_exit(1));
+	f.fd_limit = 1024;
+	f.max_fds_one = 1024;
+	f.max_fds_method = METH_EXIT_STOP;
+	classify(&f, &r);
+	assert_true(r.fd_exhausted);
+	assert_int_equal(r.limit_hit, BP_NOFILE);
+	assert_int_equal(r.limit_method, METH_EXIT_STOP);
+	f.max_fds_one = 1023;
+	classify(&f, &r);
+	assert_false(r.fd_exhausted);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	/* bash's fds start at 10: EMFILE at 249 fds, seen another way */
+	f.max_fds_one = 249;
+	f.fd_limit = 256;
+	f.emfile_method = METH_SAMPLING;
+	classify(&f, &r);
+	assert_true(r.fd_exhausted);
+	assert_int_equal(r.limit_hit, BP_NOFILE);
+	assert_int_equal(r.limit_method, METH_SAMPLING);
+
+	/* the thread bomb: pids.events counted refused clones */
+	f = ended(w_exit(0));
+	f.pids_limit_hits = 3;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_PIDS);
+	assert_int_equal(r.limit_method, METH_KERNEL_COUNTER);
+	assert_int_equal(r.pids_limit_hits, 3);
+	f.pids_limit_hits = 0;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NONE);
+
+	/* the order: memory before nofile before pids */
+	f = ended(w_exit(0));
+	f.oom_kills = 1;
+	f.victims_method = METH_KERNEL_LOG;
+	f.fd_limit = 10;
+	f.max_fds_one = 10;
+	f.pids_limit_hits = 1;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_MEMORY);
+	assert_true(r.fd_exhausted);
+	f.oom_kills = 0;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NOFILE);
+}
+
+static void test_classify_brink_ends(void **state)
+{
+	(void)state;
+	struct run_result r;
+
+	/* killed at the timeout: brink's SIGKILL, not the OOM killer's and not
+	 * the cpu-time limit's */
+	struct run_facts f = cpu_run(SIGKILL, 1, 1, 1.5);
+	f.timed_out = true;
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_TIMEOUT);
+	assert_int_equal(r.limit_hit, BP_TIMEOUT);
+	assert_int_equal(r.limit_method, METH_TIMER);
+	assert_int_equal(r.signal, SIGKILL);
+	assert_string_equal(r.cause, "killed by brink at the timeout");
+
+	/* interrupted while timing out: interrupted wins */
+	f.interrupted = true;
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_INTERRUPTED);
+
+	/* a real breaking point before the timeout is kept */
+	f = ended(w_signal(SIGKILL));
+	f.timed_out = true;
+	f.pids_limit_hits = 1;
+	classify(&f, &r);
+	assert_int_equal(r.outcome, OUT_TIMEOUT);
+	assert_int_equal(r.limit_hit, BP_PIDS);
+
+	/* never ended (brink failed mid-run): nothing is made up */
+	struct run_facts none;
+	run_facts_init(&none);
+	classify(&none, &r);
+	assert_int_equal(r.exit_code, RES_NONE);
+	assert_int_equal(r.signal, RES_NONE);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	assert_string_equal(r.cause, "");
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	for (int b = 0; b < BP__COUNT; b++)
+		assert_int_equal(breaking_point_from_name(breaking_point_name(b)), b);
+	assert_string_equal(breaking_point_name(BP_NONE), "");
+	assert_string_equal(breaking_point_name(BP_CPU_TIME), "cpu-time");
+	assert_int_equal(breaking_point_from_name("none"), -1);
+	assert_int_equal(breaking_point_from_name("Memory"), -1);
+	assert_string_equal(breaking_point_name(BP__COUNT), "unknown");
+	assert_true(breaking_point_is_growth(BP_NOFILE) && breaking_point_is_growth(BP_MEMORY) &&
+		    breaking_point_is_growth(BP_PIDS));
+	assert_false(breaking_point_is_growth(BP_CPU_TIME) ||
+		     breaking_point_is_growth(BP_TIMEOUT) || breaking_point_is_growth(BP_NONE));
+	assert_true(breaking_point_is_limit(BP_CPU_TIME));
+	assert_false(breaking_point_is_limit(BP_TIMEOUT) || breaking_point_is_limit(BP_NONE));
+	for (int m = 0; m < METH__COUNT; m++)
+		assert_int_equal(method_from_name(method_name(m)), m);
+	assert_string_equal(method_name(METH_KERNEL_LOG), "kernel-log");
+	for (int v = 0; v < LEAK__COUNT; v++)
+		assert_int_equal(leak_verdict_from_name(leak_verdict_name(v)), v);
+	assert_int_equal(leak_verdict_from_name("maybe"), -1);
+	char buf[128];
+	unavail_format(UNAV_OOM_VICTIM | UNAV_MEM, buf, sizeof(buf));
+	assert_string_equal(buf, "mem;oom-victim");
+	unsigned mask;
+	assert_int_equal(unavail_parse("oom-victim", &mask), 0);
+	assert_int_equal(mask, UNAV_OOM_VICTIM);
+}
+
+static void test_oom_parse_kmsg(void **state)
+{
+	(void)state;
+	pid_t pid = 0;
+	char comm[16], memcg[256];
+	/* lines as this kernel (6.18) writes them */
+	assert_int_equal(
+	    oom_parse_kmsg("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,"
+			   "mems_allowed=0,oom_memcg=/a/brink-1291-49260/run-1,task_memcg=/a/"
+			   "brink-1291-49260/run-1/x,task=hog,pid=1292,uid=0",
+			   &pid, comm, memcg, sizeof(memcg)),
+	    1);
+	assert_int_equal(pid, 1292);
+	assert_string_equal(comm, "hog");
+	assert_string_equal(memcg, "/a/brink-1291-49260/run-1/x");
+	assert_int_equal(oom_parse_kmsg("Memory cgroup out of memory: Killed process 429 (a) b) "
+					"total-vm:68276kB, anon-rss:65280kB, file-rss:1128kB, "
+					"shmem-rss:0kB, UID:0 pgtables:180kB oom_score_adj:0",
+					&pid, comm, memcg, sizeof(memcg)),
+			 1);
+	assert_int_equal(pid, 429);
+	assert_string_equal(comm, "a) b"); /* a name may hold ") " */
+	assert_string_equal(memcg, "");
+	assert_int_equal(oom_parse_kmsg("Out of memory: Killed process 77 (java) total-vm:1kB",
+					&pid, comm, memcg, sizeof(memcg)),
+			 1);
+	assert_int_equal(pid, 77);
+	/* lines that name no victim */
+	assert_int_equal(oom_parse_kmsg("brink invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL)",
+					&pid, comm, memcg, sizeof(memcg)),
+			 0);
+	assert_int_equal(oom_parse_kmsg("oom-kill:constraint=CONSTRAINT_NONE,task=x", &pid, comm,
+					memcg, sizeof(memcg)),
+			 0);
+	assert_int_equal(oom_parse_kmsg("Killed process abc (x)", &pid, comm, memcg, sizeof(memcg)),
+			 0);
 }
 
 /* ---- expectations ------------------------------------------------------ */
@@ -713,29 +1205,30 @@ static void test_expect_parse_ok(void **state)
 	assert_int_equal(expect_parse("leak", &e, &why), 0);
 	assert_true(e.set);
 	assert_int_equal(e.leak, 1);
-	assert_string_equal(e.breaks_at, "");
+	assert_int_equal(e.breaks, -1);
 	assert_string_equal(e.raw, "leak");
 
 	assert_int_equal(expect_parse("no-leak", &e, &why), 0);
 	assert_int_equal(e.leak, 0);
-	assert_string_equal(e.breaks_at, "");
+	assert_int_equal(e.breaks, -1);
 
 	assert_int_equal(expect_parse("leak breaks=nofile", &e, &why), 0);
 	assert_int_equal(e.leak, 1);
-	assert_string_equal(e.breaks_at, "nofile");
+	assert_int_equal(e.breaks, BP_NOFILE);
 	assert_string_equal(e.raw, "leak breaks=nofile");
 
 	assert_int_equal(expect_parse("  breaks=none\tno-leak  ", &e, &why), 0);
 	assert_int_equal(e.leak, 0);
-	assert_string_equal(e.breaks_at, "none");
+	assert_int_equal(e.breaks, BP_NONE);
 	assert_string_equal(e.raw, "  breaks=none\tno-leak  ");
 
 	const char *limits[] = {"memory", "pids", "cpu-time", "timeout"};
+	const enum breaking_point bps[] = {BP_MEMORY, BP_PIDS, BP_CPU_TIME, BP_TIMEOUT};
 	for (size_t i = 0; i < 4; i++) {
 		char buf[64];
 		snprintf(buf, sizeof(buf), "leak breaks=%s", limits[i]);
 		assert_int_equal(expect_parse(buf, &e, &why), 0);
-		assert_string_equal(e.breaks_at, limits[i]);
+		assert_int_equal(e.breaks, bps[i]);
 	}
 }
 
@@ -784,50 +1277,50 @@ static void test_expect_check(void **state)
 	/* no expectation: nothing to check, whatever happened */
 	run_result_init(&r);
 	memset(&e, 0, sizeof(e));
-	r.leak = true;
+	r.leak = LEAK_YES;
 	assert_int_equal(expect_check(&e, &r), 0);
 	assert_string_equal(r.expect_failure, "");
 
 	assert_int_equal(expect_parse("leak breaks=nofile", &e, &why), 0);
-	strcpy(r.limit_hit, "nofile");
-	r.leak = true;
+	r.limit_hit = BP_NOFILE;
+	r.leak = LEAK_YES;
 	assert_int_equal(expect_check(&e, &r), 0);
 	assert_string_equal(r.expect_failure, "");
 
-	r.leak = false;
+	r.leak = LEAK_NO;
 	assert_int_equal(expect_check(&e, &r), 1);
 	assert_string_equal(r.expect_failure, "expected leak, got no leak");
 
-	r.leak = true;
-	strcpy(r.limit_hit, "memory");
+	r.leak = LEAK_YES;
+	r.limit_hit = BP_MEMORY;
 	assert_int_equal(expect_check(&e, &r), 1);
 	assert_string_equal(r.expect_failure, "expected breaks=nofile, got memory");
 
-	r.limit_hit[0] = '\0';
+	r.limit_hit = BP_NONE;
 	assert_int_equal(expect_check(&e, &r), 1);
 	assert_string_equal(r.expect_failure, "expected breaks=nofile, got none");
 
-	r.leak = false;
-	strcpy(r.limit_hit, "pids");
+	r.leak = LEAK_NO;
+	r.limit_hit = BP_PIDS;
 	assert_int_equal(expect_check(&e, &r), 1);
 	assert_string_equal(r.expect_failure,
 			    "expected leak, got no leak; expected breaks=nofile, got pids");
 
 	/* a passing check clears an earlier failure */
 	assert_int_equal(expect_parse("no-leak", &e, &why), 0);
-	strcpy(r.limit_hit, "timeout"); /* any breaking point is fine here */
+	r.limit_hit = BP_TIMEOUT; /* any breaking point is fine here */
 	assert_int_equal(expect_check(&e, &r), 0);
 	assert_string_equal(r.expect_failure, "");
-	r.leak = true;
+	r.leak = LEAK_YES;
 	assert_int_equal(expect_check(&e, &r), 1);
 	assert_string_equal(r.expect_failure, "expected no leak, got leak");
 
 	/* breaks=none: no limit may end the run */
 	assert_int_equal(expect_parse("no-leak breaks=none", &e, &why), 0);
-	r.leak = false;
-	r.limit_hit[0] = '\0';
+	r.leak = LEAK_NO;
+	r.limit_hit = BP_NONE;
 	assert_int_equal(expect_check(&e, &r), 0);
-	strcpy(r.limit_hit, "nofile");
+	r.limit_hit = BP_NOFILE;
 	assert_int_equal(expect_check(&e, &r), 1);
 	assert_string_equal(r.expect_failure, "expected breaks=none, got nofile");
 }
@@ -854,7 +1347,15 @@ int main(void)
 	    cmocka_unit_test(test_verdict_two_metrics),
 	    cmocka_unit_test(test_verdict_decreasing),
 	    cmocka_unit_test(test_verdict_warmup),
-	    cmocka_unit_test(test_verdict_short_run_fallback),
+	    cmocka_unit_test(test_verdict_short_run),
+	    cmocka_unit_test(test_verdict_cgroup_memory),
+	    cmocka_unit_test(test_classify_exit),
+	    cmocka_unit_test(test_classify_oom_victim),
+	    cmocka_unit_test(test_classify_cpu_time),
+	    cmocka_unit_test(test_classify_nofile_pids),
+	    cmocka_unit_test(test_classify_brink_ends),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_oom_parse_kmsg),
 	    cmocka_unit_test(test_verdict_breaking_points),
 	    cmocka_unit_test(test_verdict_empty_series),
 	    cmocka_unit_test(test_expect_parse_ok),

@@ -131,8 +131,8 @@ static void test_self_is_no_regression(void **state)
 	for (int i = 0; i < 3; i++) {
 		rows[i] = run("a", i + 1);
 		rows[3 + i] = run("b", i + 1);
-		rows[3 + i].leak = true; /* a leak on both sides is not a regression */
-		snprintf(rows[3 + i].limit_hit, sizeof(rows[3 + i].limit_hit), "nofile");
+		rows[3 + i].leak = LEAK_YES; /* a leak on both sides is not a regression */
+		rows[3 + i].limit_hit = BP_NOFILE;
 	}
 	const char *d = result_dir("self", rows, 6);
 	assert_int_equal(compare(d, d, NULL), EXIT_MEASURED);
@@ -232,27 +232,39 @@ static void test_verdict_and_breaking_point_always_regress(void **state)
 {
 	(void)state;
 	struct run_result b[2] = {run("x", 1), run("x", 2)}, n[2] = {run("x", 1), run("x", 2)};
-	n[1].leak = true; /* one repetition says leak, numbers unchanged */
+	n[1].leak = LEAK_YES; /* one repetition says leak, numbers unchanged */
 	const char *db = result_dir("v-base", b, 2), *dn = result_dir("v-new", n, 2);
 	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
 	assert_string_equal(regressed_line(), "Regressed: x: leak");
 
+	/* runs too short for a verdict on one side: no leak found there, so a
+	 * leak on the other is still a regression, and none -> none is not */
+	b[0].leak = b[1].leak = LEAK_NONE;
+	db = result_dir("none-base", b, 2);
+	dn = result_dir("none-new", n, 2);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: x: leak");
+	assert_non_null(strstr(out, "none 2/2"));
+	assert_int_equal(compare(db, db, NULL), EXIT_MEASURED);
+	b[0].leak = b[1].leak = LEAK_NO;
+	db = result_dir("v-base2", b, 2);
+
 	/* a limit hit appears */
-	n[1].leak = false;
-	snprintf(n[0].limit_hit, sizeof(n[0].limit_hit), "pids");
+	n[1].leak = LEAK_NO;
+	n[0].limit_hit = BP_PIDS;
 	dn = result_dir("bp-new", n, 2);
 	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
 	assert_string_equal(regressed_line(), "Regressed: x: breaking_point");
 	assert_non_null(strstr(out, "pids appears"));
 
 	/* brink's own timeout is not a breaking point */
-	snprintf(n[0].limit_hit, sizeof(n[0].limit_hit), "timeout");
+	n[0].limit_hit = BP_TIMEOUT;
 	n[0].outcome = OUT_TIMEOUT;
 	dn = result_dir("to-new", n, 2);
 	assert_int_equal(compare(db, dn, NULL), EXIT_MEASURED);
 
 	/* a crash is */
-	n[0].limit_hit[0] = '\0';
+	n[0].limit_hit = BP_NONE;
 	n[0].outcome = OUT_SIGNALED;
 	n[0].signal = 11;
 	dn = result_dir("crash-new", n, 2);

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "result.h"
 #include "units.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -222,7 +223,7 @@ static void test_valid(void **state)
 	assert_int_equal(fd->log_cap_bytes, BRINK_UNLIMITED);
 	assert_true(fd->expect.set);
 	assert_int_equal(fd->expect.leak, 1);
-	assert_string_equal(fd->expect.breaks_at, "nofile");
+	assert_int_equal(fd->expect.breaks, BP_NOFILE);
 	assert_string_equal(fd->expect.raw, "leak breaks=nofile");
 	assert_int_equal(fd->leak.warmup_ns, 500 * MS);
 	assert_true(fd->leak.rss_bytes_per_s == 256.0 * 1024);
@@ -342,7 +343,7 @@ static void test_cannot_open(void **state)
 #define COMPARE_KEYS                                                                        \
 	"(expected alpha, threshold, threshold.METRIC or min-change.METRIC, METRIC one of " \
 	"peak_rss_bytes, peak_mem_bytes, peak_fds, peak_threads, rss_slope_bytes_per_s, "   \
-	"fd_slope_per_s, thread_slope_per_s, duration_s)"
+	"mem_slope_bytes_per_s, fd_slope_per_s, thread_slope_per_s, duration_s)"
 #define PCT_WHY	  "(expected a percentage >= 0, such as 10% or 10)"
 #define SIZE_WHY  "(expected a number with an optional K, M, G or T suffix, or max)"
 #define COUNT_WHY "(expected a whole number without sign, or max)"
@@ -669,7 +670,7 @@ static void assert_same_scenario(const struct scenario *a, const struct scenario
 	assert_int_equal(a->log_cap_bytes, b->log_cap_bytes);
 	assert_int_equal(a->expect.set, b->expect.set);
 	assert_int_equal(a->expect.leak, b->expect.leak);
-	assert_string_equal(a->expect.breaks_at, b->expect.breaks_at);
+	assert_int_equal(a->expect.breaks, b->expect.breaks);
 	assert_int_equal(a->leak.warmup_ns, b->leak.warmup_ns);
 	assert_true(a->leak.rss_bytes_per_s == b->leak.rss_bytes_per_s);
 	assert_true(a->leak.fds_per_s == b->leak.fds_per_s);

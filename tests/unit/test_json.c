@@ -66,9 +66,10 @@ static void test_fields(void **state)
 	r[0].duration_s = 1.5;
 	r[0].peak_fds = 1024;
 	r[0].fd_exhausted = true;
-	r[0].leak = true;
+	r[0].leak = LEAK_YES;
 	r[0].rss_slope_bytes_per_s = -12.25;
-	snprintf(r[0].limit_hit, sizeof(r[0].limit_hit), "nofile");
+	r[0].limit_hit = BP_NOFILE;
+	r[0].limit_method = METH_SAMPLING;
 	snprintf(r[0].leak_metrics, sizeof(r[0].leak_metrics), "rss;fds");
 	run_result_init(&r[1]);
 	snprintf(r[1].scenario, sizeof(r[1].scenario), "x");
@@ -97,8 +98,10 @@ static void test_fields(void **state)
 				  "\"exited\", \"exit_code\": 3, \"signal\": null, \"duration_s\": "
 				  "1.500000, \"peak_rss_bytes\": null,"));
 	assert_non_null(strstr(j, "\"fd_exhausted\": 1,"));
-	assert_non_null(strstr(j, "\"limit_hit\": \"nofile\", \"leak\": \"yes\", \"leak_metrics\": "
-				  "\"rss;fds\", \"rss_slope_bytes_per_s\": -12.250,"));
+	assert_non_null(strstr(j, "\"limit_hit\": \"nofile\", \"limit_method\": \"sampling\", "
+				  "\"cause\": null, \"leak\": \"yes\", \"leak_metrics\": "
+				  "\"rss;fds\", \"leak_reason\": null, \"rss_slope_bytes_per_s\": "
+				  "-12.250, \"mem_slope_bytes_per_s\": null,"));
 	assert_non_null(
 	    strstr(j, "\"exec_error\": \"no \\\"such\\\", file\\n\\tat\\\\all\"}\n]\n"));
 	assert_non_null(strstr(j, "\"scenario\": \"x\", \"rep\": 2, \"outcome\": \"exec-failed\""));

@@ -39,8 +39,8 @@ static struct run_result result(void)
 	r.peak_rss_bytes = 3 << 20;
 	r.peak_fds = 1024;
 	r.peak_threads = 1;
-	r.leak = true;
-	snprintf(r.limit_hit, sizeof(r.limit_hit), "nofile");
+	r.leak = LEAK_YES;
+	r.limit_hit = BP_NOFILE;
 	return r;
 }
 

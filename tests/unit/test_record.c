@@ -93,8 +93,10 @@ static size_t golden_results(struct run_result *r)
 	r[0].oom_kills = 0;
 	r[0].pids_limit = 64;
 	r[0].pids_limit_hits = 0;
-	strcpy(r[0].limit_hit, "nofile");
-	r[0].leak = true;
+	r[0].limit_hit = BP_NOFILE;
+	r[0].limit_method = METH_EXIT_STOP;
+	strcpy(r[0].cause, "exited with status 3");
+	r[0].leak = LEAK_YES;
 	strcpy(r[0].leak_metrics, "fds");
 	r[0].rss_slope_bytes_per_s = 1234.5678;
 	r[0].fd_slope_per_s = 401.25;
@@ -125,9 +127,13 @@ static size_t golden_results(struct run_result *r)
 	r[1].mem_limit_bytes = 268435456;
 	r[1].oom_kills = 1;
 	r[1].oom_onset_s = 6.75;
-	strcpy(r[1].limit_hit, "memory");
-	r[1].leak = true;
-	strcpy(r[1].leak_metrics, "rss");
+	r[1].limit_hit = BP_MEMORY;
+	r[1].limit_method = METH_KERNEL_COUNTER;
+	strcpy(r[1].cause, "SIGKILL from the OOM killer: it chose the main process pid 7 "
+			   "(go) (kernel-log)");
+	r[1].leak = LEAK_YES;
+	strcpy(r[1].leak_metrics, "rss;mem");
+	r[1].mem_slope_bytes_per_s = 36000000.5;
 	r[1].rss_slope_bytes_per_s = 36700160.4;
 	r[1].fd_slope_per_s = -0.0002; /* rounds to zero: "0.000", not "-0.000" */
 	r[1].samples = 701;
@@ -139,11 +145,14 @@ static size_t golden_results(struct run_result *r)
 	strcpy(r[2].scenario, "missing");
 	r[2].rep = 1;
 	r[2].outcome = OUT_EXEC_FAILED;
+	r[2].leak = LEAK_NONE;
+	strcpy(r[2].leak_reason,
+	       "too short for a trend: 0 samples after the 500 ms warm-up (8 needed)");
 	r[2].duration_s = 0;
 	r[2].samples = 0;
 	r[2].missed_samples = 0;
 	r[2].unavailable = UNAV_MEM | UNAV_OOM | UNAV_PIDS | UNAV_CGROUP_PROCS | UNAV_EXIT_STOP |
-			   UNAV_CPU_LIMIT | UNAV_SYSCALLS;
+			   UNAV_CPU_LIMIT | UNAV_OOM_VICTIM | UNAV_SYSCALLS;
 	strcpy(r[2].exec_error,
 	       "cannot execute ./prog, tried $PATH: No such file or directory (ENOENT)");
 	return 3;
@@ -194,7 +203,7 @@ static void test_result_names(void **state)
 	assert_true(isnan(r.fd_slope_per_s));
 	assert_string_equal(r.scenario, "");
 	assert_string_equal(r.exec_error, "");
-	assert_false(r.leak);
+	assert_int_equal(r.leak, LEAK_NO);
 	assert_false(r.fd_exhausted);
 	assert_int_equal(r.unavailable, 0);
 }
@@ -220,12 +229,12 @@ static void test_csv_put_str(void **state)
 /* ---- samples.csv ------------------------------------------------------- */
 
 static const struct sample golden_samples[] = {
-    {0, 1892352, 2211840, 4, 1, 1, 0, 4, -1, 0},
+    {0, 1892352, 2211840, 4, 1, 1, 0, 4, -1, 0, 0},
     /* 10000.499 us rounds down; 1.5 us of CPU rounds half up */
-    {10000499, 2000000, -1, 5, 2, 1, 1500, 5, -1, 0},
-    {3600123456789, -1, -1, -1, -1, 0, -1, -1, -1, 0},
+    {10000499, 2000000, -1, 5, 2, 1, 1500, 5, -1, 0, 0},
+    {3600123456789, -1, -1, -1, -1, 0, -1, -1, -1, 0, 0},
     /* rounding carries into the seconds; INT64_MAX fits */
-    {999999999999, INT64_MAX, 0, 20000, 32768, 7, 59999999500, 20000, -1, 0},
+    {999999999999, INT64_MAX, 0, 20000, 32768, 7, 59999999500, 20000, -1, 0, 0},
 };
 
 static void test_samples_golden(void **state)
@@ -372,11 +381,11 @@ static void test_summary_header_golden(void **state)
 	assert_string_equal(got, want);
 	free(got);
 
-	/* 38 columns (a row's field count is checked by the rows golden) */
+	/* 42 columns (a row's field count is checked by the rows golden) */
 	size_t commas = 0;
 	for (const char *p = summary_header; *p; p++)
 		commas += *p == ',';
-	assert_int_equal(commas + 1, 38);
+	assert_int_equal(commas + 1, 42);
 	free(want);
 }
 
@@ -422,7 +431,10 @@ static void assert_same_result(const struct run_result *a, const struct run_resu
 		assert_true(fabs(a->oom_onset_s - b->oom_onset_s) <= 5e-7);
 	assert_int_equal(a->pids_limit, b->pids_limit);
 	assert_int_equal(a->pids_limit_hits, b->pids_limit_hits);
-	assert_string_equal(a->limit_hit, b->limit_hit);
+	assert_int_equal(a->limit_hit, b->limit_hit);
+	assert_int_equal(a->limit_method, b->limit_method);
+	assert_string_equal(a->cause, b->cause);
+	assert_string_equal(a->leak_reason, b->leak_reason);
 	assert_int_equal(a->leak, b->leak);
 	assert_string_equal(a->leak_metrics, b->leak_metrics);
 	const double sa[] = {a->rss_slope_bytes_per_s, a->fd_slope_per_s, a->thread_slope_per_s};
@@ -527,8 +539,8 @@ static void test_summary_read_by_name(void **state)
 	assert_int_equal(rows[0].rep, 3);
 	assert_int_equal(rows[0].outcome, OUT_EXITED);
 	assert_int_equal(rows[0].peak_fds, 1024);
-	assert_string_equal(rows[0].limit_hit, "nofile");
-	assert_true(rows[0].leak);
+	assert_int_equal(rows[0].limit_hit, BP_NOFILE);
+	assert_int_equal(rows[0].leak, LEAK_YES);
 	assert_true(rows[0].fd_slope_per_s == 12.5);
 	/* columns not in the file keep run_result_init's values */
 	assert_int_equal(rows[0].peak_rss_bytes, RES_NONE);
@@ -536,8 +548,8 @@ static void test_summary_read_by_name(void **state)
 	assert_string_equal(rows[1].scenario, "quoted name");
 	assert_int_equal(rows[1].outcome, OUT_TIMEOUT);
 	assert_int_equal(rows[1].peak_fds, RES_NONE);
-	assert_string_equal(rows[1].limit_hit, "");
-	assert_false(rows[1].leak);
+	assert_int_equal(rows[1].limit_hit, BP_NONE);
+	assert_int_equal(rows[1].leak, LEAK_NO);
 	assert_true(isnan(rows[1].fd_slope_per_s));
 	free(rows);
 
@@ -577,7 +589,7 @@ static void test_summary_read_errors(void **state)
 	     ":2: column outcome: expected exited, signaled, oom-killed, timeout, "
 	     "exec-failed or interrupted, not \"died\""},
 	    {"scenario,rep,outcome,limit_hit,leak\na,1,exited,,maybe\n",
-	     ":2: column leak: expected yes or no, not \"maybe\""},
+	     ":2: column leak: expected yes, no or an empty field, not \"maybe\""},
 	    {"scenario,rep,outcome,limit_hit,leak,duration_s\na,1,exited,,no,nan\n",
 	     ":2: column duration_s: expected a decimal number or an empty field, not \"nan\""},
 	    {"scenario,rep,outcome,limit_hit,leak,duration_s\na,1,exited,,no,-3\n",
@@ -594,7 +606,7 @@ static void test_summary_read_errors(void **state)
 	     ":2: quote inside an unquoted field"},
 	    {"scenario,rep,outcome,limit_hit,leak,unavailable\na,1,exited,,no,mem;disk\n",
 	     ":2: column unavailable: expected a ';'-separated list of mem, oom, pids, procs, "
-	     "exit-state, cpus, not \"mem;disk\""},
+	     "exit-state, cpus, oom-victim, not \"mem;disk\""},
 	    /* a multi-line quoted field: the error names the line of the
 	     * record after it */
 	    {"scenario,rep,outcome,limit_hit,leak,exec_error\n"
