@@ -4,10 +4,14 @@
 # tests/CMakeLists.txt leaves *_guest.sh out of the e2e glob; run by hand outside the
 # guest (no V2LANE_BIN) it exits 77.
 #
-# Phases (V2LANE_PHASES, default "root shapes delegated shared"; shared moves the
-# shell, so it comes last):
+# Phases (V2LANE_PHASES, default "root syscalls shapes delegated shared"; shared
+# moves the shell, so it comes last):
 #   root       brink in the root cgroup (exempt from the no-internal-process rule):
-#              fd exhaustion, OOM kill, pids limit, and nothing left behind;
+#              fd exhaustion, OOM kill, pids limit (each with the failing call or
+#              OOM victim the kernel reported), and nothing left behind;
+#   syscalls   the failing-call shapes of tests/shapes/failcall.c (survive EMFILE, a
+#              child's self-lowered limit, a thread bomb, --as, a child's OOM kill):
+#              call, errno, pid and time from the kernel against the program's own;
 #   shapes     the corpus of program shapes (tests/shapes/run.sh, copied beside the
 #              binaries as shapes-run.sh with its cases_*.sh), brink in the root
 #              cgroup, at 10 ms and 1 ms (SHAPES_INTERVALS), results in
@@ -33,7 +37,7 @@ if [ -z "${V2LANE_BIN:-}" ] || [ -z "${V2LANE_OUT:-}" ]; then
 fi
 
 cgroot=${V2LANE_CGROOT:-/sys/fs/cgroup}
-phases=${V2LANE_PHASES:-root shapes delegated shared}
+phases=${V2LANE_PHASES:-root syscalls shapes delegated shared}
 exec_timeout=${BRINK_EXEC_TIMEOUT:-60s}
 MEM_LIMIT=33554432 # 32M
 NOFILE=64
@@ -128,6 +132,30 @@ brink_exec() {
 	cat "$bx_out.stderr"
 	if [ $bx_rc -eq 0 ]; then ok "brink exit status 0"; else bad "brink exit status $bx_rc"; fi
 	if [ -f "$bx_out/summary.csv" ]; then cat "$bx_out/summary.csv"; fi
+}
+
+# shape_fail NAME SYSCALL-REGEX ERRNO BRINK-ARGS... -- failcall MODE: the first failing
+# call of one tests/shapes/failcall.c shape against what the program printed (pid,
+# errno, and the time window around the call, plus the launch's slack).
+shape_fail() {
+	sf_name=$1 sf_call=$2 sf_err=$3
+	shift 3
+	sf_d=$phase_out/$sf_name
+	brink_exec "$sf_d" --interval 10ms "$@"
+	sf_s=$sf_d/summary.csv
+	sf_log=$(ls "$sf_d"/*/1/stdout.log 2>/dev/null | head -n 1)
+	check_syscalls "$sf_s" "$sf_call" "$sf_err"
+	sf_pid=$(sed -n 's/^pid=//p' "$sf_log" | head -n 1)
+	expect_eq "$sf_s" first_failure_pid "$sf_pid"
+	sf_t=$(csv_get "$sf_s" first_failure_s)
+	sf_lo=$(sed -n 's/^before_s=//p' "$sf_log" | head -n 1)
+	sf_hi=$(sed -n 's/^after_s=//p' "$sf_log" | head -n 1)
+	if awk -v t="$sf_t" -v lo="$sf_lo" -v hi="$sf_hi" \
+		'BEGIN { exit !(t != "" && lo != "" && t >= lo && t <= hi + 0.4) }'; then
+		ok "$sf_name: first_failure_s $sf_t in [$sf_lo, $sf_hi + 0.4]"
+	else
+		bad "$sf_name: first_failure_s '$sf_t' outside [$sf_lo, $sf_hi + 0.4]"
+	fi
 }
 
 # check_syscalls SUMMARY SYSCALL-REGEX ERRNO: where brink runs with cgroups, the
@@ -259,6 +287,22 @@ for phase in $phases; do
 			expect_eq "$phase_out/$check/summary.csv" unavailable ""
 		done
 		check_nothing_left "$before" "$cgroot"
+		;;
+	syscalls)
+		# The failing-call shapes of tests/e2e/bpf_first_failure.sh, on this kernel.
+		bx_scope=
+		echo "== phase syscalls: failing calls from the kernel, brink in $(cat /proc/self/cgroup)"
+		shape_fail survive-emfile openat EMFILE --nofile 256 -- "$V2LANE_BIN/failcall" survive-emfile
+		expect_eq "$phase_out/survive-emfile/summary.csv" fd_exhausted 1
+		shape_fail child-nofile openat EMFILE -- "$V2LANE_BIN/failcall" child-nofile
+		shape_fail threads 'clone3?' EAGAIN --pids 40 -- "$V2LANE_BIN/failcall" thread-bomb
+		shape_fail as mmap ENOMEM --as 128M -- "$V2LANE_BIN/failcall" mmap-as
+		expect_eq "$phase_out/as/summary.csv" limit_hit as
+		brink_exec "$phase_out/child-oom" --memory 32M -- "$V2LANE_BIN/failcall" child-oom
+		co_log=$(ls "$phase_out"/child-oom/*/1/stdout.log 2>/dev/null | head -n 1)
+		expect_eq "$phase_out/child-oom/summary.csv" oom_victim_pid \
+			"$(sed -n 's/^child=//p' "$co_log" | head -n 1)"
+		expect_eq "$phase_out/child-oom/summary.csv" outcome exited
 		;;
 	shapes)
 		bx_scope=
