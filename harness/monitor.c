@@ -355,19 +355,30 @@ static bool thread_ending(pid_t pid, long tid)
 	if (n <= 0)
 		return true;
 	buf[n] = '\0';
+	/* PF_EXITING 0x4 (in do_exit), PF_SIGNALED 0x400 (took a fatal signal) */
 	if (procstat_parse(buf, want, &flags, 1, &state) != 0 || state == 'Z' || state == 'X' ||
-	    (flags & 0x4 /* PF_EXITING */))
+	    (flags & (0x4 | 0x400)))
 		return true;
+	char st[4096];
 	snprintf(p, sizeof(p), "/proc/%d/task/%ld/status", (int)pid, tid);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	n = fd < 0 ? -1 : read(fd, st, sizeof(st) - 1);
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
 		return true;
-	buf[n] = '\0';
-	const char *pnd = strstr(buf, "\nSigPnd:\t");
-	return pnd && (strtoull(pnd + 9, NULL, 16) & (1ULL << (SIGKILL - 1)));
+	st[n] = '\0';
+	/* "SigPnd:\t<hex mask>": the thread's own pending signals. */
+	for (char *save, *line = strtok_r(st, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "SigPnd:\t", 8) != 0)
+			continue;
+		char *end;
+		errno = 0;
+		unsigned long long mask = strtoull(line + 8, &end, 16);
+		return errno == 0 && end != line + 8 && (mask & (1ULL << (SIGKILL - 1)));
+	}
+	return false;
 }
 
 static void count_live(long tid, void *arg)
@@ -431,10 +442,18 @@ static void scan_fd(long fd, void *arg)
 static void exit_stop(struct run *x, pid_t tid, int64_t t)
 {
 	struct run_result *r = x->r;
-	if (live_threads(x->pid, tid) > 0) {
+	/* Threads of an exit_group() are on their way out within microseconds; a
+	 * few short looks tell them from threads that run on. */
+	int live = live_threads(x->pid, tid);
+	for (int look = 0; live > 0 && look < 3; look++) {
+		struct timespec ms = {0, 1000 * 1000};
+		nanosleep(&ms, NULL);
+		live = live_threads(x->pid, tid);
+	}
+	if (live > 0) {
 		if (tid == x->pid && !r->main_thread_exited_first) {
 			r->main_thread_exited_first = true;
-			event(x, t, "main-thread-exit", live_threads(x->pid, tid), NULL);
+			event(x, t, "main-thread-exit", live, NULL);
 			seize_threads(x);
 		}
 		return;

@@ -194,6 +194,17 @@ static void unblock_termination(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* Take SIGINT, SIGTERM and SIGHUP on the signalfd again (after the plots). */
+static void block_termination(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 static int block_signals(void)
 {
 	sigset_t set;
@@ -406,16 +417,24 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	cg_system_fini(sys);
 	if (status != EXIT_INTERRUPT && termination_pending(sigfd))
 		status = EXIT_INTERRUPT;
-	unblock_termination();
 	/* Plots and reports also for failed expectations: those runs need them
-	 * most. Not when brink itself failed or was interrupted. */
+	 * most. Not when brink itself failed or was interrupted. summary.json and
+	 * the reports are quick and written with the signals still blocked (a
+	 * signal then would leave a .part behind); only gnuplot's run, the slow
+	 * part, is cut short by one. */
 	if (!brink_failed && status != EXIT_INTERRUPT) {
 		if (summary_write_json(out, &err) != 0)
 			fprintf(stderr, "brink: warning: no summary.json: %s\n", err.msg);
-		if (!ro->no_plots && plot_write(out, &err) != 0)
-			fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);
+		if (!ro->no_plots) {
+			unblock_termination();
+			if (plot_write(out, &err) != 0)
+				fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);
+			block_termination();
+		}
 		if (report_write(out, &err) != 0)
 			fprintf(stderr, "brink: warning: no report: %s\n", err.msg);
+		if (termination_pending(sigfd))
+			status = EXIT_INTERRUPT;
 	}
 	if (status == EXIT_INTERRUPT)
 		fprintf(stderr, "brink: interrupted; the results so far are in %s\n", out);

@@ -9,7 +9,8 @@
 #        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn,
 #        persample, bpf: run only those sections and replace only them in the existing
 #        $BENCH_OUT; BENCH_BASELINE_BRINK: another brink binary (e.g. built from an
-#        earlier commit) measured beside this one in section 9 (per-sample cost).
+#        earlier commit) measured beside this one in section 9 (per-sample cost),
+#        named BENCH_BASELINE_LABEL in the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -598,7 +599,7 @@ $(awk -F, '/task-clock/ {print $1}' "$tmp/ps.$tag") $(col "$tmp/ps-$tag/summary.
   local brinks=("$brink") labels=("this commit ($commit$dirty)")
   if [ -n "${BENCH_BASELINE_BRINK:-}" ]; then
     brinks=("$BENCH_BASELINE_BRINK" "$brink")
-    labels=("baseline (\`$BENCH_BASELINE_BRINK\`)" "this commit ($commit$dirty)")
+    labels=("${BENCH_BASELINE_LABEL:-baseline (\`$BENCH_BASELINE_BRINK\`)}" "this commit ($commit$dirty)")
   fi
   for shape in single tree; do
     if [ $shape = single ]; then args=("$shapes/hold" 1 0 3500); else
@@ -747,7 +748,7 @@ for s in "${new_sections[@]}"; do
 done
 
 # --- 5. verdicts and the report --------------------------------------------
-only_note="Sections 5 to 9 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample\`);
+only_note="Sections 5 to 10 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample,bpf\`);
 each says which run its figures come from, and their goals are listed in the section."
 later_goals="Goals of sections 5 to 8 (scale, long run memory, OOM precision, time to the
 child's first instruction) are in their own sections."
