@@ -238,6 +238,8 @@ static void classify_end(const struct run_facts *f, struct run_result *r, bool c
 			snprintf(r->cause, sizeof(r->cause),
 				 "SIGKILL not from the OOM killer: it chose %s (%s)",
 				 others[0] ? others : "another process of the run", src);
+		} else if (cpu_hit && f->main_cpu_s < 0) {
+			snprintf(r->cause, sizeof(r->cause), "SIGXCPU at the cpu-time limit");
 		} else if (cpu_hit) {
 			snprintf(r->cause, sizeof(r->cause),
 				 "%s at the cpu-time limit (%.2f s of CPU by %s)",
@@ -279,8 +281,7 @@ void run_classify(const struct run_facts *f, struct run_result *r)
 	r->pids_limit_hits = f->pids_limit_hits;
 	if (kills && f->victims_method == METH_NONE)
 		r->unavailable |= UNAV_OOM_VICTIM;
-	/* A SIGKILL at the cpu-time limit while a child was OOM-killed is the
-	 * limit's: classify_end() names the OOM first only for the main pid. */
+	/* the main process chosen by the OOM killer did not die of its limit */
 	classify_end(f, r, cpu_hit && !mv);
 
 	bool fds_full =
@@ -325,20 +326,21 @@ static const struct {
 	const char *name;
 	size_t series, threshold, slope; /* offsets in leak_series, leak_thresholds,
 					    run_result */
+	double scale;			 /* of the threshold */
 	enum breaking_point limit;
 } metrics[M__COUNT] = {
     [M_RSS] = {"rss", offsetof(struct leak_series, rss),
 	       offsetof(struct leak_thresholds, rss_bytes_per_s),
-	       offsetof(struct run_result, rss_slope_bytes_per_s), BP_NONE},
+	       offsetof(struct run_result, rss_slope_bytes_per_s), 1, BP_NONE},
     [M_MEM] = {"mem", offsetof(struct leak_series, mem),
 	       offsetof(struct leak_thresholds, rss_bytes_per_s),
-	       offsetof(struct run_result, mem_slope_bytes_per_s), BP_MEMORY},
+	       offsetof(struct run_result, mem_slope_bytes_per_s), LEAK_MEM_SCALE, BP_MEMORY},
     [M_FDS] = {"fds", offsetof(struct leak_series, fds),
 	       offsetof(struct leak_thresholds, fds_per_s),
-	       offsetof(struct run_result, fd_slope_per_s), BP_NOFILE},
+	       offsetof(struct run_result, fd_slope_per_s), 1, BP_NOFILE},
     [M_THREADS] = {"threads", offsetof(struct leak_series, threads),
 		   offsetof(struct leak_thresholds, threads_per_s),
-		   offsetof(struct run_result, thread_slope_per_s), BP_PIDS},
+		   offsetof(struct run_result, thread_slope_per_s), 1, BP_PIDS},
 };
 
 /* First point used for the verdict: the first after the warm-up. Start-up
@@ -369,7 +371,8 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 	for (int m = 0; m < M__COUNT; m++) {
 		const struct series *s =
 		    (const struct series *)((const char *)ls + metrics[m].series);
-		double thr = *(const double *)((const char *)th + metrics[m].threshold);
+		double thr =
+		    *(const double *)((const char *)th + metrics[m].threshold) * metrics[m].scale;
 		double *slope = (double *)((char *)r + metrics[m].slope);
 		size_t from = verdict_start(s, warmup_s);
 		size_t n = s->n - from;
@@ -383,6 +386,10 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 			*slope = theil_sen_slope(s->t + from, s->v + from, n);
 			mann_kendall(s->v + from, n, &mk);
 			grows = *slope >= thr && mk.s > 0 && mk.p < LEAK_MAX_P;
+			double span = s->t[s->n - 1] - s->t[from];
+			if (m == M_MEM && grows && ls->mem_reclaimable_bytes >= 0 &&
+			    *slope * span <= ls->mem_reclaimable_bytes)
+				grows = false; /* page cache: droppable, not held */
 		}
 		any |= grows;
 		if (grows || broke[m]) {

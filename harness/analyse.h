@@ -143,6 +143,11 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out);
 
 #define LEAK_MIN_POINTS 8    /* fewest points a verdict uses after the warm-up */
 #define LEAK_MAX_P	0.01 /* Mann-Kendall p below which a trend is real */
+/* The cgroup's memory is judged at this many times the RSS threshold: it holds
+ * kernel memory (task stacks, socket buffers, page tables) that moves by a few
+ * hundred KiB/s without a leak; 40 unreaped zombies in a second grow it by
+ * about 300 KiB/s on a pure-v2 kernel. */
+#define LEAK_MEM_SCALE 4.0
 
 /* rss: anonymous resident memory summed over the processes (RssAnon: statm's
  * resident - shared), not total RSS: clean file pages can be dropped and are
@@ -150,11 +155,14 @@ void mann_kendall(const double *v, size_t n, struct mk_result *out);
  * charged to it), empty without a memory cgroup. */
 struct leak_series {
 	struct series rss, mem, fds, threads;
+	/* page cache the kernel could drop, charged to the run's cgroup at its
+	 * end (cg_run_mem_reclaimable()); < 0 unknown */
+	double mem_reclaimable_bytes;
 };
 
 /* Fill r->leak, r->leak_metrics, r->leak_reason and the three slopes from the
- * series and the thresholds (mem is judged with the rss threshold, its
- * slope goes to mem_slope_bytes_per_s).
+ * series and the thresholds (mem is judged at LEAK_MEM_SCALE times the rss
+ * threshold, its slope goes to mem_slope_bytes_per_s).
  *
  * A run that ended on a breaking point of a growing resource (nofile, memory,
  * pids: breaking_point_is_growth(), or fd_exhausted) is a leak whatever the
@@ -164,7 +172,10 @@ struct leak_series {
  * finds an upward trend (S > 0, p < LEAK_MAX_P). When no series has
  * LEAK_MIN_POINTS points after the warm-up the run is too short for a trend:
  * leak is LEAK_NONE and leak_reason says why (start-up is growth that is not a
- * leak, and a handful of points is noise). A slope is NAN (empty in the CSV)
+ * leak, and a handful of points is noise). mem does not grow when its growth
+ * over those points (slope x their span) is no more than mem_reclaimable_bytes:
+ * page cache of files read or written is dropped under pressure, no leak.
+ * A slope is NAN (empty in the CSV)
  * unless LEAK_MIN_POINTS points remain. leak_metrics lists, in the order
  * rss;mem;fds;threads, the metrics that grow plus the one the breaking point
  * belongs to (nofile or fd_exhausted -> fds, memory -> mem, pids -> threads).

@@ -45,6 +45,7 @@ enum cg_file {
 	F_PIDS_CURRENT,
 	F_CPU_QUOTA,
 	F_PROCS,
+	F_MEM_STAT,
 	F__COUNT
 };
 
@@ -64,6 +65,9 @@ static const char *const file_names[F__COUNT][2] = {
     [F_PIDS_CURRENT] = {"pids.current", "pids.current"},
     [F_CPU_QUOTA] = {"cpu.cfs_quota_us", "cpu.max"},
     [F_PROCS] = {"cgroup.procs", "cgroup.procs"},
+    /* page cache charged to the group: "cache" (v1) or "file" (v2), tmpfs and
+     * shared memory ("shmem") included in it on both */
+    [F_MEM_STAT] = {"memory.stat", "memory.stat"},
 };
 
 static const char *fname(const struct cg_system *sys, enum cg_ctrl c, enum cg_file f)
@@ -143,12 +147,9 @@ static int64_t read_int_fd(int fd)
 	return v;
 }
 
-/* Value of `key` in a "key value\n" file, or -1 when absent or unreadable. */
-static int64_t read_keyed_fd(int fd, const char *key)
+/* Value of `key` in the "key value\n" lines of buf, or -1 when absent. */
+static int64_t keyed_value(char *buf, const char *key)
 {
-	char buf[1024];
-	if (pread_all(fd, buf, sizeof(buf)) <= 0)
-		return -1;
 	size_t klen = strlen(key);
 	for (char *line = buf; line && *line;) {
 		char *nl = strchr(line, '\n');
@@ -163,6 +164,15 @@ static int64_t read_keyed_fd(int fd, const char *key)
 		line = nl ? nl + 1 : NULL;
 	}
 	return -1;
+}
+
+/* Value of `key` in a "key value\n" file, or -1 when absent or unreadable. */
+static int64_t read_keyed_fd(int fd, const char *key)
+{
+	char buf[1024];
+	if (pread_all(fd, buf, sizeof(buf)) <= 0)
+		return -1;
+	return keyed_value(buf, key);
 }
 
 /* ---- system probe ---- */
@@ -900,6 +910,23 @@ int64_t cg_run_mem_current(struct cg_run *r)
 int64_t cg_run_mem_peak(struct cg_run *r)
 {
 	return r ? read_int_fd(r->mem_peak_fd) : -1;
+}
+
+int64_t cg_run_mem_reclaimable(struct cg_run *r)
+{
+	if (!r || !r->have[CG_MEMORY])
+		return -1;
+	int fd = open_ro(r->path[CG_MEMORY], fname(r->sys, CG_MEMORY, F_MEM_STAT));
+	char buf[8192];
+	ssize_t n = fd < 0 ? -1 : pread_all(fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	bool v2 = r->sys->ctrl[CG_MEMORY].version == 2;
+	int64_t cache = keyed_value(buf, v2 ? "file" : "cache");
+	int64_t shmem = keyed_value(buf, "shmem");
+	return cache >= 0 && shmem >= 0 && cache >= shmem ? cache - shmem : -1;
 }
 
 int cg_run_oom_fd(struct cg_run *r, short *events)

@@ -89,6 +89,10 @@ int cg_run_kernel_id(const struct cg_run *cg, int *version, enum cg_ctrl *ctrl, 
 /* Current memory charged to the group and its peak, bytes; -1 if unknown. */
 int64_t cg_run_mem_current(struct cg_run *cg);
 int64_t cg_run_mem_peak(struct cg_run *cg);
+/* Page cache charged to the group that the kernel can drop (file pages, not
+ * tmpfs or shared memory), bytes, from memory.stat (cgroup-v1/memory.rst,
+ * cgroup-v2.rst); -1 if unknown. Read once, not per sample. */
+int64_t cg_run_mem_reclaimable(struct cg_run *cg);
 
 /* An fd to poll for OOM notifications and the events to poll for; -1 if none. */
 int cg_run_oom_fd(struct cg_run *cg, short *events);

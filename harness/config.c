@@ -710,8 +710,8 @@ static const struct key_def key_defs[] = {
      "samples before this are left out of the leak verdict; fewer than 8 after it: no "
      "verdict (default 500ms)"},
     {"leak-rss-slope", "SIZE/s", "an RSS growth rate", set_leak_rss, write_leak_rss,
-     "anonymous RSS or cgroup memory growth per second that counts as a leak (default "
-     "256K)"},
+     "anonymous RSS growth per second that counts as a leak; the cgroup's memory counts at "
+     "4x (default 256K)"},
     {"leak-fd-slope", "RATE", "an fd growth rate", set_leak_fd, write_leak_fd,
      "open fds gained per second that count as a leak (default 0.5)"},
     {"leak-thread-slope", "RATE", "a thread growth rate", set_leak_thread, write_leak_thread,

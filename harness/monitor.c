@@ -20,8 +20,8 @@
 
 #include "analyse.h"
 #include "launch.h"
-#include "procstat.h"
 #include "oomsrc.h"
+#include "procstat.h"
 #include "record.h"
 #include "sample.h"
 #include "units.h"
@@ -692,6 +692,7 @@ static void conclude(struct run *x)
 	}
 	if (!cg_run_has(x->cg, CG_MEMORY))
 		r->peak_mem_bytes = RES_NONE;
+	x->series->mem_reclaimable_bytes = (double)cg_run_mem_reclaimable(x->cg);
 
 	/* The limit the processes really had (they may set their own). */
 	if (r->nofile_seen != RES_NONE && (r->fd_limit == RES_NONE || r->nofile_seen < r->fd_limit))
@@ -757,6 +758,7 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	series_init(&x.series->mem);
 	series_init(&x.series->fds);
 	series_init(&x.series->threads);
+	x.series->mem_reclaimable_bytes = -1;
 
 	if (o->sys && cg_system_any(o->sys) && cg_run_create(o->sys, &sc->lim, &x.cg, err) != 0)
 		goto out;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,8 +35,37 @@ struct oom_watch {
 	int fd;
 };
 
+/* Is brink in a nested pid namespace, as far as /proc tells ("NSpid:" of
+ * /proc/self/status lists one pid per namespace from /proc's own down)? The
+ * kernel log names pids as the initial namespace sees them: in a nested one
+ * they are not brink's. A container with a /proc of its own shows one pid
+ * there and is not detected. */
+static bool nested_pid_ns(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	if (!f)
+		return false;
+	char line[256];
+	int n = 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "NSpid:", 6) == 0) {
+			for (char *p = line + 6;;) {
+				p += strspn(p, " \t");
+				if (!*p || *p == '\n')
+					break;
+				n++;
+				p += strcspn(p, " \t\n");
+			}
+			break;
+		}
+	fclose(f);
+	return n > 1;
+}
+
 static int kmsg_open(void)
 {
+	if (nested_pid_ns())
+		return -1;
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;

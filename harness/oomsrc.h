@@ -13,7 +13,8 @@
  *               (COMM) total-vm:..." (always, right after it); see
  *               mm/oom_kill.c. A victim belongs to the run when it is the main
  *               pid, or when its task_memcg or oom_memcg is the run's memory
- *               cgroup.
+ *               cgroup. Unavailable in a nested pid namespace that /proc
+ *               shows (NSpid), where the log's pids are not brink's.
  *
  * A more exact source (the OOM tracepoint through eBPF) goes first in the
  * table of oomsrc.c when it exists: a source opens at the run's start and

@@ -28,6 +28,7 @@ build=${BRINK_V2LANE_BUILD:-${BRINK_BUILD_DIR:-/tmp/build-v2lane}/v2lane-static}
 scenarios=(fd-exhaust mem-hog thread-bomb)
 # The corpus of program shapes (tests/shapes/): its C programs, built static too.
 shapes=(hold fork-workers daemon thread-exit emfile)
+shapes+=(zombies filemap busy) # cases_classify.sh
 # The failing-call shapes (tests/shapes/failcall.c), for the guest's syscalls phase.
 tests_bins=(failcall)
 echo "v2_lane: static build in $build" >&2

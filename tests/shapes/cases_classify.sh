@@ -133,6 +133,23 @@ case_tmpfs_growth() {
 	fi
 }
 
+# The same shell appending 1 MiB every 50 ms to a file on a disk: the cgroup's
+# memory grows by page cache the kernel can drop, no leak.
+CASES="$CASES log_to_disk"
+case_log_to_disk() {
+	have_memcg || { case_skip "log_to_disk: no memory cgroup here"; return; }
+	case $(stat -f -c %T "$SHAPES_OUT" 2>/dev/null) in
+	'' | tmpfs | ramfs | rootfs) case_skip "log_to_disk: $SHAPES_OUT is not on a disk"; return ;;
+	esac
+	f=$SHAPES_OUT/log-$1
+	shape_run log-to-disk "$1" --memory 256M --shell yes -- \
+		"i=0; while [ \$i -lt 30 ]; do head -c 1048576 /dev/urandom >>$f; sleep 0.05; i=\$((i + 1)); done; echo appended \$i"
+	rm -f "$f"
+	expect_str "MiB appended" "$(fact appended)" 30
+	expect_rel "peak_mem_bytes (its page cache)" "$(get peak_mem_bytes)" ge $((20 * MIB))
+	expect_str leak "$(get leak)" no
+}
+
 # A process maps a 96 MiB file already in the page cache and reads it all over
 # 1.2 s, under a 16 MiB limit: its RSS grows by 96 MiB of clean file pages,
 # charged to whoever read the file first. No leak.

@@ -417,6 +417,7 @@ static void make_series(shape_fn rss, shape_fn fds, shape_fn threads, double sec
 	series_init(&LS.mem);
 	series_init(&LS.fds);
 	series_init(&LS.threads);
+	LS.mem_reclaimable_bytes = -1;
 	for (long i = 0; (double)i < secs * hz; i++) {
 		double t = (double)i / hz;
 		series_add(&LS.rss, t, rss(t));
@@ -687,6 +688,21 @@ static void test_verdict_cgroup_memory(void **state)
 	assert_near(r.mem_slope_bytes_per_s, 20 * 1048576.0, 1048576.0);
 	assert_true(r.rss_slope_bytes_per_s == 0);
 
+	/* the same growth as page cache (a log written to disk): the kernel
+	 * can drop 40 MiB of it at the end, more than the 30 MiB it grew by
+	 * after the warm-up */
+	run_result_init(&r);
+	LS.mem_reclaimable_bytes = 40 * 1048576.0;
+	verdict(&r, &TH);
+	assert_int_equal(r.leak, LEAK_NO);
+	assert_string_equal(r.leak_metrics, "");
+	assert_near(r.mem_slope_bytes_per_s, 20 * 1048576.0, 1048576.0);
+	/* ... but tmpfs is not droppable: 1 MiB of cache is not the growth */
+	LS.mem_reclaimable_bytes = 1048576.0;
+	verdict(&r, &TH);
+	assert_int_equal(r.leak, LEAK_YES);
+	LS.mem_reclaimable_bytes = -1;
+
 	/* a clean 96 MiB file mapping read once: anon stays flat, the page
 	 * cache was charged elsewhere, so the cgroup stays flat too */
 	run_result_init(&r);
@@ -696,6 +712,18 @@ static void test_verdict_cgroup_memory(void **state)
 	verdict(&r, &TH);
 	assert_int_equal(r.leak, LEAK_NO);
 	assert_string_equal(r.leak_metrics, "");
+
+	/* 40 zombies in 1.6 s: their kernel stacks grow the cgroup by 300 KiB/s,
+	 * under 4 x the default 256 KiB/s */
+	run_result_init(&r);
+	struct leak_thresholds th = TH;
+	th.rss_bytes_per_s = 256 * 1024;
+	make_series(anon_flat, fds_flat, threads_flat, 1.6, 1000);
+	for (long i = 0; i < 1600; i++)
+		series_add(&LS.mem, (double)i / 1000, 300 * 1024.0 * floor((double)i / 40) / 25);
+	verdict(&r, &th);
+	assert_int_equal(r.leak, LEAK_NO);
+	assert_near(r.mem_slope_bytes_per_s, 300 * 1024.0, 20 * 1024.0);
 
 	/* an OOM kill names mem, the cgroup's memory that ran out */
 	run_result_init(&r);
@@ -841,6 +869,15 @@ static void add_victim(struct run_facts *f, pid_t pid, const char *comm)
 	f->n_victims++;
 }
 
+/* Facts of a run with `kills` OOM kills counted and victims read by `m`. */
+static struct run_facts oom_run(int wstatus, int64_t kills, enum method m)
+{
+	struct run_facts f = ended(wstatus);
+	f.oom_kills = kills;
+	f.victims_method = m;
+	return f;
+}
+
 static void test_classify_exit(void **state)
 {
 	(void)state;
@@ -855,8 +892,7 @@ static void test_classify_exit(void **state)
 	assert_string_equal(r.cause, "exited with status 3");
 	assert_int_equal(r.oom_kills, RES_NONE);
 
-	f = ended(w_signal(SIGSEGV));
-	f.oom_kills = 0;
+	f = oom_run(w_signal(SIGSEGV), 0, METH_NONE);
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
 	assert_int_equal(r.signal, SIGSEGV);
@@ -865,9 +901,7 @@ static void test_classify_exit(void **state)
 	assert_non_null(strstr(r.cause, "killed by signal 11"));
 
 	/* a SIGKILL with no OOM kill counted is just a signal */
-	f = ended(w_signal(SIGKILL));
-	f.oom_kills = 0;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_signal(SIGKILL), 0, METH_KERNEL_LOG);
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
 	assert_int_equal(r.limit_hit, BP_NONE);
@@ -881,9 +915,7 @@ static void test_classify_oom_victim(void **state)
 
 	/* sh -c 'hog; kill -KILL $$' under --memory 32M: the kernel chose the
 	 * hog (pid MAIN+1), then the shell killed itself */
-	struct run_facts f = ended(w_signal(SIGKILL));
-	f.oom_kills = 1;
-	f.victims_method = METH_KERNEL_LOG;
+	struct run_facts f = oom_run(w_signal(SIGKILL), 1, METH_KERNEL_LOG);
 	add_victim(&f, MAIN + 1, "hog");
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
@@ -896,9 +928,7 @@ static void test_classify_oom_victim(void **state)
 	assert_false(r.unavailable & UNAV_OOM_VICTIM);
 
 	/* the main process itself chosen */
-	f = ended(w_signal(SIGKILL));
-	f.oom_kills = 1;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_signal(SIGKILL), 1, METH_KERNEL_LOG);
 	add_victim(&f, MAIN, "mem-hog");
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_OOM_KILLED);
@@ -907,8 +937,7 @@ static void test_classify_oom_victim(void **state)
 
 	/* the log cannot be read (no CAP_SYSLOG): inferred from the counter,
 	 * and the row says the victim is unavailable */
-	f = ended(w_signal(SIGKILL));
-	f.oom_kills = 1;
+	f = oom_run(w_signal(SIGKILL), 1, METH_NONE);
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_OOM_KILLED);
 	assert_int_equal(r.limit_hit, BP_MEMORY);
@@ -917,18 +946,14 @@ static void test_classify_oom_victim(void **state)
 
 	/* the log was read but named nobody of the run (its oom-kill lines are
 	 * rate-limited): not the main process, whose record is never limited */
-	f = ended(w_signal(SIGKILL));
-	f.oom_kills = 2;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_signal(SIGKILL), 2, METH_KERNEL_LOG);
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_SIGNALED);
 	assert_int_equal(r.limit_hit, BP_MEMORY);
 	assert_non_null(strstr(r.cause, "another process of the run"));
 
 	/* a child OOM-killed while the main process exits 0 */
-	f = ended(w_exit(0));
-	f.oom_kills = 1;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_exit(0), 1, METH_KERNEL_LOG);
 	add_victim(&f, MAIN + 7, "worker");
 	classify(&f, &r);
 	assert_int_equal(r.outcome, OUT_EXITED);
@@ -1024,6 +1049,7 @@ static void test_classify_cpu_time(void **state)
 	classify(&f, &r);
 	assert_int_equal(r.limit_hit, BP_CPU_TIME);
 	assert_int_equal(r.limit_method, METH_EXIT_STATUS);
+	assert_string_equal(r.cause, "SIGXCPU at the cpu-time limit");
 	f = cpu_run(SIGKILL, 1, 1, -1);
 	classify(&f, &r);
 	assert_int_equal(r.limit_hit, BP_NONE);
@@ -1074,9 +1100,7 @@ static void test_classify_nofile_pids(void **state)
 	assert_int_equal(r.limit_hit, BP_NONE);
 
 	/* the order: memory before nofile before pids */
-	f = ended(w_exit(0));
-	f.oom_kills = 1;
-	f.victims_method = METH_KERNEL_LOG;
+	f = oom_run(w_exit(0), 1, METH_KERNEL_LOG);
 	f.fd_limit = 10;
 	f.max_fds_one = 10;
 	f.pids_limit_hits = 1;
@@ -1314,6 +1338,15 @@ static void test_expect_check(void **state)
 	r.leak = LEAK_YES;
 	assert_int_equal(expect_check(&e, &r), 1);
 	assert_string_equal(r.expect_failure, "expected no leak, got leak");
+
+	/* too short for a verdict: no leak was found, so no-leak holds and
+	 * leak does not, and the message says why */
+	r.leak = LEAK_NONE;
+	r.limit_hit = BP_NONE;
+	assert_int_equal(expect_check(&e, &r), 0);
+	assert_int_equal(expect_parse("leak", &e, &why), 0);
+	assert_int_equal(expect_check(&e, &r), 1);
+	assert_string_equal(r.expect_failure, "expected leak, got no verdict (run too short)");
 
 	/* breaks=none: no limit may end the run */
 	assert_int_equal(expect_parse("no-leak breaks=none", &e, &why), 0);
