@@ -192,9 +192,10 @@ static unsigned prog_class(const struct bpf_program *p, const char **name)
 	return 0;
 }
 
-/* Open the object and choose what loads: with fexit, every watched call this
- * kernel has an entry point for (none without io_uring, fanotify...) and not
- * the sys_exit program; without, the sys_exit program alone. */
+/* Open the object and choose what loads: with fexit, every watched call (vm
+ * NULL) or those this kernel has an entry point for (none without io_uring,
+ * fanotify...), and not the sys_exit program; without, the sys_exit program
+ * alone. */
 static struct syswatch_bpf *open_skel(bool fexit, const struct btf *vm, char *why, size_t len)
 {
 	struct syswatch_bpf *sk = syswatch_bpf__open();
@@ -208,8 +209,8 @@ static struct syswatch_bpf *open_skel(bool fexit, const struct btf *vm, char *wh
 		const char *name, *sec = bpf_program__section_name(p);
 		if (prog_class(p, &name))
 			bpf_program__set_autoload(
-			    p, fexit && btf__find_by_name_kind(vm, sec + strlen("fexit/"),
-							       BTF_KIND_FUNC) >= 0);
+			    p, fexit && (!vm || btf__find_by_name_kind(vm, sec + strlen("fexit/"),
+								       BTF_KIND_FUNC) >= 0));
 		else if (p == sk->progs.sw_sys_exit)
 			bpf_program__set_autoload(p, !fexit);
 	}
@@ -254,24 +255,33 @@ struct syswatch *syswatch_open(bool off, char *why, size_t len)
 	libbpf_set_print(libbpf_log);
 	last_msg[0] = '\0';
 	struct syswatch *w = calloc(1, sizeof(*w));
-	struct btf *vm = btf__load_vmlinux_btf();
-	if (!w || !vm) {
-		why_errno(why, len, w ? "cannot read the kernel's BTF" : "out of memory", errno);
+	struct btf *vm = NULL;
+	if (!w) {
+		snprintf(why, len, "out of memory");
 		goto fail;
 	}
 	w->page = sysconf(_SC_PAGESIZE);
 	/* fexit first (nothing else pays), unless BRINK_BPF=tracepoint asks for the
-	 * other way; the tracepoint where the kernel refuses trampolines. */
+	 * other way; the tracepoint where the kernel refuses trampolines. Parsing
+	 * the kernel's BTF takes tens of ms, and libbpf parses it for each load:
+	 * the list of entry points this kernel has is read only when a load
+	 * failed for want of one (ESRCH). */
 	bool fexit = !(env && strcmp(env, "tracepoint") == 0);
-	w->skel = open_skel(fexit, vm, why, len);
+	w->skel = open_skel(fexit, NULL, why, len);
 	int rc = w->skel ? syswatch_bpf__load(w->skel) : -EINVAL;
+	if (w->skel && rc == -ESRCH && fexit && (vm = btf__load_vmlinux_btf()) != NULL) {
+		syswatch_bpf__destroy(w->skel);
+		last_msg[0] = '\0';
+		w->skel = open_skel(true, vm, why, len);
+		rc = w->skel ? syswatch_bpf__load(w->skel) : -EINVAL;
+	}
 	if (w->skel && rc != 0 && fexit) {
 		snprintf(w->fexit_refused, sizeof(w->fexit_refused), "%s (%s)", strerror(-rc),
 			 errno_name(-rc));
 		syswatch_bpf__destroy(w->skel);
 		last_msg[0] = '\0';
 		fexit = false;
-		w->skel = open_skel(false, vm, why, len);
+		w->skel = open_skel(false, NULL, why, len);
 		rc = w->skel ? syswatch_bpf__load(w->skel) : -EINVAL;
 	}
 	if (!w->skel)

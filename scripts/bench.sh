@@ -688,6 +688,22 @@ MD
     rows+="| \`sysloop $l\` | $moff | $mon | **$ratio** | ${off[*]} | ${on[*]} |"$'\n'
     case "$l" in getppid* | close*) awk -v r="$ratio" -v w="$worst" 'BEGIN {exit !(r > w)}' && worst=$ratio ;; esac
   done
+  # What loading the programs adds to a brink's start (once per brink, not per run):
+  # brink exec -- /bin/true, wall time, both ways alternating.
+  local st_on=() st_off=() t0 t1
+  for i in $(seq $((bpf_rounds * 2))); do
+    for m in on off; do
+      rm -rf "$tmp/st"
+      t0=$EPOCHREALTIME
+      BRINK_BPF=$m "$brink" exec --quiet --no-progress --no-plots --out "$tmp/st" -- /bin/true >/dev/null 2>&1
+      t1=$EPOCHREALTIME
+      v=$(awk -v a="${t0/./}" -v b="${t1/./}" 'BEGIN {printf "%.1f", (b - a) / 1000}')
+      if [ $m = on ]; then st_on+=("$v"); else st_off+=("$v"); fi
+    done
+  done
+  local sm_on sm_off
+  sm_on=$(stats median "${st_on[@]}")
+  sm_off=$(stats median "${st_off[@]}")
   # The seed job, C half, one repetition (as tests/e2e/seed_c.sh cuts it).
   awk '/^\[scenario / { keep = ($2 ~ "-c-") } /^\[/ && !/^\[scenario / { keep = 1 }
     /^repetitions/ { print "repetitions = 1"; next } keep { print }' "$src/configs/seed.ini" >"$tmp/seedc.ini"
@@ -723,6 +739,13 @@ watched either way: its figure is the price of seeing its return.
 | loop | off (ns/call) | on (ns/call) | on / off | off, every round | on, every round |
 |---|---|---|---|---|---|
 $rows
+What loading and attaching the programs adds to a brink's start (once per brink
+process, before its first run; \`brink exec --no-plots -- /bin/true\`, wall time,
+$((bpf_rounds * 2)) runs each way, alternating, medians): **$sm_off ms** with \`BRINK_BPF=off\`,
+**$sm_on ms** with the programs. Most of it is libbpf parsing the kernel's BTF (about
+5 MB) for each load (twice here: fexit refused, then the tracepoint), the verifier,
+and detaching at the end.
+
 The C half of the seed job (18 scenarios, one repetition, \`--no-plots\`), once each
 way: wall time and CPU (user + system) of brink and every program it ran, from
 \`/usr/bin/time\`; the programs run for a fixed time, so a cost shows as CPU, not wall
