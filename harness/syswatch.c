@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,6 +312,9 @@ struct syswatch *syswatch_open(bool off, char *why, size_t len)
 		goto fail;
 	}
 	btf__free(vm);
+	/* libbpf's parse of the kernel's BTF is freed after the load, but a heap
+	 * that grew by megabytes stays mapped unless it is given back */
+	malloc_trim(0);
 	return w;
 fail:
 	btf__free(vm);
