@@ -160,6 +160,7 @@ void run_facts_init(struct run_facts *f)
 	f->kernel_sigxcpu = -1;
 	f->oom_kills = RES_NONE;
 	f->pids_limit_hits = RES_NONE;
+	f->enomem_count = RES_NONE;
 }
 
 /* The victim the source named for pid, or NULL. */
@@ -306,6 +307,9 @@ void run_classify(const struct run_facts *f, struct run_result *r)
 		r->limit_method = sig == SIGXCPU && f->kernel_sigxcpu >= 0 ? METH_SIGNAL_STOP
 				  : f->main_cpu_s >= 0			   ? f->main_cpu_method
 									   : METH_EXIT_STATUS;
+	} else if (f->enomem_count > 0 && (f->as_limited || f->data_limited)) {
+		r->limit_hit = f->as_limited ? BP_AS : BP_DATA;
+		r->limit_method = METH_TRACEPOINT;
 	} else if (f->timed_out) {
 		r->limit_hit = BP_TIMEOUT;
 		r->limit_method = METH_TIMER;
@@ -458,8 +462,8 @@ int expect_parse(const char *s, struct expect *e, const char **why)
 							      : -1;
 			}
 			if (b < 0) {
-				*why =
-				    "breaks= takes nofile, memory, pids, cpu-time, timeout or none";
+				*why = "breaks= takes nofile, memory, pids, cpu-time, as, data, "
+				       "timeout or none";
 				return -1;
 			}
 			x.breaks = b;

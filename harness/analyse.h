@@ -67,6 +67,12 @@ struct run_facts {
 
 	/* pids cgroup: forks refused (RES_NONE: no pids cgroup) */
 	int64_t pids_limit_hits;
+
+	/* ENOMEM returned by mmap/brk/mremap/clone/fork, as the kernel saw it
+	 * (syswatch.h; RES_NONE: not watched), and whether RLIMIT_AS / RLIMIT_DATA
+	 * were set: a refusal under one of them is that limit's breaking point. */
+	int64_t enomem_count;
+	bool as_limited, data_limited;
 };
 
 /* Facts with nothing known: every counter RES_NONE, seconds -1, methods
@@ -95,7 +101,8 @@ void run_facts_init(struct run_facts *f);
  *    pids (pids.events counted a refused fork), cpu-time (the main process
  *    died of SIGXCPU at its soft limit or SIGKILL at its hard one, its CPU
  *    time within the slack above of it; SIGXCPU alone when the CPU time is unknown),
- *    timeout (brink's timer).
+ *    as / data (ENOMEM seen by the kernel under RLIMIT_AS / RLIMIT_DATA:
+ *    tracepoint), timeout (brink's timer).
  * Nothing else of r is touched. */
 void run_classify(const struct run_facts *f, struct run_result *r);
 

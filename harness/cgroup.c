@@ -967,6 +967,22 @@ const char *cg_run_path(const struct cg_run *r, enum cg_ctrl c)
 	return r && r->have[c] ? r->path[c] : NULL;
 }
 
+int cg_run_kernel_id(const struct cg_run *r, int *version, enum cg_ctrl *ctrl, uint64_t *id)
+{
+	static const enum cg_ctrl order[] = {CG_MEMORY, CG_PIDS, CG_CPU};
+	for (size_t i = 0; r && i < sizeof(order) / sizeof(order[0]); i++) {
+		enum cg_ctrl c = order[i];
+		struct stat st;
+		if (!r->have[c] || stat(r->path[c], &st) != 0)
+			continue;
+		*version = r->sys->ctrl[c].version;
+		*ctrl = c;
+		*id = (uint64_t)st.st_ino;
+		return 0;
+	}
+	return -1;
+}
+
 int64_t cg_run_mem_current(struct cg_run *r)
 {
 	return r ? read_int_fd(r->mem_current_fd) : -1;

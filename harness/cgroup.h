@@ -90,6 +90,13 @@ int cg_run_attach(struct cg_run *cg, pid_t pid, struct berr *err);
 bool cg_run_has(const struct cg_run *cg, enum cg_ctrl c);
 const char *cg_run_path(const struct cg_run *cg, enum cg_ctrl c);
 
+/* The kernel's id of the run's group, for filters that run in the kernel (eBPF):
+ * the group of the memory controller, else of pids, else of cpu. *version is the
+ * hierarchy's (1 or 2), *ctrl the controller, *id the group directory's inode,
+ * which is the kernfs node id the kernel keeps (cgroup->kn->id; on v2 also what
+ * bpf_get_current_cgroup_id() returns). -1 when the run has no group. */
+int cg_run_kernel_id(const struct cg_run *cg, int *version, enum cg_ctrl *ctrl, uint64_t *id);
+
 /* Current memory charged to the group and its peak, bytes; -1 if unknown. */
 int64_t cg_run_mem_current(struct cg_run *cg);
 int64_t cg_run_mem_peak(struct cg_run *cg);

@@ -26,6 +26,8 @@ static const char *const text_columns[] = {
     /* a service under load (service.h) */
     "load_status",
     "goroutines_top",
+    "first_failure_syscall",
+    "first_failure_errno",
 };
 
 static const char *const number_columns[] = {
@@ -58,6 +60,13 @@ static const char *const number_columns[] = {
     "gc_count",
     "go_heap_slope_bytes_per_s",
     "goroutines",
+    "first_failure_s",
+    "first_failure_pid",
+    "emfile_count",
+    "enfile_count",
+    "eagain_fork_count",
+    "enomem_count",
+    "oom_victim_pid",
 };
 
 /* Booleans in the CSV ("0"/"1", "yes"/"no"), true/false in JSON. */

@@ -137,7 +137,9 @@ struct run {
 	int kernel_sigxcpu; /* SIGXCPU from the kernel seen in signal-delivery stops */
 	struct cg_oom_counts oom;
 	int64_t pids_hits;
-	int64_t max_fds_one; /* largest fd count of one process */
+	int64_t max_fds_one;	/* largest fd count of one process */
+	bool sw_armed, sw_done; /* the kernel watches this run's system calls */
+	struct sw_facts sw;
 };
 
 static double secs(int64_t ns)
@@ -219,6 +221,62 @@ static void take_sample(struct run *x)
 	}
 	if (x->o->progress)
 		progress_sample(x->o->progress, &s);
+}
+
+/* A first failure (or the OOM victim) reported by the kernel: an event now,
+ * with the state of the process at that moment. */
+static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind)
+{
+	struct run *x = arg;
+	if (kind == SWK__COUNT) {
+		const struct sw_victim *v = &f->victims[f->n_victims - 1];
+		event(x, (int64_t)(v->t_s * 1e9), "oom-victim", v->pid, v->comm);
+		return;
+	}
+	const struct sw_failure *a = &f->first[kind];
+	char d[768];
+	int n =
+	    snprintf(d, sizeof(d), "%s %s pid=%d tid=%d fds=%lld threads=%lld", a->syscall, a->err,
+		     (int)a->pid, (int)a->tid, (long long)a->fds, (long long)a->threads);
+	if (a->group_tasks >= 0 && n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " tasks=%lld",
+			      (long long)a->group_tasks);
+	if (a->group_mem_bytes >= 0 && n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " mem=%lld",
+			      (long long)a->group_mem_bytes);
+	if (n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " vm=%lld", (long long)a->vm_bytes);
+	if (a->stack_text[0] && n > 0 && (size_t)n < sizeof(d))
+		snprintf(d + n, sizeof(d) - (size_t)n, " stack=%s", a->stack_text);
+	event(x, (int64_t)(a->t_s * 1e9), "first-failure", a->pid, d);
+}
+
+/* The kernel's facts into the result: the earliest first failure, the counts,
+ * the OOM victim; a limit seen failing in any process is a breaking point. */
+static void take_syscall_facts(struct run *x)
+{
+	struct run_result *r = x->r;
+	const struct sw_facts *f = &x->sw;
+	int first = -1;
+	for (int k = 0; k < SWK__COUNT; k++)
+		if (f->first[k].seen && (first < 0 || f->first[k].t_s < f->first[first].t_s))
+			first = k;
+	if (first >= 0) {
+		const struct sw_failure *a = &f->first[first];
+		snprintf(r->first_failure_syscall, sizeof(r->first_failure_syscall), "%s",
+			 a->syscall);
+		snprintf(r->first_failure_errno, sizeof(r->first_failure_errno), "%s", a->err);
+		r->first_failure_s = a->t_s;
+		r->first_failure_pid = a->pid;
+	}
+	r->emfile_count = f->count[SWK_EMFILE];
+	r->enfile_count = f->count[SWK_ENFILE];
+	r->eagain_fork_count = f->count[SWK_EAGAIN_FORK];
+	r->enomem_count = f->count[SWK_ENOMEM];
+	if (f->n_victims > 0)
+		r->oom_victim_pid = f->victims[0].pid;
+	if (f->lost > 0)
+		event(x, (int64_t)(r->duration_s * 1e9), "syscall-records-lost", f->lost, NULL);
 }
 
 static void reap(struct run *x);
@@ -627,6 +685,15 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	 * brink set. */
 	f->fd_limit = r->fd_limit;
 	f->emfile_method = r->fd_exhausted_by;
+	/* What the kernel saw fail, in any process of the run (syswatch.h). */
+	if (x->sw_armed) {
+		take_syscall_facts(x);
+		if (f->emfile_method == METH_NONE && r->emfile_count > 0)
+			f->emfile_method = METH_TRACEPOINT;
+		f->enomem_count = r->enomem_count;
+	}
+	f->as_limited = sc->lim.v[LIM_AS] >= 0;
+	f->data_limited = sc->lim.v[LIM_DATA] >= 0;
 	if (r->nofile_seen == RES_NONE) {
 		f->max_fds_one = x->max_fds_one;
 		f->max_fds_method = x->exit_state_done ? METH_EXIT_STOP : METH_SAMPLING;
@@ -642,13 +709,22 @@ static void gather_facts(struct run *x, struct run_facts *f)
 		if (hits > x->pids_hits)
 			event(x, now_ns() - x->t0, "pids-max", hits, NULL);
 	}
-	/* The log is read only when a kill is to be explained. */
+	/* The OOM tracepoint names every victim of the run's group as the kernel
+	 * chooses it (its oom-victim events are written then); else the kernel log,
+	 * read only when a kill is to be explained. */
+	for (size_t i = 0; x->sw_armed && i < x->sw.n_victims && i < FACTS_VICTIMS_MAX; i++) {
+		f->victims[i].pid = x->sw.victims[i].pid;
+		snprintf(f->victims[i].comm, sizeof(f->victims[i].comm), "%s",
+			 x->sw.victims[i].comm);
+		f->n_victims = i + 1;
+		f->victims_method = METH_TRACEPOINT;
+	}
 	bool sigkill = x->exited && WIFSIGNALED(x->wstatus) && WTERMSIG(x->wstatus) == SIGKILL;
-	if ((f->oom_kills > 0 || sigkill) && x->oomw) {
+	if (f->victims_method == METH_NONE && (f->oom_kills > 0 || sigkill) && x->oomw) {
 		bool want_main = sigkill && f->oom_kills > 0;
 		oom_watch_collect(x->oomw, cg_run_path(x->cg, CG_MEMORY), x->pid, want_main, 50, f);
 	}
-	for (size_t i = 0; i < f->n_victims; i++)
+	for (size_t i = 0; f->victims_method != METH_TRACEPOINT && i < f->n_victims; i++)
 		event(x, (int64_t)(r->duration_s * 1e9), "oom-victim", f->victims[i].pid,
 		      f->victims[i].comm);
 }
@@ -682,6 +758,7 @@ static void conclude(struct run *x)
 	if (r->fd_exhausted)
 		event(x, t_end, "fd-exhausted", x->max_fds_one,
 		      method_name(r->fd_exhausted_by != METH_NONE ? r->fd_exhausted_by
+				  : r->limit_hit == BP_NOFILE	  ? r->limit_method
 								  : f.max_fds_method));
 	/* pids.peak counts tasks, unreaped zombies too: it is the thread peak
 	 * only of a run that was one process, and it matters where the group
@@ -694,6 +771,8 @@ static void conclude(struct run *x)
 
 	if (!x->exit_state_done)
 		r->unavailable |= UNAV_EXIT_STOP;
+	if (!x->sw_armed)
+		r->unavailable |= UNAV_SYSCALLS;
 	/* A service: the verdict over the load window (service.h). */
 	double from_s, to_s;
 	struct leak_thresholds th = sc->leak;
@@ -808,6 +887,10 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	x.out.svc = x.errlog.svc = x.svc;
 	x.t0 = now_ns();
 	service_set_t0(x.svc, x.t0);
+	if (o->sw) {
+		char why[256];
+		x.sw_armed = syswatch_arm(o->sw, x.cg, x.t0, why, sizeof(why)) == 0;
+	}
 	event(&x, 0, "start", RES_NONE, o->path);
 	int lr = launch_start(&lo, x.cg, &x.pid, &x.traced, err);
 	close(out_w);
@@ -866,7 +949,8 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	while (!x.exited) {
 		short oom_ev = 0;
 		int oomfd = cg_run_oom_fd(x.cg, &oom_ev);
-		struct pollfd pf[7] = {
+		int swfd = x.sw_armed ? syswatch_fd(o->sw) : -1;
+		struct pollfd pf[8] = {
 		    {tfd, POLLIN, 0},
 		    {tofd, POLLIN, 0},
 		    {o->sigfd, POLLIN, 0},
@@ -874,8 +958,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 		    {x.out.rd, POLLIN, 0},
 		    {x.errlog.rd, POLLIN, 0},
 		    {service_timer_fd(x.svc), POLLIN, 0},
+		    {swfd, POLLIN, 0},
 		};
-		int n = poll(pf, 7, -1);
+		int n = poll(pf, 8, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -926,6 +1011,8 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 			enum service_do d = service_poll(x.svc, now_ns(), &sig);
 			service_act(&x, d, sig, "brink stopped the service");
 		}
+		if (pf[7].revents & POLLIN)
+			syswatch_drain(o->sw, &x.sw, on_syscall_fact, &x);
 		/* No reap() on other wake-ups: SIGCHLD is blocked, so every child
 		 * state change (exit, ptrace stop, orphan exit) after the last read
 		 * of the signalfd leaves it readable again, and the read above is
@@ -956,9 +1043,15 @@ finish:
 	else if (x.pid > 0)
 		kill(-x.pid, SIGKILL);
 	monitor_reap_all(NULL);
+	if (x.sw_armed) { /* every task of the run is gone: all its records are in */
+		syswatch_disarm(o->sw, &x.sw, on_syscall_fact, &x);
+		x.sw_done = true;
+	}
 	if (rc == 0)
 		conclude(&x);
 out:
+	if (x.sw_armed && !x.sw_done)
+		syswatch_disarm(o->sw, &x.sw, NULL, NULL);
 	log_close(&x.out);
 	log_close(&x.errlog);
 	if (out_w >= 0)

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "progress.h"
 #include "result.h"
+#include "syswatch.h"
 
 struct monitor_opts {
 	const struct scenario *sc;
@@ -27,6 +28,7 @@ struct monitor_opts {
 	const char *cwd;	   /* the program's working directory (sc->cwd resolved);
 				      NULL: a fresh run_dir/work/ */
 	const char *scenario_dir;  /* where a bare `load` name is found first; may be NULL */
+	struct syswatch *sw;	   /* NULL: failing system calls not watched */
 };
 
 /* Run and measure. Returns 0 when a result was produced (r filled, whatever the

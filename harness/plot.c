@@ -70,15 +70,21 @@ static const struct mark_desc {
 	int panel;	 /* ALL_PANELS: a vertical line on every panel */
 	bool value_is_y; /* the event's value is a point on the panel (data unit) */
 	const char *color;
-	bool label_mid; /* label at mid-height, clear of the key and limit labels */
+	bool label_mid;	    /* label at mid-height, clear of the key and limit labels */
+	const char *detail; /* NULL, or a word the event's detail must contain */
 } mark_table[] = {
-    {"oom", "OOM", P_MEM, true, "d62728", false},	      /* value: cgroup memory then */
-    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728", false}, /* value: fds then */
-    {"pids-max", "pids max", P_THREADS, false, "d62728", false},
-    {"timeout", "timeout", ALL_PANELS, false, "555555", false},
+    {"oom", "OOM", P_MEM, true, "d62728", false, NULL},		    /* value: cgroup memory then */
+    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728", false, NULL}, /* value: fds then */
+    {"pids-max", "pids max", P_THREADS, false, "d62728", false, NULL},
+    {"timeout", "timeout", ALL_PANELS, false, "555555", false, NULL},
     /* the load window of a service (service.h) */
-    {"ready", "ready", ALL_PANELS, false, "2ca02c", true},
-    {"stop", "stop", ALL_PANELS, false, "555555", true},
+    {"ready", "ready", ALL_PANELS, false, "2ca02c", true, NULL},
+    {"stop", "stop", ALL_PANELS, false, "555555", true, NULL},
+    /* the kernel's first failing call of each kind (value: the pid) */
+    {"first-failure", "first EMFILE", P_FDS, false, "9467bd", false, " EMFILE "},
+    {"first-failure", "first ENFILE", P_FDS, false, "9467bd", false, " ENFILE "},
+    {"first-failure", "first EAGAIN", P_THREADS, false, "9467bd", false, " EAGAIN "},
+    {"first-failure", "first ENOMEM", P_MEM, false, "9467bd", false, " ENOMEM "},
 };
 #define N_MARKS (sizeof(mark_table) / sizeof(mark_table[0]))
 
@@ -400,15 +406,17 @@ static int read_marks(const char *events, struct rep_plot *rp, struct berr *err)
 		return 0; /* a run that could not start has no events: nothing to mark */
 	if (csvr_open(&r, events, err) < 0)
 		return -1;
-	int tcol, ecol, vcol, got, rc = -1;
+	int tcol, ecol, vcol, dcol, got, rc = -1;
 	if ((tcol = csvr_need_col(&r, "t_s", err)) < 0 ||
 	    (ecol = csvr_need_col(&r, "event", err)) < 0 ||
-	    (vcol = csvr_need_col(&r, "value", err)) < 0)
+	    (vcol = csvr_need_col(&r, "value", err)) < 0 ||
+	    (dcol = csvr_need_col(&r, "detail", err)) < 0)
 		goto out;
 	while ((got = csvr_next(&r, err)) == 1) {
 		unsigned k;
 		for (k = 0; k < N_MARKS; k++)
-			if (strcmp(r.field[ecol], mark_table[k].event) == 0)
+			if (strcmp(r.field[ecol], mark_table[k].event) == 0 &&
+			    (!mark_table[k].detail || strstr(r.field[dcol], mark_table[k].detail)))
 				break;
 		if (k == N_MARKS)
 			continue;

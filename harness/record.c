@@ -217,6 +217,15 @@ static const struct summary_col summary_cols[] = {
 	C_SLOPE(thread_slope_per_s, false),
 	C_I64(samples, false),
 	C_I64(missed_samples, false),
+	C_STR(first_failure_syscall, false),
+	C_STR(first_failure_errno, false),
+	C_SECONDS(first_failure_s, false),
+	C_I64(first_failure_pid, false),
+	C_I64(emfile_count, false),
+	C_I64(enfile_count, false),
+	C_I64(eagain_fork_count, false),
+	C_I64(enomem_count, false),
+	C_I64(oom_victim_pid, false),
 	C_UNAVAIL(unavailable, false),
 	C_STR(expect_failure, false),
 	C_STR(exec_error, false),
@@ -244,6 +253,8 @@ const char summary_header[] =
     "leak_reason,"
     "rss_slope_bytes_per_s,mem_slope_bytes_per_s,fd_slope_per_s,thread_slope_per_s,samples,missed_"
     "samples,"
+    "first_failure_syscall,first_failure_errno,first_failure_s,first_failure_pid,"
+    "emfile_count,enfile_count,eagain_fork_count,enomem_count,oom_victim_pid,"
     "unavailable,expect_failure,exec_error,"
     "ready_s,load_status,load_exit_code,load_duration_s,go_heap_live_bytes,gc_count,"
     "go_heap_slope_bytes_per_s,goroutines,goroutines_top";

@@ -122,6 +122,18 @@ static void cell_leak(const struct run_result *r, char *b, size_t n)
 		snprintf(b, n, "%s", leak_verdict_name(r->leak));
 }
 
+/* The kernel's first failing system call: "openat EMFILE at 1.27 s, pid 4711". */
+static void cell_first_failure(const struct run_result *r, char *b, size_t n)
+{
+	if (r->first_failure_syscall[0])
+		snprintf(b, n, "%s %s at %.3f s, pid %" PRId64, r->first_failure_syscall,
+			 r->first_failure_errno, r->first_failure_s, r->first_failure_pid);
+	else if (r->unavailable & UNAV_SYSCALLS)
+		snprintf(b, n, "-");
+	else
+		snprintf(b, n, "none");
+}
+
 /* Whatever else a reader must know about the run, in one cell. */
 static void cell_notes(const struct run_result *r, char *b, size_t n)
 {
@@ -164,6 +176,7 @@ static const struct report_col {
     {"rep", true, cell_rep},
     {"outcome", false, cell_outcome},
     {"limit hit", false, cell_limit_hit},
+    {"first failing call", false, cell_first_failure},
     {"duration", true, cell_duration},
     {"peak RSS", true, cell_peak_rss},
     {"peak memory (cgroup)", true, cell_peak_mem},

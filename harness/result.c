@@ -52,6 +52,8 @@ static const struct {
     [BP_MEMORY] = {"memory", true, true},
     [BP_PIDS] = {"pids", true, true},
     [BP_CPU_TIME] = {"cpu-time", false, true},
+    [BP_AS] = {"as", true, true},
+    [BP_DATA] = {"data", true, true},
     [BP_TIMEOUT] = {"timeout", false, false},
 };
 
@@ -124,12 +126,12 @@ int leak_verdict_from_name(const char *name)
 
 /* Indexed by bit number: bit i of the mask is unavail_names[i]. */
 static const char *const unavail_names[] = {
-    "mem", "oom", "pids", "procs", "exit-state", "cpus", "oom-victim",
+    "mem", "oom", "pids", "procs", "exit-state", "cpus", "oom-victim", "syscalls",
 };
 
 #define UNAVAIL_BITS (sizeof(unavail_names) / sizeof(unavail_names[0]))
 
-_Static_assert(UNAV_OOM_VICTIM == 1u << (UNAVAIL_BITS - 1), "one name per enum unavail bit");
+_Static_assert(UNAV_SYSCALLS == 1u << (UNAVAIL_BITS - 1), "one name per enum unavail bit");
 
 void unavail_format(unsigned mask, char *buf, unsigned long len)
 {
@@ -200,6 +202,13 @@ void run_result_init(struct run_result *r)
 	 * and the monitor counts up from here */
 	r->samples = 0;
 	r->missed_samples = 0;
+	r->first_failure_s = -1;
+	r->first_failure_pid = RES_NONE;
+	r->emfile_count = RES_NONE;
+	r->enfile_count = RES_NONE;
+	r->eagain_fork_count = RES_NONE;
+	r->enomem_count = RES_NONE;
+	r->oom_victim_pid = RES_NONE;
 	r->rss_slope_bytes_per_s = NAN;
 	r->mem_slope_bytes_per_s = NAN;
 	r->fd_slope_per_s = NAN;

@@ -32,16 +32,19 @@ enum breaking_point {
 	BP_MEMORY,   /* "memory": the memory cgroup's OOM killer killed a process */
 	BP_PIDS,     /* "pids": the pids cgroup refused a fork or clone */
 	BP_CPU_TIME, /* "cpu-time": the main process's CPU time reached RLIMIT_CPU */
+	BP_AS,	     /* "as": mmap/brk/mremap/clone refused (ENOMEM) under RLIMIT_AS */
+	BP_DATA,     /* "data": the same under RLIMIT_DATA */
 	BP_TIMEOUT,  /* "timeout": brink's own timeout, not the program's limit */
 	BP__COUNT
 };
 
-/* "", "nofile", "memory", "pids", "cpu-time", "timeout"; "unknown" outside the
- * enum. */
+/* "", "nofile", "memory", "pids", "cpu-time", "as", "data", "timeout"; "unknown"
+ * outside the enum. */
 const char *breaking_point_name(enum breaking_point b);
 /* The breaking point named `name` ("" is BP_NONE), or -1. */
 int breaking_point_from_name(const char *name);
-/* Is b a resource the program grew until it ran out (nofile, memory, pids)?
+/* Is b a resource the program grew until it ran out (nofile, memory, pids, as,
+ * data)?
  * Such a breaking point is a leak by itself; cpu-time and timeout are not. */
 bool breaking_point_is_growth(enum breaking_point b);
 /* Is b one of the program's limits (all but BP_NONE and brink's own timeout)? */
@@ -92,10 +95,12 @@ enum unavail {
 	UNAV_OOM_VICTIM = 1 << 6,   /* which process the OOM killer chose (kernel log
 				       unreadable: an OOM kill of the main process
 				       is then inferred from the counter) */
+	UNAV_SYSCALLS = 1 << 7,	    /* failing system calls from the kernel (eBPF) */
 };
 
 /* "mem;oom" style list of the unavailable measurements; "" when none. Bit names
- * in bit order: mem, oom, pids, procs, exit-state, cpus, oom-victim. Truncated (always
+ * in bit order: mem, oom, pids, procs, exit-state, cpus, oom-victim, syscalls.
+ * Truncated (always
  * NUL-terminated) when len is too small. */
 void unavail_format(unsigned mask, char *buf, unsigned long len);
 /* The reverse of unavail_format: "" -> 0; -1 on an unknown or repeated name. */
@@ -130,6 +135,20 @@ struct run_result {
 	int64_t samples;	  /* samples taken */
 	int64_t missed_samples;	  /* deadlines that passed without a sample */
 	char exec_error[768];	  /* why exec failed, for OUT_EXEC_FAILED */
+
+	/* The first failing system call of the run, any process, from the kernel
+	 * (syswatch.h): the earliest first failure of any kind. Empty / RES_NONE
+	 * when none failed or when syscalls were not watched. */
+	char first_failure_syscall[32]; /* "openat" */
+	char first_failure_errno[16];	/* "EMFILE" */
+	double first_failure_s;		/* seconds since start; < 0 when none */
+	int64_t first_failure_pid;
+	/* Failures counted by the kernel; RES_NONE when not watched. */
+	int64_t emfile_count;	   /* EMFILE from calls that make an fd */
+	int64_t enfile_count;	   /* ENFILE from calls that make an fd */
+	int64_t eagain_fork_count; /* EAGAIN from clone/clone3/fork/vfork */
+	int64_t enomem_count;	   /* ENOMEM from mmap/brk/mremap/clone/fork */
+	int64_t oom_victim_pid;	   /* the OOM killer's first victim (mark_victim) */
 
 	/* leak verdict (analyse.h) */
 	enum leak_verdict leak;

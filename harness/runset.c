@@ -32,11 +32,13 @@
 #include "search.h"
 #include "shard.h"
 #include "sweep.h"
+#include "syswatch.h"
 #include "units.h"
 
 struct runset_opts {
 	const char *out;  /* --out, or NULL */
 	bool no_cgroup;	  /* --no-cgroup: rlimits only */
+	bool no_bpf;	  /* --no-bpf: no failing system calls from the kernel */
 	int progress_tty; /* -1 auto */
 	bool quiet;	  /* no summary table on stdout */
 	bool no_plots;	  /* --no-plots: skip plot_write (gnuplot is most of a launch) */
@@ -767,6 +769,20 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			cfg->scenarios[i].lim.v[LIM_CPUS] = BRINK_UNSET;
 	}
 
+	/* The kernel's view of failing system calls: loaded once for every run. It
+	 * filters on the run's group, so without groups there is nothing to load. */
+	char sw_why[512] = "";
+	struct syswatch *sw = NULL;
+	if (!cg_system_any(sys))
+		snprintf(sw_why, sizeof(sw_why), "no run cgroup to filter on (rlimits only)");
+	else
+		sw = syswatch_open(ro->no_bpf, sw_why, sizeof(sw_why));
+	if (!sw)
+		fprintf(stderr,
+			"brink: warning: failing system calls not watched: %s; breaking points "
+			"come from sampling and the exit stop (unavailable=syscalls)\n",
+			sw_why);
+
 	int status = EXIT_MEASURED;
 	/* A search over a limit that cannot be applied here would find nothing. */
 	if (ro->search) {
@@ -790,6 +806,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	config_write_effective(cfg, ini.f);
 	fputc('\n', ini.f);
 	probe_write(ini.f, sys);
+	/* under [machine]: how failing system calls were watched, or why not */
+	fprintf(ini.f, "syscalls = %s\n", sw ? syswatch_method(sw) : sw_why);
 	shard_write_ini(ini.f, shard, digest, shard_runs(shard, cfg), shard_total(cfg));
 	if (afile_commit(&ini, &err) != 0) { /* any failed write above is caught here */
 		fprintf(stderr, "brink: %s\n", err.msg);
@@ -856,7 +874,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 						  .sigfd = sigfd,
 						  .progress = prog,
 						  .cwd = sc->cwd ? cwd : NULL,
-						  .scenario_dir = sdir};
+						  .scenario_dir = sdir,
+						  .sw = sw};
 			if (mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
 				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
 				status = EXIT_FAILED;
@@ -896,6 +915,8 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		}
 	}
 	progress_free(prog);
+	syswatch_close(sw);
+	sw = NULL;
 	if (csv_commit(&summary, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
 		status = EXIT_FAILED;
@@ -939,6 +960,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		print_final(stdout, &tally, out);
 	fflush(stdout);
 done:
+	syswatch_close(sw);
 	cg_system_fini(sys);
 	free(sys);
 	free(paths);
@@ -963,6 +985,8 @@ static void run_usage(FILE *f)
 		"                     repetition, round robin, the same on every machine);\n"
 		"                     `brink merge` joins the N result directories (default\n"
 		"                     --out results/<UTC stamp>-NAME-shard-K-of-N)\n"
+		"  --no-bpf           do not watch failing system calls in the kernel (eBPF;\n"
+		"                     also BRINK_BPF=off)\n"
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		"                     run's time); the CSVs, summary.json and the report stay\n"
 		"  --progress, --no-progress   force the live status line on stderr on or off\n"
@@ -983,6 +1007,7 @@ static void run_usage(FILE *f)
 enum {
 	OPT_OUT = 1000,
 	OPT_NO_CGROUP,
+	OPT_NO_BPF,
 	OPT_QUIET,
 	OPT_NO_PLOTS,
 	OPT_PROGRESS,
@@ -993,6 +1018,7 @@ enum {
 static const struct option common_opts[] = {
     {"out", required_argument, NULL, OPT_OUT},
     {"no-cgroup", no_argument, NULL, OPT_NO_CGROUP},
+    {"no-bpf", no_argument, NULL, OPT_NO_BPF},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
     {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -1010,6 +1036,9 @@ static int common_opt(int c, struct runset_opts *ro)
 		return 1;
 	case OPT_NO_CGROUP:
 		ro->no_cgroup = true;
+		return 1;
+	case OPT_NO_BPF:
+		ro->no_bpf = true;
 		return 1;
 	case OPT_QUIET:
 		ro->quiet = true;
@@ -1136,6 +1165,8 @@ static void exec_usage(FILE *f)
 		"name)\n"
 		"  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
 		"  --no-cgroup        rlimits only; say what could not be measured\n"
+		"  --no-bpf           do not watch failing system calls in the kernel (eBPF;\n"
+		"                     also BRINK_BPF=off)\n"
 		"  --quiet            no table and no final line: print only the result directory\n"
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		"                     run's time); the CSVs, summary.json and the report stay\n"

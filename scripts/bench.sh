@@ -5,10 +5,10 @@
 # Knobs: BENCH_ROUNDS (5), BENCH_SAMPLING_S (15), BENCH_SAMPLING_RUNS (3),
 #        BENCH_LAUNCHES (10 per round), BENCH_OUT (docs/BENCHMARKS.md),
 #        BENCH_SCALE ("50 200 500" repetitions), BENCH_LONG_S (120 s at 1 ms),
-#        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20),
+#        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20), BENCH_BPF_ROUNDS (7),
 #        BENCH_SWEEP_POINTS (100), BENCH_SWEEP_ROUNDS (3), BENCH_SEARCH_REPS (5),
 #        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn,
-#        persample, sweep: run only those sections and replace only them in the
+#        persample, sweep, bpf: run only those sections and replace only them in the
 #        existing $BENCH_OUT; BENCH_BASELINE_BRINK: another brink binary (e.g. built
 #        from an earlier commit) measured beside this one in section 9 (per-sample
 #        cost), named BENCH_BASELINE_LABEL in the table.
@@ -29,10 +29,11 @@ fi_runs=${BENCH_FIRST_RUNS:-20}
 sweep_points=${BENCH_SWEEP_POINTS:-100}
 sweep_rounds=${BENCH_SWEEP_ROUNDS:-3}
 search_reps=${BENCH_SEARCH_REPS:-5}
+bpf_rounds=${BENCH_BPF_ROUNDS:-7}
 only=${BENCH_ONLY:-}
 for s in ${only//,/ }; do
-  case "$s" in scale | longrun | oom | firstinsn | persample | sweep) ;;
-    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample, sweep)" >&2; exit 2 ;;
+  case "$s" in scale | longrun | oom | firstinsn | persample | sweep | bpf) ;;
+    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample, sweep, bpf)" >&2; exit 2 ;;
   esac
 done
 want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
@@ -743,13 +744,134 @@ Bisection over 4 MiB..1 GiB at 1 MiB takes HI, LO and at most ten halvings
 MD
 }
 
-new_sections=(scale longrun oom firstinsn persample sweep)
+
+# 11. What watching failing system calls in the kernel (harness/syswatch.c) costs
+# the measured program. The same program under brink with the eBPF programs
+# attached (default) and with BRINK_BPF=off, alternating, $bpf_rounds rounds:
+# bench/sysloop times its own loop of getppid / close(-1) (calls not watched) and
+# openat+close of /dev/null (openat is watched). Then the C half of the seed job,
+# once each way: wall time and CPU of brink and everything it ran.
+bench_bpf() {
+  say "eBPF watcher cost: sysloop x $bpf_rounds rounds, seed C half on and off"
+  local probe_err
+  probe_err=$("$brink" exec --quiet --no-progress --no-plots --out "$tmp/bpfprobe" -- /bin/true 2>&1 >/dev/null || true)
+  if grep -q "not watched" <<<"$probe_err"; then
+    cat >"$tmp/sec-bpf.md" <<MD
+<!-- bench:bpf -->
+## 11. Cost of watching failing system calls (eBPF)
+
+$(run_line)
+
+Not measured: brink could not watch system calls here ($(sed -n 's/.*not watched: \([^;]*\);.*/\1/p' <<<"$probe_err")).
+<!-- /bench:bpf -->
+MD
+    return
+  fi
+  local method; method=$(sed -n 's/^syscalls = //p' "$tmp/bpfprobe/run.ini")
+  local loops=("getppid 10000000" "close 10000000" "open 1000000") rows="" worst=0
+  local l i m v
+  for l in "${loops[@]}"; do
+    local on=() off=()
+    for i in $(seq "$bpf_rounds"); do
+      for m in on off; do
+        rm -rf "$tmp/sl"
+        BRINK_BPF=$m "$brink" exec --quiet --no-progress --no-plots --out "$tmp/sl" -- "$bin/sysloop" $l >/dev/null 2>&1
+        v=$(kv ns_per_call <"$tmp/sl/sysloop/1/stdout.log")
+        [ -n "$v" ] || { say "sysloop $l: no result"; exit 1; }
+        if [ $m = on ]; then on+=("$v"); else off+=("$v"); fi
+      done
+    done
+    local mon moff ratio
+    mon=$(stats median "${on[@]}")
+    moff=$(stats median "${off[@]}")
+    ratio=$(awk -v a="$mon" -v b="$moff" 'BEGIN {printf "%.3f", a / b}')
+    rows+="| \`sysloop $l\` | $moff | $mon | **$ratio** | ${off[*]} | ${on[*]} |"$'\n'
+    case "$l" in getppid* | close*) awk -v r="$ratio" -v w="$worst" 'BEGIN {exit !(r > w)}' && worst=$ratio ;; esac
+  done
+  # What loading the programs adds to a brink's start (once per brink, not per run):
+  # brink exec -- /bin/true, wall time, both ways alternating.
+  local st_on=() st_off=() t0 t1
+  for i in $(seq $((bpf_rounds * 2))); do
+    for m in on off; do
+      rm -rf "$tmp/st"
+      t0=$EPOCHREALTIME
+      BRINK_BPF=$m "$brink" exec --quiet --no-progress --no-plots --out "$tmp/st" -- /bin/true >/dev/null 2>&1
+      t1=$EPOCHREALTIME
+      v=$(awk -v a="${t0/./}" -v b="${t1/./}" 'BEGIN {printf "%.1f", (b - a) / 1000}')
+      if [ $m = on ]; then st_on+=("$v"); else st_off+=("$v"); fi
+    done
+  done
+  local sm_on sm_off
+  sm_on=$(stats median "${st_on[@]}")
+  sm_off=$(stats median "${st_off[@]}")
+  # The seed job, C half, one repetition (as tests/e2e/seed_c.sh cuts it).
+  awk '/^\[scenario / { keep = ($2 ~ "-c-") } /^\[/ && !/^\[scenario / { keep = 1 }
+    /^repetitions/ { print "repetitions = 1"; next } keep { print }' "$src/configs/seed.ini" >"$tmp/seedc.ini"
+  local seedrows="" w c
+  for m in off on; do
+    rm -rf "$tmp/seedc"
+    BRINK_SCENARIO_DIR=$build/scenarios BRINK_BPF=$m /usr/bin/time -f "%e %U %S" -o "$tmp/seedc.time" \
+      "$brink" run --quiet --no-progress --no-plots --out "$tmp/seedc" "$tmp/seedc.ini" >/dev/null 2>&1 || true
+    read -r w u sy <"$tmp/seedc.time"
+    c=$(awk -v u="$u" -v s="$sy" 'BEGIN {printf "%.2f", u + s}')
+    local ff; ff=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) h[$i] = i; next}
+      $h["first_failure_syscall"] != "" {n++} END {print n + 0}' "$tmp/seedc/summary.csv")
+    seedrows+="| $m | $w | $c | $ff |"$'\n'
+  done
+  local g; g=$(verdict lt "$worst" 1.05)
+  cat >"$tmp/sec-bpf.md" <<MD
+<!-- bench:bpf -->
+## 11. Cost of watching failing system calls (eBPF)
+
+$(run_line)
+
+How brink watched the calls on this machine (run.ini \`syscalls\`): **$method**.
+
+The same program under \`brink exec\` with the eBPF programs attached (\`on\`, the
+default) and with \`BRINK_BPF=off\`, alternating, $bpf_rounds rounds each; \`bench/sysloop\`
+times its own loop (ns per call, medians). getppid and close(-1) are not watched
+calls: with fexit (BPF trampolines on the watched calls' entry points) they pay
+nothing; with the \`sys_exit\` tracepoint, the fallback where the kernel refuses
+fexit, every system call of every task on the machine takes the slow path while
+the programs are attached, and that is what these two loops show. openat is
+watched either way: its figure is the price of seeing its return.
+
+| loop | off (ns/call) | on (ns/call) | on / off | off, every round | on, every round |
+|---|---|---|---|---|---|
+$rows
+What loading and attaching the programs adds to a brink's start (once per brink
+process, before its first run; \`brink exec --no-plots -- /bin/true\`, wall time,
+$((bpf_rounds * 2)) runs each way, alternating, medians): **$sm_off ms** with \`BRINK_BPF=off\`,
+**$sm_on ms** with the programs. Most of it is libbpf parsing the kernel's BTF (about
+5 MB) for each load (twice here: fexit refused, then the tracepoint), the verifier,
+and detaching at the end.
+
+The C half of the seed job (18 scenarios, one repetition, \`--no-plots\`), once each
+way: wall time and CPU (user + system) of brink and every program it ran, from
+\`/usr/bin/time\`; the programs run for a fixed time, so a cost shows as CPU, not wall
+time. Last column: runs whose first failing call the kernel reported.
+
+| BPF | wall (s) | CPU (s) | runs with a first failing call |
+|---|---|---|---|
+$seedrows
+On 2 cores shared with other work, single runs of the seed job differ by more than
+any cost measured in the loops above.
+
+| goal | figure | |
+|---|---|---|
+| syscall loop with the programs attached within 5% of without | worst on/off $worst (getppid, close) | $g |
+<!-- /bench:bpf -->
+MD
+}
+
+
+new_sections=(scale longrun oom firstinsn persample sweep bpf)
 for s in "${new_sections[@]}"; do
   want "$s" && "bench_$s"
 done
 
 # --- 5. verdicts and the report --------------------------------------------
-only_note="Sections 5 to 10 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample,sweep\`);
+only_note="Sections 5 to 11 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample,sweep,bpf\`);
 each says which run its figures come from, and their goals are listed in the section."
 later_goals="Goals of sections 5 to 8 (scale, long run memory, OOM precision, time to the
 child's first instruction) are in their own sections."

@@ -27,8 +27,9 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
   $c["procs"] == 1 { print $c["t_s"], $c["fds"], $c["rss_bytes"] }' "$s" >"$TMP/brink.txt"
 n=$(wc -l <"$TMP/brink.txt")
 [ "$n" -ge 100 ] || fail "only $n samples of brink alone"
-# Two windows of the run phase: 10-30% and 70-90% of the samples (the first
-# 10% is start-up; the last 10% holds the summary, plots and report). Within a
+# Two windows of the run phase: 20-40% and 70-90% of the samples (the first
+# 20% is start-up, which includes loading the eBPF programs on a busy machine;
+# the last 10% holds the summary, plots and report). Within a
 # run brink's fds swing (pipes, timers, CSV and cgroup files come and go), so
 # the windows' extremes are compared: a leak of one fd per run would move both
 # by about runs/2.
@@ -38,7 +39,7 @@ read -r lo1 hi1 lo2 hi2 r1 r2 < <(awk -v n="$n" '
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
   }
   { i = NR / n }
-  i > 0.1 && i <= 0.3 { if (!k1 || $2 < lo1) lo1 = $2; if (!k1 || $2 > hi1) hi1 = $2; a1[++k1] = $3 }
+  i > 0.2 && i <= 0.4 { if (!k1 || $2 < lo1) lo1 = $2; if (!k1 || $2 > hi1) hi1 = $2; a1[++k1] = $3 }
   i > 0.7 && i <= 0.9 { if (!k2 || $2 < lo2) lo2 = $2; if (!k2 || $2 > hi2) hi2 = $2; a2[++k2] = $3 }
   END { print lo1, hi1, lo2, hi2, median(a1, k1), median(a2, k2) }' "$TMP/brink.txt")
 echo "brink fds: early window $lo1..$hi1, late window $lo2..$hi2; RSS median early $r1, late $r2"

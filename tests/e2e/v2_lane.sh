@@ -29,12 +29,14 @@ scenarios=(fd-exhaust mem-hog thread-bomb)
 # The corpus of program shapes (tests/shapes/): its C programs, built static too.
 shapes=(hold fork-workers daemon thread-exit emfile)
 shapes+=(zombies filemap busy) # cases_classify.sh
+# The failing-call shapes (tests/shapes/failcall.c), for the guest's syscalls phase.
+tests_bins=(failcall)
 echo "v2_lane: static build in $build" >&2
 mkdir -p "$build"
 cmake -S "$src" -B "$build" -DBRINK_STATIC=ON >"$build/v2lane-cmake.log" 2>&1 ||
 	{ cat "$build/v2lane-cmake.log" >&2; echo "v2_lane: cmake -DBRINK_STATIC=ON failed" >&2; exit 1; }
 # Only what the guest needs; the whole tree if the scenario targets are named otherwise.
-if ! cmake --build "$build" -j2 --target brink "${scenarios[@]}" "${shapes[@]/#/shape-}" \
+if ! cmake --build "$build" -j2 --target brink "${scenarios[@]}" "${shapes[@]/#/shape-}" "${tests_bins[@]}" \
 	>"$build/v2lane-build.log" 2>&1; then
 	cmake --build "$build" -j2 >"$build/v2lane-build.log" 2>&1 ||
 		{ tail -n 40 "$build/v2lane-build.log" >&2; echo "v2_lane: static build failed" >&2; exit 1; }
@@ -52,6 +54,10 @@ done
 for s in "${shapes[@]}"; do
 	[ -x "$build/shapes/$s" ] || { echo "v2_lane: shape $s not built in $build/shapes" >&2; exit 1; }
 	cp "$build/shapes/$s" "$bindir/"
+done
+for s in "${tests_bins[@]}"; do
+	[ -x "$build/tests/$s" ] || { echo "v2_lane: $s not built in $build/tests" >&2; exit 1; }
+	cp "$build/tests/$s" "$bindir/"
 done
 # The shapes' runner and its cases, beside them (the runner finds both in its own
 # directory); not binaries, so not checked below.

@@ -4,10 +4,14 @@
 # tests/CMakeLists.txt leaves *_guest.sh out of the e2e glob; run by hand outside the
 # guest (no V2LANE_BIN) it exits 77.
 #
-# Phases (V2LANE_PHASES, default "root shapes delegated job shared"; shared moves
-# the shell, so it comes last):
+# Phases (V2LANE_PHASES, default "root syscalls shapes delegated job shared"; shared
+# moves the shell, so it comes last):
 #   root       brink in the root cgroup (exempt from the no-internal-process rule):
-#              fd exhaustion, OOM kill, pids limit, and nothing left behind;
+#              fd exhaustion, OOM kill, pids limit (each with the failing call or
+#              OOM victim the kernel reported), and nothing left behind;
+#   syscalls   the failing-call shapes of tests/shapes/failcall.c (survive EMFILE, a
+#              child's self-lowered limit, a thread bomb, --as, a child's OOM kill):
+#              call, errno, pid and time from the kernel against the program's own;
 #   shapes     the corpus of program shapes (tests/shapes/run.sh, copied beside the
 #              binaries as shapes-run.sh with its cases_*.sh), brink in the root
 #              cgroup, at 10 ms and 1 ms (SHAPES_INTERVALS), results in
@@ -37,7 +41,7 @@ if [ -z "${V2LANE_BIN:-}" ] || [ -z "${V2LANE_OUT:-}" ]; then
 fi
 
 cgroot=${V2LANE_CGROOT:-/sys/fs/cgroup}
-phases=${V2LANE_PHASES:-root shapes delegated job shared}
+phases=${V2LANE_PHASES:-root syscalls shapes delegated job shared}
 exec_timeout=${BRINK_EXEC_TIMEOUT:-60s}
 MEM_LIMIT=33554432 # 32M
 NOFILE=64
@@ -134,10 +138,53 @@ brink_exec() {
 	if [ -f "$bx_out/summary.csv" ]; then cat "$bx_out/summary.csv"; fi
 }
 
+# shape_fail NAME SYSCALL-REGEX ERRNO BRINK-ARGS... -- failcall MODE: the first failing
+# call of one tests/shapes/failcall.c shape against what the program printed (pid,
+# errno, and the time window around the call, plus the launch's slack).
+shape_fail() {
+	sf_name=$1 sf_call=$2 sf_err=$3
+	shift 3
+	sf_d=$phase_out/$sf_name
+	brink_exec "$sf_d" --interval 10ms "$@"
+	sf_s=$sf_d/summary.csv
+	sf_log=$(ls "$sf_d"/*/1/stdout.log 2>/dev/null | head -n 1)
+	check_syscalls "$sf_s" "$sf_call" "$sf_err"
+	sf_pid=$(sed -n 's/^pid=//p' "$sf_log" | head -n 1)
+	expect_eq "$sf_s" first_failure_pid "$sf_pid"
+	sf_t=$(csv_get "$sf_s" first_failure_s)
+	sf_lo=$(sed -n 's/^before_s=//p' "$sf_log" | head -n 1)
+	sf_hi=$(sed -n 's/^after_s=//p' "$sf_log" | head -n 1)
+	if awk -v t="$sf_t" -v lo="$sf_lo" -v hi="$sf_hi" \
+		'BEGIN { exit !(t != "" && lo != "" && t >= lo && t <= hi + 0.4) }'; then
+		ok "$sf_name: first_failure_s $sf_t in [$sf_lo, $sf_hi + 0.4]"
+	else
+		bad "$sf_name: first_failure_s '$sf_t' outside [$sf_lo, $sf_hi + 0.4]"
+	fi
+}
+
+# check_syscalls SUMMARY SYSCALL-REGEX ERRNO: where brink runs with cgroups, the
+# kernel's view of failing calls must be there (this kernel has BTF), and name the
+# call that broke the run. A lane where it cannot load fails here, by name.
+check_syscalls() {
+	cs_unav=$(csv_get "$1" unavailable)
+	case ";$cs_unav;" in
+	*";syscalls;"*)
+		bad "$1: failing system calls not watched in the guest: $(sed -n 's/^syscalls = //p' "${1%/summary.csv}/run.ini")"
+		return ;;
+	esac
+	echo "  (syscalls watched by: $(sed -n 's/^syscalls = //p' "${1%/summary.csv}/run.ini"))"
+	cs_call=$(csv_get "$1" first_failure_syscall)
+	if echo "$cs_call" | grep -Eqx "$2"; then ok "$1: first_failure_syscall=$cs_call"
+	else bad "$1: first_failure_syscall='$cs_call', want $2"; fi
+	expect_eq "$1" first_failure_errno "$3"
+	expect_set "$1" first_failure_pid
+}
+
 check_fd() {
 	d=$1/fd
 	brink_exec "$d" --nofile $NOFILE -- "$V2LANE_BIN/fd-exhaust"
 	s=$d/summary.csv
+	[ "${2:-}" = nobpf ] || check_syscalls "$s" openat EMFILE
 	expect_eq "$s" fd_limit $NOFILE
 	expect_eq "$s" fd_baseline 3
 	expect_eq "$s" peak_fds $NOFILE
@@ -166,6 +213,9 @@ check_mem() {
 	expect_between "$s" peak_mem_bytes $((MEM_LIMIT * 95 / 100)) $((MEM_LIMIT * 105 / 100))
 	expect_eq "$s" limit_hit memory
 	expect_event "$(ls "$d"/*/1/events.csv 2>/dev/null | head -n 1)" oom-kill
+	# the victim is the main process: the kernel's choice, from mark_victim
+	expect_event "$(ls "$d"/*/1/events.csv 2>/dev/null | head -n 1)" oom-victim
+	expect_set "$s" oom_victim_pid
 }
 
 check_pids() {
@@ -178,6 +228,7 @@ check_pids() {
 	expect_eq "$s" peak_threads $PIDS
 	expect_eq "$s" limit_hit pids
 	expect_event "$(ls "$d"/*/1/events.csv 2>/dev/null | head -n 1)" pids-max
+	check_syscalls "$s" 'clone3?' EAGAIN
 }
 
 # Nothing brink started may survive it: no scenario process, no cgroup below ours.
@@ -240,6 +291,22 @@ for phase in $phases; do
 			expect_eq "$phase_out/$check/summary.csv" unavailable ""
 		done
 		check_nothing_left "$before" "$cgroot"
+		;;
+	syscalls)
+		# The failing-call shapes of tests/e2e/bpf_first_failure.sh, on this kernel.
+		bx_scope=
+		echo "== phase syscalls: failing calls from the kernel, brink in $(cat /proc/self/cgroup)"
+		shape_fail survive-emfile openat EMFILE --nofile 256 -- "$V2LANE_BIN/failcall" survive-emfile
+		expect_eq "$phase_out/survive-emfile/summary.csv" fd_exhausted 1
+		shape_fail child-nofile openat EMFILE -- "$V2LANE_BIN/failcall" child-nofile
+		shape_fail threads 'clone3?' EAGAIN --pids 40 -- "$V2LANE_BIN/failcall" thread-bomb
+		shape_fail as mmap ENOMEM --as 128M -- "$V2LANE_BIN/failcall" mmap-as
+		expect_eq "$phase_out/as/summary.csv" limit_hit as
+		brink_exec "$phase_out/child-oom" --memory 32M -- "$V2LANE_BIN/failcall" child-oom
+		co_log=$(ls "$phase_out"/child-oom/*/1/stdout.log 2>/dev/null | head -n 1)
+		expect_eq "$phase_out/child-oom/summary.csv" oom_victim_pid \
+			"$(sed -n 's/^child=//p' "$co_log" | head -n 1)"
+		expect_eq "$phase_out/child-oom/summary.csv" outcome exited
 		;;
 	shapes)
 		bx_scope=
@@ -323,7 +390,13 @@ for phase in $phases; do
 		echo "== phase shared: brink in $(cat /proc/self/cgroup), with the shell"
 		sc_before=$(cat "$cg/cgroup.subtree_control")
 		before=$(cgroup_children "$cg")
-		check_fd "$phase_out"
+		check_fd "$phase_out" nobpf
+		# no run group to filter on: the kernel's view is off, and said so
+		v=$(csv_get "$phase_out/fd/summary.csv" unavailable)
+		case ";$v;" in
+		*";syscalls;"*) ok "unavailable=$v (no run cgroup: syscalls not watched)" ;;
+		*) bad "unavailable='$v' lacks syscalls without cgroups" ;;
+		esac
 		d=$phase_out/mem
 		brink_exec "$d" --memory 32M -- "$V2LANE_BIN/mem-hog"
 		v=$(csv_get "$d/summary.csv" unavailable)

@@ -1,0 +1,295 @@
+/* syswatch.bpf.c - the kernel side of syswatch (harness/syswatch.h).
+ *
+ * Attached with BPF trampolines or a BTF tracepoint, and a raw tracepoint (no
+ * tracefs, no kprobes):
+ *   the return of the system calls that make fds, tasks or mappings: each
+ *                failure of the watched group whose errno matters for a limit
+ *                is counted, and the first of each kind sent with the state of
+ *                the process at that moment;
+ *   mark_victim  the task the OOM killer chose.
+ * The cheap tests come first (the return value). */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "syswatch_abi.h"
+
+#define EAGAIN	      11
+#define ENOMEM	      12
+#define ENFILE	      23
+#define EMFILE	      24
+#define PID_MAX_LIMIT 4194304
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Written by brink through the mmapped .bss: the group to watch (0: none). */
+__u64 target_id;
+__u32 target_mode;
+/* Per run: failures counted by kind, and whether the first was sent. */
+__u64 counts[SW_KIND__COUNT];
+__u32 reported[SW_KIND__COUNT];
+__u64 lost;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} events SEC(".maps");
+
+struct scratch {
+	unsigned long w[SW_FD_WORDS];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+static __always_inline struct cgroup_subsys_state *task_css(struct task_struct *t, int id)
+{
+	return BPF_CORE_READ(t, cgroups, subsys[id]);
+}
+
+static __always_inline __u64 task_group_id(struct task_struct *t)
+{
+	if (target_mode == SW_MODE_V2)
+		return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	int id = target_mode == SW_MODE_V1_MEMORY
+		     ? bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id)
+		     : bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id);
+	struct cgroup_subsys_state *css = task_css(t, id);
+	return BPF_CORE_READ(css, cgroup, kn, id);
+}
+
+static __always_inline int popcount64(__u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (int)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Open fds of t's process: the bits set in its fd table's open_fds bitmap. */
+static __always_inline int count_fds(struct task_struct *t, int *words_out)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return -1;
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	unsigned long *open = BPF_CORE_READ(fdt, open_fds);
+	__u32 words = (max + 63) / 64;
+	if (words > SW_FD_WORDS)
+		words = SW_FD_WORDS;
+	if (words == 0 || bpf_probe_read_kernel(s->w, words * sizeof(long), open) != 0)
+		return -1;
+	int n = 0;
+	for (__u32 i = 0; i < SW_FD_WORDS; i++) {
+		if (i >= words)
+			break;
+		n += popcount64(s->w[i]);
+	}
+	*words_out = (int)words;
+	return n;
+}
+
+static __always_inline void fill_state(struct sw_event *e, struct task_struct *t)
+{
+	e->fds = count_fds(t, &e->fd_words);
+	e->threads = BPF_CORE_READ(t, signal, nr_threads);
+	e->vm_pages = BPF_CORE_READ(t, mm, total_vm);
+	e->cg_mem_pages = -1;
+	e->cg_tasks = -1;
+	int mid = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	struct cgroup_subsys_state *css = task_css(t, mid);
+	if (css) /* css is the first member of mem_cgroup */
+		e->cg_mem_pages = BPF_CORE_READ((struct mem_cgroup *)css, memory.usage.counter);
+	int pid = bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id);
+	css = task_css(t, pid);
+	if (css && bpf_core_type_exists(struct pids_cgroup))
+		e->cg_tasks = BPF_CORE_READ((struct pids_cgroup *)css, counter.counter);
+}
+
+static __always_inline int kind_of(long ret, __u8 cls)
+{
+	if (ret == -EMFILE && (cls & SW_CLASS_FD))
+		return SW_EMFILE;
+	if (ret == -ENFILE && (cls & SW_CLASS_FD))
+		return SW_ENFILE;
+	if (ret == -EAGAIN && (cls & SW_CLASS_FORK))
+		return SW_EAGAIN_FORK;
+	if (ret == -ENOMEM && (cls & SW_CLASS_MEM))
+		return SW_ENOMEM;
+	return -1;
+}
+
+/* One failing call of a watched function: count it, and send the first of its
+ * kind with the state of the process. */
+static __always_inline int watch(void *ctx, struct pt_regs *regs, long ret, __u8 cls)
+{
+	if (ret >= 0)
+		return 0;
+	__u64 want = target_id;
+	if (!want)
+		return 0;
+	int k = kind_of(ret, cls);
+	if (k < 0 || k >= SW_KIND__COUNT)
+		return 0;
+	struct task_struct *t = bpf_get_current_task_btf();
+	if (task_group_id(t) != want)
+		return 0;
+	__sync_fetch_and_add(&counts[k], 1);
+	if (__sync_val_compare_and_swap(&reported[k], 0, 1) != 0)
+		return 0;
+	struct sw_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost, 1);
+		return 0;
+	}
+	__u64 id = bpf_get_current_pid_tgid();
+	e->type = SW_EV_FAILURE;
+	e->kind = (__u32)k;
+	e->t_ns = bpf_ktime_get_ns();
+	e->pid = (int)(id >> 32);
+	e->tid = (int)id;
+	e->nr = (int)BPF_CORE_READ(regs, orig_ax);
+	e->err = (int)-ret;
+	fill_state(e, t);
+	long n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
+	e->stack_n = n > 0 ? (int)(n / sizeof(e->stack[0])) : 0;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Two ways to see a call's return, chosen by brink at load time:
+ *  - fexit on each watched call's x86-64 entry point (a BPF trampoline on that
+ *    function alone): no other system call pays anything;
+ *  - where the kernel refuses fexit, the sys_exit tracepoint, which sees every
+ *    system call: enabling it puts every task of the machine on the slow system
+ *    call path (about 20% on a getppid() loop here), and the class of a call
+ *    comes from sys_class, filled by brink from the list below.
+ * The list names each call once, with its class in the program's name
+ * (sw_fd__openat), which is how brink fills sys_class. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SW_NR_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sys_class SEC(".maps");
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sw_sys_exit, struct pt_regs *regs, long ret)
+{
+	if (ret != -EMFILE && ret != -ENFILE && ret != -EAGAIN && ret != -ENOMEM)
+		return 0;
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	__u8 *cls = bpf_map_lookup_elem(&sys_class, &nr);
+	if (!cls || !*cls)
+		return 0;
+	return watch(ctx, regs, ret, *cls);
+}
+
+#define WATCH(tag, cls, name)                                            \
+	SEC("fexit/__x64_sys_" #name)                                    \
+	int BPF_PROG(sw_##tag##__##name, struct pt_regs *regs, long ret) \
+	{                                                                \
+		return watch(ctx, regs, ret, cls);                       \
+	}
+#define FD(name)   WATCH(fd, SW_CLASS_FD, name)
+#define TASK(name) WATCH(task, SW_CLASS_FORK | SW_CLASS_MEM, name)
+#define MEM(name)  WATCH(mem, SW_CLASS_MEM, name)
+
+FD(open)
+FD(openat)
+FD(openat2)
+FD(creat)
+FD(open_by_handle_at)
+FD(socket)
+FD(socketpair)
+FD(accept)
+FD(accept4)
+FD(recvmsg) /* SCM_RIGHTS */
+FD(recvmmsg)
+FD(pipe)
+FD(pipe2)
+FD(dup)
+FD(dup2)
+FD(dup3)
+FD(fcntl) /* F_DUPFD */
+FD(epoll_create)
+FD(epoll_create1)
+FD(eventfd)
+FD(eventfd2)
+FD(signalfd)
+FD(signalfd4)
+FD(timerfd_create)
+FD(inotify_init)
+FD(inotify_init1)
+FD(fanotify_init)
+FD(memfd_create)
+FD(memfd_secret)
+FD(userfaultfd)
+FD(perf_event_open)
+FD(bpf)
+FD(pidfd_open)
+FD(pidfd_getfd)
+FD(open_tree)
+FD(fsopen)
+FD(fspick)
+FD(fsmount)
+FD(io_uring_setup)
+FD(mq_open)
+FD(landlock_create_ruleset)
+FD(seccomp) /* SECCOMP_FILTER_FLAG_NEW_LISTENER */
+TASK(clone)
+TASK(clone3)
+TASK(fork)
+TASK(vfork)
+MEM(mmap)
+MEM(brk)
+MEM(mremap)
+
+/* mark_victim's first argument is the victim task since Linux 6.8 and its pid
+ * before (6.1: TP_PROTO(int pid)); a raw tracepoint takes both: a pid is below
+ * PID_MAX_LIMIT, a kernel pointer never is. With a pid only, the group checked
+ * is the current task's: the one whose charge ran the group out of memory. */
+SEC("raw_tp/mark_victim")
+int sw_mark_victim(__u64 *ctx)
+{
+	__u64 want = target_id;
+	if (!want)
+		return 0;
+	__u64 a = ctx[0];
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	int pid = 0, tid = 0;
+	if (a < PID_MAX_LIMIT) {
+		tid = (int)a;
+		pid = tid;
+	} else {
+		t = (struct task_struct *)a;
+		pid = BPF_CORE_READ(t, tgid);
+		tid = BPF_CORE_READ(t, pid);
+	}
+	if (task_group_id(t) != want)
+		return 0;
+	struct sw_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost, 1);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = SW_EV_OOM_VICTIM;
+	if (a >= PID_MAX_LIMIT)
+		bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &t->comm);
+	e->t_ns = bpf_ktime_get_ns();
+	e->pid = pid;
+	e->tid = tid;
+	e->fds = -1;
+	e->cg_mem_pages = -1;
+	e->cg_tasks = -1;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

@@ -1,0 +1,131 @@
+# The first failing system call of a run, from the kernel (eBPF): for each shape of
+# tests/shapes/failcall.c (and bash numbering its fds from 10), the syscall, errno,
+# pid and time brink reports are those the program itself logs; then the fallback
+# when BPF is switched off. Skips when this brink or machine cannot load BPF.
+. "$(dirname "$0")/lib.sh"
+F=${FAILCALL:-$BRINK_BUILD_DIR/tests/failcall}
+[ -x "$F" ] || skip "no $F (built with the tests)"
+have_controller memory || skip "no usable memory cgroup here"
+have_controller pids || skip "no usable pids cgroup here"
+"$BRINK" exec --quiet --no-progress --no-plots --out "$TMP/probe" -- /bin/true 2>"$TMP/probe.err"
+if grep -q "failing system calls not watched" "$TMP/probe.err"; then
+	skip "$(sed -n 's/.*not watched: \([^;]*\);.*/\1/p' "$TMP/probe.err")"
+fi
+
+# kv FILE KEY: the value of a key=value line the program printed
+kv() { sed -n "s/^$2=//p" "$1" | head -n 1; }
+# within WHAT GOT LO HI: LO <= GOT <= HI (seconds)
+within() {
+	if awk -v g="$2" -v lo="$3" -v hi="$4" 'BEGIN { exit !(g != "" && g >= lo && g <= hi) }'; then
+		ok "$1 $2 in [$3, $4]"
+	else
+		fail "$1: got '$2', want within [$3, $4]"
+	fi
+}
+# brink's start precedes the program's main by the launch: its clock runs ahead of
+# the program's by that much (tens of ms; generous on a loaded machine)
+LAUNCH=0.25
+
+run() { # NAME BRINK-OPTIONS... -- COMMAND...
+	local name=$1
+	shift
+	"$BRINK" exec --quiet --no-progress --no-plots --interval 10ms --out "$TMP/$name" "$@" \
+		2>"$TMP/$name.err" || fail "$name: brink exited $?: $(cat "$TMP/$name.err")"
+	S=$TMP/$name/summary.csv
+	OUT=$(ls "$TMP/$name"/*/1/stdout.log)
+	EV=$(ls "$TMP/$name"/*/1/events.csv)
+}
+
+check_failure() { # NAME SYSCALL-REGEX ERRNO: first failure against what the program printed
+	local name=$1
+	echo "$(field "$S" first_failure_syscall)" | grep -Eqx "$2" &&
+		ok "$name: syscall $(field "$S" first_failure_syscall)" ||
+		fail "$name: first_failure_syscall '$(field "$S" first_failure_syscall)', want $2"
+	expect_eq "$name: errno (program saw $(kv "$OUT" err))" "$(field "$S" first_failure_errno)" "$3"
+	expect_eq "$name: errno the program saw" "$(kv "$OUT" err)" "$3"
+	expect_eq "$name: pid" "$(field "$S" first_failure_pid)" "$(kv "$OUT" pid)"
+	local b a
+	b=$(kv "$OUT" before_s)
+	a=$(awk -v a="$(kv "$OUT" after_s)" -v l=$LAUNCH 'BEGIN { printf "%.6f", a + l }')
+	within "$name: first_failure_s" "$(field "$S" first_failure_s)" "$b" "$a"
+	grep -q ",first-failure,$(kv "$OUT" pid),$(field "$S" first_failure_syscall) $3 pid=" "$EV" &&
+		ok "$name: first-failure event" || fail "$name: no first-failure event in $EV"
+}
+
+# 1. A program that survives EMFILE (an accept loop): exits 0 with 3 fds.
+run emfile --nofile 256 -- "$F" survive-emfile
+check_failure emfile openat EMFILE
+expect_eq "emfile: exit code" "$(field "$S" exit_code)" 0
+expect_eq "emfile: fd_exhausted" "$(field "$S" fd_exhausted)" 1
+expect_eq "emfile: limit_hit" "$(field "$S" limit_hit)" nofile
+expect_eq "emfile: emfile_count" "$(field "$S" emfile_count)" 1
+# fds at the failure: what it opened plus stdin/stdout/stderr = the limit
+grep -q "openat EMFILE .* fds=256 " "$EV" && ok "emfile: 256 fds at the failure" ||
+	fail "emfile: fds at the failure: $(grep first-failure "$EV")"
+
+# 2. A child that lowers its own nofile limit to 64 and exhausts it; the parent lives.
+run child-nofile -- "$F" child-nofile
+check_failure child-nofile openat EMFILE
+expect_eq "child-nofile: the failing pid is the child" "$(kv "$OUT" pid)" "$(kv "$OUT" child)"
+expect_eq "child-nofile: fd_exhausted" "$(field "$S" fd_exhausted)" 1
+grep -q "openat EMFILE .* fds=64 " "$EV" && ok "child-nofile: 64 fds at the failure" ||
+	fail "child-nofile: fds at the failure: $(grep first-failure "$EV")"
+
+# 3. bash numbers its fds from 10: exec {fd}<>/dev/null until it fails. bash opens
+# the file, then moves it above 9 with fcntl(F_DUPFD): that is the call that fails.
+run bash-fd10 -- bash -c 'ulimit -n 64; echo pid=$$; while exec {fd}<>/dev/null; do :; done'
+expect_eq "bash-fd10: pid" "$(field "$S" first_failure_pid)" "$(kv "$OUT" pid)"
+expect_eq "bash-fd10: syscall" "$(field "$S" first_failure_syscall)" fcntl
+expect_eq "bash-fd10: errno" "$(field "$S" first_failure_errno)" EMFILE
+expect_eq "bash-fd10: fd_exhausted" "$(field "$S" fd_exhausted)" 1
+grep -q "Too many open files" "$TMP/bash-fd10"/*/1/stderr.log && ok "bash-fd10: bash said so" ||
+	fail "bash-fd10: bash did not report EMFILE"
+
+# 4. A thread bomb under --pids 40.
+run threads --pids 40 -- "$F" thread-bomb
+check_failure threads 'clone3?' EAGAIN
+expect_eq "threads: limit_hit" "$(field "$S" limit_hit)" pids
+[ "$(field "$S" eagain_fork_count)" -ge 1 ] 2>/dev/null && ok "threads: eagain_fork_count >= 1" ||
+	fail "threads: eagain_fork_count '$(field "$S" eagain_fork_count)'"
+# threads at the failure: the main one and the n the program made
+grep -q "EAGAIN .* threads=$(($(kv "$OUT" n) + 1)) " "$EV" &&
+	ok "threads: $(($(kv "$OUT" n) + 1)) threads at the failure" ||
+	fail "threads: at the failure: $(grep first-failure "$EV"), program made $(kv "$OUT" n)"
+
+# 5. An --as limit hit by mmap.
+run as --as 128M -- "$F" mmap-as
+check_failure as mmap ENOMEM
+expect_eq "as: limit_hit" "$(field "$S" limit_hit)" as
+expect_eq "as: enomem_count" "$(field "$S" enomem_count)" 1
+
+# 6. A child OOM-killed while its parent lives: the victim is the child, the run
+# exited (the parent is not blamed), at a time between the child's start of
+# allocating and the parent seeing it die.
+run oom --memory 32M -- "$F" child-oom
+expect_eq "oom: the child died of SIGKILL" "$(kv "$OUT" child_signal)" 9
+expect_eq "oom: oom_victim_pid" "$(field "$S" oom_victim_pid)" "$(kv "$OUT" child)"
+expect_eq "oom: outcome" "$(field "$S" outcome)" exited
+expect_eq "oom: exit_code" "$(field "$S" exit_code)" 0
+expect_eq "oom: limit_hit" "$(field "$S" limit_hit)" memory
+t=$(awk -F, '$2 == "oom-victim" { print $1; exit }' "$EV")
+within "oom: oom-victim time" "$t" "$(kv "$OUT" before_s)" \
+	"$(awk -v a="$(kv "$OUT" parent_after_s)" -v l=$LAUNCH 'BEGIN { printf "%.6f", a + l }')"
+
+# 7. Forced off: said once, recorded, the breaking point from sampling and exit stop.
+for how in env flag; do
+	if [ $how = env ]; then
+		BRINK_BPF=off run off-$how --nofile 256 -- "$F" survive-emfile
+		want="BRINK_BPF=off"
+	else
+		run off-$how --no-bpf --nofile 256 -- "$F" survive-emfile
+		want="--no-bpf"
+	fi
+	n=$(grep -c "failing system calls not watched: switched off ($want)" "$TMP/off-$how.err")
+	expect_eq "off ($how): said once" "$n" 1
+	field "$S" unavailable | grep -Eq '(^|;)syscalls(;|$)' && ok "off ($how): unavailable has syscalls" ||
+		fail "off ($how): unavailable '$(field "$S" unavailable)'"
+	expect_eq "off ($how): no first failure" "$(field "$S" first_failure_syscall)" ""
+	expect_eq "off ($how): no count" "$(field "$S" emfile_count)" ""
+	grep -q first-failure "$EV" && fail "off ($how): a first-failure event" || ok "off ($how): no event"
+done
+finish

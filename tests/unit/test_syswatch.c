@@ -1,0 +1,76 @@
+/* test_syswatch.c - the parts of syswatch that need no kernel: the system call
+ * name table generated at build time (checked against the C library's own
+ * SYS_* numbers), the kind names, and the switches that turn it off. Loading
+ * the programs is tested end to end (tests/e2e/bpf_first_failure.sh). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include <cmocka.h>
+
+#include "syswatch.h"
+
+static void test_syscall_names(void **state)
+{
+	(void)state;
+	if (!syswatch_built()) {
+		skip(); /* built without libbpf: no table */
+		return;
+	}
+	static const struct {
+		long nr;
+		const char *name;
+	} want[] = {
+	    {SYS_read, "read"},	      {SYS_openat, "openat"}, {SYS_clone3, "clone3"},
+	    {SYS_mmap, "mmap"},	      {SYS_fcntl, "fcntl"},   {SYS_accept4, "accept4"},
+	    {SYS_getppid, "getppid"}, {SYS_close, "close"},
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_string_equal(syswatch_syscall_name((int)want[i].nr), want[i].name);
+	assert_null(syswatch_syscall_name(-1));
+	assert_null(syswatch_syscall_name(100000));
+}
+
+static void test_kind_names(void **state)
+{
+	(void)state;
+	assert_string_equal(syswatch_kind_name(SWK_EMFILE), "emfile");
+	assert_string_equal(syswatch_kind_name(SWK_ENFILE), "enfile");
+	assert_string_equal(syswatch_kind_name(SWK_EAGAIN_FORK), "eagain-fork");
+	assert_string_equal(syswatch_kind_name(SWK_ENOMEM), "enomem");
+	assert_string_equal(syswatch_kind_name(SWK__COUNT), "unknown");
+}
+
+static void test_switched_off(void **state)
+{
+	(void)state;
+	char why[256] = "";
+	unsetenv("BRINK_BPF");
+	assert_null(syswatch_open(true, why, sizeof(why)));
+	assert_string_equal(why, "switched off (--no-bpf)");
+	setenv("BRINK_BPF", "off", 1);
+	why[0] = '\0';
+	assert_null(syswatch_open(false, why, sizeof(why)));
+	assert_string_equal(why, syswatch_built() ? "switched off (BRINK_BPF=off)"
+						  : "brink was built without libbpf (the BRINK_BPF "
+						    "feature)");
+	unsetenv("BRINK_BPF");
+	/* NULL is a watcher that watches nothing */
+	assert_int_equal(syswatch_fd(NULL), -1);
+	assert_string_equal(syswatch_method(NULL), "");
+	syswatch_close(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_syscall_names),
+	    cmocka_unit_test(test_kind_names),
+	    cmocka_unit_test(test_switched_off),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
