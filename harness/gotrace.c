@@ -43,6 +43,16 @@ static int take_lit(const char **p, const char *lit)
 
 #define MIB (1LL << 20)
 
+/* v MiB in bytes into *out; -1 when that does not fit an int64_t (a line that
+ * says so is not one the runtime wrote). */
+static int mib(int64_t v, int64_t *out)
+{
+	if (v < 0 || v > INT64_MAX / MIB)
+		return -1;
+	*out = v * MIB;
+	return 0;
+}
+
 /* "A->B->C MB" */
 static int heap_field(const char *f, size_t n, struct gc_line *g)
 {
@@ -51,10 +61,7 @@ static int heap_field(const char *f, size_t n, struct gc_line *g)
 	if (take_int(&p, &a) || take_lit(&p, "->") || take_int(&p, &b) || take_lit(&p, "->") ||
 	    take_int(&p, &c) || take_lit(&p, " MB") || p != f + n)
 		return -1;
-	g->heap_start = a * MIB;
-	g->heap_end = b * MIB;
-	g->heap_live = c * MIB;
-	return 0;
+	return mib(a, &g->heap_start) || mib(b, &g->heap_end) || mib(c, &g->heap_live) ? -1 : 0;
 }
 
 /* "G MB goal" */
@@ -64,8 +71,7 @@ static int goal_field(const char *f, size_t n, struct gc_line *g)
 	const char *p = f;
 	if (take_int(&p, &v) || take_lit(&p, " MB goal") || p != f + n)
 		return -1;
-	g->heap_goal = v * MIB;
-	return 0;
+	return mib(v, &g->heap_goal);
 }
 
 int gctrace_parse_line(const char *line, struct gc_line *g)

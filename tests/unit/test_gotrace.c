@@ -113,6 +113,11 @@ static void test_gctrace_shapes(void **state)
 	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 4->4->1 MB, 2 P",
 	    "gc 3 @0.1s: 1+1+1 ms clock, 4->4->1 MB, 5 MB goal, 2 P",
 	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 4->4->1 GB, 5 MB goal, 2 P",
+	    /* more MiB than an int64_t holds in bytes (found by fuzz_gotrace) */
+	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 1+1/1/1+1 ms cpu, 2455555559555555->1->1 MB, 5 MB "
+	    "goal, 2 P",
+	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 1+1/1/1+1 ms cpu, 4->4->1 MB, 9223372036854775807 MB "
+	    "goal, 2 P",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (gctrace_parse_line(bad[i], &g) != -1)
