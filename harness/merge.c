@@ -899,9 +899,12 @@ static void usage(FILE *f)
 		   "[machine shard K], plots and the report. OUT must be new or empty.\n\n"
 		   "Refused (exit 2, nothing written): directories of different configs (the\n"
 		   "digest in run.ini), overlapping shards, missing shards (named), a shard\n"
-		   "whose runs are not all in its summary.csv.\n"
+		   "whose runs or run folders are not all there; the lines of two configs that\n"
+		   "differ are shown.\n"
 		   "  --no-plots         write no plots\n"
 		   "  --quiet            no line on stdout\n\n"
+		   "The last line is brink run's (runs, outcomes, expectations met and failed),\n"
+		   "after the runs that failed, each with the directory it came from.\n\n"
 		   "Exit status: 0 merged, every run measured and as expected; 1 merged, but a\n"
 		   "run could not be measured, was interrupted or failed its expectation (what\n"
 		   "brink run would have said), or OUT could not be written; 2 bad input.\n");

@@ -743,9 +743,10 @@ static void usage(FILE *f)
 		"submit.sh into DIR; --submit submits them.\n\n"
 		"  --shards N         slices of the runs (default: the runs, at most %d)\n"
 		"  --partition P      the partition of both jobs\n"
-		"  --out DIR          new or empty, seen by every node (default\n"
-		"                     results/<UTC stamp>-NAME-slurm); the merged result is\n"
-		"                     DIR/merged, the shards DIR/shard-K, the job logs DIR/logs\n"
+		"  --out DIR          new or empty, seen by every node (default: the config's\n"
+		"                     [brink] out, else results/<UTC stamp>-NAME-slurm); the\n"
+		"                     merged result is DIR/merged, the shards DIR/shard-K,\n"
+		"                     the job logs DIR/logs\n"
 		"  --baseline DIR     a result to compare the merged one with\n"
 		"  --exclusive        whole nodes for the shards (the default only when a\n"
 		"                     scenario has no memory limit; else each shard asks for\n"
@@ -753,10 +754,18 @@ static void usage(FILE *f)
 		"  --brink PATH       the brink the nodes run (default: this one)\n"
 		"  --submit           submit with sbatch and print the job ids\n"
 		"  -- SBATCH_OPTION   passed to both jobs as #SBATCH lines (--time=1:00:00,\n"
-		"                     --account=A ...); a memory or CPU option given here\n"
-		"                     replaces brink's own request\n\n"
+		"                     -A ACCOUNT ...); --mem, --mem-per-cpu, --mem-per-gpu,\n"
+		"                     -c/--cpus-per-task and --exclusive (with --mem=0)\n"
+		"                     replace brink's own request in both; --array,\n"
+		"                     --output, --error, --dependency, --job-name, --chdir\n"
+		"                     and --wrap are brink's and refused\n\n"
+		"Refused before anything is written: a memory option that does not hold the\n"
+		"largest limit + %lld MiB, a command brink run would not find, a partition or\n"
+		"path an #SBATCH line cannot carry, more shards than runs.\n"
+		"A failed shard K: sh DIR/submit.sh K runs it again (the earlier attempt is\n"
+		"kept as DIR/shard-K.attempt-1) and merges again.\n\n"
 		"Exit status: 0 written (and submitted), 1 sbatch failed, 2 bad input.\n",
-		DEFAULT_SHARDS, SHARD_SELF_MEMORY >> 20);
+		DEFAULT_SHARDS, SHARD_SELF_MEMORY >> 20, SHARD_SELF_MEMORY >> 20);
 }
 
 int cmd_slurm(int argc, char **argv)
