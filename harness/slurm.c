@@ -243,10 +243,13 @@ static int parse_sbatch(struct slurm_opts *o, char **args, int n)
 			return -1;
 		}
 		const char *bad = value ? sbatch_unsafe(value) : NULL;
-		if (bad || memchr(name, '\n', nlen)) {
+		for (size_t k = 0; k < nlen && !bad; k++)
+			if ((unsigned char)name[k] < 0x20 || strchr(" '\"\\#%", name[k]))
+				bad = name + k;
+		if (bad) {
 			fprintf(stderr,
-				"brink slurm: %s after --: the value cannot go into an #SBATCH "
-				"line as it is (no blanks, quotes, backslashes, '#' or '%%')\n",
+				"brink slurm: %s after --: cannot go into an #SBATCH line as it "
+				"is (no blanks, quotes, backslashes, '#' or '%%')\n",
 				shown);
 			return -1;
 		}
