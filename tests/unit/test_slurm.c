@@ -258,6 +258,7 @@ static void test_refused_before_writing(void **state)
 	assert_int_equal(slurm("it's", cfg_path, NULL), 2);
 	assert_int_equal(access(out_dir, F_OK), -1);
 	assert_int_equal(slurm("com", cfg_path, "--comment=a#b", NULL), 2);
+	assert_int_equal(slurm("com", cfg_path, "--comment a b", NULL), 2); /* one word */
 
 	/* more shards than runs: the same refusal as brink run --shard 4/4 */
 	char *four[] = {"slurm", "--shards", "4", cfg_path, NULL};
