@@ -21,6 +21,7 @@
 #include "json.h"
 #include "path.h"
 #include "record.h"
+#include "result.h"
 #include "shard.h"
 
 /* One key = value of a [machine] section, in file order. */
@@ -375,6 +376,41 @@ static void merge_free(struct merge *m)
 	free(m->parts);
 }
 
+/* Under "were made from different configs": the first lines in which the
+ * effective configs of run.ini in dirs a and b differ, with their line numbers
+ * (at most 3; `name` comes from the config's file name when it has no name key,
+ * and names the default result directories and the report: it is part of the
+ * config). */
+static void say_config_diff(const char *a, const char *b)
+{
+	char *ta = config_text(a), *tb = config_text(b);
+	if (!ta || !tb) {
+		free(ta);
+		free(tb);
+		return;
+	}
+	const char *pa = ta, *pb = tb;
+	int line = 1, shown = 0;
+	bool name = false;
+	while ((*pa || *pb) && shown < 3) {
+		size_t la = strcspn(pa, "\n"), lb = strcspn(pb, "\n");
+		if (la != lb || memcmp(pa, pb, la) != 0) {
+			fprintf(stderr, "    run.ini:%d: %s has \"%.*s\", %s has \"%.*s\"\n", line,
+				a, (int)la, pa, b, (int)lb, pb);
+			name |= strncmp(pa, "name = ", 7) == 0 || strncmp(pb, "name = ", 7) == 0;
+			shown++;
+		}
+		pa += la + (pa[la] == '\n');
+		pb += lb + (pb[lb] == '\n');
+		line++;
+	}
+	if (name)
+		fprintf(stderr, "    (a config without [brink] name is named after its file: run "
+				"every shard from the same file, or give it a name)\n");
+	free(ta);
+	free(tb);
+}
+
 /* The shard sets: same digest and count, disjoint, complete. 0 or -1 (stderr). */
 static int check_parts(struct merge *m)
 {
@@ -387,6 +423,7 @@ static int check_parts(struct merge *m)
 				"brink merge: %s and %s were made from different configs (digest "
 				"%.19s... and %.19s...): refusing to merge them\n",
 				a->dir, p->dir, a->digest, p->digest);
+			say_config_diff(a->dir, p->dir);
 			bad++;
 		} else if (p->count != a->count) {
 			fprintf(stderr,
@@ -570,6 +607,26 @@ static int check_complete(struct merge *m)
 			bad++;
 		}
 	}
+	/* Every row's run folder (brink run makes it before the run starts). */
+	for (size_t sc = 0; sc < m->cfg.n_scenarios; sc++) {
+		for (int rep = 1; rep <= m->cfg.scenarios[sc].repetitions; rep++) {
+			const struct slot *s = &m->slots[m->first[sc] + (size_t)rep - 1];
+			if (!s->field)
+				continue;
+			const char *dir = m->parts[s->part].dir;
+			char src[PATH_MAX];
+			struct stat st;
+			if (path_fmt(src, sizeof(src), "%s/%s/%d", dir, m->cfg.scenarios[sc].name,
+				     rep) != 0 ||
+			    stat(src, &st) != 0 || !S_ISDIR(st.st_mode)) {
+				fprintf(stderr,
+					"brink merge: %s is incomplete: %s is missing (its row is "
+					"%s/summary.csv:%ld)\n",
+					dir, src, dir, s->line);
+				bad++;
+			}
+		}
+	}
 	return bad ? -1 : 0;
 }
 
@@ -673,6 +730,74 @@ static int write_run_ini(struct merge *m, struct berr *err)
 	return 0;
 }
 
+/* What brink run says at its end, for the merged set (runset.c, print_final):
+ * "brink: 7 runs: 5 exited, 2 oom-killed; expectations: 6 met, 1 failed; results
+ * in OUT, report OUT/report.html", after a line for each run that makes the
+ * exit status 1 (could not be measured, interrupted, failed its expectation)
+ * naming it, its shard's directory and why. The failing runs go to `f`; the final
+ * line to stdout unless quiet. Read back from OUT/summary.csv. */
+static void say_final(const struct merge *m, FILE *f, bool quiet)
+{
+	char path[PATH_MAX];
+	struct run_result *rows = NULL;
+	size_t n = 0;
+	struct berr err = {0};
+	if (path_fmt(path, sizeof(path), "%s/summary.csv", m->out) != 0 ||
+	    summary_read(path, &rows, &n, &err) != 0) {
+		fprintf(stderr, "brink merge: warning: %s\n", err.msg);
+		return;
+	}
+	size_t outcome[OUT__COUNT] = {0}, met = 0, failed = 0, missed = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct run_result *r = &rows[i];
+		const struct scenario *sc = NULL;
+		for (size_t k = 0; k < m->cfg.n_scenarios && !sc; k++)
+			if (strcmp(m->cfg.scenarios[k].name, r->scenario) == 0)
+				sc = &m->cfg.scenarios[k];
+		if ((unsigned)r->outcome < OUT__COUNT)
+			outcome[r->outcome]++;
+		missed += run_samples_missed(r);
+		if (sc && sc->expect.set && r->outcome != OUT_INTERRUPTED) {
+			if (r->expect_failure[0])
+				failed++;
+			else
+				met++;
+		}
+		const struct slot *s =
+		    sc ? &m->slots[m->first[sc - m->cfg.scenarios] + (size_t)r->rep - 1] : NULL;
+		const char *from = s ? m->parts[s->part].dir : "?";
+		if (r->outcome == OUT_EXEC_FAILED)
+			fprintf(f, "    %s/%d (from %s): could not be run: %s\n", r->scenario,
+				r->rep, from, r->exec_error);
+		else if (r->outcome == OUT_INTERRUPTED)
+			fprintf(f,
+				"    %s/%d (from %s): interrupted: its shard's brink was stopped\n",
+				r->scenario, r->rep, from);
+		else if (r->expect_failure[0])
+			fprintf(f, "    %s/%d (from %s): expectation failed: %s\n", r->scenario,
+				r->rep, from, r->expect_failure);
+	}
+	free(rows);
+	if (quiet)
+		return;
+	printf("brink: %zu run%s:", n, n == 1 ? "" : "s");
+	const char *sep = " ";
+	for (int o = 0; o < OUT__COUNT; o++) {
+		if (!outcome[o])
+			continue;
+		printf("%s%zu %s", sep, outcome[o], outcome_name((enum outcome)o));
+		sep = ", ";
+	}
+	if (met || failed)
+		printf("; expectations: %zu met, %zu failed", met, failed);
+	if (missed)
+		printf("; %zu with over 1%% of samples missed", missed);
+	printf("; results in %s", m->out);
+	if (path_fmt(path, sizeof(path), "%s/report.html", m->out) == 0 && access(path, F_OK) == 0)
+		printf(", report %s", path);
+	putchar('\n');
+}
+
 /* Write OUT. Exit status per merge.h. */
 static int write_out(struct merge *m, bool no_plots, bool quiet)
 {
@@ -743,13 +868,6 @@ static int write_out(struct merge *m, bool no_plots, bool quiet)
 				fprintf(stderr, "brink merge: %s/%d: path too long\n", name, rep);
 				return EXIT_FAILED;
 			}
-			if (access(src, F_OK) != 0) {
-				fprintf(stderr,
-					"brink merge: warning: %s is missing (its row is in "
-					"summary.csv)\n",
-					src);
-				continue;
-			}
 			if (copy_tree(src, dst, 0, &err) != 0) {
 				fprintf(stderr, "brink merge: %s\n", err.msg);
 				return EXIT_FAILED;
@@ -768,6 +886,7 @@ static int write_out(struct merge *m, bool no_plots, bool quiet)
 		       m->total, m->total == 1 ? "" : "s", m->parts[0].count,
 		       m->parts[0].count == 1 ? "" : "s", m->nparts, m->nparts == 1 ? "y" : "ies",
 		       m->out);
+	say_final(m, quiet ? stderr : stdout, quiet);
 	return status;
 }
 
@@ -780,9 +899,12 @@ static void usage(FILE *f)
 		   "[machine shard K], plots and the report. OUT must be new or empty.\n\n"
 		   "Refused (exit 2, nothing written): directories of different configs (the\n"
 		   "digest in run.ini), overlapping shards, missing shards (named), a shard\n"
-		   "whose runs are not all in its summary.csv.\n"
+		   "whose runs or run folders are not all there; the lines of two configs that\n"
+		   "differ are shown.\n"
 		   "  --no-plots         write no plots\n"
 		   "  --quiet            no line on stdout\n\n"
+		   "The last line is brink run's (runs, outcomes, expectations met and failed),\n"
+		   "after the runs that failed, each with the directory it came from.\n\n"
 		   "Exit status: 0 merged, every run measured and as expected; 1 merged, but a\n"
 		   "run could not be measured, was interrupted or failed its expectation (what\n"
 		   "brink run would have said), or OUT could not be written; 2 bad input.\n");

@@ -655,6 +655,10 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			shard->index, shard->count);
 		bad++;
 	}
+	if (shard->count > 1 && shard_check_nonempty(shard, cfg, &err) != 0) {
+		fprintf(stderr, "brink: --shard %d/%d: %s\n", shard->index, shard->count, err.msg);
+		bad++;
+	}
 	char digest[SHARD_DIGEST_LEN];
 	if (shard_digest(cfg, digest, sizeof(digest), &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
@@ -713,6 +717,12 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	bool default_dir = !ro->out && !cfg->out;
 	if (!default_dir)
 		snprintf(out, sizeof(out), "%s", ro->out ? ro->out : cfg->out);
+	/* [brink] out with --shard: OUT/shard-K-of-N, the shards side by side */
+	if (!ro->out && cfg->out && shard->count > 1 &&
+	    shard_out_dir(cfg->out, shard, out, sizeof(out)) != 0) {
+		fprintf(stderr, "brink: %s: [brink] out: %s: path too long\n", cfg->path, cfg->out);
+		bad++;
+	}
 	char default_name[SCENARIO_NAME_MAX + 48];
 	if (shard->count > 1) /* results/<stamp>-NAME-shard-K-of-N: shards side by side */
 		snprintf(default_name, sizeof(default_name), "%s-shard-%d-of-%d", cfg->name,
@@ -724,7 +734,11 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		bad++;
 	}
 	if (!bad && !default_dir && prepare_out(out, &err) != 0) {
-		fprintf(stderr, "brink: %s\n", err.msg);
+		if (ro->out) /* else say where the directory came from */
+			fprintf(stderr, "brink: %s\n", err.msg);
+		else
+			fprintf(stderr, "brink: %s: [brink] out = %s: %s\n", cfg->path, cfg->out,
+				err.msg + (strncmp(err.msg, "--out ", 6) == 0 ? 6 : 0));
 		bad++;
 	}
 	if (bad) {
@@ -984,7 +998,9 @@ static void run_usage(FILE *f)
 		"  --shard K/N        run only the K-th of N slices of the runs (scenario x\n"
 		"                     repetition, round robin, the same on every machine);\n"
 		"                     `brink merge` joins the N result directories (default\n"
-		"                     --out results/<UTC stamp>-NAME-shard-K-of-N)\n"
+		"                     --out results/<UTC stamp>-NAME-shard-K-of-N, or\n"
+		"                     OUT/shard-K-of-N under the config's [brink] out = OUT;\n"
+		"                     K at most the number of runs: no shard is empty)\n"
 		"  --no-bpf           do not watch failing system calls in the kernel (eBPF;\n"
 		"                     also BRINK_BPF=off)\n"
 		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"

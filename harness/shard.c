@@ -64,6 +64,23 @@ size_t shard_runs(const struct shard *sh, const struct config *cfg)
 	return n;
 }
 
+int shard_check_nonempty(const struct shard *sh, const struct config *cfg, struct berr *err)
+{
+	size_t total = shard_total(cfg);
+	if ((size_t)sh->index <= total)
+		return 0;
+	return berr_set(err, 0,
+			"shard %d of %d would hold no run: the config has %zu run%s (cut it into "
+			"at most %zu shards)",
+			sh->index, sh->count, total, total == 1 ? "" : "s", total);
+}
+
+int shard_out_dir(const char *base, const struct shard *sh, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/shard-%d-of-%d", base, sh->index, sh->count);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 bool shard_has_scenario(const struct shard *sh, const struct config *cfg, size_t i)
 {
 	size_t first = 0;

@@ -47,6 +47,13 @@ size_t shard_total(const struct config *cfg);
 /* Runs of the run list of cfg that shard sh holds. */
 size_t shard_runs(const struct shard *sh, const struct config *cfg);
 
+/* Does shard sh hold at least one run of cfg? A shard K above the runs of the
+ * config would hold none (the round robin gives run j to shard j % N + 1), and
+ * a merge needs every one of N shards to have run: so brink run --shard and
+ * brink slurm --shards refuse it alike. 0, or -1 with err: "shard K of N would
+ * hold no run: the config has R runs (cut it into at most R shards)". */
+int shard_check_nonempty(const struct shard *sh, const struct config *cfg, struct berr *err);
+
 /* Does shard sh hold at least one repetition of scenario i of cfg? */
 bool shard_has_scenario(const struct shard *sh, const struct config *cfg, size_t i);
 
@@ -68,6 +75,11 @@ int shard_digest(const struct config *cfg, char *out, size_t len, struct berr *e
  * `where` it comes from and what to do. */
 int shard_memory_check(const struct scenario *sc, int64_t ceiling, const char *where,
 		       struct berr *err);
+
+/* The result directory of shard sh under a config's [brink] out = BASE (no
+ * --out given): BASE/shard-K-of-N, so that the shards of one config do not aim
+ * at one directory and BASE/shard-* is the set to merge. 0, or -1 (too long). */
+int shard_out_dir(const char *base, const struct shard *sh, char *out, size_t len);
 
 /* Write the [shard] section described above for one shard. */
 void shard_write_ini(FILE *out, const struct shard *sh, const char *digest, size_t runs,

@@ -1,6 +1,7 @@
 /* slurm.c - see slurm.h. */
 #include "slurm.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,14 +19,91 @@
 
 #include "commands.h"
 #include "config.h"
+#include "launch.h"
 #include "path.h"
 #include "shard.h"
 #include "units.h"
 
 extern char **environ;
 
+#ifndef BRINK_INSTALLED_SCENARIOS /* set by CMakeLists.txt from GNUInstallDirs */
+#define BRINK_INSTALLED_SCENARIOS "libexec/brink/scenarios"
+#endif
+
 #define DEFAULT_SHARDS 10
 #define MERGE_MEMORY   (256LL << 20) /* brink merge and gnuplot drawing the plots */
+
+/* What brink does with an sbatch option given after -- (the table below). */
+enum sb_role {
+	SB_PASS,      /* written into both scripts as it is */
+	SB_OWNED,     /* refused: brink writes it itself (why says what for) */
+	SB_MEMORY,    /* replaces brink's memory request, in both scripts */
+	SB_CPUS,      /* replaces brink's CPU request, in both scripts */
+	SB_EXCLUSIVE, /* plain --exclusive: whole nodes and --mem=0 for both jobs */
+	SB_PARTITION, /* the same as brink slurm --partition */
+};
+
+enum sb_arg { SB_NO_ARG, SB_ARG, SB_OPT_ARG /* only as --NAME=VALUE */ };
+
+struct sb_opt {
+	char letter;	  /* the short form, or 0 */
+	const char *name; /* the long form without "--" */
+	enum sb_arg arg;
+	enum sb_role role;
+	const char *why; /* SB_OWNED: what brink does instead */
+};
+
+/* The sbatch options brink cares about, and every short form of sbatch(1)
+ * (Slurm 22.05) so that "-c8", "-c 8" and "-t 5" are read as sbatch reads them.
+ * Other long options pass as they are. */
+static const struct sb_opt sb_opts[] = {
+    {'a', "array", SB_ARG, SB_OWNED, "brink makes one array task per shard: use --shards N"},
+    {'o', "output", SB_ARG, SB_OWNED, "the jobs' output goes to OUT/logs (shard-K.out, merge.out)"},
+    {'e', "error", SB_ARG, SB_OWNED, "the jobs' output goes to OUT/logs (shard-K.out, merge.out)"},
+    {'d', "dependency", SB_ARG, SB_OWNED,
+     "the merge job waits for the array with --dependency=afterany (submit.sh)"},
+    {'J', "job-name", SB_ARG, SB_OWNED, "brink names the jobs brink-NAME and brink-NAME-merge"},
+    {'D', "chdir", SB_ARG, SB_OWNED,
+     "the jobs run where brink slurm ran, so that the config's relative paths hold"},
+    {0, "wrap", SB_ARG, SB_OWNED, "the jobs run the scripts brink writes"},
+    {0, "mem", SB_ARG, SB_MEMORY, NULL},
+    {0, "mem-per-cpu", SB_ARG, SB_MEMORY, NULL},
+    {0, "mem-per-gpu", SB_ARG, SB_MEMORY, NULL},
+    {'c', "cpus-per-task", SB_ARG, SB_CPUS, NULL},
+    {0, "exclusive", SB_OPT_ARG, SB_EXCLUSIVE, NULL},
+    {'p', "partition", SB_ARG, SB_PARTITION, NULL},
+    {'A', "account", SB_ARG, SB_PASS, NULL},
+    {'b', "begin", SB_ARG, SB_PASS, NULL},
+    {'B', "extra-node-info", SB_ARG, SB_PASS, NULL},
+    {'C', "constraint", SB_ARG, SB_PASS, NULL},
+    {'F', "nodefile", SB_ARG, SB_PASS, NULL},
+    {'G', "gpus", SB_ARG, SB_PASS, NULL},
+    {'H', "hold", SB_NO_ARG, SB_PASS, NULL},
+    {'i', "input", SB_ARG, SB_PASS, NULL},
+    {'k', "no-kill", SB_OPT_ARG, SB_PASS, NULL},
+    {'L', "licenses", SB_ARG, SB_PASS, NULL},
+    {'m', "distribution", SB_ARG, SB_PASS, NULL},
+    {'M', "clusters", SB_ARG, SB_PASS, NULL},
+    {'n', "ntasks", SB_ARG, SB_PASS, NULL},
+    {'N', "nodes", SB_ARG, SB_PASS, NULL},
+    {'O', "overcommit", SB_NO_ARG, SB_PASS, NULL},
+    {'q', "qos", SB_ARG, SB_PASS, NULL},
+    {'Q', "quiet", SB_NO_ARG, SB_PASS, NULL},
+    {'s', "oversubscribe", SB_NO_ARG, SB_PASS, NULL},
+    {'S', "core-spec", SB_ARG, SB_PASS, NULL},
+    {'t', "time", SB_ARG, SB_PASS, NULL},
+    {'v', "verbose", SB_NO_ARG, SB_PASS, NULL},
+    {'W', "wait", SB_NO_ARG, SB_PASS, NULL},
+    {'w', "nodelist", SB_ARG, SB_PASS, NULL},
+    {'x', "exclude", SB_ARG, SB_PASS, NULL},
+};
+#define N_SB_OPTS (sizeof(sb_opts) / sizeof(sb_opts[0]))
+
+/* An option after --, as it goes into the scripts: "--NAME=VALUE" or "--NAME". */
+struct sb_given {
+	char *text;
+	const char *value; /* in text, after '=', or NULL */
+};
 
 struct slurm_opts {
 	int shards; /* 0: min(runs, DEFAULT_SHARDS) */
@@ -33,9 +111,12 @@ struct slurm_opts {
 	const char *out;
 	const char *baseline;
 	const char *brink; /* the brink the nodes run */
-	bool submit, exclusive;
-	char **sbatch; /* options after --, for both jobs */
-	int n_sbatch;
+	bool submit;
+	bool exclusive;		   /* brink slurm --exclusive: whole nodes for the shards */
+	bool exclusive_both;	   /* --exclusive after --: whole nodes for both jobs */
+	struct sb_given mem, cpus; /* given after --: replace brink's in both jobs */
+	struct sb_given *pass;	   /* the other options after --, for both jobs */
+	int n_pass;
 };
 
 /* Write s single-quoted for sh: ' becomes '\''. */
@@ -51,61 +132,251 @@ static void sh_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-/* Did the user pass one of these sbatch options after --? (--mem=1G, --mem 1G,
- * -c 2 ...: the name up to '=' is compared.) */
-static bool user_gave(const struct slurm_opts *o, const char *const *names)
+/* Characters an #SBATCH line cannot carry as they are (sbatch splits the line
+ * at blanks, reads quotes and backslashes, and a '%' in a file name is a
+ * pattern), nor a shell line without quoting. */
+static const char *sbatch_unsafe(const char *s)
 {
-	for (int i = 0; i < o->n_sbatch; i++) {
-		const char *a = o->sbatch[i];
-		size_t len = strcspn(a, "=");
-		for (const char *const *n = names; *n; n++)
-			if (strlen(*n) == len && strncmp(a, *n, len) == 0)
-				return true;
-	}
-	return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || strchr(" '\"\\#%", *s))
+			return s;
+	return NULL;
 }
 
-/* The resources one shard asks for, as #SBATCH lines. */
-static void put_resources(FILE *f, const struct config *cfg, const struct slurm_opts *o)
+static void sb_free(struct slurm_opts *o)
 {
-	static const char *const mem_opts[] = {"--mem", "--mem-per-cpu", "--mem-per-gpu",
-					       "--exclusive", NULL};
-	static const char *const cpu_opts[] = {"--cpus-per-task", "-c", "--exclusive", NULL};
-	int64_t mem = 0, milli_cpus = 0;
-	bool unbounded = false;
+	free(o->mem.text);
+	free(o->cpus.text);
+	for (int i = 0; i < o->n_pass; i++)
+		free(o->pass[i].text);
+	free(o->pass);
+}
+
+/* One option as "--NAME[=VALUE]" into g. 0 or -1 (out of memory). */
+static int sb_make(struct sb_given *g, const char *name, size_t nlen, const char *value)
+{
+	g->value = NULL;
+	if (asprintf(&g->text, "--%.*s%s%s", (int)nlen, name, value ? "=" : "",
+		     value ? value : "") < 0) {
+		g->text = NULL;
+		return -1;
+	}
+	if (value)
+		g->value = g->text + 2 + nlen + 1;
+	return 0;
+}
+
+/* Read the sbatch options after -- (args[0..n)) into o: brink's own are
+ * refused, memory, CPU, --exclusive and --partition replace brink's, the rest
+ * pass. 0, or -1 with the reason on stderr. */
+static int parse_sbatch(struct slurm_opts *o, char **args, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *a = args[i], *name, *value = NULL;
+		const struct sb_opt *def = NULL;
+		size_t nlen;
+		if (a[0] != '-' || !a[1] || strcmp(a, "--") == 0) {
+			fprintf(stderr,
+				"brink slurm: \"%s\" after --: expected an sbatch option (-X VALUE "
+				"or --NAME=VALUE)\n",
+				a);
+			return -1;
+		}
+		if (a[1] == '-') {
+			name = a + 2;
+			nlen = strcspn(name, "=");
+			if (name[nlen] == '=')
+				value = name + nlen + 1;
+			for (size_t k = 0; k < N_SB_OPTS && !def; k++)
+				if (strlen(sb_opts[k].name) == nlen &&
+				    strncmp(sb_opts[k].name, name, nlen) == 0)
+					def = &sb_opts[k];
+			/* sbatch takes a unique prefix for the whole name */
+			for (size_t k = 0; k < N_SB_OPTS && !def; k++) {
+				if (sb_opts[k].role != SB_PASS && nlen > 0 &&
+				    strncmp(sb_opts[k].name, name, nlen) == 0) {
+					fprintf(stderr,
+						"brink slurm: %s after --: write sbatch options "
+						"in full here (sbatch may read it as --%s)\n",
+						a, sb_opts[k].name);
+					return -1;
+				}
+			}
+		} else {
+			for (size_t k = 0; k < N_SB_OPTS && !def; k++)
+				if (sb_opts[k].letter == a[1])
+					def = &sb_opts[k];
+			if (!def) {
+				fprintf(stderr,
+					"brink slurm: %s after --: not a short option of sbatch "
+					"(write it as --NAME=VALUE)\n",
+					a);
+				return -1;
+			}
+			name = def->name;
+			nlen = strlen(name);
+			if (a[2])
+				value = a + 2;
+			if (value && def->arg == SB_NO_ARG) {
+				fprintf(stderr,
+					"brink slurm: %s after --: one short option per word "
+					"(-%c is --%s, which takes no value)\n",
+					a, a[1], def->name);
+				return -1;
+			}
+		}
+		/* The value of an option that needs one may be the next word (no
+		 * option after -- takes a plain word otherwise). */
+		char shown[256]; /* the option as given, for messages */
+		snprintf(shown, sizeof(shown), "%s", a);
+		if (!value && (!def || def->arg == SB_ARG) && i + 1 < n && args[i + 1][0] != '-') {
+			value = args[++i];
+			snprintf(shown, sizeof(shown), "%s %s", a, value);
+		}
+		if (def && def->arg == SB_ARG && (!value || !*value)) {
+			fprintf(stderr, "brink slurm: %s after --: needs a value\n", a);
+			return -1;
+		}
+		if (def && def->arg == SB_NO_ARG && value) {
+			fprintf(stderr, "brink slurm: %s after --: --%s takes no value\n", shown,
+				def->name);
+			return -1;
+		}
+		const char *bad = value ? sbatch_unsafe(value) : NULL;
+		for (size_t k = 0; k < nlen && !bad; k++)
+			if ((unsigned char)name[k] < 0x20 || strchr(" '\"\\#%", name[k]))
+				bad = name + k;
+		if (bad) {
+			fprintf(stderr,
+				"brink slurm: %s after --: cannot go into an #SBATCH line as it "
+				"is (no blanks, quotes, backslashes, '#' or '%%')\n",
+				shown);
+			return -1;
+		}
+		enum sb_role role = def ? def->role : SB_PASS;
+		struct sb_given g = {0};
+		if (role == SB_OWNED) {
+			fprintf(stderr, "brink slurm: %s after --: brink sets --%s itself: %s\n",
+				shown, def->name, def->why);
+			return -1;
+		}
+		if (role == SB_PARTITION) {
+			if (o->partition) {
+				fprintf(stderr,
+					"brink slurm: %s after --: the partition is given twice "
+					"(--partition %s)\n",
+					shown, o->partition);
+				return -1;
+			}
+			o->partition = value;
+			continue;
+		}
+		if (role == SB_EXCLUSIVE && !value) {
+			o->exclusive_both = true; /* written with --mem=0 by brink */
+			continue;
+		}
+		struct sb_given *slot = role == SB_MEMORY ? &o->mem
+					: role == SB_CPUS ? &o->cpus
+							  : &g;
+		if (slot->text) {
+			fprintf(stderr,
+				"brink slurm: %s after --: %s is given already (sbatch takes one "
+				"memory option and one CPU count)\n",
+				shown, slot->text);
+			return -1;
+		}
+		if (sb_make(slot, name, nlen, value) != 0) {
+			fprintf(stderr, "brink slurm: out of memory\n");
+			return -1;
+		}
+		if (slot != &g)
+			continue;
+		struct sb_given *more = realloc(o->pass, (size_t)(o->n_pass + 1) * sizeof(*more));
+		if (!more) {
+			free(g.text);
+			fprintf(stderr, "brink slurm: out of memory\n");
+			return -1;
+		}
+		o->pass = more;
+		o->pass[o->n_pass++] = g;
+	}
+	return 0;
+}
+
+/* What a shard asks for: derived from the config and the options. */
+struct plan {
+	bool whole;	  /* --exclusive --mem=0 (unless a memory option after --) */
+	int64_t mem_need; /* bytes: the largest limit + SHARD_SELF_MEMORY */
+	int64_t mem_max;  /* the largest scenario memory limit, bytes */
+	long cpus;	  /* brink's CPU request, or the one after -- */
+	bool no_limit;	  /* a scenario has no memory limit */
+};
+
+static void make_plan(struct plan *p, const struct config *cfg, const struct slurm_opts *o)
+{
+	int64_t milli_cpus = 0;
+	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < cfg->n_scenarios; i++) {
 		int64_t m = cfg->scenarios[i].lim.v[LIM_MEMORY];
 		if (m == BRINK_UNSET || m == BRINK_UNLIMITED)
-			unbounded = true;
-		else if (m > mem)
-			mem = m;
+			p->no_limit = true;
+		else if (m > p->mem_max)
+			p->mem_max = m;
 		int64_t c = cfg->scenarios[i].lim.v[LIM_CPUS];
 		if (c != BRINK_UNSET && c != BRINK_UNLIMITED && c > milli_cpus)
 			milli_cpus = c;
 	}
-	if (user_gave(o, mem_opts)) {
-		fprintf(f, "# memory: as given after --\n");
-	} else if (o->exclusive || unbounded) {
-		/* A run without a memory limit may take the whole node: no neighbours. */
+	/* A run without a memory limit may take the whole node: no neighbours,
+	 * unless the user's memory option bounds the job. */
+	p->whole = o->exclusive || o->exclusive_both || (p->no_limit && !o->mem.text);
+	p->mem_need = p->mem_max + SHARD_SELF_MEMORY;
+	p->cpus = milli_cpus ? 1 + (long)((milli_cpus + 999) / 1000) : 2;
+	if (o->cpus.text)
+		p->cpus = strtol(o->cpus.value, NULL, 10);
+}
+
+/* The resources one shard asks for, as #SBATCH lines. */
+static void put_resources(FILE *f, const struct plan *p, const struct slurm_opts *o)
+{
+	if (p->whole) {
 		fprintf(f, "# the whole node: %s\n",
-			o->exclusive ? "--exclusive was asked for"
-				     : "a scenario has no memory limit");
-		fprintf(f, "#SBATCH --exclusive\n#SBATCH --mem=0\n");
+			o->exclusive || o->exclusive_both ? "--exclusive was asked for"
+							  : "a scenario has no memory limit");
+		fprintf(f, "#SBATCH --exclusive\n");
+	}
+	if (o->mem.text) {
+		fprintf(f, "# memory: as given after --\n#SBATCH %s\n", o->mem.text);
+	} else if (p->whole) {
+		fprintf(f, "#SBATCH --mem=0\n");
 	} else {
-		int64_t need = mem + SHARD_SELF_MEMORY;
 		char a[32], b[32];
-		units_format_size(mem, a, sizeof(a));
+		units_format_size(p->mem_max, a, sizeof(a));
 		units_format_size(SHARD_SELF_MEMORY, b, sizeof(b));
 		fprintf(f, "# memory: the largest scenario limit (%s) + brink's own (%s)\n", a, b);
-		fprintf(f, "#SBATCH --mem=%lldM\n", (long long)((need + (1 << 20) - 1) >> 20));
+		fprintf(f, "#SBATCH --mem=%lldM\n",
+			(long long)((p->mem_need + (1 << 20) - 1) >> 20));
 	}
-	if (!user_gave(o, cpu_opts) && !(o->exclusive || unbounded)) {
-		long cpus = 1 + (long)((milli_cpus + 999) / 1000);
-		if (milli_cpus == 0)
-			cpus = 2;
+	if (o->cpus.text) {
+		fprintf(f, "# CPUs: as given after --\n#SBATCH %s\n", o->cpus.text);
+	} else if (!p->whole) {
 		fprintf(f, "# CPUs: one for brink, the rest for the program (cpus = ... or 1)\n");
-		fprintf(f, "#SBATCH --cpus-per-task=%ld\n", cpus);
+		fprintf(f, "#SBATCH --cpus-per-task=%ld\n", p->cpus);
 	}
+}
+
+/* The merge job's: brink's MERGE_MEMORY, or what was given after -- for both. */
+static void put_merge_resources(FILE *f, const struct slurm_opts *o)
+{
+	if (o->exclusive_both)
+		fprintf(f, "#SBATCH --exclusive\n");
+	if (o->mem.text)
+		fprintf(f, "#SBATCH %s\n", o->mem.text);
+	else if (o->exclusive_both)
+		fprintf(f, "#SBATCH --mem=0\n");
+	else
+		fprintf(f, "#SBATCH --mem=%lldM\n", MERGE_MEMORY >> 20);
+	if (o->cpus.text)
+		fprintf(f, "#SBATCH %s\n", o->cpus.text);
 }
 
 static void put_common(FILE *f, const struct slurm_opts *o, const char *cwd)
@@ -113,8 +384,8 @@ static void put_common(FILE *f, const struct slurm_opts *o, const char *cwd)
 	fprintf(f, "#SBATCH --chdir=%s\n", cwd);
 	if (o->partition)
 		fprintf(f, "#SBATCH --partition=%s\n", o->partition);
-	for (int i = 0; i < o->n_sbatch; i++)
-		fprintf(f, "#SBATCH %s\n", o->sbatch[i]);
+	for (int i = 0; i < o->n_pass; i++)
+		fprintf(f, "#SBATCH %s\n", o->pass[i].text);
 }
 
 static FILE *create(const char *dir, const char *name, char *path, size_t len)
@@ -129,8 +400,24 @@ static FILE *create(const char *dir, const char *name, char *path, size_t len)
 	return f;
 }
 
-static int write_scripts(const struct config *cfg, const struct slurm_opts *o, const char *out,
-			 const char *config, const char *cwd, int n)
+/* Shell lines that move an earlier attempt at "$DIR" (a shard run again, a merge
+ * done again) aside to DIR.attempt-1, -2 ..., so that the new one starts in a
+ * new directory and nothing of the earlier one is lost. */
+static void put_move_aside(FILE *f, const char *var, const char *what)
+{
+	fprintf(f,
+		"if [ -e \"$%s\" ]; then\n"
+		"  n=1\n"
+		"  while [ -e \"$%s.attempt-$n\" ]; do n=$((n + 1)); done\n"
+		"  mv \"$%s\" \"$%s.attempt-$n\" || exit 2\n"
+		"  echo \"brink slurm: the earlier %s is kept in $%s.attempt-$n\" >&2\n"
+		"fi\n",
+		var, var, var, var, what, var);
+}
+
+static int write_scripts(const struct config *cfg, const struct slurm_opts *o,
+			 const struct plan *plan, const char *out, const char *config,
+			 const char *cwd, int n)
 {
 	char path[PATH_MAX];
 	FILE *f = create(out, "shards.sbatch", path, sizeof(path));
@@ -139,14 +426,15 @@ static int write_scripts(const struct config *cfg, const struct slurm_opts *o, c
 	fprintf(f, "#!/bin/sh\n# brink slurm: %d shards of %s, one per array task\n", n, config);
 	fprintf(f, "#SBATCH --job-name=brink-%s\n#SBATCH --array=1-%d\n", cfg->name, n);
 	fprintf(f, "#SBATCH --output=%s/logs/shard-%%a.out\n", out);
-	put_resources(f, cfg, o);
+	put_resources(f, plan, o);
 	put_common(f, o, cwd);
 	fprintf(f, "out=");
 	sh_quote(f, out);
 	fprintf(f, "/shard-$SLURM_ARRAY_TASK_ID\n"
-		   "# A requeued task starts its shard over.\n"
-		   "[ \"${SLURM_RESTART_COUNT:-0}\" -eq 0 ] || rm -rf \"$out\"\n"
-		   "# exec: alone in the task's cgroup, brink can make its run groups below it\n"
+		   "# A shard run again (sh submit.sh K, or requeued) starts over in a new\n"
+		   "# directory; the earlier attempt stays beside it.\n");
+	put_move_aside(f, "out", "attempt at this shard");
+	fprintf(f, "# exec: alone in the task's cgroup, brink can make its run groups below it\n"
 		   "exec ");
 	sh_quote(f, o->brink);
 	fprintf(f,
@@ -164,7 +452,7 @@ static int write_scripts(const struct config *cfg, const struct slurm_opts *o, c
 		o->baseline ? " and compare them with the baseline" : "");
 	fprintf(f, "#SBATCH --job-name=brink-%s-merge\n", cfg->name);
 	fprintf(f, "#SBATCH --output=%s/logs/merge.out\n", out);
-	fprintf(f, "#SBATCH --mem=%lldM\n", MERGE_MEMORY >> 20);
+	put_merge_resources(f, o);
 	put_common(f, o, cwd);
 	fprintf(f, "out=");
 	sh_quote(f, out);
@@ -178,10 +466,12 @@ static int write_scripts(const struct config *cfg, const struct slurm_opts *o, c
 		"  k=$((k + 1))\n"
 		"done\n"
 		"[ $# -gt 0 ] || { echo \"brink: none of the %d shards left a result: see "
-		"$out/logs/shard-*.out\" >&2; exit 2; }\n",
+		"$out/logs/shard-*.out\" >&2; exit 2; }\n"
+		"merged=\"$out/merged\"\n",
 		n, n);
+	put_move_aside(f, "merged", "merged result");
 	sh_quote(f, o->brink);
-	fprintf(f, " merge \"$out/merged\" \"$@\"\n");
+	fprintf(f, " merge \"$merged\" \"$@\"\n");
 	fprintf(f, "st=$?\n"
 		   "# 2: nothing merged (a shard missing or incomplete, named above)\n"
 		   "[ $st -eq 2 ] && exit 2\n");
@@ -189,7 +479,7 @@ static int write_scripts(const struct config *cfg, const struct slurm_opts *o, c
 		sh_quote(f, o->brink);
 		fprintf(f, " compare ");
 		sh_quote(f, o->baseline);
-		fprintf(f, " \"$out/merged\"\n"
+		fprintf(f, " \"$merged\"\n"
 			   "c=$?\n"
 			   "# the comparison's verdict first, then the runs' own\n"
 			   "[ $c -ne 0 ] && exit $c\n");
@@ -200,14 +490,33 @@ static int write_scripts(const struct config *cfg, const struct slurm_opts *o, c
 
 	if (!(f = create(out, "submit.sh", path, sizeof(path))))
 		goto fail;
-	fprintf(f, "#!/bin/sh\n# Submit the shards and the merge job that waits for them.\n"
-		   "set -e\ncd ");
+	fprintf(f,
+		"#!/bin/sh\n"
+		"# Submit the shards and the merge job that waits for them. With shard\n"
+		"# numbers (sh submit.sh 2 5), only those shards run again (each earlier\n"
+		"# attempt is kept as shard-K.attempt-N) and the merge job merges again.\n"
+		"set -e\n"
+		"only=\n"
+		"for k; do\n"
+		"  case $k in\n"
+		"  '' | *[!0-9]*) k=0 ;;\n"
+		"  esac\n"
+		"  if [ \"$k\" -lt 1 ] || [ \"$k\" -gt %d ]; then\n"
+		"    echo \"usage: sh submit.sh [K...]: shards are numbered 1 to %d\" >&2\n"
+		"    exit 2\n"
+		"  fi\n"
+		"  only=\"${only:+$only,}$k\"\n"
+		"done\n"
+		"cd ",
+		n, n);
 	sh_quote(f, out);
 	fprintf(f,
-		"\narray=$(sbatch --parsable shards.sbatch)\narray=${array%%%%;*}\n"
+		"\narray=$(sbatch --parsable ${only:+--array=$only} shards.sbatch)\n"
+		"array=${array%%%%;*}\n"
 		"merge=$(sbatch --parsable --dependency=afterany:$array merge.sbatch)\n"
-		"echo \"job array $array (%d shards), merge job ${merge%%%%;*}\"\n",
-		n);
+		"echo \"job array $array (shards ${only:-1-%d} of %d), merge job "
+		"${merge%%%%;*}\"\n",
+		n, n);
 	if (fclose(f) != 0)
 		goto fail;
 	return 0;
@@ -324,6 +633,106 @@ static int absolute(const char *p, char *out, size_t len)
 	return path_fmt(out, len, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base);
 }
 
+/* Where the brink at `brink` finds bare command names, as brink run does
+ * (runset.c): $BRINK_SCENARIO_DIR, else DIR/scenarios next to it, else
+ * DIR/../libexec/brink/scenarios. */
+static void scenario_dir_of(const char *brink, char *out, size_t len)
+{
+	const char *env = getenv("BRINK_SCENARIO_DIR");
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return;
+	}
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", brink);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	struct stat st;
+	if (path_fmt(out, len, "%s/scenarios", dir) == 0 && stat(out, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return;
+	if (path_fmt(out, len, "%s/../%s", dir, BRINK_INSTALLED_SCENARIOS) == 0 &&
+	    stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		return;
+	if (path_fmt(out, len, "%s/scenarios", dir) != 0)
+		out[0] = '\0';
+}
+
+/* A Slurm memory size ("500M", "2G", "1024": a number with K, M, G or T, M
+ * without; sbatch(1) --mem) in bytes, or -1. */
+static int64_t slurm_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0 || *s == '-' || *s == '+')
+		return -1;
+	int shift = 20;
+	if (*end) {
+		static const char units[] = "KMGT";
+		const char *u = strchr(units, toupper((unsigned char)*end));
+		if (!u || end[1])
+			return -1;
+		shift = 10 * (int)(u - units + 1);
+	}
+	if (v > (INT64_MAX >> shift))
+		return -1;
+	return (int64_t)v << shift;
+}
+
+/* What brink run refuses before it runs anything, checked for every scenario
+ * of cfg now instead of in every job: a command that cannot be found (as the
+ * nodes' brink looks for it), a memory limit the job's allocation (a memory
+ * option after --) cannot hold with brink's own share. 0, or -1 with each
+ * problem on stderr as FILE:LINE: [SCENARIO] KEY: reason. */
+static int preflight(const struct config *cfg, const struct slurm_opts *o, const struct plan *plan)
+{
+	char sdir[PATH_MAX], where[PATH_MAX + 160], path[PATH_MAX], src[160] = "";
+	struct berr err = {0};
+	int bad = 0;
+	scenario_dir_of(o->brink, sdir, sizeof(sdir));
+	int64_t ceiling = BRINK_UNLIMITED;
+	if (o->mem.text) {
+		int64_t v = slurm_size(o->mem.value);
+		if (v < 0) {
+			fprintf(stderr,
+				"brink slurm: %s after --: expected a size (a number with K, M, G "
+				"or T; M without)\n",
+				o->mem.text);
+			return -1;
+		}
+		/* --mem=0: all of the node's memory. --mem-per-gpu: the GPUs decide. */
+		if (strncmp(o->mem.text, "--mem=", 6) == 0 && v > 0)
+			ceiling = v;
+		else if (strncmp(o->mem.text, "--mem-per-cpu=", 14) == 0 && !plan->whole)
+			ceiling = v * plan->cpus;
+		snprintf(src, sizeof(src), "%s after --, for %ld CPU%s", o->mem.text, plan->cpus,
+			 plan->cpus == 1 ? "" : "s");
+		if (strncmp(o->mem.text, "--mem=", 6) == 0)
+			snprintf(src, sizeof(src), "%s after --", o->mem.text);
+	}
+	for (size_t i = 0; i < cfg->n_scenarios; i++) {
+		const struct scenario *sc = &cfg->scenarios[i];
+		if (launch_resolve(sc->argv[0], sdir, path, sizeof(path), &err) != 0) {
+			scenario_key_origin(cfg, sc, "command", where, sizeof(where));
+			fprintf(stderr, "%s: %s\n", where, err.msg);
+			bad++;
+		}
+		if (shard_memory_check(sc, ceiling, src, &err) != 0) {
+			scenario_key_origin(cfg, sc, "memory", where, sizeof(where));
+			fprintf(stderr, "%s: %s\n", where, err.msg);
+			bad++;
+		}
+	}
+	if (bad)
+		fprintf(stderr,
+			"brink slurm: %d problem%s that brink run would refuse in every "
+			"job; nothing was written\n",
+			bad, bad == 1 ? "" : "s");
+	return bad ? -1 : 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -337,9 +746,10 @@ static void usage(FILE *f)
 		"submit.sh into DIR; --submit submits them.\n\n"
 		"  --shards N         slices of the runs (default: the runs, at most %d)\n"
 		"  --partition P      the partition of both jobs\n"
-		"  --out DIR          new or empty, seen by every node (default\n"
-		"                     results/<UTC stamp>-NAME-slurm); the merged result is\n"
-		"                     DIR/merged, the shards DIR/shard-K, the job logs DIR/logs\n"
+		"  --out DIR          new or empty, seen by every node (default: the config's\n"
+		"                     [brink] out, else results/<UTC stamp>-NAME-slurm); the\n"
+		"                     merged result is DIR/merged, the shards DIR/shard-K,\n"
+		"                     the job logs DIR/logs\n"
 		"  --baseline DIR     a result to compare the merged one with\n"
 		"  --exclusive        whole nodes for the shards (the default only when a\n"
 		"                     scenario has no memory limit; else each shard asks for\n"
@@ -347,10 +757,18 @@ static void usage(FILE *f)
 		"  --brink PATH       the brink the nodes run (default: this one)\n"
 		"  --submit           submit with sbatch and print the job ids\n"
 		"  -- SBATCH_OPTION   passed to both jobs as #SBATCH lines (--time=1:00:00,\n"
-		"                     --account=A ...); a memory or CPU option given here\n"
-		"                     replaces brink's own request\n\n"
+		"                     -A ACCOUNT ...); --mem, --mem-per-cpu, --mem-per-gpu,\n"
+		"                     -c/--cpus-per-task and --exclusive (with --mem=0)\n"
+		"                     replace brink's own request in both; --array,\n"
+		"                     --output, --error, --dependency, --job-name, --chdir\n"
+		"                     and --wrap are brink's and refused\n\n"
+		"Refused before anything is written: a memory option that does not hold the\n"
+		"largest limit + %lld MiB, a command brink run would not find, a partition or\n"
+		"path an #SBATCH line cannot carry, more shards than runs.\n"
+		"A failed shard K: sh DIR/submit.sh K runs it again (the earlier attempt is\n"
+		"kept as DIR/shard-K.attempt-1) and merges again.\n\n"
 		"Exit status: 0 written (and submitted), 1 sbatch failed, 2 bad input.\n",
-		DEFAULT_SHARDS, SHARD_SELF_MEMORY >> 20);
+		DEFAULT_SHARDS, SHARD_SELF_MEMORY >> 20, SHARD_SELF_MEMORY >> 20);
 }
 
 int cmd_slurm(int argc, char **argv)
@@ -423,15 +841,8 @@ int cmd_slurm(int argc, char **argv)
 				argv[optind]);
 			return EXIT_BAD_INPUT;
 		}
-		o.sbatch = argv + optind + 1;
-		o.n_sbatch = argc - optind - 1;
-	}
-	for (int i = 0; i < o.n_sbatch; i++) {
-		if (o.sbatch[i][0] != '-' || strchr(o.sbatch[i], '\n')) {
-			fprintf(stderr,
-				"brink slurm: sbatch option \"%s\": expected --NAME=VALUE (one "
-				"word, so that it can be an #SBATCH line)\n",
-				o.sbatch[i]);
+		if (parse_sbatch(&o, argv + optind + 1, argc - optind - 1) != 0) {
+			sb_free(&o);
 			return EXIT_BAD_INPUT;
 		}
 	}
@@ -441,21 +852,38 @@ int cmd_slurm(int argc, char **argv)
 		fprintf(stderr, "brink: %d error%s in %s; nothing was written\n", errors,
 			errors == 1 ? "" : "s", config_arg);
 		config_free(&cfg);
+		sb_free(&o);
 		return EXIT_BAD_INPUT;
 	}
 	int status = EXIT_BAD_INPUT;
 	size_t runs = shard_total(&cfg);
 	int n = o.shards ? o.shards : (int)(runs < DEFAULT_SHARDS ? runs : DEFAULT_SHARDS);
 	char config[PATH_MAX], out[PATH_MAX], cwd[PATH_MAX], exe[PATH_MAX], base[PATH_MAX];
-	if ((size_t)n > runs) {
-		fprintf(stderr, "brink slurm: --shards %d: %s has only %zu run%s\n", n, config_arg,
-			runs, runs == 1 ? "" : "s");
+	struct berr err = {0};
+	struct shard last = {n, n}; /* the last shard is the first to be empty */
+	if (shard_check_nonempty(&last, &cfg, &err) != 0) {
+		fprintf(stderr, "brink slurm: --shards %d: %s\n", n, err.msg);
 		goto done;
 	}
-	if (!realpath(config_arg, config) || !getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, "brink slurm: %s: %s\n", config_arg, strerror(errno));
+	if (o.partition && (!*o.partition || sbatch_unsafe(o.partition))) {
+		fprintf(stderr,
+			"brink slurm: --partition \"%s\": not a partition name (names, or a "
+			"comma-separated list of them, without blanks or quotes)\n",
+			o.partition);
 		goto done;
 	}
+	if (o.cpus.text) {
+		char *end;
+		errno = 0;
+		long v = strtol(o.cpus.value, &end, 10);
+		if (errno || *end || end == o.cpus.value || v < 1 || v > 100000) {
+			fprintf(stderr, "brink slurm: %s after --: expected a number of CPUs\n",
+				o.cpus.text);
+			goto done;
+		}
+	}
+	struct plan plan;
+	make_plan(&plan, &cfg, &o);
 	if (!o.brink) {
 		ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 		if (len <= 0) {
@@ -465,6 +893,13 @@ int cmd_slurm(int argc, char **argv)
 		}
 		exe[len] = '\0';
 		o.brink = exe;
+	}
+	/* What brink run would refuse in every job: found now, not on the nodes. */
+	if (preflight(&cfg, &o, &plan) != 0)
+		goto done;
+	if (!realpath(config_arg, config) || !getcwd(cwd, sizeof(cwd))) {
+		fprintf(stderr, "brink slurm: %s: %s\n", config_arg, strerror(errno));
+		goto done;
 	}
 	if (o.baseline) {
 		char sum[PATH_MAX];
@@ -477,6 +912,8 @@ int cmd_slurm(int argc, char **argv)
 		o.baseline = base;
 	}
 	char dflt[PATH_MAX];
+	if (!o.out && cfg.out)
+		o.out = cfg.out; /* [brink] out: where the shards, logs and merged go */
 	if (!o.out) {
 		time_t t = time(NULL);
 		struct tm tm;
@@ -493,10 +930,13 @@ int cmd_slurm(int argc, char **argv)
 		goto done;
 	}
 	/* #SBATCH lines are not shell: no quoting to rely on. */
-	if (strpbrk(out, " \t\n") || strpbrk(cwd, " \t\n")) {
+	const char *bad = sbatch_unsafe(out) ? out : sbatch_unsafe(cwd) ? cwd : NULL;
+	if (bad) {
 		fprintf(stderr,
-			"brink slurm: %s: a path with blanks cannot go into an #SBATCH line\n",
-			strpbrk(out, " \t\n") ? out : cwd);
+			"brink slurm: %s%s: cannot go into an #SBATCH line (--output, --chdir) "
+			"as it is: it holds `%c`; use a path without blanks, quotes, "
+			"backslashes, '#' or '%%'\n",
+			bad == cwd ? "the current directory " : "--out ", bad, *sbatch_unsafe(bad));
 		goto done;
 	}
 	char logs[PATH_MAX];
@@ -506,7 +946,7 @@ int cmd_slurm(int argc, char **argv)
 		fprintf(stderr, "brink slurm: cannot create %s/logs: %s\n", out, strerror(errno));
 		goto done;
 	}
-	if (write_scripts(&cfg, &o, out, config, cwd, n) != 0) {
+	if (write_scripts(&cfg, &o, &plan, out, config, cwd, n) != 0) {
 		status = EXIT_FAILED;
 		goto done;
 	}
@@ -538,5 +978,6 @@ int cmd_slurm(int argc, char **argv)
 	       array, n, runs, merge, out, out);
 done:
 	config_free(&cfg);
+	sb_free(&o);
 	return status;
 }

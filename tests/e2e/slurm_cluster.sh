@@ -4,8 +4,10 @@
 # which compares with a baseline run here. Checked: the jobs' final states, the
 # merged summary (every run once, in config order, the breaking points the
 # fixtures are built to reach), each shard's machine probe and the job's memory
-# ceiling as Slurm set it; then a shard asking more memory than its job has must
-# be refused and the merge must name the missing shard. Every daemon, job, cgroup
+# ceiling as Slurm set it; a shard run again with submit.sh K; shards asking
+# --mem-per-cpu after -- (both scripts taken by sbatch); then a job too small for a scenario's limit must be
+# refused by brink slurm, and when made by hand, by the shard inside it, with
+# the merge naming the missing shard. Every daemon, job, cgroup
 # and file the test started is removed on every path (trap).
 . "$(dirname "$0")/lib.sh"
 
@@ -150,6 +152,16 @@ grep -q '^#SBATCH --mem=112M$' "$TMP/job/shards.sbatch" && ok "each shard asks f
 
 # Wait (bounded) for the merge job to end.
 job_field() { scontrol -o show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
+# wait_job ID: wait (bounded) for job ID to end; its final state.
+wait_job() {
+  local st=
+  for _ in $(seq 240); do
+    st=$(job_field "$1" JobState)
+    case "$st" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) break ;; esac
+    sleep 0.5
+  done
+  echo "$st"
+}
 for _ in $(seq 360); do
   st=$(job_field "$merge" JobState)
   case "$st" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) break ;; esac
@@ -182,17 +194,40 @@ expect_eq "memory ceiling seen inside the job" "$ceil" $((112 * 1024 * 1024))
 "$BRINK" compare "$TMP/base" "$m" >/dev/null 2>&1
 expect_eq "compare of the baseline and the merged set" $? 0
 
-# A job smaller than a scenario's limit plus brink's own: the shard refuses to
-# run, the merge names it.
-out=$("$BRINK" slurm --shards 2 --partition "$cluster" --out "$TMP/small" --submit \
-  "$TMP/cluster.ini" -- --mem=64M --cpus-per-task=1 --time=5 2>&1)
-merge2=$(echo "$out" | sed -n 's/.*merge job \([0-9]*\);.*/\1/p')
-for _ in $(seq 240); do
-  st=$(job_field "$merge2" JobState)
-  case "$st" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) break ;; esac
-  sleep 0.5
-done
-expect_eq "merge job of a too-small job" "$st" FAILED
+# A shard run again with submit.sh K (the README's recipe for a failed shard):
+# that shard alone, the earlier attempt kept, and the merge job again.
+out=$(sh "$TMP/job/submit.sh" 2 2>&1)
+merge3=$(echo "$out" | sed -n 's/.*merge job \([0-9]*\).*/\1/p')
+expect_eq "merge job after shard 2 ran again" "$(wait_job "$merge3")" COMPLETED
+[ -d "$TMP/job/shard-2.attempt-1" ] && [ -f "$TMP/job/shard-2/summary.csv" ] &&
+  [ -f "$TMP/job/merged.attempt-1/summary.csv" ] && [ -f "$TMP/job/merged/summary.csv" ] &&
+  ok "shard 2 and the merge ran again beside their earlier attempts" || fail "$(ls "$TMP/job")"
+
+# A memory option after -- replaces brink's in both jobs: sbatch takes both.
+out=$("$BRINK" slurm --shards 2 --partition "$cluster" --out "$TMP/mpc" --submit \
+  "$TMP/cluster.ini" -- --mem-per-cpu=120M --cpus-per-task=1 --time=5 2>&1)
+merge4=$(echo "$out" | sed -n 's/.*merge job \([0-9]*\);.*/\1/p')
+[ -n "$merge4" ] || fail "brink slurm -- --mem-per-cpu=120M: $out"
+expect_eq "merge job of shards asking --mem-per-cpu" "$(wait_job "$merge4")" COMPLETED
+
+# A memory option after -- below a scenario's limit plus brink's own: brink run
+# would refuse it in every job, so brink slurm refuses it before writing.
+"$BRINK" slurm --shards 2 --partition "$cluster" --out "$TMP/small" \
+  "$TMP/cluster.ini" -- --mem=64M --cpus-per-task=1 --time=5 >/dev/null 2>"$TMP/small.err"
+expect_eq "brink slurm with a job too small" $? 2
+grep -q "memory 48 MiB is above what this machine lets brink use: 64 MiB (--mem=64M after --)" \
+  "$TMP/small.err" && ok "says which limit does not fit" || fail "$(cat "$TMP/small.err")"
+[ -e "$TMP/small" ] && fail "a refused brink slurm wrote something" || ok "nothing written"
+
+# The same job made by hand (the script edited after brink slurm wrote it): the
+# shard refuses to run inside its job, the merge names it.
+"$BRINK" slurm --shards 2 --partition "$cluster" --out "$TMP/small" \
+  "$TMP/cluster.ini" -- --mem=112M --cpus-per-task=1 --time=5 >/dev/null
+sed -i 's/^#SBATCH --mem=112M$/#SBATCH --mem=64M/' "$TMP/small/shards.sbatch"
+out=$(sh "$TMP/small/submit.sh" 2>&1)
+merge2=$(echo "$out" | sed -n 's/.*merge job \([0-9]*\).*/\1/p')
+[ -n "$merge2" ] || fail "submit.sh: $out"
+expect_eq "merge job of a too-small job" "$(wait_job "$merge2")" FAILED
 grep -q "memory 48 MiB is above what this machine lets brink use: 64 MiB" "$TMP/small/logs/shard-1.out" &&
   ok "the shard says its job is too small" || fail "shard log: $(cat "$TMP/small/logs/shard-1.out")"
 grep -q "none of the 2 shards left a result" "$TMP/small/logs/merge.out" &&

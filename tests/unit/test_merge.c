@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,31 +144,68 @@ static void make_result(const char *dir, int k, int n, const struct opts *o)
 	config_free(&cfg);
 }
 
-/* brink merge --no-plots --quiet ARGS...: exit status, stderr in err_out. */
-static int merge(const char *first, ...)
+static char out_out[65536]; /* stdout of the last merge_loud() */
+
+/* The file at path into buf (NUL-terminated; "" when it cannot be read). */
+static void read_into(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* brink merge --no-plots [--quiet] ARGS: exit status, stderr in err_out (and
+ * stdout in out_out when not quiet). */
+static int merge_v(bool quiet, const char *first, va_list ap)
 {
 	char *argv[32] = {"merge", "--no-plots", "--quiet"};
-	int argc = 3;
-	va_list ap;
-	va_start(ap, first);
+	int argc = quiet ? 3 : 2;
 	for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
 		argv[argc++] = (char *)a;
-	va_end(ap);
 	argv[argc] = NULL;
-	char path[600];
+	char path[600], opath[600];
 	snprintf(path, sizeof(path), "%s/stderr", tmpdir);
+	snprintf(opath, sizeof(opath), "%s/stdout", tmpdir);
 	fflush(stderr);
-	int saved = dup(2);
+	fflush(stdout);
+	int saved = dup(2), osaved = dup(1);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(saved >= 0 && fd >= 0);
+	int ofd = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(saved >= 0 && fd >= 0 && osaved >= 0 && ofd >= 0);
 	dup2(fd, 2);
 	close(fd);
+	if (!quiet)
+		dup2(ofd, 1);
+	close(ofd);
 	int rc = cmd_merge(argc, argv);
 	fflush(stderr);
+	fflush(stdout);
 	dup2(saved, 2);
+	dup2(osaved, 1);
 	close(saved);
-	char *t = read_text(path);
-	snprintf(err_out, sizeof(err_out), "%s", t ? t : "");
+	close(osaved);
+	read_into(path, err_out, sizeof(err_out));
+	read_into(opath, out_out, sizeof(out_out));
+	return rc;
+}
+
+static int merge(const char *first, ...)
+{
+	va_list ap;
+	va_start(ap, first);
+	int rc = merge_v(true, first, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int merge_loud(const char *first, ...)
+{
+	va_list ap;
+	va_start(ap, first);
+	int rc = merge_v(false, first, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -212,7 +250,9 @@ static void test_merge_equals_unsharded(void **state)
 	assert_int_equal(merge(out, d3, d1, d2, NULL), 0);
 	snprintf(p, sizeof(p), "%s/summary.csv", out);
 	snprintf(q, sizeof(q), "%s/summary.csv", d_all);
-	char *got = read_text(p), *want = read_text(q);
+	static char want[65536]; /* read_text's buffers are reused */
+	char *got = read_text(p);
+	snprintf(want, sizeof(want), "%s", read_text(q));
 	assert_non_null(got);
 	assert_string_equal(got, want);
 	assert_string_equal(config_part(out), config_part(d_all));
@@ -331,12 +371,86 @@ static void test_expectation_failure(void **state)
 	assert_non_null(strstr(read_text(p), "expected leak"));
 }
 
+/* Why a merge exits 1: the final line of brink run (runs, outcomes,
+ * expectations met and failed) and the failing run named with its shard. */
+static void test_final_line(void **state)
+{
+	(void)state;
+	paths("fin");
+	/* a and c expect a clean exit; a/1's row says the expectation failed */
+	static const char cfg[] = "[brink]\nname = fin\n"
+				  "[scenario a]\ncommand = /bin/true\nrepetitions = 2\n"
+				  "expect = no-leak breaks=none\n"
+				  "[scenario b]\ncommand = /bin/true\nmemory = 100M\n"
+				  "[scenario c]\ncommand = /bin/true\nrepetitions = 3\n"
+				  "expect = no-leak breaks=none\n";
+	struct opts o = {.config = cfg, .expect_failure = "expected no leak, got a leak"};
+	struct opts plain = {.config = cfg};
+	make_result(d1, 1, 2, &o);
+	make_result(d2, 2, 2, &plain);
+	char out[400], line[1200];
+	snprintf(out, sizeof(out), "%s/fin-merged", tmpdir);
+	assert_int_equal(merge_loud(out, d1, d2, NULL), 1);
+	snprintf(line, sizeof(line),
+		 "brink: 6 runs: 6 exited; expectations: 4 met, 1 failed; results in %s, report "
+		 "%s/report.html\n",
+		 out, out);
+	assert_non_null(strstr(out_out, line));
+	snprintf(line, sizeof(line),
+		 "    a/1 (from %s): expectation failed: expected no leak, got a leak\n", d1);
+	assert_non_null(strstr(out_out, line));
+	/* --quiet: nothing on stdout, the failing run on stderr */
+	snprintf(out, sizeof(out), "%s/fin-quiet", tmpdir);
+	assert_int_equal(merge(out, d1, d2, NULL), 1);
+	assert_non_null(strstr(err_out, line));
+}
+
+/* Shards of copies of one config under two file names (no name key): the
+ * digests differ, and the message says it is the name, with the lines. */
+static void test_name_differs(void **state)
+{
+	(void)state;
+	paths("nm");
+	static const char noname[] = "[scenario a]\ncommand = /bin/true\nrepetitions = 2\n";
+	struct opts o = {.config = noname};
+	make_result(d1, 1, 2, &o); /* named nm-s1 after its file nm-s1.ini */
+	make_result(d2, 2, 2, &o); /* nm-s2 */
+	char out[400], want[800];
+	snprintf(out, sizeof(out), "%s/nm-merged", tmpdir);
+	assert_int_equal(merge(out, d1, d2, NULL), 2);
+	assert_non_null(strstr(err_out, "were made from different configs"));
+	snprintf(want, sizeof(want), "%s has \"name = nm-s1\", %s has \"name = nm-s2\"", d1, d2);
+	assert_non_null(strstr(err_out, want));
+	assert_non_null(strstr(err_out, "named after its file"));
+	assert_int_equal(access(out, F_OK), -1);
+}
+
+/* A run folder missing from a shard (its row is in summary.csv): the set is
+ * incomplete, refused with exit 2 and nothing written. */
+static void test_missing_folder(void **state)
+{
+	(void)state;
+	paths("fold");
+	make_result(d1, 1, 3, NULL);
+	make_result(d2, 2, 3, NULL);
+	make_result(d3, 3, 3, NULL);
+	char out[400], cmd[700], want[1200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/a/2'", d2); /* a2 is shard 2's */
+	assert_int_equal(system(cmd), 0);
+	snprintf(out, sizeof(out), "%s/fold-merged", tmpdir);
+	assert_int_equal(merge(out, d1, d2, d3, NULL), 2);
+	snprintf(want, sizeof(want),
+		 "%s is incomplete: %s/a/2 is missing (its row is %s/summary.csv:2)", d2, d2, d2);
+	assert_non_null(strstr(err_out, want));
+	assert_int_equal(access(out, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_merge_equals_unsharded),
-	    cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_expectation_failure),
+	    cmocka_unit_test(test_merge_equals_unsharded), cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_expectation_failure),	   cmocka_unit_test(test_final_line),
+	    cmocka_unit_test(test_name_differs),	   cmocka_unit_test(test_missing_folder),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

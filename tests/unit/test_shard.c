@@ -216,12 +216,34 @@ static void test_memory_check(void **state)
 	scenario_free(&sc);
 }
 
+/* A shard above the number of runs would be empty: refused, saying why; the
+ * last shard that holds a run is accepted. A config's out holds the shards. */
+static void test_nonempty_and_out(void **state)
+{
+	(void)state;
+	char p[256], out[64];
+	snprintf(p, sizeof(p), "%s/abc.ini", tmpdir);
+	struct config cfg;
+	load(p, abc, &cfg); /* 6 runs */
+	struct berr err = {0};
+	struct shard s6 = {6, 6}, s7 = {7, 7}, s1 = {1, 12};
+	assert_int_equal(shard_check_nonempty(&s6, &cfg, &err), 0);
+	assert_int_equal(shard_check_nonempty(&s1, &cfg, &err), 0);
+	assert_int_equal(shard_check_nonempty(&s7, &cfg, &err), -1);
+	assert_string_equal(err.msg, "shard 7 of 7 would hold no run: the config has 6 runs (cut "
+				     "it into at most 6 shards)");
+	assert_int_equal(shard_out_dir("/x", &s6, out, sizeof(out)), 0);
+	assert_string_equal(out, "/x/shard-6-of-6");
+	assert_int_equal(shard_out_dir("/x", &s6, out, 8), -1); /* too long */
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),	 cmocka_unit_test(test_every_run_once),
 	    cmocka_unit_test(test_known_slices), cmocka_unit_test(test_digest),
-	    cmocka_unit_test(test_memory_check),
+	    cmocka_unit_test(test_memory_check), cmocka_unit_test(test_nonempty_and_out),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
