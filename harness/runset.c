@@ -215,11 +215,26 @@ static void fmt_bytes(double v, const char *suffix, char *buf, size_t len)
 		snprintf(buf, len, "%.1f %s%s", v, unit[u], suffix);
 }
 
-/* A count per second: "9810/s", "12.5/s", "0.40/s", "-3.0/s". */
+/* A count per second in at most 7 characters (the column's width): "9810/s",
+ * "12.5/s", "0.40/s", "-3.0/s", from 10000 on with a decimal prefix:
+ * "13k/s", "-1.4M/s", "136M/s". */
 static void fmt_rate(double v, char *buf, size_t len)
 {
+	static const char *const prefix[] = {"k", "M", "G", "T"};
 	double a = fabs(v);
-	snprintf(buf, len, a >= 100 ? "%.0f/s" : a >= 10 ? "%.1f/s" : "%.2f/s", v);
+	if (a >= 9999.5) {
+		size_t p = 0;
+		v /= 1e3;
+		a /= 1e3;
+		while (a >= 999.5 && p + 1 < sizeof(prefix) / sizeof(prefix[0])) {
+			v /= 1e3;
+			a /= 1e3;
+			p++;
+		}
+		snprintf(buf, len, a < 9.95 ? "%.1f%s/s" : "%.0f%s/s", v, prefix[p]);
+		return;
+	}
+	snprintf(buf, len, a >= 99.5 ? "%.0f/s" : a >= 9.995 ? "%.1f/s" : "%.2f/s", v);
 	if (strcmp(buf, "-0.00/s") == 0)
 		snprintf(buf, len, "0.00/s");
 }
@@ -380,8 +395,10 @@ static void table_plan(struct table *t, const struct config *cfg)
 		any_expect |= sc->expect.set;
 	}
 	memset(t->show, 0, sizeof(t->show));
-	/* The columns of priority 1 to 6 always; the run column gives way to
-	 * them down to 16 characters (longer names are cut, marked with ~). */
+	/* The columns of priority 1 to 6 when they fit: the run column gives
+	 * way to them down to 16 characters (longer names are cut, marked with
+	 * ~); on a narrower terminal they go, least important first (outcome
+	 * stays), then the run column gives way down to 8. */
 	int used = 0;
 	for (size_t c = 0; c < N_COLUMNS; c++) {
 		if (columns[c].priority > 6 || (c == COL_EXPECT && !any_expect))
@@ -389,8 +406,16 @@ static void table_plan(struct table *t, const struct config *cfg)
 		t->show[c] = true;
 		used += columns[c].width + 1;
 	}
+	for (int prio = 6; prio > 1 && (run < 16 ? run : 16) + used > width; prio--)
+		for (size_t c = 0; c < N_COLUMNS; c++)
+			if (t->show[c] && columns[c].priority == prio) {
+				t->show[c] = false;
+				used -= columns[c].width + 1;
+			}
 	if (run + used > width)
 		run = width - used < 16 ? 16 : width - used;
+	if (run + used > width)
+		run = width - used < 8 ? 8 : width - used;
 	used += run;
 	for (int prio = 7; prio <= 11; prio++)
 		for (size_t c = 0; c < N_COLUMNS; c++)
