@@ -20,6 +20,11 @@ int cmd_plot(int argc, char **argv);	/* plot.c */
 int cmd_report(int argc, char **argv);	/* report.c */
 int cmd_compare(int argc, char **argv); /* compare.c */
 
+/* runset.c: say what getopt_long's return c (':' a value missing, '?' an
+ * unknown option; run with opterr 0 and a leading ':' in the short options)
+ * means, as "CMD: unknown option --x" or "CMD: option --out needs a value". */
+void option_error(const char *cmd, int c, char **argv);
+
 /* help.c: `brink help TOPIC` for the topics config, results and exit-codes
  * (0; 2 with the list of topics on stderr for an unknown one); help_topics
  * lists them; help_key_example gives the example value shown for a config key

@@ -131,7 +131,7 @@ static void usage(FILE *f)
 	    "\n"
 	    "  --threshold PCT           relative change that counts (default 10%%): \"10%%\" or "
 	    "\"10\"\n"
-	    "  --threshold METRIC=PCT    the same for one metric (repeatable)\n"
+	    "  --threshold METRIC=PCT    the same for one metric (once per metric)\n"
 	    "  --min-change METRIC=V     absolute change at or below which METRIC never\n"
 	    "                            regresses (bytes take K/M/G suffixes)\n"
 	    "  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
@@ -1058,8 +1058,10 @@ int cmd_compare(int argc, char **argv)
 	} given[64];
 	size_t n_given = 0;
 	int c;
+	bool format_given = false;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:m:a:f:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:m:a:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 		case 'm':
@@ -1074,11 +1076,32 @@ int cmd_compare(int argc, char **argv)
 			}
 			if (option_setting(opt, optarg, &given[n_given].idx, &given[n_given].v) < 0)
 				return EXIT_BAD_INPUT;
+			/* a repeat is refused as run and exec refuse one; the same
+			 * setting, that is: --threshold A=.. and --threshold B=.. are
+			 * two settings */
+			for (size_t i = 0; i < n_given; i++) {
+				if (given[i].idx != given[n_given].idx)
+					continue;
+				const char *eq = strchr(optarg, '=');
+				if (eq)
+					fprintf(stderr,
+						"brink compare: option %s given twice for %.*s\n",
+						opt, (int)(eq - optarg), optarg);
+				else
+					fprintf(stderr, "brink compare: option %s given twice\n",
+						opt);
+				return EXIT_BAD_INPUT;
+			}
 			n_given++;
 			break;
 		}
 		case 'f': {
 			size_t i;
+			if (format_given) {
+				fprintf(stderr, "brink compare: option --format given twice\n");
+				return EXIT_BAD_INPUT;
+			}
+			format_given = true;
 			for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 				if (strcmp(optarg, formats[i]) == 0)
 					break;
@@ -1096,7 +1119,8 @@ int cmd_compare(int argc, char **argv)
 			usage(stdout);
 			return EXIT_MEASURED;
 		default:
-			usage(stderr);
+			option_error("brink compare", c, argv);
+			fprintf(stderr, "(brink compare --help lists them)\n");
 			return EXIT_BAD_INPUT;
 		}
 	}

@@ -1039,7 +1039,7 @@ static int common_opt(int c, struct runset_opts *ro)
 /* After getopt_long returned ':' (a value missing; the option strings start
  * with ':') or '?' (unknown; optopt is the letter of a short option, 0 for a
  * long one, whose text is the argument before optind). opterr is off. */
-static void option_error(const char *cmd, int c, char **argv)
+void option_error(const char *cmd, int c, char **argv)
 {
 	if (c == ':')
 		fprintf(stderr, "%s: option %s needs a value\n", cmd, argv[optind - 1]);

@@ -141,6 +141,20 @@ out=$(q exec --nofile 1024 --nofile 2048 -- true 2>&1); rc=$?
 expect_eq "--nofile twice" "$rc: $out" "2: brink exec: option --nofile given twice"
 out=$("$BRINK" run --out a --out b one.ini 2>&1); rc=$?
 expect_eq "--out twice" "$rc: $out" "2: brink run: option --out given twice"
+# compare too (on real results, which it would otherwise compare with status 0);
+# a per-metric threshold is one setting per metric
+for args in "--threshold 10 --threshold 20:--threshold given twice" \
+  "--format json --format csv:--format given twice" "--alpha 0.1 --alpha 0.2:--alpha given twice" \
+  "--threshold peak_fds=10 --threshold peak_fds=20:--threshold given twice for peak_fds" \
+  "--min-change peak_fds=1 --min-change peak_fds=2:--min-change given twice for peak_fds"; do
+  # shellcheck disable=SC2086
+  out=$("$BRINK" compare ${args%%:*} after dd 2>&1); rc=$?
+  expect_eq "compare ${args%%:*}" "$rc: $out" "2: brink compare: option ${args#*:}"
+done
+"$BRINK" compare --threshold peak_fds=10 --threshold peak_rss_bytes=20 --threshold 15 after dd >/dev/null 2>&1
+expect_eq "compare: thresholds of two metrics and the global one" "$?" 0
+out=$("$BRINK" compare --bogus after dd 2>&1); rc=$?
+expect_eq "compare --bogus" "$rc: $(echo "$out" | head -n 1)" "2: brink compare: unknown option --bogus"
 
 # nofile below 4: a dynamically linked program cannot start, said before running
 for n in 0 1 2 3; do
