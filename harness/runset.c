@@ -570,12 +570,11 @@ static void print_workdirs(FILE *f, const struct config *cfg, const char *out)
  * exited non-zero within its first second (a typo in its arguments, a missing
  * file: the reason is there). */
 static void explain_run(FILE *f, const struct scenario *sc, const struct run_result *r,
-			const char *rdir, bool said)
+			const char *rdir)
 {
-	/* said: the progress line on stderr already gave these two */
-	if (!said && r->outcome == OUT_EXEC_FAILED && r->exec_error[0])
+	if (r->outcome == OUT_EXEC_FAILED && r->exec_error[0])
 		fprintf(f, "    %s/%d: %s\n", sc->name, r->rep, r->exec_error);
-	if (!said && r->expect_failure[0])
+	if (r->expect_failure[0])
 		fprintf(f, "    %s/%d: expectation \"%s\" failed: %s\n", sc->name, r->rep,
 			sc->expect.raw, r->expect_failure);
 	if (run_samples_missed(r))
@@ -821,10 +820,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	size_t total = shard_runs(shard, cfg);
 	if (ro->search)
 		total = search_plan_estimate(ro->search);
-	/* --no-progress: nothing on stderr; the table on stdout says it all. */
-	struct progress *prog =
-	    ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
-	progress_set_lines(prog, ro->quiet); /* the table is the line per run */
+	/* --no-progress: nothing on stderr; the table on stdout says it all.
+	 * --quiet: no table, no line per run and, unless --progress asks for it,
+	 * no status line: stderr has only what went wrong (explain_run). */
+	struct progress *prog = ro->progress_tty == 0 || (ro->quiet && ro->progress_tty < 0)
+				    ? NULL
+				    : progress_new(stderr, ro->progress_tty, total);
+	progress_set_lines(prog, false); /* the table is the line per run */
 	struct table table;
 	table_plan(&table, cfg);
 	struct tally tally = {0};
@@ -881,7 +883,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				print_table_row(stdout, &table, &r, sc->expect.set);
 				fflush(stdout);
 			}
-			explain_run(ro->quiet ? stderr : stdout, sc, &r, rdir, ro->quiet && prog);
+			explain_run(ro->quiet ? stderr : stdout, sc, &r, rdir);
 			if (r.outcome == OUT_INTERRUPTED) {
 				interrupted = true;
 				status = EXIT_INTERRUPT;
@@ -964,7 +966,8 @@ static void run_usage(FILE *f)
 		"\n"
 		"  --out DIR          result directory, new or empty (default: [brink] out, else\n"
 		"                     results/<UTC stamp>-NAME, made unique with -2, -3...)\n"
-		"  --quiet            no table and no final line: print only the result directory\n"
+		"  --quiet            no table, no final line, no status line: print only the\n"
+		"                     result directory (and on stderr what went wrong)\n"
 		"  --no-cgroup        rlimits only; the results say what could not be measured\n"
 		"  --shard K/N        run only the K-th of N slices of the runs (scenario x\n"
 		"                     repetition, round robin, the same on every machine);\n"
@@ -1134,24 +1137,24 @@ int cmd_run(int argc, char **argv)
 
 static void exec_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: brink exec [OPTIONS] -- COMMAND [ARG]...\n"
-		"Run COMMAND once under the given limits and measure it. Options stop at\n"
-		"the first word that is not one (the command), or at --.\n\n"
-		"Run options:\n"
-		"  --name NAME        scenario name in the results (default: the command's "
-		"name)\n"
-		"  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
-		"  --no-cgroup        rlimits only; say what could not be measured\n"
-		"  --quiet            no table and no final line: print only the result directory\n"
-		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
-		"                     run's time); the CSVs, summary.json and the report stay\n"
-		"  --progress, --no-progress   force the live status line on or off\n"
-		"  --sweep KEY=VALUES run once per value (repeatable: a matrix): a limit\n"
-		"                     or a {KEY} placeholder of the command; VALUES is a\n"
-		"                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
-		"                     +STEP (HI included); points are named NAME.KEY=VALUE\n"
-		"Settings (the same keys as a config file's scenario sections):\n");
+	fprintf(f, "usage: brink exec [OPTIONS] -- COMMAND [ARG]...\n"
+		   "Run COMMAND once under the given limits and measure it. Options stop at\n"
+		   "the first word that is not one (the command), or at --.\n\n"
+		   "Run options:\n"
+		   "  --name NAME        scenario name in the results (default: the command's "
+		   "name)\n"
+		   "  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
+		   "  --no-cgroup        rlimits only; say what could not be measured\n"
+		   "  --quiet            no table, no final line, no status line: print only the\n"
+		   "                     result directory (and on stderr what went wrong)\n"
+		   "  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
+		   "                     run's time); the CSVs, summary.json and the report stay\n"
+		   "  --progress, --no-progress   force the live status line on or off\n"
+		   "  --sweep KEY=VALUES run once per value (repeatable: a matrix): a limit\n"
+		   "                     or a {KEY} placeholder of the command; VALUES is a\n"
+		   "                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
+		   "                     +STEP (HI included); points are named NAME.KEY=VALUE\n"
+		   "Settings (the same keys as a config file's scenario sections):\n");
 	for (size_t i = 0; i < scenario_key_count(); i++) {
 		struct scenario_key k = scenario_key_at(i);
 		if (strcmp(k.key, "command") == 0)

@@ -57,6 +57,17 @@ expect_eq "final line" "$final" \
 # --quiet: the result directory alone
 d=$("$BRINK" run --quiet --no-progress --no-plots --out "$TMP/q" mix.ini 2>/dev/null)
 expect_eq "--quiet prints the result directory" "$d" "$TMP/q"
+# ... and is quieter than the default on stderr too, a pipe or CI alike: nothing
+# for a run that went well, only what went wrong
+for ci in "" true; do
+  CI=$ci "$BRINK" exec --quiet --no-plots --out "$TMP/q1$ci" -- true >/dev/null 2>q1.err
+  CI=$ci "$BRINK" exec --no-plots --out "$TMP/q2$ci" -- true >/dev/null 2>q2.err
+  expect_eq "CI='$ci': exec --quiet -- true: stderr" "$(cat q1.err)" ""
+  expect_eq "CI='$ci': exec -- true: stderr" "$(cat q2.err)" ""
+done
+"$BRINK" exec --quiet --no-plots --out "$TMP/q3" -- "$TMP/notexec" >/dev/null 2>q3.err
+expect_eq "exec --quiet, a command that cannot be executed: stderr" "$(cat q3.err)" \
+  "    notexec/1: cannot execute $TMP/notexec: Exec format error (ENOEXEC)"
 
 # a wider terminal: rates appear, with their units
 cat >grow.ini <<'EOF'
