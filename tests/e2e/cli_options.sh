@@ -156,6 +156,17 @@ expect_eq "compare: thresholds of two metrics and the global one" "$?" 0
 out=$("$BRINK" compare --bogus after dd 2>&1); rc=$?
 expect_eq "compare --bogus" "$rc: $(echo "$out" | head -n 1)" "2: brink compare: unknown option --bogus"
 
+# cpus below the kernel's smallest CFS quota (1 ms per brink's 100 ms period):
+# refused before anything is written, the floor said
+out=$(q exec --cpus 0.001 --out "$TMP/c1" -- true 2>&1); rc=$?
+expect_eq "--cpus 0.001: status" "$rc" 2
+case "$out" in *"at least 0.01"*"1 ms"*) ok "--cpus 0.001: the floor said" ;; *) fail "--cpus 0.001: $out" ;; esac
+[ -e c1 ] && fail "--cpus 0.001 wrote c1" || ok "--cpus 0.001: nothing written"
+printf '[scenario a]\ncommand = true\ncpus = 0.009\n' >cpus.ini
+out=$("$BRINK" run --out "$TMP/c2" cpus.ini 2>&1); rc=$?
+case "$rc $out" in "2 "*"cpus.ini:3: [scenario a] cpus: "*"at least 0.01"*) ok "cpus = 0.009: FILE:LINE" ;;
+  *) fail "cpus = 0.009: $rc $out" ;; esac
+
 # nofile below 4: a dynamically linked program cannot start, said before running
 for n in 0 1 2 3; do
   out=$(q exec --nofile $n --out "$TMP/n$n" -- true 2>&1); rc=$?
