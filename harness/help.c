@@ -200,7 +200,10 @@ static void help_results(FILE *f)
 		   "  report.md, report.html the report (brink report DIR rewrites them)\n"
 		   "\n"
 		   "CSV files appear under their name only when complete. An empty field means\n"
-		   "\"does not apply\" or \"was not measured\", never zero.\n");
+		   "\"does not apply\" or \"was not measured\", never zero. When brink is\n"
+		   "interrupted (^C, SIGTERM, SIGHUP) summary.csv, summary.json and the report\n"
+		   "hold the runs so far, the one cut short marked interrupted; the plots are\n"
+		   "not drawn then (brink plot DIR draws them).\n");
 	const char *last = "";
 	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
 		if (strcmp(last, columns[i].file) != 0)

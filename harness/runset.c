@@ -922,14 +922,16 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (status != EXIT_INTERRUPT && termination_pending(sigfd))
 		status = EXIT_INTERRUPT;
 	/* Plots and reports also for failed expectations: those runs need them
-	 * most. Not when brink itself failed or was interrupted. summary.json and
-	 * the reports are quick and written with the signals still blocked (a
-	 * signal then would leave a .part behind); only gnuplot's run, the slow
-	 * part, is cut short by one. */
-	if (!brink_failed && status != EXIT_INTERRUPT) {
+	 * most. Not when brink itself failed. summary.json and the reports are
+	 * quick and written with the signals still blocked (a signal then would
+	 * leave a .part behind), also when brink was interrupted: the runs so far
+	 * in every format, as summary.csv has them. Only gnuplot's run, the slow
+	 * part, is cut short by a signal, and not started after one (brink plot
+	 * DIR draws the plots later). */
+	if (!brink_failed) {
 		if (summary_write_json(out, &err) != 0)
 			fprintf(stderr, "brink: warning: no summary.json: %s\n", err.msg);
-		if (!ro->no_plots) {
+		if (!ro->no_plots && status != EXIT_INTERRUPT) {
 			unblock_termination();
 			if (plot_write(out, &err) != 0)
 				fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);

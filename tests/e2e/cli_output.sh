@@ -122,5 +122,12 @@ expect_eq "^C: status" "$?" 130
 expect_eq "^C: outcome" "$(field i/summary.csv outcome)" interrupted
 expect_eq "^C: expectation not graded" "$(field i/summary.csv expect_failure)" ""
 grep -q FAIL i.txt && fail "FAIL shown for an interrupted run: $(cat i.txt)" || ok "no FAIL on ^C"
+# the runs so far in every format: summary.json as summary.csv, and the report
+python3 - i/summary.json <<'EOF' && ok "^C: summary.json has the interrupted run" || fail "^C: summary.json: $(ls i)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [(r["scenario"], r["outcome"]) for r in d["runs"]] == [("slow", "interrupted")], d
+EOF
+[ -f i/report.html ] && [ -f i/report.md ] && ok "^C: the report is written" || fail "^C: no report: $(ls i)"
 
 finish
