@@ -124,27 +124,27 @@ static void print_applied(FILE *f, const struct cmp_opts *o)
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: brink compare [OPTIONS] BASE NEW\n"
-	    "Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
-	    "\n"
-	    "  --threshold PCT           relative change that counts (default 10%%): \"10%%\" or "
-	    "\"10\"\n"
-	    "  --threshold METRIC=PCT    the same for one metric (once per metric)\n"
-	    "  --min-change METRIC=V     absolute change at or below which METRIC never\n"
-	    "                            regresses (bytes take K/M/G suffixes)\n"
-	    "  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
-	    "  --format table|md|csv|json  output format (default table; csv and json\n"
-	    "                            put the verdict line on stderr)\n"
-	    "\n"
-	    "The same settings can come from the [compare] section of the config that made\n"
-	    "NEW, read back from NEW/run.ini: alpha = A, threshold = PCT,\n"
-	    "threshold.METRIC = PCT, min-change.METRIC = V. The options above override them\n"
-	    "(--threshold PCT replaces every threshold, per-metric ones from the config too);\n"
-	    "the line \"Settings:\" under the table says where each one came from.\n"
-	    "\n"
-	    "Metrics and their default --min-change:\n");
+	fprintf(f,
+		"usage: brink compare [OPTIONS] BASE NEW\n"
+		"Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
+		"\n"
+		"  --threshold PCT           relative change that counts (default 10%%):\n"
+		"                            \"10%%\" or \"10\"\n"
+		"  --threshold METRIC=PCT    the same for one metric (once per metric)\n"
+		"  --min-change METRIC=V     absolute change at or below which METRIC never\n"
+		"                            regresses (bytes take K/M/G suffixes)\n"
+		"  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
+		"  --format table|md|csv|json  output format (default table; csv and json\n"
+		"                            put the verdict line on stderr)\n"
+		"  -h, --help                this help\n"
+		"\n"
+		"The same settings can come from the [compare] section of the config that made\n"
+		"NEW, read back from NEW/run.ini: alpha = A, threshold = PCT,\n"
+		"threshold.METRIC = PCT, min-change.METRIC = V. The options above override them\n"
+		"(--threshold PCT replaces every threshold, per-metric ones from the config too);\n"
+		"the line \"Settings:\" under the table says where each one came from.\n"
+		"\n"
+		"Metrics and their default --min-change:\n");
 	for (size_t i = 0; i < GATE_N_METRICS; i++) {
 		char floor_text[64];
 		if (gate_metrics[i].kind == MK_NUMBER)
@@ -1062,6 +1062,8 @@ int cmd_compare(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:m:a:f:h", opts, NULL)) != -1) {
+		if (option_value_check("brink compare", argv) != 0)
+			return EXIT_BAD_INPUT;
 		switch (c) {
 		case 't':
 		case 'm':

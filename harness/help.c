@@ -49,26 +49,34 @@ const char *help_key_example(const char *key, const char *metavar)
 	return NULL;
 }
 
-/* text from column `indent`, words wrapped before column 68 (the man page
- * shows this in a literal block, indented). */
-static void put_wrapped(FILE *f, int indent, const char *text)
+void help_put_wrapped(FILE *f, int col, int indent, int width, const char *text)
 {
-	int col = 0;
+	bool fresh = true; /* no word on this line yet */
 	for (const char *p = text; *p;) {
 		size_t w = strcspn(p, " ");
-		if (col == 0) {
+		if (fresh && col == 0) {
 			col = fprintf(f, "%*s%.*s", indent, "", (int)w, p);
-		} else if (col + 1 + (int)w > 68) {
+		} else if (fresh) {
+			col += fprintf(f, "%.*s", (int)w, p);
+		} else if (col + 1 + (int)w > width) {
 			fputc('\n', f);
 			col = fprintf(f, "%*s%.*s", indent, "", (int)w, p);
 		} else {
 			col += fprintf(f, " %.*s", (int)w, p);
 		}
+		fresh = false;
 		p += w;
 		while (*p == ' ')
 			p++;
 	}
 	fputc('\n', f);
+}
+
+/* text from column `indent`, words wrapped before column 68 (the man page
+ * shows this in a literal block, indented). */
+static void put_wrapped(FILE *f, int indent, const char *text)
+{
+	help_put_wrapped(f, 0, indent, 68, text);
 }
 
 static void help_config(FILE *f)

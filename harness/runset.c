@@ -1,5 +1,6 @@
 /* runset.c - `brink run CONFIG` and `brink exec [OPTIONS] -- COMMAND`: a set of
  * scenarios x repetitions, from checks to result directory. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -178,21 +179,36 @@ static int resolve_dir(const char *dir, char out[PATH_MAX], struct berr *err)
 	return 0;
 }
 
+/* The errors check_failed printed (FNV-1a of each line): a key of [defaults]
+ * is every scenario's, and its error is said once, not once per scenario. */
+struct said {
+	uint64_t h[256];
+	size_t n;
+};
+
 /* A problem found after the config was read, in the format of config errors:
  * FILE:LINE: [SECTION] KEY: reason, or `brink exec: --KEY: reason`. The
- * message's own "KEY: " prefix, if any, is not repeated. */
-static void check_failed(const struct config *cfg, const struct scenario *sc, const char *key,
-			 const char *msg)
+ * message's own "KEY: " prefix, if any, is not repeated. Returns 1 when
+ * printed, 0 for the same line said before (an error to count once). */
+static int check_failed(struct said *said, const struct config *cfg, const struct scenario *sc,
+			const char *key, const char *msg)
 {
-	char where[PATH_MAX + 160];
+	char where[PATH_MAX + 160], line[PATH_MAX + 160 + sizeof(((struct berr *)0)->msg)];
 	size_t kl = strlen(key);
 	if (strncmp(msg, key, kl) == 0 && msg[kl] == ':' && msg[kl + 1] == ' ')
 		msg += kl + 2;
 	scenario_key_origin(cfg, sc, key, where, sizeof(where));
-	if (cfg->path)
-		fprintf(stderr, "%s: %s\n", where, msg);
-	else
-		fprintf(stderr, "brink exec: %s: %s\n", where, msg);
+	snprintf(line, sizeof(line), "%s%s: %s", cfg->path ? "" : "brink exec: ", where, msg);
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *c = line; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	for (size_t i = 0; i < said->n; i++)
+		if (said->h[i] == h)
+			return 0;
+	if (said->n < sizeof(said->h) / sizeof(said->h[0]))
+		said->h[said->n++] = h;
+	fprintf(stderr, "%s\n", line);
+	return 1;
 }
 
 /* ---- the table: one line per run, as wide as the terminal (80 columns on a
@@ -658,6 +674,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		return EXIT_FAILED;
 	}
 	int bad = 0;
+	struct said said = {.n = 0};
 	/* The digest of the config as given (before limits this machine cannot apply
 	 * are dropped): the same on every machine that runs a shard of it. */
 	struct shard whole = {1, 1};
@@ -685,34 +702,28 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		if (!shard_has_scenario(shard, cfg, i))
 			continue; /* another shard's: checked where it runs */
 		if (shard_memory_check(sc, ceiling, ceiling_src, &err) != 0) {
-			check_failed(cfg, sc, "memory", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "memory", err.msg);
 		}
 		for (int id = 0; id < LIM__COUNT; id++)
 			if (limits_check_one(&sc->lim, id, &err) != 0) {
-				check_failed(cfg, sc, limit_table[id].key, err.msg);
-				bad++;
+				bad += check_failed(&said, cfg, sc, limit_table[id].key, err.msg);
 			}
 		if (launch_resolve(sc->argv[0], sdir, paths[i], PATH_MAX, &err) != 0) {
-			check_failed(cfg, sc, "command", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "command", err.msg);
 		}
 		uid_t uid;
 		gid_t gid;
 		if (sc->user[0] && launch_user_resolve(sc->user, &uid, &gid, &err) != 0) {
-			check_failed(cfg, sc, "user", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "user", err.msg);
 		} else if (sc->user[0] && geteuid() != 0) {
 			/* Changing user, groups and capabilities takes root. */
 			snprintf(err.msg, sizeof(err.msg),
 				 "running as %s needs brink to run as root", sc->user);
-			check_failed(cfg, sc, "user", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "user", err.msg);
 		}
 		char cwd[PATH_MAX];
 		if (sc->cwd && resolve_dir(sc->cwd, cwd, &err) != 0) {
-			check_failed(cfg, sc, "cwd", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "cwd", err.msg);
 		}
 	}
 	char out[PATH_MAX];
@@ -734,6 +745,9 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		bad++;
 	}
 	if (bad) {
+		if (cfg->path)
+			fprintf(stderr, "brink: %d error%s in %s; nothing was run\n", bad,
+				bad == 1 ? "" : "s", cfg->path);
 		free(paths);
 		return EXIT_BAD_INPUT;
 	}
@@ -1054,6 +1068,23 @@ void option_error(const char *cmd, int c, char **argv)
 		fprintf(stderr, "%s: unknown option %s\n", cmd, argv[optind - 1]);
 }
 
+int option_value_check(const char *cmd, char **argv)
+{
+	/* optarg is NULL after an option without a value; a value written as
+	 * --out=VALUE is not argv[optind - 1] itself */
+	if (!optarg || optind < 2 || argv[optind - 1] != optarg)
+		return 0;
+	if (optarg[0] != '-' || optarg[1] == '\0' || isdigit((unsigned char)optarg[1]) ||
+	    optarg[1] == '.')
+		return 0;
+	const char *opt = argv[optind - 2];
+	fprintf(stderr,
+		"%s: option %s needs a value, and %s is an option (if it is the value, write "
+		"%s=%s)\n",
+		cmd, opt, optarg, opt, optarg);
+	return -1;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct runset_opts ro = {.progress_tty = -1};
@@ -1068,6 +1099,8 @@ int cmd_run(int argc, char **argv)
 	/* GNU order: options anywhere, as in `brink run x.ini --out DIR` */
 	int li = -1;
 	while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+		if (option_value_check("brink run", argv) != 0)
+			return EXIT_BAD_INPUT;
 		if (c == 's') {
 			const char *why = NULL;
 			if (seen_shard) {
@@ -1152,6 +1185,7 @@ static void exec_usage(FILE *f)
 		   "  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
 		   "                     run's time); the CSVs, summary.json and the report stay\n"
 		   "  --progress, --no-progress   force the live status line on or off\n"
+		   "  -h, --help         this help\n"
 		   "  --sweep KEY=VALUES run once per value (repeatable: a matrix): a limit\n"
 		   "                     or a {KEY} placeholder of the command; VALUES is a\n"
 		   "                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
@@ -1163,11 +1197,13 @@ static void exec_usage(FILE *f)
 			continue;
 		char opt[48];
 		snprintf(opt, sizeof(opt), "%s %s", k.key, k.metavar ? k.metavar : "VALUE");
-		fprintf(f, "  --%-22s %s\n", opt, k.help);
+		/* on 80 columns: the text wraps under itself */
+		int col = fprintf(f, "  --%-22s ", opt);
+		help_put_wrapped(f, col, 27, 79, k.help);
 	}
-	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it could "
-		   "not be\n(the command could not be executed, an expectation failed, brink "
-		   "failed), 2 bad input,\n130 interrupted (SIGINT, SIGTERM or SIGHUP).\n"
+	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it\n"
+		   "could not be (the command could not be executed, an expectation failed,\n"
+		   "brink failed), 2 bad input, 130 interrupted (SIGINT, SIGTERM or SIGHUP).\n"
 		   "More: brink help config, brink help results, brink help exit-codes, man "
 		   "brink.\n");
 }
@@ -1249,6 +1285,8 @@ static int exec_main(int argc, char **argv, struct search_spec *spec)
 	int li = -1;
 	while ((c = getopt_long(argc, argv, "+:h", opts, &li)) != -1) {
 		bool twice = false;
+		if (option_value_check(who, argv) != 0)
+			goto out;
 		if (c >= 2000) {
 			const char *why = NULL;
 			size_t idx = (size_t)(c - 2000);

@@ -92,6 +92,21 @@ command = /bin/sh -c "printf '%s|%s|%s' \"$GREETING\" \"$HOME\" \"$LANG\" > env"
 EOF
 q run --out "$TMP/e2" env.ini >/dev/null 2>&1
 expect_eq "env = in [defaults]" "$(cat e2/e/1/work/env)" "hello there|/nonexistent|C"
+# a scenario's env adds to [defaults]' and replaces only the NAMEs it gives;
+# an empty env drops them
+cat >envmix.ini <<'EOF'
+[defaults]
+env = A=1 B=2
+[scenario add]
+command = /bin/sh -c "printf '%s|%s|%s' \"$A\" \"$B\" \"$C\" > env"
+env = C=3 B=5
+[scenario none]
+command = /bin/sh -c "printf '%s|%s' \"$A\" \"$B\" > env"
+env =
+EOF
+q run --out "$TMP/e3" envmix.ini >/dev/null 2>&1
+expect_eq "env adds to [defaults] env" "$(cat e3/add/1/work/env)" "1|5|3"
+expect_eq "empty env drops [defaults] env" "$(cat e3/none/1/work/env)" "|"
 
 # a program that fails in its first second: the end of its stderr.log is shown
 out=$("$BRINK" exec --no-progress --no-plots --out "$TMP/f1" -- /bin/sh -c 'echo "line one" >&2; echo "cannot open config.yaml" >&2; exit 3')
@@ -121,8 +136,15 @@ nofile = $((nr_open + 1))
 
 [scenario a]
 command = no-such-program-here
+
+[scenario b]
+command = true
 EOF
 out=$(q run --out "$TMP/l1" late.ini 2>&1); rc=$?
+# [defaults]' nofile is both scenarios': one error, said once, and counted
+expect_eq "late errors: the [defaults] error said once" "$(echo "$out" | grep -c 'late.ini:2: ')" 1
+expect_eq "late errors: the count" "$(echo "$out" | tail -n 1)" "brink: 2 errors in late.ini; nothing was run"
+[ -e l1 ] && fail "late errors: l1 written" || ok "late errors: nothing written"
 expect_eq "late errors: status" "$rc" 2
 case "$out" in *"late.ini:2: [defaults] nofile: cannot set"*"fs.nr_open is $nr_open"*) ok "nofile ceiling: FILE:LINE" ;;
   *) fail "nofile ceiling: $out" ;; esac
@@ -155,6 +177,29 @@ done
 expect_eq "compare: thresholds of two metrics and the global one" "$?" 0
 out=$("$BRINK" compare --bogus after dd 2>&1); rc=$?
 expect_eq "compare --bogus" "$rc: $(echo "$out" | head -n 1)" "2: brink compare: unknown option --bogus"
+
+# an option where a value was due: refused, nothing made under its name
+out=$("$BRINK" run --out --quiet one.ini 2>&1); rc=$?
+expect_eq "run --out --quiet: status" "$rc" 2
+case "$out" in *"option --out needs a value, and --quiet is an option"*) ok "run --out --quiet: said" ;;
+  *) fail "run --out --quiet: $out" ;; esac
+[ -e ./--quiet ] && fail "a directory named --quiet" || ok "no directory named --quiet"
+out=$("$BRINK" exec --name --quiet -- true 2>&1); rc=$?
+expect_eq "exec --name --quiet: status" "$rc" 2
+out=$("$BRINK" compare --format --threshold 10 after dd 2>&1); rc=$?
+case "$rc: $out" in "2: brink compare: option --format needs a value, and --threshold is an option"*)
+  ok "compare --format --threshold: refused" ;; *) fail "compare --format --threshold: $rc: $out" ;; esac
+"$BRINK" run --out=--odd --quiet --no-progress --no-plots one.ini >/dev/null 2>&1
+expect_eq "run --out=--odd: taken as written" "$? $(field ./--odd/summary.csv outcome)" "0 exited"
+rm -rf ./--odd
+
+# plot and report: the wording of run and exec, and an error before the usage
+out=$("$BRINK" plot after --bogus 2>&1); rc=$?
+expect_eq "plot DIR --bogus" "$rc: $(echo "$out" | head -n 1)" "2: brink plot: unknown option --bogus"
+out=$("$BRINK" plot after dd 2>&1); rc=$?
+expect_eq "plot a b" "$rc: $(echo "$out" | head -n 1)" "2: brink plot: expected one result DIR, got 2"
+out=$("$BRINK" report after --bogus 2>&1); rc=$?
+expect_eq "report DIR --bogus" "$rc: $(echo "$out" | head -n 1)" "2: brink report: unknown option --bogus"
 
 # cpus below the kernel's smallest CFS quota (1 ms per brink's 100 ms period):
 # refused before anything is written, the floor said
