@@ -593,13 +593,14 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 	if (r->expect_failure[0])
 		fprintf(f, "    %s/%d: expectation \"%s\" failed: %s\n", sc->name, r->rep,
 			sc->expect.raw, r->expect_failure);
+	char interval[32];
 	if (run_samples_missed(r))
 		fprintf(f,
 			"    %s/%d: warning: %lld of %lld samples missed (over 1%%): the machine "
-			"was too busy for interval %lldms\n",
+			"was too busy for interval %s\n",
 			sc->name, r->rep, (long long)r->missed_samples,
 			(long long)(r->samples + r->missed_samples),
-			(long long)(sc->interval_ns / 1000000));
+			units_format_duration(sc->interval_ns, interval, sizeof(interval)));
 	if (r->outcome != OUT_EXITED || r->exit_code <= 0 || r->duration_s >= 1.0)
 		return;
 	char path[PATH_MAX + 16];
