@@ -422,18 +422,22 @@ static void table_plan(struct table *t, const struct config *cfg)
 		t->show[c] = true;
 		used += columns[c].width + 1;
 	}
+	bool dropped = false;
 	for (int prio = 6; prio > 1 && (run < 16 ? run : 16) + used > width; prio--)
 		for (size_t c = 0; c < N_COLUMNS; c++)
 			if (t->show[c] && columns[c].priority == prio) {
 				t->show[c] = false;
 				used -= columns[c].width + 1;
+				dropped = true;
 			}
 	if (run + used > width)
 		run = width - used < 16 ? 16 : width - used;
 	if (run + used > width)
 		run = width - used < 8 ? 8 : width - used;
 	used += run;
-	for (int prio = 7; prio <= 11; prio++)
+	/* the extras only where every column above has its place (no fds/s
+	 * without fds) */
+	for (int prio = 7; prio <= 11 && !dropped; prio++)
 		for (size_t c = 0; c < N_COLUMNS; c++)
 			if (columns[c].priority == prio && used + columns[c].width + 1 <= width) {
 				t->show[c] = true;

@@ -51,9 +51,15 @@ EOF
 grep -qE '^fd-drain/1 .* -1[0-9]k/s ' d.txt && ok "the rate with a prefix: $(grep -oE -- '-1[0-9]k/s' d.txt)" ||
   fail "fds/s cell: $(cat d.txt)"
 
-# 50 columns: table rows and header within 50
-COLUMNS=50 "$BRINK" exec --no-progress --no-plots --nofile 64 --out "$TMP/n" -- sleep 0.1 >n.txt 2>&1 || fail "exec at 50"
-long=$(grep -E '^(run |sleep/1 )' n.txt | awk 'length($0) > 50')
-[ -z "$long" ] && ok "50 columns: the table fits" || fail "rows over 50 columns: $long"
-grep -qE '^sleep/1 +exit 0 ' n.txt && ok "50 columns: the outcome is kept" || fail "50 columns: $(cat n.txt)"
+# 40 and 50 columns: table rows and header within the width, the outcome kept,
+# no rate shown where its count had no room
+for w in 40 50; do
+  COLUMNS=$w "$BRINK" exec --no-progress --no-plots --nofile 64 --out "$TMP/n$w" -- sleep 0.1 >n.txt 2>&1 ||
+    fail "exec at $w"
+  long=$(grep -E '^(run |sleep/1 )' n.txt | awk -v w=$w 'length($0) > w')
+  [ -z "$long" ] && ok "$w columns: the table fits" || fail "rows over $w columns: $long"
+  grep -qE '^sleep/1 +exit 0 ' n.txt && ok "$w columns: the outcome is kept" || fail "$w columns: $(cat n.txt)"
+  grep -E '^run ' n.txt | grep -q '/s' && fail "$w columns: a rate without its count: $(cat n.txt)" ||
+    ok "$w columns: no rate column"
+done
 finish
