@@ -76,8 +76,6 @@ static const char *fname(const struct cg_system *sys, enum cg_ctrl c, enum cg_fi
 	return file_names[f][sys->ctrl[c].version == 2];
 }
 
-#define CPU_PERIOD_US 100000
-
 struct cg_run {
 	struct cg_system *sys;
 	int n;
@@ -789,15 +787,15 @@ static int add_values(struct cg_system *sys, enum cg_ctrl c, struct cgroup_contr
 	}
 	if (c == CG_CPU && lim->v[LIM_CPUS] != BRINK_UNSET) {
 		int64_t milli = lim->v[LIM_CPUS];
-		long long quota = milli == BRINK_UNLIMITED ? -1 : milli * (CPU_PERIOD_US / 1000);
+		long long quota = milli == BRINK_UNLIMITED ? -1 : milli * (CG_CPU_PERIOD_US / 1000);
 		if (v2) {
 			if (quota < 0)
-				snprintf(val, sizeof(val), "max %d", CPU_PERIOD_US);
+				snprintf(val, sizeof(val), "max %d", CG_CPU_PERIOD_US);
 			else
-				snprintf(val, sizeof(val), "%lld %d", quota, CPU_PERIOD_US);
+				snprintf(val, sizeof(val), "%lld %d", quota, CG_CPU_PERIOD_US);
 			rc |= cgroup_add_value_string(ctl, "cpu.max", val);
 		} else {
-			snprintf(val, sizeof(val), "%d", CPU_PERIOD_US);
+			snprintf(val, sizeof(val), "%d", CG_CPU_PERIOD_US);
 			rc |= cgroup_add_value_string(ctl, "cpu.cfs_period_us", val);
 			snprintf(val, sizeof(val), "%lld", quota);
 			rc |= cgroup_add_value_string(ctl, "cpu.cfs_quota_us", val);

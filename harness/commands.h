@@ -20,6 +20,16 @@ int cmd_plot(int argc, char **argv);	/* plot.c */
 int cmd_report(int argc, char **argv);	/* report.c */
 int cmd_compare(int argc, char **argv); /* compare.c */
 
+/* runset.c: say what getopt_long's return c (':' a value missing, '?' an
+ * unknown option; run with opterr 0 and a leading ':' in the short options)
+ * means, as "CMD: unknown option --x" or "CMD: option --out needs a value". */
+void option_error(const char *cmd, int c, char **argv);
+/* runset.c: after getopt_long returned an option with a value: -1 (said on
+ * stderr) when the value was the next word and looks like an option
+ * (`--out --quiet`: --quiet was meant as an option, not a directory name), 0
+ * otherwise. `--out=--quiet` is taken as written. Negative numbers pass. */
+int option_value_check(const char *cmd, char **argv);
+
 /* help.c: `brink help TOPIC` for the topics config, results and exit-codes
  * (0; 2 with the list of topics on stderr for an unknown one); help_topics
  * lists them; help_key_example gives the example value shown for a config key
@@ -27,6 +37,11 @@ int cmd_compare(int argc, char **argv); /* compare.c */
 int cmd_help_topic(const char *topic);
 void help_topics(FILE *f);
 const char *help_key_example(const char *key, const char *metavar);
+/* Write text's words on lines of at most `width` columns, the first going on
+ * from column `col` of the current line (0: a new line, from `indent`), the
+ * others from column `indent`; ends with a newline. A word longer than the
+ * room is not cut. */
+void help_put_wrapped(FILE *f, int col, int indent, int width, const char *text);
 
 /* Called by run/exec after a result directory is complete: plots (if gnuplot is
  * there) and report.md/report.html. A missing gnuplot is a warning, not an error. */

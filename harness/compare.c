@@ -15,7 +15,9 @@
  *  - the leak verdict: "yes" in a NEW repetition when no BASE repetition said
  *    yes is always a regression.
  * Runs brink interrupted are left out; exec-failed runs count for the
- * breaking point only (they measured nothing).
+ * breaking point only (they measured nothing). A scenario none of whose NEW
+ * runs measured anything (all interrupted or exec-failed) fails the gate as a
+ * scenario missing in NEW does: it cannot have passed.
  *
  * Thresholds, minimum changes and alpha come from the options, over those of
  * the [compare] section of NEW's run.ini (the config NEW was made from carries
@@ -122,27 +124,27 @@ static void print_applied(FILE *f, const struct cmp_opts *o)
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: brink compare [OPTIONS] BASE NEW\n"
-	    "Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
-	    "\n"
-	    "  --threshold PCT           relative change that counts (default 10%%): \"10%%\" or "
-	    "\"10\"\n"
-	    "  --threshold METRIC=PCT    the same for one metric (repeatable)\n"
-	    "  --min-change METRIC=V     absolute change at or below which METRIC never\n"
-	    "                            regresses (bytes take K/M/G suffixes)\n"
-	    "  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
-	    "  --format table|md|csv|json  output format (default table; csv and json\n"
-	    "                            put the verdict line on stderr)\n"
-	    "\n"
-	    "The same settings can come from the [compare] section of the config that made\n"
-	    "NEW, read back from NEW/run.ini: alpha = A, threshold = PCT,\n"
-	    "threshold.METRIC = PCT, min-change.METRIC = V. The options above override them\n"
-	    "(--threshold PCT replaces every threshold, per-metric ones from the config too);\n"
-	    "the line \"Settings:\" under the table says where each one came from.\n"
-	    "\n"
-	    "Metrics and their default --min-change:\n");
+	fprintf(f,
+		"usage: brink compare [OPTIONS] BASE NEW\n"
+		"Compare two result directories scenario by scenario; exit 1 when NEW regressed.\n"
+		"\n"
+		"  --threshold PCT           relative change that counts (default 10%%):\n"
+		"                            \"10%%\" or \"10\"\n"
+		"  --threshold METRIC=PCT    the same for one metric (once per metric)\n"
+		"  --min-change METRIC=V     absolute change at or below which METRIC never\n"
+		"                            regresses (bytes take K/M/G suffixes)\n"
+		"  --alpha A                 significance level of the Mann-Whitney U test (0.05)\n"
+		"  --format table|md|csv|json  output format (default table; csv and json\n"
+		"                            put the verdict line on stderr)\n"
+		"  -h, --help                this help\n"
+		"\n"
+		"The same settings can come from the [compare] section of the config that made\n"
+		"NEW, read back from NEW/run.ini: alpha = A, threshold = PCT,\n"
+		"threshold.METRIC = PCT, min-change.METRIC = V. The options above override them\n"
+		"(--threshold PCT replaces every threshold, per-metric ones from the config too);\n"
+		"the line \"Settings:\" under the table says where each one came from.\n"
+		"\n"
+		"Metrics and their default --min-change:\n");
 	for (size_t i = 0; i < GATE_N_METRICS; i++) {
 		char floor_text[64];
 		if (gate_metrics[i].kind == MK_NUMBER)
@@ -162,8 +164,9 @@ static void usage(FILE *f)
 		   "regressed.\n"
 		   "\n"
 		   "Exit status: 0 no regression; 1 a regression, or NEW lacks a scenario of BASE\n"
-		   "or a metric column BASE has (the gate cannot pass on what was not\n"
-		   "measured); 2 bad input (a directory unreadable, no scenario in common).\n");
+		   "(or has one none of whose runs measured anything: all interrupted or\n"
+		   "exec-failed) or a metric column BASE has (the gate cannot pass on what was\n"
+		   "not measured); 2 bad input (a directory unreadable, no scenario in common).\n");
 }
 
 /* A command-line option as a setting: `opt` is "--threshold" etc., `arg` its
@@ -743,7 +746,8 @@ static void json_num(FILE *f, double v)
  * line goes to stderr. schema_version changes when a field changes meaning. */
 static void print_json(FILE *f, const struct cmp_opts *o, const struct side *base,
 		       const struct side *nw, const struct cmp_row *rows, size_t n,
-		       const char *const *gone, size_t ngone)
+		       const char *const *gone, size_t ngone, const char *const *unmeasured,
+		       size_t nunmeasured)
 {
 	bool regressed = false, missing = ngone > 0;
 	fputs("{\n  \"schema_version\": 1,\n  \"base\": ", f);
@@ -794,6 +798,12 @@ static void print_json(FILE *f, const struct cmp_opts *o, const struct side *bas
 			fputs(", ", f);
 		json_put_str(f, gone[i]);
 	}
+	fputs("],\n  \"unmeasured_scenarios\": [", f);
+	for (size_t i = 0; i < nunmeasured; i++) {
+		if (i)
+			fputs(", ", f);
+		json_put_str(f, unmeasured[i]);
+	}
 	fprintf(f, "],\n  \"regressed\": %s,\n  \"missing\": %s\n}\n", regressed ? "true" : "false",
 		missing ? "true" : "false");
 }
@@ -804,14 +814,16 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 {
 	/* scenarios in BASE order; those on one side only are named */
 	const char **common = calloc(base->n, sizeof(*common));
-	const char **gone = calloc(base->n, sizeof(*gone)); /* in BASE, not in NEW */
-	size_t ngone = 0;
+	/* in BASE, not in NEW or with no run of NEW that measured anything */
+	const char **gone = calloc(base->n, sizeof(*gone));
+	const char **unmeasured = calloc(base->n, sizeof(*unmeasured)); /* the latter */
+	size_t ngone = 0, nunmeasured = 0;
 	const struct run_result **rb = calloc(base->n, sizeof(*rb));
 	const struct run_result **rn = calloc(nw->n, sizeof(*rn));
 	struct cmp_row *rows = calloc(base->n * GATE_N_METRICS, sizeof(*rows));
-	size_t ncommon = 0, nrows = 0;
+	size_t ncommon = 0, nrows = 0, ncompared = 0;
 	int rc = EXIT_BAD_INPUT;
-	if (!common || !gone || !rb || !rn || !rows) {
+	if (!common || !gone || !unmeasured || !rb || !rn || !rows) {
 		fprintf(stderr, "brink compare: out of memory\n");
 		goto out;
 	}
@@ -852,13 +864,25 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 
 	for (size_t s = 0; s < ncommon; s++) {
 		size_t nb = side_rows(base, common[s], rb), nn = side_rows(nw, common[s], rn);
-		if (nb == 0 || nn == 0) {
+		size_t measured = 0;
+		for (size_t i = 0; i < nn; i++)
+			measured += rn[i]->outcome != OUT_EXEC_FAILED;
+		if (measured == 0) {
+			/* NEW ran the scenario and measured nothing (^C, or a
+			 * command that could not start): it cannot have passed,
+			 * so it fails the gate as a missing scenario does */
+			unmeasured[nunmeasured++] = common[s];
+			gone[ngone++] = common[s];
+			continue;
+		}
+		if (nb == 0) {
 			fprintf(stderr,
 				"brink compare: warning: scenario %s: every run in %s was "
 				"interrupted, not compared\n",
-				common[s], nb == 0 ? base->dir : nw->dir);
+				common[s], base->dir);
 			continue;
 		}
+		ncompared++;
 		for (size_t m = 0; m < GATE_N_METRICS; m++) {
 			struct cmp_row *r = &rows[nrows++];
 			r->scenario = common[s];
@@ -896,7 +920,7 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 			}
 		}
 	}
-	if (nrows == 0) {
+	if (nrows == 0 && ngone == 0) {
 		fprintf(stderr,
 			"brink compare: no scenario of %s and %s has a complete run on both "
 			"sides\n",
@@ -910,7 +934,7 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 		missing += rows[i].status == ST_MISSING;
 	}
 	if (o->format == FMT_JSON) {
-		print_json(stdout, o, base, nw, rows, nrows, gone, ngone);
+		print_json(stdout, o, base, nw, rows, nrows, gone, ngone, unmeasured, nunmeasured);
 	} else {
 		static void (*const printers[])(FILE *, const struct cmp_row *, size_t) = {
 		    [FMT_TABLE] = print_table, [FMT_MD] = print_md, [FMT_CSV] = print_csv};
@@ -936,8 +960,13 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 	if (missing) {
 		fprintf(f, "Missing in NEW:");
 		const char *sep = " ";
-		for (size_t i = 0; i < ngone; i++, sep = ", ")
+		for (size_t i = 0; i < ngone; i++, sep = ", ") {
 			fprintf(f, "%sscenario %s", sep, gone[i]);
+			for (size_t k = 0; k < nunmeasured; k++)
+				if (unmeasured[k] == gone[i])
+					fputs(" (no run measured: all interrupted or exec-failed)",
+					      f);
+		}
 		for (size_t i = 0; i < nrows; i++) {
 			if (rows[i].status != ST_MISSING)
 				continue;
@@ -951,7 +980,7 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 		fprintf(f,
 			"No regression in %zu scenario%s (alpha %g, threshold %g%% unless set "
 			"per metric).\n",
-			ncommon, ncommon == 1 ? "" : "s", o->alpha, o->threshold_all * 100);
+			ncompared, ncompared == 1 ? "" : "s", o->alpha, o->threshold_all * 100);
 		rc = EXIT_MEASURED;
 		goto out;
 	}
@@ -976,6 +1005,7 @@ out:
 	fflush(stdout);
 	free(common);
 	free(gone);
+	free(unmeasured);
 	free(rb);
 	free(rn);
 	free(rows);
@@ -1028,8 +1058,12 @@ int cmd_compare(int argc, char **argv)
 	} given[64];
 	size_t n_given = 0;
 	int c;
+	bool format_given = false;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:m:a:f:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:m:a:f:h", opts, NULL)) != -1) {
+		if (option_value_check("brink compare", argv) != 0)
+			return EXIT_BAD_INPUT;
 		switch (c) {
 		case 't':
 		case 'm':
@@ -1044,11 +1078,32 @@ int cmd_compare(int argc, char **argv)
 			}
 			if (option_setting(opt, optarg, &given[n_given].idx, &given[n_given].v) < 0)
 				return EXIT_BAD_INPUT;
+			/* a repeat is refused as run and exec refuse one; the same
+			 * setting, that is: --threshold A=.. and --threshold B=.. are
+			 * two settings */
+			for (size_t i = 0; i < n_given; i++) {
+				if (given[i].idx != given[n_given].idx)
+					continue;
+				const char *eq = strchr(optarg, '=');
+				if (eq)
+					fprintf(stderr,
+						"brink compare: option %s given twice for %.*s\n",
+						opt, (int)(eq - optarg), optarg);
+				else
+					fprintf(stderr, "brink compare: option %s given twice\n",
+						opt);
+				return EXIT_BAD_INPUT;
+			}
 			n_given++;
 			break;
 		}
 		case 'f': {
 			size_t i;
+			if (format_given) {
+				fprintf(stderr, "brink compare: option --format given twice\n");
+				return EXIT_BAD_INPUT;
+			}
+			format_given = true;
 			for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 				if (strcmp(optarg, formats[i]) == 0)
 					break;
@@ -1066,7 +1121,8 @@ int cmd_compare(int argc, char **argv)
 			usage(stdout);
 			return EXIT_MEASURED;
 		default:
-			usage(stderr);
+			option_error("brink compare", c, argv);
+			fprintf(stderr, "(brink compare --help lists them)\n");
 			return EXIT_BAD_INPUT;
 		}
 	}

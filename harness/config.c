@@ -789,8 +789,26 @@ static int set_env(struct scenario *sc, int lim, const char *v, const char **why
 		/* "A is set twice" is a complete reason; the rest say what was expected */
 		return strncmp(*why, "expected", 8) == 0 ? -1 : -2;
 	}
+	/* Added to what the scenario has so far (in a scenario: [defaults]' env,
+	 * applied first), in that order; a NAME given here replaces its value. */
+	struct scenario merged = {0};
+	for (char **e = sc->env; e && *e && rc == 0; e++) {
+		const char *w = *e;
+		for (char **t = tmp.env; *t; t++)
+			if (env_has((char *[]){*t, NULL}, *e))
+				w = *t;
+		rc = scenario_env_add(&merged, w, why);
+	}
+	for (char **t = tmp.env; *t && rc == 0; t++)
+		if (!env_has(merged.env, *t))
+			rc = scenario_env_add(&merged, *t, why);
+	argv_free(tmp.env);
+	if (rc != 0) {
+		argv_free(merged.env);
+		return -1;
+	}
 	argv_free(sc->env);
-	sc->env = tmp.env;
+	sc->env = merged.env;
 	return 0;
 }
 
@@ -1017,7 +1035,9 @@ static const struct key_def key_defs[] = {
     {"cwd", "DIR", "a directory", set_cwd, write_cwd,
      "working directory, relative to brink's (default: a fresh work/ per run)"},
     {"env", "NAME=VALUE...", "an environment", set_env, write_env,
-     "set over brink's environment; exec: --env NAME=VALUE, repeatable"},
+     "set over brink's environment; a scenario's env adds to [defaults]' (its NAME "
+     "replacing the default's; an empty env drops them); exec: --env NAME=VALUE, "
+     "repeatable"},
     /* a service under load (service.h) */
     {"load", "COMMAND", "a command", set_load, write_load,
      "load generator started outside the measured group once the program is ready; "

@@ -49,26 +49,34 @@ const char *help_key_example(const char *key, const char *metavar)
 	return NULL;
 }
 
-/* text from column `indent`, words wrapped before column 68 (the man page
- * shows this in a literal block, indented). */
-static void put_wrapped(FILE *f, int indent, const char *text)
+void help_put_wrapped(FILE *f, int col, int indent, int width, const char *text)
 {
-	int col = 0;
+	bool fresh = true; /* no word on this line yet */
 	for (const char *p = text; *p;) {
 		size_t w = strcspn(p, " ");
-		if (col == 0) {
+		if (fresh && col == 0) {
 			col = fprintf(f, "%*s%.*s", indent, "", (int)w, p);
-		} else if (col + 1 + (int)w > 68) {
+		} else if (fresh) {
+			col += fprintf(f, "%.*s", (int)w, p);
+		} else if (col + 1 + (int)w > width) {
 			fputc('\n', f);
 			col = fprintf(f, "%*s%.*s", indent, "", (int)w, p);
 		} else {
 			col += fprintf(f, " %.*s", (int)w, p);
 		}
+		fresh = false;
 		p += w;
 		while (*p == ' ')
 			p++;
 	}
 	fputc('\n', f);
+}
+
+/* text from column `indent`, words wrapped before column 68 (the man page
+ * shows this in a literal block, indented). */
+static void put_wrapped(FILE *f, int indent, const char *text)
+{
+	help_put_wrapped(f, 0, indent, 68, text);
 }
 
 static void help_config(FILE *f)
@@ -224,7 +232,10 @@ static void help_results(FILE *f)
 		   "  report.md, report.html the report (brink report DIR rewrites them)\n"
 		   "\n"
 		   "CSV files appear under their name only when complete. An empty field means\n"
-		   "\"does not apply\" or \"was not measured\", never zero.\n");
+		   "\"does not apply\" or \"was not measured\", never zero. When brink is\n"
+		   "interrupted (^C, SIGTERM, SIGHUP) summary.csv, summary.json and the report\n"
+		   "hold the runs so far, the one cut short marked interrupted; the plots are\n"
+		   "not drawn then (brink plot DIR draws them).\n");
 	const char *last = "";
 	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
 		if (strcmp(last, columns[i].file) != 0)
@@ -243,7 +254,8 @@ static void help_exit_codes(FILE *f)
 		   "  1    run, exec: a run could not be measured (the command could not be\n"
 		   "       executed), an expectation failed, or brink itself failed\n"
 		   "       compare: NEW regressed, or a scenario or a metric of BASE is missing\n"
-		   "       in NEW\n"
+		   "       in NEW (a scenario whose NEW runs were all interrupted or\n"
+		   "       exec-failed counts as missing)\n"
 		   "  2    bad input: an unknown option or topic, a bad config or value, a\n"
 		   "       result directory that cannot be read; nothing was run or written\n"
 		   "  130  interrupted by SIGINT, SIGTERM or SIGHUP: the runs so far are in the\n"

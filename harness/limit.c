@@ -7,12 +7,13 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "cgroup.h"
 #include "units.h"
 
 const struct limit_desc limit_table[LIM__COUNT] = {
     [LIM_MEMORY] = {"memory", LK_SIZE, -1, "cgroup memory limit, no swap (e.g. 64M, 1.5G)"},
     [LIM_PIDS] = {"pids", LK_COUNT, -1, "cgroup pids limit: processes and threads"},
-    [LIM_CPUS] = {"cpus", LK_CPUS, -1, "cgroup CPU bandwidth in CPUs (e.g. 0.5)"},
+    [LIM_CPUS] = {"cpus", LK_CPUS, -1, "cgroup CPU bandwidth in CPUs, at least 0.01 (e.g. 0.5)"},
     [LIM_NOFILE] = {"nofile", LK_COUNT, RLIMIT_NOFILE, "open files per process (RLIMIT_NOFILE)"},
     [LIM_NPROC] = {"nproc", LK_COUNT, RLIMIT_NPROC,
 		   "processes of the real uid (RLIMIT_NPROC; root ignores it)"},
@@ -93,6 +94,19 @@ int limits_parse(struct limits *l, int id, const char *value, const char **why)
 	if (rc == 0 && id == LIM_NOFILE && v != BRINK_UNLIMITED && v < 4) {
 		*why = "expected at least 4 (stdin, stdout and stderr are open, and the dynamic "
 		       "loader needs one more to open libc)";
+		return -1;
+	}
+	/* the quota cgroup.c writes is cpus x its period: below the kernel's
+	 * minimum quota the write fails with EINVAL, after the result directory
+	 * was made; refused here instead */
+	if (rc == 0 && id == LIM_CPUS && v != BRINK_UNLIMITED && v < CG_CPUS_MIN_MILLI) {
+		static char msg[160];
+		snprintf(msg, sizeof(msg),
+			 "expected at least %g: brink sets a CPU quota per %d ms period, and the "
+			 "kernel's smallest quota is %d ms",
+			 CG_CPUS_MIN_MILLI / 1000.0, CG_CPU_PERIOD_US / 1000,
+			 CG_CPU_QUOTA_MIN_US / 1000);
+		*why = msg;
 		return -1;
 	}
 	/* RLIMIT_CPU counts whole seconds: 1500ms cannot be set, only 1s or 2s. */

@@ -985,7 +985,9 @@ int plot_write(const char *dir, struct berr *err)
 static void plot_usage(FILE *f)
 {
 	fprintf(f, "usage: brink plot DIR\n"
-		   "Redraw the plots of result directory DIR into DIR/plots (gnuplot needed).\n");
+		   "Redraw the plots of result directory DIR into DIR/plots (gnuplot needed).\n"
+		   "\n"
+		   "  -h, --help   this help\n");
 }
 
 int cmd_plot(int argc, char **argv)
@@ -993,15 +995,18 @@ int cmd_plot(int argc, char **argv)
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			plot_usage(stdout);
 			return EXIT_MEASURED;
 		}
-		plot_usage(stderr);
+		option_error("brink plot", c, argv);
+		fprintf(stderr, "(brink plot --help lists them)\n");
 		return EXIT_BAD_INPUT;
 	}
 	if (argc - optind != 1) {
+		fprintf(stderr, "brink plot: expected one result DIR, got %d\n", argc - optind);
 		plot_usage(stderr);
 		return EXIT_BAD_INPUT;
 	}

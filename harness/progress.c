@@ -10,8 +10,10 @@
 #include "progress.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,6 +80,46 @@ struct progress *progress_new(FILE *out, int tty, size_t total_runs)
 	return p;
 }
 
+/* The terminal's width: TIOCGWINSZ on the stream, else $COLUMNS, else 80.
+ * Asked at every draw (10 a second at most), so a resized window is followed. */
+static int out_width(FILE *out)
+{
+	struct winsize ws;
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v = c ? strtol(c, &end, 10) : 0;
+	if (c && *c && !*end && v > 0 && v <= 1000)
+		return (int)v;
+	return 80;
+}
+
+/* Append to a status line being composed; what does not fit is dropped. */
+static void status_add(char *buf, size_t len, size_t *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *o, len - *o, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*o = *o + (size_t)n < len ? *o + (size_t)n : len - 1;
+}
+
+/* Draw the status line in place, cut to one character less than the width:
+ * a line that reaches the last column would wrap on some terminals, and a
+ * wrapped line is not erased by "\r\033[K", so every redraw would leave a line. */
+static void status_draw(struct progress *p, char *line)
+{
+	int width = out_width(p->out);
+	size_t max = width > 1 ? (size_t)width - 1 : 1;
+	if (strlen(line) > max)
+		line[max] = '\0';
+	fprintf(p->out, "\r\033[K%s", line);
+	fflush(p->out);
+	p->drawn = true;
+}
+
 static void erase_status(struct progress *p)
 {
 	if (p->tty && p->drawn) {
@@ -99,24 +141,25 @@ void progress_run_start(struct progress *p, const struct scenario *sc, int rep)
 	p->pids_limit = limit_or_none(sc->lim.v[LIM_PIDS]);
 	p->last_draw_ns = 0;
 	if (p->tty) {
-		erase_status(p);
-		fprintf(p->out, "[%zu/%zu] %s rep %d/%d: starting", p->index, p->total, p->scenario,
-			rep, p->reps);
-		fflush(p->out);
-		p->drawn = true;
+		char line[512];
+		size_t o = 0;
+		status_add(line, sizeof(line), &o, "[%zu/%zu] %s rep %d/%d: starting", p->index,
+			   p->total, p->scenario, rep, p->reps);
+		status_draw(p, line);
 		p->last_draw_ns = mono_ns();
 	}
 }
 
 /* "  fds 123/4096" or "  fds 123" */
-static void put_against(FILE *f, const char *what, int64_t v, int64_t limit)
+static void put_against(char *buf, size_t len, size_t *o, const char *what, int64_t v,
+			int64_t limit)
 {
 	if (v < 0)
 		return;
 	if (limit > 0)
-		fprintf(f, "  %s %" PRId64 "/%" PRId64, what, v, limit);
+		status_add(buf, len, o, "  %s %" PRId64 "/%" PRId64, what, v, limit);
 	else
-		fprintf(f, "  %s %" PRId64, what, v);
+		status_add(buf, len, o, "  %s %" PRId64, what, v);
 }
 
 void progress_sample(struct progress *p, const struct sample *s)
@@ -134,15 +177,16 @@ void progress_sample(struct progress *p, const struct sample *s)
 	int64_t mem = s->mem_bytes >= 0 ? s->mem_bytes : s->rss_bytes;
 	/* RLIMIT_NOFILE is per process: the fullest process is the one at risk */
 	int64_t fds = s->max_fds > 0 ? s->max_fds : s->fds;
-	fprintf(p->out, "\r\033[K[%zu/%zu] %s rep %d/%d  %.1f s  %s %s", p->index, p->total,
-		p->scenario, p->rep, p->reps, (double)s->t_ns / 1e9,
-		s->mem_bytes >= 0 ? "mem" : "rss", fmt_bytes(mem, a, sizeof(a)));
+	char line[512];
+	size_t o = 0;
+	status_add(line, sizeof(line), &o, "[%zu/%zu] %s rep %d/%d  %.1f s  %s %s", p->index,
+		   p->total, p->scenario, p->rep, p->reps, (double)s->t_ns / 1e9,
+		   s->mem_bytes >= 0 ? "mem" : "rss", fmt_bytes(mem, a, sizeof(a)));
 	if (p->mem_limit > 0)
-		fprintf(p->out, "/%s", fmt_bytes(p->mem_limit, b, sizeof(b)));
-	put_against(p->out, "fds", fds, p->fd_limit);
-	put_against(p->out, "threads", s->threads, p->pids_limit);
-	fflush(p->out);
-	p->drawn = true;
+		status_add(line, sizeof(line), &o, "/%s", fmt_bytes(p->mem_limit, b, sizeof(b)));
+	put_against(line, sizeof(line), &o, "fds", fds, p->fd_limit);
+	put_against(line, sizeof(line), &o, "threads", s->threads, p->pids_limit);
+	status_draw(p, line);
 }
 
 void progress_run_end(struct progress *p, const struct run_result *r)

@@ -1,7 +1,8 @@
 /* progress.h - live progress of a run set on stderr.
  *
  * On a terminal: one status line redrawn at most a few times a second (scenario,
- * repetition, elapsed time, current memory/fds/threads against their limits).
+ * repetition, elapsed time, current memory/fds/threads against their limits),
+ * cut to the terminal's width (TIOCGWINSZ, else $COLUMNS, else 80).
  * On a pipe or in CI: one line per finished run, nothing while it runs (none
  * when progress_set_lines turned them off).
  */

@@ -943,8 +943,10 @@ int report_write(const char *dir, struct berr *err)
 static void report_usage(FILE *f)
 {
 	fprintf(f, "usage: brink report DIR\n"
-		   "Rewrite DIR/report.md and DIR/report.html from DIR/summary.csv, DIR/run.ini "
-		   "and the plots in DIR/plots.\n");
+		   "Rewrite DIR/report.md and DIR/report.html from DIR/summary.csv,\n"
+		   "DIR/run.ini and the plots in DIR/plots.\n"
+		   "\n"
+		   "  -h, --help   this help\n");
 }
 
 int cmd_report(int argc, char **argv)
@@ -952,15 +954,18 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			report_usage(stdout);
 			return EXIT_MEASURED;
 		}
-		report_usage(stderr);
+		option_error("brink report", c, argv);
+		fprintf(stderr, "(brink report --help lists them)\n");
 		return EXIT_BAD_INPUT;
 	}
 	if (argc - optind != 1) {
+		fprintf(stderr, "brink report: expected one result DIR, got %d\n", argc - optind);
 		report_usage(stderr);
 		return EXIT_BAD_INPUT;
 	}

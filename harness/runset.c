@@ -1,5 +1,6 @@
 /* runset.c - `brink run CONFIG` and `brink exec [OPTIONS] -- COMMAND`: a set of
  * scenarios x repetitions, from checks to result directory. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -181,21 +182,36 @@ static int resolve_dir(const char *dir, char out[PATH_MAX], struct berr *err)
 	return 0;
 }
 
+/* The errors check_failed printed (FNV-1a of each line): a key of [defaults]
+ * is every scenario's, and its error is said once, not once per scenario. */
+struct said {
+	uint64_t h[256];
+	size_t n;
+};
+
 /* A problem found after the config was read, in the format of config errors:
  * FILE:LINE: [SECTION] KEY: reason, or `brink exec: --KEY: reason`. The
- * message's own "KEY: " prefix, if any, is not repeated. */
-static void check_failed(const struct config *cfg, const struct scenario *sc, const char *key,
-			 const char *msg)
+ * message's own "KEY: " prefix, if any, is not repeated. Returns 1 when
+ * printed, 0 for the same line said before (an error to count once). */
+static int check_failed(struct said *said, const struct config *cfg, const struct scenario *sc,
+			const char *key, const char *msg)
 {
-	char where[PATH_MAX + 160];
+	char where[PATH_MAX + 160], line[PATH_MAX + 160 + sizeof(((struct berr *)0)->msg)];
 	size_t kl = strlen(key);
 	if (strncmp(msg, key, kl) == 0 && msg[kl] == ':' && msg[kl + 1] == ' ')
 		msg += kl + 2;
 	scenario_key_origin(cfg, sc, key, where, sizeof(where));
-	if (cfg->path)
-		fprintf(stderr, "%s: %s\n", where, msg);
-	else
-		fprintf(stderr, "brink exec: %s: %s\n", where, msg);
+	snprintf(line, sizeof(line), "%s%s: %s", cfg->path ? "" : "brink exec: ", where, msg);
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *c = line; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	for (size_t i = 0; i < said->n; i++)
+		if (said->h[i] == h)
+			return 0;
+	if (said->n < sizeof(said->h) / sizeof(said->h[0]))
+		said->h[said->n++] = h;
+	fprintf(stderr, "%s\n", line);
+	return 1;
 }
 
 /* ---- the table: one line per run, as wide as the terminal (80 columns on a
@@ -218,11 +234,26 @@ static void fmt_bytes(double v, const char *suffix, char *buf, size_t len)
 		snprintf(buf, len, "%.1f %s%s", v, unit[u], suffix);
 }
 
-/* A count per second: "9810/s", "12.5/s", "0.40/s", "-3.0/s". */
+/* A count per second in at most 7 characters (the column's width): "9810/s",
+ * "12.5/s", "0.40/s", "-3.0/s", from 10000 on with a decimal prefix:
+ * "13k/s", "-1.4M/s", "136M/s". */
 static void fmt_rate(double v, char *buf, size_t len)
 {
+	static const char *const prefix[] = {"k", "M", "G", "T"};
 	double a = fabs(v);
-	snprintf(buf, len, a >= 100 ? "%.0f/s" : a >= 10 ? "%.1f/s" : "%.2f/s", v);
+	if (a >= 9999.5) {
+		size_t p = 0;
+		v /= 1e3;
+		a /= 1e3;
+		while (a >= 999.5 && p + 1 < sizeof(prefix) / sizeof(prefix[0])) {
+			v /= 1e3;
+			a /= 1e3;
+			p++;
+		}
+		snprintf(buf, len, a < 9.95 ? "%.1f%s/s" : "%.0f%s/s", v, prefix[p]);
+		return;
+	}
+	snprintf(buf, len, a >= 99.5 ? "%.0f/s" : a >= 9.995 ? "%.1f/s" : "%.2f/s", v);
 	if (strcmp(buf, "-0.00/s") == 0)
 		snprintf(buf, len, "0.00/s");
 }
@@ -383,8 +414,10 @@ static void table_plan(struct table *t, const struct config *cfg)
 		any_expect |= sc->expect.set;
 	}
 	memset(t->show, 0, sizeof(t->show));
-	/* The columns of priority 1 to 6 always; the run column gives way to
-	 * them down to 16 characters (longer names are cut, marked with ~). */
+	/* The columns of priority 1 to 6 when they fit: the run column gives
+	 * way to them down to 16 characters (longer names are cut, marked with
+	 * ~); on a narrower terminal they go, least important first (outcome
+	 * stays), then the run column gives way down to 8. */
 	int used = 0;
 	for (size_t c = 0; c < N_COLUMNS; c++) {
 		if (columns[c].priority > 6 || (c == COL_EXPECT && !any_expect))
@@ -392,10 +425,22 @@ static void table_plan(struct table *t, const struct config *cfg)
 		t->show[c] = true;
 		used += columns[c].width + 1;
 	}
+	bool dropped = false;
+	for (int prio = 6; prio > 1 && (run < 16 ? run : 16) + used > width; prio--)
+		for (size_t c = 0; c < N_COLUMNS; c++)
+			if (t->show[c] && columns[c].priority == prio) {
+				t->show[c] = false;
+				used -= columns[c].width + 1;
+				dropped = true;
+			}
 	if (run + used > width)
 		run = width - used < 16 ? 16 : width - used;
+	if (run + used > width)
+		run = width - used < 8 ? 8 : width - used;
 	used += run;
-	for (int prio = 7; prio <= 11; prio++)
+	/* the extras only where every column above has its place (no fds/s
+	 * without fds) */
+	for (int prio = 7; prio <= 11 && !dropped; prio++)
 		for (size_t c = 0; c < N_COLUMNS; c++)
 			if (columns[c].priority == prio && used + columns[c].width + 1 <= width) {
 				t->show[c] = true;
@@ -548,12 +593,11 @@ static void print_workdirs(FILE *f, const struct config *cfg, const char *out)
  * exited non-zero within its first second (a typo in its arguments, a missing
  * file: the reason is there). */
 static void explain_run(FILE *f, const struct scenario *sc, const struct run_result *r,
-			const char *rdir, bool said)
+			const char *rdir)
 {
-	/* said: the progress line on stderr already gave these two */
-	if (!said && r->outcome == OUT_EXEC_FAILED && r->exec_error[0])
+	if (r->outcome == OUT_EXEC_FAILED && r->exec_error[0])
 		fprintf(f, "    %s/%d: %s\n", sc->name, r->rep, r->exec_error);
-	if (!said && r->expect_failure[0])
+	if (r->expect_failure[0])
 		fprintf(f, "    %s/%d: expectation \"%s\" failed: %s\n", sc->name, r->rep,
 			sc->expect.raw, r->expect_failure);
 	if (service_load_failed(r)) {
@@ -564,13 +608,14 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 			fprintf(f, "    %s/%d: load %s: see load-stderr.log\n", sc->name, r->rep,
 				r->load_status);
 	}
+	char interval[32];
 	if (run_samples_missed(r))
 		fprintf(f,
 			"    %s/%d: warning: %lld of %lld samples missed (over 1%%): the machine "
-			"was too busy for interval %lldms\n",
+			"was too busy for interval %s\n",
 			sc->name, r->rep, (long long)r->missed_samples,
 			(long long)(r->samples + r->missed_samples),
-			(long long)(sc->interval_ns / 1000000));
+			units_format_duration(sc->interval_ns, interval, sizeof(interval)));
 	if (r->outcome != OUT_EXITED || r->exit_code <= 0 || r->duration_s >= 1.0)
 		return;
 	char path[PATH_MAX + 16];
@@ -645,6 +690,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		return EXIT_FAILED;
 	}
 	int bad = 0;
+	struct said said = {.n = 0};
 	/* The digest of the config as given (before limits this machine cannot apply
 	 * are dropped): the same on every machine that runs a shard of it. */
 	struct shard whole = {1, 1};
@@ -676,41 +722,34 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		if (!shard_has_scenario(shard, cfg, i))
 			continue; /* another shard's: checked where it runs */
 		if (shard_memory_check(sc, ceiling, ceiling_src, &err) != 0) {
-			check_failed(cfg, sc, "memory", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "memory", err.msg);
 		}
 		for (int id = 0; id < LIM__COUNT; id++)
 			if (limits_check_one(&sc->lim, id, &err) != 0) {
-				check_failed(cfg, sc, limit_table[id].key, err.msg);
-				bad++;
+				bad += check_failed(&said, cfg, sc, limit_table[id].key, err.msg);
 			}
 		if (launch_resolve(sc->argv[0], sdir, paths[i], PATH_MAX, &err) != 0) {
-			check_failed(cfg, sc, "command", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "command", err.msg);
 		}
 		if (service_check(&sc->svc, sc->shell, sdir, &err) != 0) {
 			/* "KEY: reason": the place of that key */
 			char key[32];
 			snprintf(key, sizeof(key), "%.*s", (int)strcspn(err.msg, ":"), err.msg);
-			check_failed(cfg, sc, key, err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, key, err.msg);
 		}
 		uid_t uid;
 		gid_t gid;
 		if (sc->user[0] && launch_user_resolve(sc->user, &uid, &gid, &err) != 0) {
-			check_failed(cfg, sc, "user", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "user", err.msg);
 		} else if (sc->user[0] && geteuid() != 0) {
 			/* Changing user, groups and capabilities takes root. */
 			snprintf(err.msg, sizeof(err.msg),
 				 "running as %s needs brink to run as root", sc->user);
-			check_failed(cfg, sc, "user", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "user", err.msg);
 		}
 		char cwd[PATH_MAX];
 		if (sc->cwd && resolve_dir(sc->cwd, cwd, &err) != 0) {
-			check_failed(cfg, sc, "cwd", err.msg);
-			bad++;
+			bad += check_failed(&said, cfg, sc, "cwd", err.msg);
 		}
 	}
 	char out[PATH_MAX];
@@ -742,6 +781,9 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		bad++;
 	}
 	if (bad) {
+		if (cfg->path)
+			fprintf(stderr, "brink: %d error%s in %s; nothing was run\n", bad,
+				bad == 1 ? "" : "s", cfg->path);
 		free(paths);
 		return EXIT_BAD_INPUT;
 	}
@@ -844,10 +886,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	size_t total = shard_runs(shard, cfg);
 	if (ro->search)
 		total = search_plan_estimate(ro->search);
-	/* --no-progress: nothing on stderr; the table on stdout says it all. */
-	struct progress *prog =
-	    ro->progress_tty == 0 ? NULL : progress_new(stderr, ro->progress_tty, total);
-	progress_set_lines(prog, ro->quiet); /* the table is the line per run */
+	/* --no-progress: nothing on stderr; the table on stdout says it all.
+	 * --quiet: no table, no line per run and, unless --progress asks for it,
+	 * no status line: stderr has only what went wrong (explain_run). */
+	struct progress *prog = ro->progress_tty == 0 || (ro->quiet && ro->progress_tty < 0)
+				    ? NULL
+				    : progress_new(stderr, ro->progress_tty, total);
+	progress_set_lines(prog, false); /* the table is the line per run */
 	struct table table;
 	table_plan(&table, cfg);
 	struct tally tally = {0};
@@ -906,7 +951,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				print_table_row(stdout, &table, &r, sc->expect.set);
 				fflush(stdout);
 			}
-			explain_run(ro->quiet ? stderr : stdout, sc, &r, rdir, ro->quiet && prog);
+			explain_run(ro->quiet ? stderr : stdout, sc, &r, rdir);
 			if (r.outcome == OUT_INTERRUPTED) {
 				interrupted = true;
 				status = EXIT_INTERRUPT;
@@ -948,14 +993,16 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (status != EXIT_INTERRUPT && termination_pending(sigfd))
 		status = EXIT_INTERRUPT;
 	/* Plots and reports also for failed expectations: those runs need them
-	 * most. Not when brink itself failed or was interrupted. summary.json and
-	 * the reports are quick and written with the signals still blocked (a
-	 * signal then would leave a .part behind); only gnuplot's run, the slow
-	 * part, is cut short by one. */
-	if (!brink_failed && status != EXIT_INTERRUPT) {
+	 * most. Not when brink itself failed. summary.json and the reports are
+	 * quick and written with the signals still blocked (a signal then would
+	 * leave a .part behind), also when brink was interrupted: the runs so far
+	 * in every format, as summary.csv has them. Only gnuplot's run, the slow
+	 * part, is cut short by a signal, and not started after one (brink plot
+	 * DIR draws the plots later). */
+	if (!brink_failed) {
 		if (summary_write_json(out, &err) != 0)
 			fprintf(stderr, "brink: warning: no summary.json: %s\n", err.msg);
-		if (!ro->no_plots) {
+		if (!ro->no_plots && status != EXIT_INTERRUPT) {
 			unblock_termination();
 			if (plot_write(out, &err) != 0)
 				fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);
@@ -993,7 +1040,8 @@ static void run_usage(FILE *f)
 		"\n"
 		"  --out DIR          result directory, new or empty (default: [brink] out, else\n"
 		"                     results/<UTC stamp>-NAME, made unique with -2, -3...)\n"
-		"  --quiet            no table and no final line: print only the result directory\n"
+		"  --quiet            no table, no final line, no status line: print only the\n"
+		"                     result directory (and on stderr what went wrong)\n"
 		"  --no-cgroup        rlimits only; the results say what could not be measured\n"
 		"  --shard K/N        run only the K-th of N slices of the runs (scenario x\n"
 		"                     repetition, round robin, the same on every machine);\n"
@@ -1077,7 +1125,7 @@ static int common_opt(int c, struct runset_opts *ro)
 /* After getopt_long returned ':' (a value missing; the option strings start
  * with ':') or '?' (unknown; optopt is the letter of a short option, 0 for a
  * long one, whose text is the argument before optind). opterr is off. */
-static void option_error(const char *cmd, int c, char **argv)
+void option_error(const char *cmd, int c, char **argv)
 {
 	if (c == ':')
 		fprintf(stderr, "%s: option %s needs a value\n", cmd, argv[optind - 1]);
@@ -1085,6 +1133,23 @@ static void option_error(const char *cmd, int c, char **argv)
 		fprintf(stderr, "%s: unknown option -%c\n", cmd, optopt);
 	else
 		fprintf(stderr, "%s: unknown option %s\n", cmd, argv[optind - 1]);
+}
+
+int option_value_check(const char *cmd, char **argv)
+{
+	/* optarg is NULL after an option without a value; a value written as
+	 * --out=VALUE is not argv[optind - 1] itself */
+	if (!optarg || optind < 2 || argv[optind - 1] != optarg)
+		return 0;
+	if (optarg[0] != '-' || optarg[1] == '\0' || isdigit((unsigned char)optarg[1]) ||
+	    optarg[1] == '.')
+		return 0;
+	const char *opt = argv[optind - 2];
+	fprintf(stderr,
+		"%s: option %s needs a value, and %s is an option (if it is the value, write "
+		"%s=%s)\n",
+		cmd, opt, optarg, opt, optarg);
+	return -1;
 }
 
 int cmd_run(int argc, char **argv)
@@ -1101,6 +1166,8 @@ int cmd_run(int argc, char **argv)
 	/* GNU order: options anywhere, as in `brink run x.ini --out DIR` */
 	int li = -1;
 	while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+		if (option_value_check("brink run", argv) != 0)
+			return EXIT_BAD_INPUT;
 		if (c == 's') {
 			const char *why = NULL;
 			if (seen_shard) {
@@ -1172,38 +1239,41 @@ int cmd_run(int argc, char **argv)
 
 static void exec_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: brink exec [OPTIONS] -- COMMAND [ARG]...\n"
-		"Run COMMAND once under the given limits and measure it. Options stop at\n"
-		"the first word that is not one (the command), or at --.\n\n"
-		"Run options:\n"
-		"  --name NAME        scenario name in the results (default: the command's "
-		"name)\n"
-		"  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
-		"  --no-cgroup        rlimits only; say what could not be measured\n"
-		"  --no-bpf           do not watch failing system calls in the kernel (eBPF;\n"
-		"                     also BRINK_BPF=off)\n"
-		"  --quiet            no table and no final line: print only the result directory\n"
-		"  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
-		"                     run's time); the CSVs, summary.json and the report stay\n"
-		"  --progress, --no-progress   force the live status line on or off\n"
-		"  --sweep KEY=VALUES run once per value (repeatable: a matrix): a limit\n"
-		"                     or a {KEY} placeholder of the command; VALUES is a\n"
-		"                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
-		"                     +STEP (HI included); points are named NAME.KEY=VALUE\n"
-		"Settings (the same keys as a config file's scenario sections):\n");
+	fprintf(f, "usage: brink exec [OPTIONS] -- COMMAND [ARG]...\n"
+		   "Run COMMAND once under the given limits and measure it. Options stop at\n"
+		   "the first word that is not one (the command), or at --.\n\n"
+		   "Run options:\n"
+		   "  --name NAME        scenario name in the results (default: the command's "
+		   "name)\n"
+		   "  --out DIR          result directory (default results/<UTC stamp>-NAME)\n"
+		   "  --no-cgroup        rlimits only; say what could not be measured\n"
+		   "  --no-bpf           do not watch failing system calls in the kernel (eBPF;\n"
+		   "                     also BRINK_BPF=off)\n"
+		   "  --quiet            no table, no final line, no status line: print only the\n"
+		   "                     result directory (and on stderr what went wrong)\n"
+		   "  --no-plots         write no plots (saves the gnuplot run, most of a short\n"
+		   "                     run's time); the CSVs, summary.json and the report stay\n"
+		   "  --progress, --no-progress   force the live status line on or off\n"
+		   "  -h, --help         this help\n"
+		   "  --sweep KEY=VALUES run once per value (repeatable: a matrix): a limit\n"
+		   "                     or a {KEY} placeholder of the command; VALUES is a\n"
+		   "                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
+		   "                     +STEP (HI included); points are named NAME.KEY=VALUE\n"
+		   "Settings (the same keys as a config file's scenario sections):\n");
 	for (size_t i = 0; i < scenario_key_count(); i++) {
 		struct scenario_key k = scenario_key_at(i);
 		if (strcmp(k.key, "command") == 0)
 			continue;
 		char opt[48];
 		snprintf(opt, sizeof(opt), "%s %s", k.key, k.metavar ? k.metavar : "VALUE");
-		fprintf(f, "  --%-22s %s\n", opt, k.help);
+		/* on 80 columns: the text wraps under itself */
+		int col = fprintf(f, "  --%-22s ", opt);
+		help_put_wrapped(f, col, 27, 79, k.help);
 	}
-	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it could "
-		   "not be\n(the command could not be executed, an expectation failed, a load "
-		   "failed, brink\nfailed), 2 bad input, 130 interrupted (SIGINT, SIGTERM or "
-		   "SIGHUP).\n"
+	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it\n"
+		   "could not be (the command could not be executed, an expectation failed,\n"
+		   "a load failed, brink failed), 2 bad input, 130 interrupted (SIGINT,\n"
+		   "SIGTERM or SIGHUP).\n"
 		   "More: brink help config, brink help results, brink help exit-codes, man "
 		   "brink.\n");
 }
@@ -1285,6 +1355,8 @@ static int exec_main(int argc, char **argv, struct search_spec *spec)
 	int li = -1;
 	while ((c = getopt_long(argc, argv, "+:h", opts, &li)) != -1) {
 		bool twice = false;
+		if (option_value_check(who, argv) != 0)
+			goto out;
 		if (c >= 2000) {
 			const char *why = NULL;
 			size_t idx = (size_t)(c - 2000);

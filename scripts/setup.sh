@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build=(cmake make gcc pkg-config libcgroup-dev libinih-dev scdoc nettle-dev libcurl4-openssl-dev libbpf-dev bpftool clang llvm libdw-dev linux-libc-dev)
-test=(libcmocka-dev golang-go python3 procps chromium libxml2-utils file clang libclang-rt-14-dev valgrind man-db bash-completion slurm-wlm munge parallel)
+test=(libcmocka-dev golang-go python3 procps chromium libxml2-utils file clang libclang-rt-14-dev valgrind man-db bash-completion slurm-wlm munge parallel tmux)
 run=(golang-go gnuplot-nox)
 bench=(python3-psutil sysstat cgroup-tools time linux-perf)
 

@@ -1,7 +1,8 @@
 # cli_compare: brink compare as a CI gate that cannot pass by accident, fed real
 # result directories: a program that holds 10 MiB (BASE) against one that holds
 # 40 MiB (NEW), 3 repetitions a side (too few for Mann-Whitney at 0.05), a
-# scenario dropped from NEW, a column removed from NEW's summary.csv, and JSON.
+# scenario dropped from NEW, a column removed from NEW's summary.csv, JSON, and a
+# scenario whose NEW runs were all interrupted or exec-failed.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip "python3 is needed (the programs and the JSON checks)"
 cd "$TMP"
@@ -90,5 +91,40 @@ for r in d["runs"]:
     assert isinstance(r["leak"], bool) or (r["leak"] is None and r["leak_reason"]), r
     assert isinstance(r["fd_exhausted"], bool), r
     assert isinstance(r["peak_rss_bytes"], int)
+EOF
+
+# A scenario none of whose NEW runs measured anything fails the gate as a
+# missing one: in NEW "broken" cannot be executed (its interpreter does not
+# exist) and "slow" is cut short by a real ^C (SIGINT to brink while it sleeps).
+printf '#!/nonexistent/interpreter\n' >broken.sh
+chmod +x broken.sh
+cut_ini() {
+  printf '[defaults]\ninterval = 5ms\n[scenario fast]\ncommand = true\n'
+  printf '[scenario broken]\ncommand = %s\n[scenario slow]\ncommand = sleep %s\n' "$1" "$2"
+}
+cut_ini true 0.2 >cutbase.ini
+cut_ini "$TMP/broken.sh" 60 >cutnew.ini
+"$BRINK" run --quiet --no-progress --no-plots --out cutbase cutbase.ini >/dev/null 2>&1 || fail "cutbase run"
+"$BRINK" run --quiet --no-progress --no-plots --out cutnew cutnew.ini >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 400); do [ -d cutnew/slow/1 ] && break; sleep 0.05; done
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+expect_eq "^C during slow: brink's status" "$?" 130
+expect_eq "NEW outcomes" "$(cut -d, -f1,3 cutnew/summary.csv | tr '\n' ' ')" \
+  "scenario,outcome fast,exited broken,exec-failed slow,interrupted "
+"$BRINK" compare cutbase cutnew >cut.out 2>&1
+expect_eq "NEW's slow interrupted, broken exec-failed: status" "$?" 1
+grep -q "^Missing in NEW: scenario broken (no run measured.*, scenario slow (no run measured" cut.out &&
+  ok "both named as missing" || fail "interrupted/exec-failed: $(cat cut.out)"
+"$BRINK" compare --format json cutbase cutnew >cut.json 2>cut.err
+expect_eq "the same, json: status" "$?" 1
+python3 - cut.json <<'EOF' && ok "json: both missing and unmeasured" || fail "json: $(cat cut.json)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["missing"] is True and d["missing_scenarios"] == ["broken", "slow"], d
+assert d["unmeasured_scenarios"] == ["broken", "slow"], d
+assert [r["scenario"] for r in d["rows"]] == ["fast"] * len(d["rows"]), d
 EOF
 finish

@@ -57,4 +57,12 @@ done
 "$BRINK" help exit-codes >x.txt; expect_eq "help exit-codes: status" "$?" 0
 for c in 0 1 2 130; do grep -qE "^  $c " x.txt || fail "exit-codes lacks $c"; done
 ok "exit-codes lists 0 1 2 130"
+
+# every command's --help fits 80 columns and lists -h, --help
+for c in run exec compare plot report; do
+  "$BRINK" "$c" --help >"help-$c.txt" 2>&1 || fail "$c --help: status $?"
+  wide=$(awk 'length($0) > 80 { print length($0) ": " $0 }' "help-$c.txt")
+  [ -z "$wide" ] && ok "$c --help fits 80 columns" || fail "$c --help: lines over 80: $wide"
+done
+grep -qE '^  -h, --help ' help-exec.txt && ok "exec --help lists -h, --help" || fail "exec --help: no -h, --help line"
 finish

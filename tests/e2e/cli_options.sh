@@ -92,6 +92,21 @@ command = /bin/sh -c "printf '%s|%s|%s' \"$GREETING\" \"$HOME\" \"$LANG\" > env"
 EOF
 q run --out "$TMP/e2" env.ini >/dev/null 2>&1
 expect_eq "env = in [defaults]" "$(cat e2/e/1/work/env)" "hello there|/nonexistent|C"
+# a scenario's env adds to [defaults]' and replaces only the NAMEs it gives;
+# an empty env drops them
+cat >envmix.ini <<'EOF'
+[defaults]
+env = A=1 B=2
+[scenario add]
+command = /bin/sh -c "printf '%s|%s|%s' \"$A\" \"$B\" \"$C\" > env"
+env = C=3 B=5
+[scenario none]
+command = /bin/sh -c "printf '%s|%s' \"$A\" \"$B\" > env"
+env =
+EOF
+q run --out "$TMP/e3" envmix.ini >/dev/null 2>&1
+expect_eq "env adds to [defaults] env" "$(cat e3/add/1/work/env)" "1|5|3"
+expect_eq "empty env drops [defaults] env" "$(cat e3/none/1/work/env)" "|"
 
 # a program that fails in its first second: the end of its stderr.log is shown
 out=$("$BRINK" exec --no-progress --no-plots --out "$TMP/f1" -- /bin/sh -c 'echo "line one" >&2; echo "cannot open config.yaml" >&2; exit 3')
@@ -121,8 +136,15 @@ nofile = $((nr_open + 1))
 
 [scenario a]
 command = no-such-program-here
+
+[scenario b]
+command = true
 EOF
 out=$(q run --out "$TMP/l1" late.ini 2>&1); rc=$?
+# [defaults]' nofile is both scenarios': one error, said once, and counted
+expect_eq "late errors: the [defaults] error said once" "$(echo "$out" | grep -c 'late.ini:2: ')" 1
+expect_eq "late errors: the count" "$(echo "$out" | tail -n 1)" "brink: 2 errors in late.ini; nothing was run"
+[ -e l1 ] && fail "late errors: l1 written" || ok "late errors: nothing written"
 expect_eq "late errors: status" "$rc" 2
 case "$out" in *"late.ini:2: [defaults] nofile: cannot set"*"fs.nr_open is $nr_open"*) ok "nofile ceiling: FILE:LINE" ;;
   *) fail "nofile ceiling: $out" ;; esac
@@ -141,6 +163,54 @@ out=$(q exec --nofile 1024 --nofile 2048 -- true 2>&1); rc=$?
 expect_eq "--nofile twice" "$rc: $out" "2: brink exec: option --nofile given twice"
 out=$("$BRINK" run --out a --out b one.ini 2>&1); rc=$?
 expect_eq "--out twice" "$rc: $out" "2: brink run: option --out given twice"
+# compare too (on real results, which it would otherwise compare with status 0);
+# a per-metric threshold is one setting per metric
+for args in "--threshold 10 --threshold 20:--threshold given twice" \
+  "--format json --format csv:--format given twice" "--alpha 0.1 --alpha 0.2:--alpha given twice" \
+  "--threshold peak_fds=10 --threshold peak_fds=20:--threshold given twice for peak_fds" \
+  "--min-change peak_fds=1 --min-change peak_fds=2:--min-change given twice for peak_fds"; do
+  # shellcheck disable=SC2086
+  out=$("$BRINK" compare ${args%%:*} after dd 2>&1); rc=$?
+  expect_eq "compare ${args%%:*}" "$rc: $out" "2: brink compare: option ${args#*:}"
+done
+"$BRINK" compare --threshold peak_fds=10 --threshold peak_rss_bytes=20 --threshold 15 after dd >/dev/null 2>&1
+expect_eq "compare: thresholds of two metrics and the global one" "$?" 0
+out=$("$BRINK" compare --bogus after dd 2>&1); rc=$?
+expect_eq "compare --bogus" "$rc: $(echo "$out" | head -n 1)" "2: brink compare: unknown option --bogus"
+
+# an option where a value was due: refused, nothing made under its name
+out=$("$BRINK" run --out --quiet one.ini 2>&1); rc=$?
+expect_eq "run --out --quiet: status" "$rc" 2
+case "$out" in *"option --out needs a value, and --quiet is an option"*) ok "run --out --quiet: said" ;;
+  *) fail "run --out --quiet: $out" ;; esac
+[ -e ./--quiet ] && fail "a directory named --quiet" || ok "no directory named --quiet"
+out=$("$BRINK" exec --name --quiet -- true 2>&1); rc=$?
+expect_eq "exec --name --quiet: status" "$rc" 2
+out=$("$BRINK" compare --format --threshold 10 after dd 2>&1); rc=$?
+case "$rc: $out" in "2: brink compare: option --format needs a value, and --threshold is an option"*)
+  ok "compare --format --threshold: refused" ;; *) fail "compare --format --threshold: $rc: $out" ;; esac
+"$BRINK" run --out=--odd --quiet --no-progress --no-plots one.ini >/dev/null 2>&1
+expect_eq "run --out=--odd: taken as written" "$? $(field ./--odd/summary.csv outcome)" "0 exited"
+rm -rf ./--odd
+
+# plot and report: the wording of run and exec, and an error before the usage
+out=$("$BRINK" plot after --bogus 2>&1); rc=$?
+expect_eq "plot DIR --bogus" "$rc: $(echo "$out" | head -n 1)" "2: brink plot: unknown option --bogus"
+out=$("$BRINK" plot after dd 2>&1); rc=$?
+expect_eq "plot a b" "$rc: $(echo "$out" | head -n 1)" "2: brink plot: expected one result DIR, got 2"
+out=$("$BRINK" report after --bogus 2>&1); rc=$?
+expect_eq "report DIR --bogus" "$rc: $(echo "$out" | head -n 1)" "2: brink report: unknown option --bogus"
+
+# cpus below the kernel's smallest CFS quota (1 ms per brink's 100 ms period):
+# refused before anything is written, the floor said
+out=$(q exec --cpus 0.001 --out "$TMP/c1" -- true 2>&1); rc=$?
+expect_eq "--cpus 0.001: status" "$rc" 2
+case "$out" in *"at least 0.01"*"1 ms"*) ok "--cpus 0.001: the floor said" ;; *) fail "--cpus 0.001: $out" ;; esac
+[ -e c1 ] && fail "--cpus 0.001 wrote c1" || ok "--cpus 0.001: nothing written"
+printf '[scenario a]\ncommand = true\ncpus = 0.009\n' >cpus.ini
+out=$("$BRINK" run --out "$TMP/c2" cpus.ini 2>&1); rc=$?
+case "$rc $out" in "2 "*"cpus.ini:3: [scenario a] cpus: "*"at least 0.01"*) ok "cpus = 0.009: FILE:LINE" ;;
+  *) fail "cpus = 0.009: $rc $out" ;; esac
 
 # nofile below 4: a dynamically linked program cannot start, said before running
 for n in 0 1 2 3; do

@@ -57,6 +57,17 @@ expect_eq "final line" "$final" \
 # --quiet: the result directory alone
 d=$("$BRINK" run --quiet --no-progress --no-plots --out "$TMP/q" mix.ini 2>/dev/null)
 expect_eq "--quiet prints the result directory" "$d" "$TMP/q"
+# ... and is quieter than the default on stderr too, a pipe or CI alike: nothing
+# for a run that went well, only what went wrong
+for ci in "" true; do
+  CI=$ci "$BRINK" exec --quiet --no-plots --out "$TMP/q1$ci" -- true >/dev/null 2>q1.err
+  CI=$ci "$BRINK" exec --no-plots --out "$TMP/q2$ci" -- true >/dev/null 2>q2.err
+  expect_eq "CI='$ci': exec --quiet -- true: stderr" "$(cat q1.err)" ""
+  expect_eq "CI='$ci': exec -- true: stderr" "$(cat q2.err)" ""
+done
+"$BRINK" exec --quiet --no-plots --out "$TMP/q3" -- "$TMP/notexec" >/dev/null 2>q3.err
+expect_eq "exec --quiet, a command that cannot be executed: stderr" "$(cat q3.err)" \
+  "    notexec/1: cannot execute $TMP/notexec: Exec format error (ENOEXEC)"
 
 # a wider terminal: rates appear, with their units
 cat >grow.ini <<'EOF'
@@ -80,15 +91,16 @@ slope=$(field fall/summary.csv fd_slope_per_s)
 case "$slope" in -*) ok "fds fell: slope $slope" ;; *) fail "fd slope $slope: the program did not close its fds?" ;; esac
 grep -qE "^fall/1 .* -[0-9][0-9.]*/s " fall.txt && ok "negative rate shown as -N/s" || fail "negative rate: $(grep ^fall fall.txt)"
 
-# missed samples: brink stopped for 300 ms under a 1ms interval misses ~300 ticks
-"$BRINK" exec --no-progress --no-plots --interval 1ms --out "$TMP/s" -- sleep 1 >s.txt 2>&1 &
+# missed samples: brink stopped for 300 ms under a 1.5ms interval misses ~200 ticks
+"$BRINK" exec --no-progress --no-plots --interval 1.5ms --out "$TMP/s" -- sleep 1 >s.txt 2>&1 &
 bp=$!
 sleep 0.3
 kill -STOP $bp; sleep 0.3; kill -CONT $bp
 wait $bp
 missed=$(field s/summary.csv missed_samples)
 if [ "${missed:-0}" -ge 100 ]; then
-  grep -q "sleep/1: warning: $missed of .* samples missed (over 1%)" s.txt && ok "missed samples warned ($missed)" ||
+  grep -q "sleep/1: warning: $missed of .* samples missed (over 1%): .* for interval 1.5 ms$" s.txt &&
+    ok "missed samples warned ($missed), at the interval given" ||
     fail "no warning for $missed missed: $(cat s.txt)"
   grep -q "warning: $missed of" s/report.md && ok "report warns too" || fail "report.md has no warning"
 else
@@ -111,5 +123,12 @@ expect_eq "^C: status" "$?" 130
 expect_eq "^C: outcome" "$(field i/summary.csv outcome)" interrupted
 expect_eq "^C: expectation not graded" "$(field i/summary.csv expect_failure)" ""
 grep -q FAIL i.txt && fail "FAIL shown for an interrupted run: $(cat i.txt)" || ok "no FAIL on ^C"
+# the runs so far in every format: summary.json as summary.csv, and the report
+python3 - i/summary.json <<'EOF' && ok "^C: summary.json has the interrupted run" || fail "^C: summary.json: $(ls i)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [(r["scenario"], r["outcome"]) for r in d["runs"]] == [("slow", "interrupted")], d
+EOF
+[ -f i/report.html ] && [ -f i/report.md ] && ok "^C: the report is written" || fail "^C: no report: $(ls i)"
 
 finish

@@ -657,8 +657,11 @@ static void test_cwd_env(void **state)
 	assert_string_equal(a->env[1], "MSG=two words");
 	assert_null(a->env[2]);
 	assert_null(b->cwd);
-	assert_string_equal(b->env[0], "X=1"); /* the scenario's own replaces [defaults]' */
-	assert_null(b->env[1]);
+	/* the scenario's own adds to [defaults]' */
+	assert_string_equal(b->env[0], "LANG=C");
+	assert_string_equal(b->env[1], "MSG=two words");
+	assert_string_equal(b->env[2], "X=1");
+	assert_null(b->env[3]);
 	char where[512], want[512];
 	scenario_key_origin(&cfg, a, "env", where, sizeof(where));
 	snprintf(want, sizeof(want), "%s:2: [defaults] env", path);
