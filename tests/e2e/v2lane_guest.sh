@@ -309,6 +309,11 @@ for phase in $phases; do
 		expect_eq "$phase_out/child-oom/summary.csv" outcome exited
 		;;
 	shapes)
+		# From here on without the eBPF watcher: root and syscalls exercise it, and
+		# loading it costs seconds per brink under software emulation (the guest's
+		# time budget is for the shapes).
+		BRINK_BPF=off
+		export BRINK_BPF
 		bx_scope=
 		echo "== phase shapes: the program shapes, brink in $(cat /proc/self/cgroup)"
 		if BRINK=$V2LANE_BIN/brink SHAPES_BIN=$V2LANE_BIN SHAPES_OUT=$phase_out \
@@ -319,6 +324,8 @@ for phase in $phases; do
 		fi
 		;;
 	delegated)
+		BRINK_BPF=off # as in shapes: root and syscalls exercise the watcher
+		export BRINK_BPF
 		# Each brink alone in a fresh leaf with the parent's controllers available
 		# but none enabled below it: what `systemd-run --scope -p Delegate=yes brink
 		# ...` gives. brink must make room for its run cgroups (move itself into a
@@ -344,6 +351,8 @@ for phase in $phases; do
 		bx_scope=
 		;;
 	job)
+		BRINK_BPF=off # as in shapes: root and syscalls exercise the watcher
+		export BRINK_BPF
 		# Slurm's cgroup/v2 layout: the job's group holds the allocation, the
 		# batch script (exec'ing brink) is alone in job/step/task_0.
 		job=$cgroot/job_1
