@@ -15,8 +15,8 @@
  *                                a log2 axis.
  *   plots/data/<base>.curve.dat  the points gnuplot reads; .gp the script.
  *
- * A point survived when every repetition exited 0 without an OOM kill or a
- * refused fork (search_run_passes); else it broke, at the breaking point of
+ * A point survived when every repetition exited 0 without hitting a limit
+ * (search_run_passes); else it broke, at the breaking point of
  * its first failing repetition (limit_hit), or "failed" when none was hit.
  */
 #ifndef BRINK_CURVES_H

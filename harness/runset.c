@@ -1182,7 +1182,11 @@ static void search_usage(FILE *f)
 	fprintf(f,
 		"usage: brink search RESOURCE LO..HI [OPTIONS] -- COMMAND [ARG]...\n"
 		"Find, by bisection, the smallest RESOURCE limit under which COMMAND completes\n"
-		"(exits 0, no OOM kill, no refused fork) and the largest under which it breaks.\n"
+		"without hitting it and the largest under which it breaks. Completes: exits 0\n"
+		"by itself and the run reports no breaking point (no OOM kill, no refused fork,\n"
+		"not every fd of nofile open, CPU time below the limit); a program that meets\n"
+		"EMFILE or a refused clone and carries on broke. A run interrupted, timed out by\n"
+		"brink or not executed for another reason says nothing: the search stops there.\n"
 		"RESOURCE: memory, pids, nofile, as, data, stack or cpu-time. HI is run first,\n"
 		"then LO, then the middle of what is left until it is no wider than the\n"
 		"resolution. Every limit tried is a scenario NAME.RESOURCE=VALUE of the result;\n"

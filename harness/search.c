@@ -181,10 +181,26 @@ size_t search_flaky(const struct search *s, const struct search_probe **out, siz
 	return k;
 }
 
+enum search_evidence search_run_evidence(const struct run_result *r)
+{
+	bool hit =
+	    r->oom_kills > 0 || r->pids_limit_hits > 0 || breaking_point_is_limit(r->limit_hit);
+	switch (r->outcome) {
+	case OUT_INTERRUPTED:
+	case OUT_TIMEOUT:
+		return SE_NONE;
+	case OUT_EXEC_FAILED:
+		return hit ? SE_BREAK : SE_NONE;
+	case OUT_EXITED:
+		return r->exit_code == 0 && !hit ? SE_PASS : SE_BREAK;
+	default:
+		return SE_BREAK;
+	}
+}
+
 bool search_run_passes(const struct run_result *r)
 {
-	return r->outcome == OUT_EXITED && r->exit_code == 0 && r->oom_kills <= 0 &&
-	       r->pids_limit_hits <= 0;
+	return search_run_evidence(r) == SE_PASS;
 }
 
 /* ---- settings ---- */
@@ -276,6 +292,11 @@ struct search_plan {
 	struct search *s; /* one per base */
 	int64_t unit;	  /* label unit: divides LO, HI and the grid */
 	int64_t pending;  /* the limit of the probe being run */
+	struct {
+		int outcome;   /* of a run that gave no evidence (search_run_evidence),
+				  which ends the base's search; -1 none */
+		int64_t limit; /* its limit */
+	} * stuck;	       /* per base */
 	const char *suffix;
 	int width;
 	char from[4096];
@@ -346,35 +367,138 @@ static int add_probe(struct search_plan *pl, struct config *cfg, int64_t limit, 
 	return 0;
 }
 
-/* Rows of an earlier result whose sweep is this base and whose sweep.KEY is
- * set: their outcomes, as if run here. */
-static int preload(struct search_plan *pl, struct berr *err)
+static bool str_eq(const char *a, const char *b)
 {
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool words_eq(char *const *a, char *const *b)
+{
+	size_t i = 0;
+	for (; a && b && a[i] && b[i]; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return (!a || !a[i]) && (!b || !b[i]);
+}
+
+/* What in `old` (a scenario of an earlier run.ini) would change the outcome of
+ * `base` under the same `lim`: NULL when nothing, else what differs. */
+static const char *differs(const struct scenario *old, const struct scenario *base, int lim)
+{
+	if (!words_eq(old->argv, base->argv) || old->shell != base->shell)
+		return "the command";
+	for (int k = 0; k < LIM__COUNT; k++)
+		if (k != lim && old->lim.v[k] != base->lim.v[k])
+			return limit_table[k].key;
+	if (old->timeout_ns != base->timeout_ns)
+		return "timeout";
+	if (strcmp(old->user, base->user) != 0)
+		return "user";
+	if (!words_eq(old->env, base->env))
+		return "env";
+	if (!str_eq(old->cwd, base->cwd))
+		return "cwd";
+	return NULL;
+}
+
+/* The scenario of the earlier run named `name`, else the first probe of the
+ * same search or sweep (named SWEEP.KEY=...; later probes of a search are not
+ * in its run.ini, and differ from the first only in the searched limit). */
+static const struct scenario *old_scenario(const struct config *old, const char *name,
+					   const char *sweep, const char *key)
+{
+	char prefix[SCENARIO_NAME_MAX + SWEEP_KEY_MAX + 2];
+	snprintf(prefix, sizeof(prefix), "%s.%s=", sweep, key);
+	const struct scenario *first = NULL;
+	for (size_t i = 0; i < old->n_scenarios; i++) {
+		if (strcmp(old->scenarios[i].name, name) == 0)
+			return &old->scenarios[i];
+		if (!first && strncmp(old->scenarios[i].name, prefix, strlen(prefix)) == 0)
+			first = &old->scenarios[i];
+	}
+	return first;
+}
+
+/* The earlier result's run.ini (the effective config of what it ran). */
+static int load_old(const char *from, struct config *old, struct berr *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/run.ini", from);
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *errs = open_memstream(&msg, &len);
+	if (!errs)
+		return berr_set(err, errno, "--from %s: cannot read %s", from, path);
+	memset(old, 0, sizeof(*old));
+	int bad = config_load(path, old, errs);
+	fclose(errs);
+	if (bad) {
+		char *nl = msg ? strchr(msg, '\n') : NULL;
+		if (nl)
+			*nl = '\0';
+		berr_set(err, 0, "--from %s: cannot tell what its runs ran: %s", from,
+			 msg && msg[0] ? msg : path);
+		free(msg);
+		config_free(old);
+		return -1;
+	}
+	free(msg);
+	return 0;
+}
+
+/* Rows of an earlier result whose sweep is this base and whose sweep.KEY is
+ * set, run with the same command, the same other limits and settings: their
+ * outcomes, as if run here. Rows of other settings are ignored and counted
+ * (*ignored, with the first reason in why); rows without evidence
+ * (search_run_evidence) are ignored silently. */
+static int preload(struct search_plan *pl, int *ignored, char *why, size_t why_len,
+		   struct berr *err)
+{
+	struct config old;
+	if (load_old(pl->spec.from, &old, err) != 0)
+		return -1;
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/summary.csv", pl->spec.from);
 	struct csv_reader rd = {0};
-	if (csvr_open_expecting(&rd, path, "the summary header", err) != 0)
+	if (csvr_open_expecting(&rd, path, "the summary header", err) != 0) {
+		config_free(&old);
 		return -1;
+	}
+	const char *key = limit_table[pl->spec.lim].key;
 	char col[64];
-	snprintf(col, sizeof(col), "sweep.%s", limit_table[pl->spec.lim].key);
+	snprintf(col, sizeof(col), "sweep.%s", key);
 	int c_sweep = csvr_col(&rd, "sweep"), c_v = csvr_col(&rd, col);
+	int c_name = csvr_col(&rd, "scenario");
 	int c_out = csvr_need_col(&rd, "outcome", err);
 	int c_exit = csvr_col(&rd, "exit_code"), c_oom = csvr_col(&rd, "oom_kills");
-	int c_pids = csvr_col(&rd, "pids_limit_hits");
+	int c_pids = csvr_col(&rd, "pids_limit_hits"), c_hit = csvr_col(&rd, "limit_hit");
 	int rc = 0;
-	if (c_out < 0 || c_sweep < 0 || c_v < 0) {
+	*ignored = 0;
+	if (c_out < 0 || c_sweep < 0 || c_v < 0 || c_name < 0) {
 		if (c_out >= 0)
 			berr_set(err, 0,
 				 "--from %s: no sweep or %s column: not a sweep or search of %s",
-				 pl->spec.from, col, limit_table[pl->spec.lim].key);
+				 pl->spec.from, col, key);
 		csvr_close(&rd);
+		config_free(&old);
 		return -1;
 	}
 	while ((rc = csvr_next(&rd, err)) == 1) {
 		for (size_t b = 0; b < pl->n_bases; b++) {
-			if (strcmp(rd.field[c_sweep], pl->bases[b].name) != 0)
+			if (strcmp(rd.field[c_sweep], pl->bases[b].name) != 0 || !rd.field[c_v][0])
 				continue;
-			double v, e = -1, o = 0, ph = 0;
+			const struct scenario *o =
+			    old_scenario(&old, rd.field[c_name], rd.field[c_sweep], key);
+			const char *d = o ? differs(o, &pl->bases[b], pl->spec.lim)
+					  : "the settings (not in its run.ini)";
+			if (d) {
+				if (!*ignored)
+					snprintf(why, why_len, "%s: %s differs", rd.field[c_name],
+						 d);
+				(*ignored)++;
+				continue;
+			}
+			double v, e = -1, oo = 0, ph = 0;
 			if (csvr_number(&rd, c_v, &v, err) != 0) {
 				rc = -1;
 				break;
@@ -382,7 +506,7 @@ static int preload(struct search_plan *pl, struct berr *err)
 			if (c_exit >= 0)
 				csvr_number(&rd, c_exit, &e, err);
 			if (c_oom >= 0)
-				csvr_number(&rd, c_oom, &o, err);
+				csvr_number(&rd, c_oom, &oo, err);
 			if (c_pids >= 0)
 				csvr_number(&rd, c_pids, &ph, err);
 			struct run_result r;
@@ -390,9 +514,14 @@ static int preload(struct search_plan *pl, struct berr *err)
 			int out = outcome_from_name(rd.field[c_out]);
 			r.outcome = out < 0 ? OUT_SIGNALED : (enum outcome)out;
 			r.exit_code = (int)e;
-			r.oom_kills = (int64_t)o;
+			r.oom_kills = (int64_t)oo;
 			r.pids_limit_hits = (int64_t)ph;
-			if (search_preload(&pl->s[b], (int64_t)v, search_run_passes(&r)) != 0) {
+			int bp = c_hit >= 0 ? breaking_point_from_name(rd.field[c_hit]) : -1;
+			r.limit_hit = bp < 0 ? BP_NONE : (enum breaking_point)bp;
+			enum search_evidence ev = search_run_evidence(&r);
+			if (ev == SE_NONE)
+				continue;
+			if (search_preload(&pl->s[b], (int64_t)v, ev == SE_PASS) != 0) {
 				rc = berr_set(err, ENOMEM, "--from");
 				break;
 			}
@@ -401,6 +530,7 @@ static int preload(struct search_plan *pl, struct berr *err)
 			break;
 	}
 	csvr_close(&rd);
+	config_free(&old);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -420,11 +550,16 @@ struct search_plan *search_plan_new(struct config *cfg, const struct search_spec
 	pl->bases = cfg->scenarios;
 	pl->n_bases = cfg->n_scenarios;
 	pl->s = calloc(pl->n_bases ? pl->n_bases : 1, sizeof(*pl->s));
-	if (!pl->s) {
+	pl->stuck = calloc(pl->n_bases ? pl->n_bases : 1, sizeof(*pl->stuck));
+	if (!pl->s || !pl->stuck) {
 		berr_set(err, ENOMEM, "search");
+		free(pl->s);
+		free(pl->stuck);
 		free(pl);
 		return NULL;
 	}
+	for (size_t b = 0; b < pl->n_bases; b++)
+		pl->stuck[b].outcome = -1;
 	for (size_t b = 0; b < pl->n_bases; b++) {
 		search_init(&pl->s[b], spec->lo, spec->hi, spec->resolution, spec->res_ppm,
 			    pl->bases[b].repetitions);
@@ -437,8 +572,18 @@ struct search_plan *search_plan_new(struct config *cfg, const struct search_spec
 			pl->s[b].grid = pl->unit;
 	cfg->scenarios = NULL;
 	cfg->n_scenarios = 0;
-	if (spec->from && preload(pl, err) != 0)
-		goto fail;
+	if (spec->from) {
+		int ignored = 0;
+		char why[256] = "";
+		if (preload(pl, &ignored, why, sizeof(why), err) != 0)
+			goto fail;
+		if (ignored)
+			fprintf(stderr,
+				"brink search: --from %s: %d %s ignored, not run like this search "
+				"(%s%s)\n",
+				spec->from, ignored, ignored == 1 ? "run" : "runs", why,
+				ignored > 1 ? ", ..." : "");
+	}
 	if (search_plan_more(pl, cfg, err) < 0)
 		goto fail;
 	return pl;
@@ -458,14 +603,25 @@ void search_plan_ran(struct search_plan *pl, const struct scenario *sc, const st
 {
 	if (pl->cur >= pl->n_bases || sc->n_sweep != 1)
 		return;
-	/* The limit asked for: run_set may have dropped one it cannot apply. */
-	search_record(&pl->s[pl->cur], pl->pending, search_run_passes(r));
+	/* The limit asked for: run_set may have dropped one it cannot apply. An
+	 * interrupted run, brink's timeout or a failed exec is no evidence. */
+	enum search_evidence ev = search_run_evidence(r);
+	if (ev != SE_NONE)
+		search_record(&pl->s[pl->cur], pl->pending, ev == SE_PASS);
+	else if (pl->stuck[pl->cur].outcome < 0) { /* it would run again and again */
+		pl->stuck[pl->cur].outcome = (int)r->outcome;
+		pl->stuck[pl->cur].limit = pl->pending;
+	}
 }
 
 int search_plan_more(struct search_plan *pl, struct config *cfg, struct berr *err)
 {
 	while (pl->cur < pl->n_bases) {
 		int64_t limit;
+		if (pl->stuck[pl->cur].outcome >= 0) {
+			pl->cur++;
+			continue;
+		}
 		int rc = search_next(&pl->s[pl->cur], &limit);
 		if (rc < 0)
 			return berr_set(err, ENOMEM, "search");
@@ -565,8 +721,17 @@ int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct b
 				pl->bases[b].name, key, q, s->runs, s->runs == 1 ? "run" : "runs");
 			break;
 		default:
-			fprintf(f, "brink search: %s: not finished (%d runs", pl->bases[b].name,
-				s->runs);
+			if (pl->stuck[b].outcome >= 0)
+				fprintf(f,
+					"brink search: %s: not finished: a run under %s = %s was "
+					"%s, which says nothing about the limit (%d %s",
+					pl->bases[b].name, key,
+					(fmt_limit(lim, pl->stuck[b].limit, p, sizeof(p)), p),
+					outcome_name((enum outcome)pl->stuck[b].outcome), s->runs,
+					s->runs == 1 ? "run" : "runs");
+			else
+				fprintf(f, "brink search: %s: not finished (%d %s",
+					pl->bases[b].name, s->runs, s->runs == 1 ? "run" : "runs");
 		}
 		if (s->reused)
 			fprintf(f, ", %d reused", s->reused);
@@ -604,6 +769,7 @@ void search_plan_free(struct search_plan *pl)
 	}
 	free(pl->bases);
 	free(pl->s);
+	free(pl->stuck);
 	free(pl);
 }
 

@@ -85,9 +85,23 @@ int search_preload(struct search *s, int64_t limit, bool passed);
 /* Limits probed with both outcomes: the flaky ones. */
 size_t search_flaky(const struct search *s, const struct search_probe **out, size_t max);
 
-/* Did this run pass? It exited by itself with status 0, without an OOM kill
- * and without a refused fork or clone. (Holding exactly as many fds as
- * RLIMIT_NOFILE allows is passing: only a failed open breaks a program.) */
+/* What a run says about its limit. */
+enum search_evidence {
+	SE_PASS,  /* it completed: exited by itself with status 0, no limit hit */
+	SE_BREAK, /* it broke under the limit */
+	SE_NONE,  /* no evidence: interrupted, timed out by brink, or could not be
+		     executed for a reason other than its limit */
+};
+
+/* The evidence of one run. A pass is an exit with status 0 by itself
+ * (OUT_EXITED) without an OOM kill, a refused fork or clone, or any breaking
+ * point of the program's limits (limit_hit: nofile when every fd the limit
+ * allows was open, memory, pids, cpu-time). Everything else the program did
+ * is a break, also an exec that failed because of its limit (an OOM kill or
+ * a limit hit before exec). Interrupted runs, brink's timeout and other exec
+ * failures are no evidence: a search neither records nor reuses them. */
+enum search_evidence search_run_evidence(const struct run_result *r);
+/* search_run_evidence(r) == SE_PASS. */
 bool search_run_passes(const struct run_result *r);
 
 /* ---- brink search / [search] ---- */
