@@ -877,8 +877,10 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			if (r.outcome == OUT_INTERRUPTED) {
 				interrupted = true;
 				status = EXIT_INTERRUPT;
-			} else if (r.outcome == OUT_EXEC_FAILED || r.expect_failure[0] ||
-				   service_load_failed(&r)) {
+			} else if ((r.outcome == OUT_EXEC_FAILED &&
+				    /* killed before exec by the limit searched: a break */
+				    !(ro->search && search_run_evidence(&r) == SE_BREAK)) ||
+				   r.expect_failure[0] || service_load_failed(&r)) {
 				if (status == EXIT_MEASURED)
 					status = EXIT_FAILED;
 			}
@@ -1428,6 +1430,15 @@ int cmd_search(int argc, char **argv)
 	}
 	if (search_parse_range(spec.lim, argv[2], &spec.lo, &spec.hi, &why) != 0) {
 		fprintf(stderr, "brink search: \"%s\": %s\n", argv[2], why);
+		return EXIT_BAD_INPUT;
+	}
+	/* `4M..1G x2`, a sweep's step, would otherwise be taken for the command. */
+	if (argc > 3 && (argv[3][0] == 'x' || argv[3][0] == '+') && argv[3][1] >= '0' &&
+	    argv[3][1] <= '9') {
+		fprintf(stderr,
+			"brink search: \"%s\": a search range takes no step (LO..HI): the "
+			"search picks its limits; --resolution says how close\n",
+			argv[3]);
 		return EXIT_BAD_INPUT;
 	}
 	spec.resolution = search_default_resolution(spec.lim);
