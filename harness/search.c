@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "csvread.h"
+#include "json.h"
 #include "limit.h"
 #include "units.h"
 
@@ -838,58 +839,202 @@ static int answers_load(const char *dir, struct answer **out, size_t *n, struct 
 
 bool search_compare_possible(const char *base, const char *nw)
 {
-	char a[4200], b[4200];
+	(void)nw;
+	char a[4200];
 	snprintf(a, sizeof(a), "%s/search.csv", base);
-	snprintf(b, sizeof(b), "%s/search.csv", nw);
-	return access(a, R_OK) == 0 && access(b, R_OK) == 0;
+	return access(a, R_OK) == 0;
 }
 
-int search_compare(const char *base, const char *nw, double threshold, FILE *f, struct berr *err)
+/* One search of BASE against NEW. */
+enum cmp_status { CS_OK, CS_REGRESSED, CS_MISSING, CS_NOT_COMPARED };
+
+static enum cmp_status judge_answer(const struct answer *a, const struct answer *b,
+				    double threshold, double *change, const char **note)
 {
+	*change = NAN;
+	*note = "";
+	if (!b) {
+		*note = "not searched in NEW";
+		return CS_MISSING;
+	}
+	if (strcmp(a->verdict, "running") == 0) {
+		*note = "not finished in BASE: no answer to compare with";
+		return CS_NOT_COMPARED;
+	}
+	if (strcmp(b->verdict, "running") == 0) {
+		*note = "not finished in NEW: no answer";
+		return CS_MISSING;
+	}
+	if (strcmp(b->verdict, "fails-at-hi") == 0) {
+		if (strcmp(a->verdict, "fails-at-hi") == 0)
+			return CS_OK;
+		*note = "breaks even at the high end now";
+		return CS_REGRESSED;
+	}
+	if (isnan(a->pass) || isnan(b->pass) || a->pass <= 0)
+		return CS_OK;
+	*change = (b->pass - a->pass) / a->pass;
+	return *change > threshold ? CS_REGRESSED : CS_OK;
+}
+
+int search_compare(const char *base, const char *nw, double threshold, enum search_cmp_format fmt,
+		   FILE *f, FILE *verdict, int *missing, struct berr *err)
+{
+	static const char *const status_names[] = {
+	    [CS_OK] = "ok",
+	    [CS_REGRESSED] = "regressed",
+	    [CS_MISSING] = "missing",
+	    [CS_NOT_COMPARED] = "not-compared",
+	};
 	struct answer *ab = NULL, *an = NULL;
 	size_t nb = 0, nn = 0;
 	int regressed = 0;
-	if (answers_load(base, &ab, &nb, err) != 0 || answers_load(nw, &an, &nn, err) != 0) {
+	*missing = 0;
+	char nwcsv[4200];
+	snprintf(nwcsv, sizeof(nwcsv), "%s/search.csv", nw);
+	/* A NEW without any search has none of BASE's answers. */
+	if (answers_load(base, &ab, &nb, err) != 0 ||
+	    (access(nwcsv, F_OK) == 0 && answers_load(nw, &an, &nn, err) != 0)) {
 		free(ab);
 		free(an);
 		return -1;
 	}
-	fprintf(f,
-		"\nSearches (smallest passing limit; regressed when it rose by more than %g%%):\n",
-		threshold * 100);
+	if (fmt == SCF_TEXT)
+		fprintf(f,
+			"\nSearches (smallest passing limit; regressed when it rose by more than "
+			"%g%%):\n",
+			threshold * 100);
+	else if (fmt == SCF_CSV)
+		fputs("scenario,resource,base_verdict,new_verdict,base_pass_limit,new_pass_limit,"
+		      "change,verdict,note\n",
+		      f);
+	else {
+		fputs("{\n  \"schema_version\": 1,\n  \"base\": ", f);
+		json_put_str(f, base);
+		fputs(",\n  \"new\": ", f);
+		json_put_str(f, nw);
+		fprintf(f, ",\n  \"threshold\": %.17g,\n  \"searches\": [", threshold);
+	}
 	for (size_t i = 0; i < nb; i++) {
 		const struct answer *a = &ab[i], *b = NULL;
 		for (size_t k = 0; k < nn && !b; k++)
 			if (strcmp(an[k].scenario, a->scenario) == 0 &&
 			    strcmp(an[k].resource, a->resource) == 0)
 				b = &an[k];
-		if (!b) {
-			fprintf(f, "  %s %s: only in %s\n", a->scenario, a->resource, base);
+		double change;
+		const char *note;
+		enum cmp_status st = judge_answer(a, b, threshold, &change, &note);
+		regressed += st == CS_REGRESSED;
+		*missing += st == CS_MISSING;
+		double bp = b ? b->pass : NAN;
+		if (fmt == SCF_CSV) {
+			fprintf(f, "%s,%s,%s,%s,", a->scenario, a->resource, a->verdict,
+				b ? b->verdict : "");
+			if (!isnan(a->pass))
+				fprintf(f, "%.0f", a->pass);
+			putc(',', f);
+			if (!isnan(bp))
+				fprintf(f, "%.0f", bp);
+			putc(',', f);
+			if (!isnan(change))
+				fprintf(f, "%.6g", change);
+			fprintf(f, ",%s,%s\n", status_names[st], note);
+			continue;
+		}
+		if (fmt == SCF_JSON) {
+			fputs(i ? ",\n    {\"scenario\": " : "\n    {\"scenario\": ", f);
+			json_put_str(f, a->scenario);
+			fputs(", \"resource\": ", f);
+			json_put_str(f, a->resource);
+			fputs(", \"base_verdict\": ", f);
+			json_put_str(f, a->verdict);
+			fputs(", \"new_verdict\": ", f);
+			if (b)
+				json_put_str(f, b->verdict);
+			else
+				fputs("null", f);
+			const double nums[] = {a->pass, bp, change};
+			const char *const names[] = {"base_pass_limit", "new_pass_limit", "change"};
+			for (size_t k = 0; k < 3; k++) {
+				fprintf(f, ", \"%s\": ", names[k]);
+				if (isnan(nums[k]))
+					fputs("null", f);
+				else
+					fprintf(f, "%.17g", nums[k]);
+			}
+			fprintf(f, ", \"verdict\": \"%s\", \"note\": ", status_names[st]);
+			json_put_str(f, note);
+			fputs("}", f);
 			continue;
 		}
 		int lim = limits_find(a->resource);
-		char x[32], y[32];
+		char x[32], y[32], chg[48] = "";
 		fmt_limit(lim < 0 ? LIM_NOFILE : lim, isnan(a->pass) ? -1 : (int64_t)a->pass, x,
 			  sizeof(x));
-		fmt_limit(lim < 0 ? LIM_NOFILE : lim, isnan(b->pass) ? -1 : (int64_t)b->pass, y,
-			  sizeof(y));
-		const char *status = "ok";
-		char change[48] = "";
-		if (strcmp(b->verdict, "fails-at-hi") == 0 &&
-		    strcmp(a->verdict, "fails-at-hi") != 0) {
-			status = "REGRESSED (breaks even at the high end now)";
-			regressed++;
-		} else if (!isnan(a->pass) && !isnan(b->pass) && a->pass > 0) {
-			double c = (b->pass - a->pass) / a->pass;
-			snprintf(change, sizeof(change), " (%+.1f%%)", c * 100);
-			if (c > threshold) {
-				status = "REGRESSED";
-				regressed++;
+		fmt_limit(lim < 0 ? LIM_NOFILE : lim, isnan(bp) ? -1 : (int64_t)bp, y, sizeof(y));
+		if (!isnan(change))
+			snprintf(chg, sizeof(chg), " (%+.1f%%)", change * 100);
+		fprintf(f, "  %s %s: %s -> %s%s: %s%s%s%s\n", a->scenario, a->resource, x, y, chg,
+			st == CS_OK	     ? "ok"
+			: st == CS_REGRESSED ? "REGRESSED"
+			: st == CS_MISSING   ? "MISSING"
+					     : "not compared",
+			note[0] ? " (" : "", note, note[0] ? ")" : "");
+	}
+	if (fmt == SCF_JSON)
+		fprintf(f, "\n  ],\n  \"regressed\": %s,\n  \"missing\": %s\n}\n",
+			regressed ? "true" : "false", *missing ? "true" : "false");
+	for (size_t k = 0; k < nn; k++) {
+		bool in_base = false;
+		for (size_t i = 0; i < nb && !in_base; i++)
+			in_base = strcmp(ab[i].scenario, an[k].scenario) == 0 &&
+				  strcmp(ab[i].resource, an[k].resource) == 0;
+		if (!in_base)
+			fprintf(stderr, "brink compare: warning: search %s %s is only in %s\n",
+				an[k].scenario, an[k].resource, nw);
+	}
+	/* The verdict, one line each, as for scenarios. */
+	const char *sep = " ";
+	if (*missing) {
+		fputs("Missing in NEW:", verdict);
+		for (size_t i = 0; i < nb; i++) {
+			const struct answer *b = NULL;
+			for (size_t k = 0; k < nn && !b; k++)
+				if (strcmp(an[k].scenario, ab[i].scenario) == 0 &&
+				    strcmp(an[k].resource, ab[i].resource) == 0)
+					b = &an[k];
+			double c;
+			const char *note;
+			if (judge_answer(&ab[i], b, threshold, &c, &note) == CS_MISSING) {
+				fprintf(verdict, "%ssearch %s %s (%s)", sep, ab[i].scenario,
+					ab[i].resource, note);
+				sep = ", ";
 			}
 		}
-		fprintf(f, "  %s %s: %s -> %s%s: %s\n", a->scenario, a->resource, x, y, change,
-			status);
+		fputs(" (NEW must answer every search of BASE)\n", verdict);
 	}
+	if (regressed) {
+		fputs("Regressed:", verdict);
+		sep = " ";
+		for (size_t i = 0; i < nb; i++) {
+			const struct answer *b = NULL;
+			for (size_t k = 0; k < nn && !b; k++)
+				if (strcmp(an[k].scenario, ab[i].scenario) == 0 &&
+				    strcmp(an[k].resource, ab[i].resource) == 0)
+					b = &an[k];
+			double c;
+			const char *note;
+			if (judge_answer(&ab[i], b, threshold, &c, &note) == CS_REGRESSED) {
+				fprintf(verdict, "%ssearch %s %s", sep, ab[i].scenario,
+					ab[i].resource);
+				sep = ", ";
+			}
+		}
+		fputs("\n", verdict);
+	}
+	if (!regressed && !*missing)
+		fprintf(verdict, "No regression in %zu search%s (threshold %g%%).\n", nb,
+			nb == 1 ? "" : "es", threshold * 100);
 	free(ab);
 	free(an);
 	return regressed;

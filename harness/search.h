@@ -145,13 +145,28 @@ void search_plan_free(struct search_plan *pl);
 /* The limit searched (limit.h). */
 int search_plan_lim(const struct search_plan *pl);
 
-/* Both result directories have a search.csv. */
+/* BASE has a search.csv: a comparison with it is one of searches. */
 bool search_compare_possible(const char *base, const char *nw);
-/* brink compare of two searches: scenarios matched by name and resource; a
- * smallest passing limit that rose by more than `threshold` (0.10 = 10%), or a
- * search that now breaks even at HI, is a regression. Prints one line each to
- * f. Returns the number of regressions, or -1 with err (a search.csv that
- * cannot be read). */
-int search_compare(const char *base, const char *nw, double threshold, FILE *f, struct berr *err);
+
+enum search_cmp_format {
+	SCF_TEXT, /* a table for people */
+	SCF_CSV,  /* scenario,resource,base_verdict,new_verdict,base_pass_limit,
+		     new_pass_limit,change,verdict,note */
+	SCF_JSON, /* {"schema_version": 1, "base", "new", "threshold",
+		     "searches": [...], "regressed", "missing"} */
+};
+
+/* brink compare of two searches: the answers, matched by scenario and
+ * resource, not the limits the bisections happened to visit. A smallest
+ * passing limit that rose by more than `threshold` (0.10 = 10%), or a search
+ * that now breaks even at HI, is a regression; a search of BASE that NEW did
+ * not run, or did not finish (verdict running), is missing (*missing counts
+ * them; the gate fails on either). A search BASE did not finish is not
+ * compared. Writes the comparison to f in fmt and the verdict lines ("Missing
+ * in NEW: ...", "Regressed: ...", "No regression ...") to `verdict`. Returns
+ * the number of regressions, or -1 with err (a search.csv that cannot be
+ * read). */
+int search_compare(const char *base, const char *nw, double threshold, enum search_cmp_format fmt,
+		   FILE *f, FILE *verdict, int *missing, struct berr *err);
 
 #endif
