@@ -1307,6 +1307,28 @@ static int exec_main(int argc, char **argv, struct search_spec *spec)
 		}
 		li = -1;
 	}
+	/* A limit set twice, once by --KEY and once by the sweep or the search: which
+	 * one was meant? */
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *key = scenario_key_at(i).key;
+		if (!seen_key[i])
+			continue;
+		if (spec && strcmp(key, limit_table[spec->lim].key) == 0) {
+			fprintf(stderr, "%s: --%s: the search sets %s for every run: remove --%s\n",
+				who, key, key, key);
+			goto out;
+		}
+		for (size_t w = 0; w < n_sweeps; w++) {
+			size_t kl = strcspn(sweeps[w], "=");
+			if (strlen(key) == kl && strncmp(sweeps[w], key, kl) == 0) {
+				fprintf(stderr,
+					"%s: --%s and --sweep %s: the sweep sets %s for every run: "
+					"remove one\n",
+					who, key, sweeps[w], key);
+				goto out;
+			}
+		}
+	}
 	if (optind >= argc) {
 		fprintf(stderr, "brink exec: no command given (put it after --)\n");
 		exec_usage(stderr);
