@@ -609,7 +609,7 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
  * results in DIR, report DIR/report.html" */
 static void print_final(FILE *f, const struct tally *t, const char *out)
 {
-	fprintf(f, "brink: %zu run%s:", t->runs, t->runs == 1 ? "" : "s");
+	fprintf(f, "brink: %zu run%s%s", t->runs, t->runs == 1 ? "" : "s", t->runs ? ":" : "");
 	const char *sep = " ";
 	for (int o = 0; o < OUT__COUNT; o++) {
 		if (!t->outcome[o])
@@ -787,7 +787,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		status = EXIT_FAILED;
 		goto done;
 	}
-	config_write_effective(cfg, ini.f);
+	if (ro->search) { /* what was searched; the probes are in summary.csv */
+		struct config searched = *cfg;
+		search_plan_bases(ro->search, &searched);
+		config_write_effective(&searched, ini.f);
+	} else {
+		config_write_effective(cfg, ini.f);
+	}
 	fputc('\n', ini.f);
 	probe_write(ini.f, sys);
 	shard_write_ini(ini.f, shard, digest, shard_runs(shard, cfg), shard_total(cfg));
@@ -800,9 +806,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	struct csv summary = {0};
 	struct sweep_columns scols;
 	sweep_columns_of(cfg, &scols);
+	if (ro->search)
+		search_plan_columns(ro->search, &scols);
 	char *header = sweep_summary_header(&scols);
 	snprintf(p, sizeof(p), "%s/summary.csv", out);
-	if (!header || csv_open(&summary, p, header, &err) != 0) {
+	if (!header || csv_open(&summary, p, header, &err) != 0 ||
+	    (ro->search &&
+	     search_plan_write_reused(ro->search, header, summary.f, out, &err) != 0)) {
 		fprintf(stderr, "brink: %s\n", header ? err.msg : "out of memory");
 		free(header);
 		status = EXIT_FAILED;

@@ -3,6 +3,8 @@
 #include "search.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "csvread.h"
 #include "json.h"
 #include "limit.h"
+#include "sweep.h"
 #include "units.h"
 
 const char *search_verdict_name(enum search_verdict v)
@@ -291,18 +294,31 @@ int64_t search_default_resolution(int lim)
 
 /* ---- the plan ---- */
 
+/* A base whose search a run without evidence ended (search_run_evidence). */
+struct stuck {
+	int outcome;   /* that run's, -1 none */
+	int64_t limit; /* its limit */
+};
+
+/* A row of --from's summary.csv that was reused, as written there. */
+struct kept_row {
+	size_t base;
+	int64_t limit;
+	char **field; /* n_old_header, owned */
+};
+
 struct search_plan {
 	struct search_spec spec;
 	struct scenario *bases;
 	size_t n_bases, cur;
-	struct search *s; /* one per base */
-	int64_t unit;	  /* label unit: divides LO, HI and the grid */
-	int64_t pending;  /* the limit of the probe being run */
-	struct {
-		int outcome;   /* of a run that gave no evidence (search_run_evidence),
-				  which ends the base's search; -1 none */
-		int64_t limit; /* its limit */
-	} * stuck;	       /* per base */
+	struct search *s;    /* one per base */
+	int64_t unit;	     /* label unit: divides LO, HI and the grid */
+	int64_t pending;     /* the limit of the probe being run */
+	struct stuck *stuck; /* per base */
+	char **old_header;   /* --from's summary.csv header */
+	size_t n_old_header;
+	struct kept_row *kept;
+	size_t n_kept;
 	const char *suffix;
 	int width;
 	char from[4096];
@@ -419,6 +435,8 @@ static const struct scenario *old_scenario(const struct config *old, const char 
 	for (size_t i = 0; i < old->n_scenarios; i++) {
 		if (strcmp(old->scenarios[i].name, name) == 0)
 			return &old->scenarios[i];
+		if (!first && strcmp(old->scenarios[i].name, sweep) == 0)
+			first = &old->scenarios[i]; /* a search's run.ini has its bases */
 		if (!first && strncmp(old->scenarios[i].name, prefix, strlen(prefix)) == 0)
 			first = &old->scenarios[i];
 	}
@@ -450,6 +468,131 @@ static int load_old(const char *from, struct config *old, struct berr *err)
 	}
 	free(msg);
 	return 0;
+}
+
+static int keep_row(struct search_plan *pl, const struct csv_reader *rd, size_t b, int64_t limit)
+{
+	struct kept_row *nk = realloc(pl->kept, (pl->n_kept + 1) * sizeof(*nk));
+	if (!nk)
+		return -1;
+	pl->kept = nk;
+	struct kept_row *k = &nk[pl->n_kept];
+	k->base = b;
+	k->limit = limit;
+	k->field = calloc(rd->nheader, sizeof(char *));
+	if (!k->field)
+		return -1;
+	pl->n_kept++;
+	for (size_t i = 0; i < rd->nheader; i++)
+		if (!(k->field[i] = strdup(rd->field[i])))
+			return -1;
+	return 0;
+}
+
+/* A limit with fewer reused repetitions than the search asks for is run again
+ * in full (its rep folders cannot be numbered on from the earlier ones): those
+ * repetitions are not reused, and at most `repetitions` rows of a limit are. */
+static void drop_partial(struct search_plan *pl)
+{
+	for (size_t b = 0; b < pl->n_bases; b++) {
+		struct search *s = &pl->s[b];
+		for (size_t i = 0; i < s->n; i++) {
+			struct search_probe *p = &s->probes[i];
+			if (!p->reused || p->passes + p->fails >= s->repetitions)
+				continue;
+			s->reused -= p->passes + p->fails;
+			p->passes = p->fails = 0;
+			p->reused = false;
+		}
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < pl->n_kept; i++) {
+		struct kept_row *k = &pl->kept[i];
+		const struct search_probe *p = probe_of(&pl->s[k->base], k->limit, false);
+		int before = 0;
+		for (size_t j = 0; j < o; j++)
+			before += pl->kept[j].base == k->base && pl->kept[j].limit == k->limit;
+		if (p && p->reused && before < pl->s[k->base].repetitions) {
+			pl->kept[o++] = *k;
+			continue;
+		}
+		for (size_t f = 0; f < pl->n_old_header; f++)
+			free(k->field[f]);
+		free(k->field);
+	}
+	pl->n_kept = o;
+}
+
+static const char *kept_field(const struct search_plan *pl, const struct kept_row *k,
+			      const char *name)
+{
+	for (size_t i = 0; i < pl->n_old_header; i++)
+		if (strcmp(pl->old_header[i], name) == 0)
+			return k->field[i];
+	return "";
+}
+
+static void put_csv_field(FILE *f, const char *v)
+{
+	if (!strpbrk(v, ",\"\n\r")) {
+		fputs(v, f);
+		return;
+	}
+	putc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			putc('"', f);
+		putc(*v, f);
+	}
+	putc('"', f);
+}
+
+int search_plan_write_reused(const struct search_plan *pl, const char *header, FILE *summary,
+			     const char *dir, struct berr *err)
+{
+	for (size_t i = 0; i < pl->n_kept; i++) {
+		const struct kept_row *k = &pl->kept[i];
+		const char *h = header;
+		for (bool first = true; *h; first = false) {
+			size_t n = strcspn(h, ",");
+			char name[128];
+			snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) ? n : 0), h);
+			if (!first)
+				putc(',', summary);
+			put_csv_field(summary, kept_field(pl, k, name));
+			h += n + (h[n] == ',');
+		}
+		putc('\n', summary);
+		/* The run's folder: a link to the earlier one, which says it was reused. */
+		const char *sc = kept_field(pl, k, "scenario"), *rep = kept_field(pl, k, "rep");
+		char from[8400], to[8400], real[PATH_MAX];
+		snprintf(to, sizeof(to), "%s/%s", dir, sc);
+		if (mkdir(to, 0755) != 0 && errno != EEXIST)
+			return berr_set(err, errno, "cannot create %s", to);
+		snprintf(from, sizeof(from), "%s/%s/%s", pl->spec.from, sc, rep);
+		snprintf(to, sizeof(to), "%s/%s/%s", dir, sc, rep);
+		if (!realpath(from, real))
+			continue; /* the row is kept, its folder was not */
+		if (symlink(real, to) != 0 && errno != EEXIST)
+			return berr_set(err, errno, "cannot link %s to %s", to, real);
+	}
+	return 0;
+}
+
+void search_plan_columns(const struct search_plan *pl, struct sweep_columns *cols)
+{
+	const char *key = limit_table[pl->spec.lim].key;
+	for (size_t k = 0; k < cols->n; k++)
+		if (strcmp(cols->key[k], key) == 0)
+			return;
+	if (cols->n < SWEEP_COLUMNS_MAX)
+		snprintf(cols->key[cols->n++], sizeof(cols->key[0]), "%s", key);
+}
+
+void search_plan_bases(const struct search_plan *pl, struct config *cfg)
+{
+	cfg->scenarios = pl->bases;
+	cfg->n_scenarios = pl->n_bases;
 }
 
 /* Rows of an earlier result whose sweep is this base and whose sweep.KEY is
@@ -489,6 +632,18 @@ static int preload(struct search_plan *pl, int *ignored, char *why, size_t why_l
 		config_free(&old);
 		return -1;
 	}
+	pl->old_header = calloc(rd.nheader, sizeof(char *));
+	if (!pl->old_header) {
+		csvr_close(&rd);
+		config_free(&old);
+		return berr_set(err, ENOMEM, "--from");
+	}
+	for (size_t i = 0; i < rd.nheader; i++)
+		if (!(pl->old_header[pl->n_old_header++] = strdup(rd.header[i]))) {
+			csvr_close(&rd);
+			config_free(&old);
+			return berr_set(err, ENOMEM, "--from");
+		}
 	while ((rc = csvr_next(&rd, err)) == 1) {
 		for (size_t b = 0; b < pl->n_bases; b++) {
 			if (strcmp(rd.field[c_sweep], pl->bases[b].name) != 0 || !rd.field[c_v][0])
@@ -527,7 +682,8 @@ static int preload(struct search_plan *pl, int *ignored, char *why, size_t why_l
 			enum search_evidence ev = search_run_evidence(&r);
 			if (ev == SE_NONE)
 				continue;
-			if (search_preload(&pl->s[b], (int64_t)v, ev == SE_PASS) != 0) {
+			if (search_preload(&pl->s[b], (int64_t)v, ev == SE_PASS) != 0 ||
+			    keep_row(pl, &rd, b, (int64_t)v) != 0) {
 				rc = berr_set(err, ENOMEM, "--from");
 				break;
 			}
@@ -583,6 +739,7 @@ struct search_plan *search_plan_new(struct config *cfg, const struct search_spec
 		char why[256] = "";
 		if (preload(pl, &ignored, why, sizeof(why), err) != 0)
 			goto fail;
+		drop_partial(pl);
 		if (ignored)
 			fprintf(stderr,
 				"brink search: --from %s: %d %s ignored, not run like this search "
@@ -792,6 +949,15 @@ void search_plan_free(struct search_plan *pl)
 	free(pl->bases);
 	free(pl->s);
 	free(pl->stuck);
+	for (size_t i = 0; i < pl->n_kept; i++) {
+		for (size_t f = 0; f < pl->n_old_header; f++)
+			free(pl->kept[i].field[f]);
+		free(pl->kept[i].field);
+	}
+	free(pl->kept);
+	for (size_t f = 0; f < pl->n_old_header; f++)
+		free(pl->old_header[f]);
+	free(pl->old_header);
 	free(pl);
 }
 

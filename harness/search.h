@@ -137,6 +137,20 @@ struct search_plan *search_plan_new(struct config *cfg, const struct search_spec
  * the next probe: 1, none left: 0, -1 with err). */
 void search_plan_ran(struct search_plan *pl, const struct scenario *sc, const struct run_result *r);
 int search_plan_more(struct search_plan *pl, struct config *cfg, struct berr *err);
+struct sweep_columns;
+/* The summary columns: the sweep column of the searched limit added to cols
+ * (a search that reuses every run has no probe to take it from). */
+void search_plan_columns(const struct search_plan *pl, struct sweep_columns *cols);
+/* The rows of --from's summary.csv the search reused, written to summary
+ * (whose header is `header`: fields matched by column name, empty when the
+ * earlier file had no such column), and each run's folder DIR/SCENARIO/REP
+ * made a symbolic link to the earlier one (a reused run is one whose folder is
+ * a link). 0, or -1 with err naming the path. */
+int search_plan_write_reused(const struct search_plan *pl, const char *header, FILE *summary,
+			     const char *dir, struct berr *err);
+/* cfg's scenarios pointed at the plan's bases (for run.ini: what was
+ * searched; not to be freed through cfg). */
+void search_plan_bases(const struct search_plan *pl, struct config *cfg);
 /* Probes expected (an estimate for the progress line). */
 size_t search_plan_estimate(const struct search_plan *pl);
 /* Write DIR/search.csv and print the answers to f. */

@@ -26,6 +26,31 @@ grep -q -- "--from $TMP/a: $runs_a runs ignored, not run like this search (.*the
 expect_eq "C (--pids 50, --from A): reused" "$(field "$TMP/c/search.csv" reused)" 0
 grep -q "pids differs" "$TMP/log-c" && ok "C: pids differs" || fail "C: $(cat "$TMP/log-c")"
 
+# 3. Everything reused.
+"$BRINK" search nofile 16..64 --name p --from "$TMP/a" --quiet --no-progress --no-plots \
+  --out "$TMP/r" -- /bin/sh -c "$(need 40)" >"$TMP/log-r" 2>&1
+expect_eq "R (all reused): status" "$?" 0
+expect_eq "R: runs" "$(field "$TMP/r/search.csv" runs)" 0
+expect_eq "R: reused" "$(field "$TMP/r/search.csv" reused)" "$runs_a"
+expect_eq "R: summary rows" "$(($(wc -l <"$TMP/r/summary.csv") - 1))" "$runs_a"
+expect_eq "R: the rows are A's" "$(sort "$TMP/r/summary.csv" | md5sum)" "$(sort "$TMP/a/summary.csv" | md5sum)"
+[ -L "$TMP/r/p.nofile=40/1" ] && [ -e "$TMP/r/p.nofile=40/1/stdout.log" ] &&
+  ok "R: the run folder links to A's" || fail "R: p.nofile=40/1 is not a link to a run"
+"$BRINK" compare "$TMP/a" "$TMP/r" >"$TMP/cmp-r" 2>&1
+expect_eq "compare A R: exit" "$?" 0
+"$BRINK" search nofile 16..64 --name p --from "$TMP/r" --quiet --no-progress --no-plots \
+  --out "$TMP/rr" -- /bin/sh -c "$(need 40)" >"$TMP/log-rr" 2>&1
+expect_eq "from R: answer" "$(field "$TMP/rr/search.csv" pass_limit)" 40
+expect_eq "from R: reused" "$(field "$TMP/rr/search.csv" reused)" "$runs_a"
+"$BRINK" search nofile 16..64 --name p --repetitions 3 --from "$TMP/a" --quiet --no-progress \
+  --no-plots --out "$TMP/r3" -- /bin/sh -c "$(need 40)" >"$TMP/log-r3" 2>&1
+runs3=$(field "$TMP/r3/search.csv" runs)
+reused3=$(field "$TMP/r3/search.csv" reused)
+expect_eq "x3 from x1: runs + reused = rows" "$((runs3 + reused3))" "$(($(wc -l <"$TMP/r3/summary.csv") - 1))"
+expect_eq "x3 from x1: runs = folders run" "$runs3" "$(find "$TMP/r3" -mindepth 2 -maxdepth 2 -type d -name '[0-9]*' | wc -l)"
+grep -q "completes with nofile = 40, breaks with nofile = 39 ($runs3 runs" "$TMP/log-r3" &&
+  ok "x3: printed counts" || fail "x3: $(cat "$TMP/log-r3")"
+
 # 2. Interrupted: the program waits for a file before it decides.
 go="$TMP/go"
 prog="[ -e '$go' ] || sleep 30; $(need 40)"
