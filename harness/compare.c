@@ -1012,25 +1012,28 @@ out:
 	return rc;
 }
 
-/* Searches (search.h): their answers are compared too, and two searches need
- * not share a probed limit, so that having no scenario in common is fine. */
+/* Searches (search.h): two searches are compared by their answers, not by the
+ * limits their bisections happened to visit (the probes). */
 static int search_compare_hook(const struct cmp_opts *o, const struct side *base,
 			       const struct side *nw)
 {
 	if (!search_compare_possible(base->dir, nw->dir))
 		return judge(o, base, nw);
-	bool common = false;
-	for (size_t i = 0; i < base->n && !common; i++)
-		common = side_has(nw, base->rows[i].scenario);
-	int rc = common ? judge(o, base, nw) : EXIT_MEASURED;
+	static const enum search_cmp_format fmts[] = {[FMT_TABLE] = SCF_TEXT,
+						      [FMT_MD] = SCF_TEXT,
+						      [FMT_CSV] = SCF_CSV,
+						      [FMT_JSON] = SCF_JSON};
+	FILE *verdict = o->format == FMT_CSV || o->format == FMT_JSON ? stderr : stdout;
 	struct berr err;
-	int s = search_compare(base->dir, nw->dir, o->threshold_all,
-			       o->format == FMT_CSV ? stderr : stdout, &err);
+	int missing = 0;
+	int s = search_compare(base->dir, nw->dir, o->threshold_all, fmts[o->format], stdout,
+			       verdict, &missing, &err);
+	fflush(stdout);
 	if (s < 0) {
 		fprintf(stderr, "brink compare: %s\n", err.msg);
 		return EXIT_BAD_INPUT;
 	}
-	return s > 0 && rc == EXIT_MEASURED ? EXIT_FAILED : rc;
+	return s > 0 || missing > 0 ? EXIT_FAILED : EXIT_MEASURED;
 }
 
 int cmd_compare(int argc, char **argv)

@@ -1964,6 +1964,58 @@ out:
 	return rc;
 }
 
+/* The points of a sweep are named BASE.KEY=VALUE: such a name may also be
+ * another scenario's, or another sweep's point. Reported at the later one. */
+static void check_point_names(struct parser *p, const struct config *cfg)
+{
+	for (size_t j = 1; j < cfg->n_scenarios; j++) {
+		const struct scenario *b = &cfg->scenarios[j];
+		for (size_t i = 0; i < j; i++) {
+			const struct scenario *a = &cfg->scenarios[i];
+			if (strcmp(a->name, b->name) != 0)
+				continue;
+			char label[SCENARIO_NAME_MAX + 16], first[SCENARIO_NAME_MAX + 48],
+			    reason[320];
+			snprintf(label, sizeof(label), "scenario %s",
+				 b->sweep_of[0] ? b->sweep_of : b->name);
+			if (a->sweep_of[0])
+				snprintf(first, sizeof(first),
+					 "a point of [scenario %s] at line %d", a->sweep_of,
+					 a->line);
+			else
+				snprintf(first, sizeof(first), "[scenario %s] at line %d", a->name,
+					 a->line);
+			snprintf(reason, sizeof(reason),
+				 "duplicate scenario name \"%s\"%s: also %s", b->name,
+				 b->sweep_of[0] ? " (a point of this sweep)" : "", first);
+			err_sec(p, label, b->line, reason);
+			break;
+		}
+	}
+}
+
+/* [search] sets the limit it searches: a scenario or [defaults] that sets it
+ * too (one value or a sweep) would be overridden without a word. */
+static void check_searched_key(struct parser *p, const struct config *cfg)
+{
+	if (!cfg->search.set)
+		return;
+	const char *key = limit_table[cfg->search.lim].key;
+	int k = key_find(key);
+	char reason[160];
+	snprintf(reason, sizeof(reason),
+		 "[search] (line %d) searches %s and sets it for every run: remove one",
+		 cfg->search.line, key);
+	for (size_t i = 0; i < p->nsecs; i++) {
+		const struct section *s = &p->secs[i];
+		if (s->kind != SEC_SCENARIO && (int)i != p->defaults)
+			continue;
+		for (size_t j = 0; j < s->n; j++)
+			if (s->e[j].key == k)
+				err_key(p, s->label, s->e[j].line, key, reason);
+	}
+}
+
 static int resolve(struct parser *p, struct config *cfg)
 {
 	int key_command = key_find("command");
@@ -2009,6 +2061,8 @@ static int resolve(struct parser *p, struct config *cfg)
 		if (expand_sweeps(p, cfg, defs, s, n) != 0)
 			return -1;
 	}
+	check_point_names(p, cfg);
+	check_searched_key(p, cfg);
 	if (p->scenario_headers == 0)
 		add_msg(p, 0, "%s: no [scenario NAME] section: nothing to run", p->path);
 	return 0;

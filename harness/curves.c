@@ -220,13 +220,55 @@ static bool search_row_of(const char *dir, const char *base, struct search_row *
 	return got;
 }
 
+/* Groups "KEY=VALUE" in value order: numbers as numbers (k=8 before k=16),
+ * words as text. */
+static int cmp_group(const char *a, const char *b)
+{
+	const char *ea = strchr(a, '='), *eb = strchr(b, '=');
+	double va, vb;
+	if (ea && eb && csv_parse_number(ea + 1, &va) == 0 && csv_parse_number(eb + 1, &vb) == 0 &&
+	    va != vb)
+		return (va > vb) - (va < vb);
+	return strcmp(a, b);
+}
+
+/* Do the x values of base's first group grow by one factor (a geometric
+ * sweep, LO..HI xF)? Three values at least. */
+static bool geometric(const struct cset *cs, const char *base)
+{
+	double prev = NAN, ratio = NAN;
+	int n = 0;
+	const char *group = NULL;
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct cpoint *p = &cs->p[i];
+		if (strcmp(p->base, base) != 0 || isnan(p->x))
+			continue;
+		if (!group)
+			group = p->group;
+		else if (strcmp(group, p->group) != 0)
+			break;
+		if (!isnan(prev) && p->x != prev) {
+			if (prev <= 0)
+				return false;
+			double r = p->x / prev;
+			if (!isnan(ratio) && fabs(r - ratio) > 1e-6 * ratio)
+				return false;
+			ratio = r;
+		}
+		if (isnan(prev) || p->x != prev)
+			n++;
+		prev = p->x;
+	}
+	return n >= 3 && ratio > 1;
+}
+
 static int cmp_point(const void *a, const void *b)
 {
 	const struct cpoint *x = a, *y = b;
 	int c = strcmp(x->base, y->base);
 	if (c)
 		return c;
-	c = strcmp(x->group, y->group);
+	c = cmp_group(x->group, y->group);
 	if (c)
 		return c;
 	return (x->x > y->x) - (x->x < y->x);
@@ -353,7 +395,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 		xmin = 0;
 		xmax = 1;
 	}
-	bool logx = xmin > 0 && xmax / xmin > 16;
+	bool logx = xmin > 0 && (xmax / xmin > 16 || geometric(cs, base));
 	if (logx)
 		fputs("set logscale x 2\n", b);
 	if (xmax <= xmin)

@@ -11,12 +11,14 @@
  *                                points that survived as dots, points that
  *                                broke as red crosses; the smallest passing
  *                                limit of a search as a dashed vertical line.
- *                                A range that spans more than 16x is drawn on
- *                                a log2 axis.
+ *                                A range that spans more than 16x, or a
+ *                                geometric sweep (LO..HI xF), is drawn on a
+ *                                log2 axis; the lines of the second key in
+ *                                value order (numbers as numbers).
  *   plots/data/<base>.curve.dat  the points gnuplot reads; .gp the script.
  *
- * A point survived when every repetition exited 0 without an OOM kill or a
- * refused fork (search_run_passes); else it broke, at the breaking point of
+ * A point survived when every repetition exited 0 without hitting a limit
+ * (search_run_passes); else it broke, at the breaking point of
  * its first failing repetition (limit_hit), or "failed" when none was hit.
  */
 #ifndef BRINK_CURVES_H

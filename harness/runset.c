@@ -656,7 +656,7 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
  * results in DIR, report DIR/report.html" */
 static void print_final(FILE *f, const struct tally *t, const char *out)
 {
-	fprintf(f, "brink: %zu run%s:", t->runs, t->runs == 1 ? "" : "s");
+	fprintf(f, "brink: %zu run%s%s", t->runs, t->runs == 1 ? "" : "s", t->runs ? ":" : "");
 	const char *sep = " ";
 	for (int o = 0; o < OUT__COUNT; o++) {
 		if (!t->outcome[o])
@@ -859,7 +859,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		status = EXIT_FAILED;
 		goto done;
 	}
-	config_write_effective(cfg, ini.f);
+	if (ro->search) { /* what was searched; the probes are in summary.csv */
+		struct config searched = *cfg;
+		search_plan_bases(ro->search, &searched);
+		config_write_effective(&searched, ini.f);
+	} else {
+		config_write_effective(cfg, ini.f);
+	}
 	fputc('\n', ini.f);
 	probe_write(ini.f, sys);
 	/* under [machine]: how failing system calls were watched, or why not */
@@ -874,9 +880,13 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	struct csv summary = {0};
 	struct sweep_columns scols;
 	sweep_columns_of(cfg, &scols);
+	if (ro->search)
+		search_plan_columns(ro->search, &scols);
 	char *header = sweep_summary_header(&scols);
 	snprintf(p, sizeof(p), "%s/summary.csv", out);
-	if (!header || csv_open(&summary, p, header, &err) != 0) {
+	if (!header || csv_open(&summary, p, header, &err) != 0 ||
+	    (ro->search &&
+	     search_plan_write_reused(ro->search, header, summary.f, out, &err) != 0)) {
 		fprintf(stderr, "brink: %s\n", header ? err.msg : "out of memory");
 		free(header);
 		status = EXIT_FAILED;
@@ -955,8 +965,10 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			if (r.outcome == OUT_INTERRUPTED) {
 				interrupted = true;
 				status = EXIT_INTERRUPT;
-			} else if (r.outcome == OUT_EXEC_FAILED || r.expect_failure[0] ||
-				   service_load_failed(&r)) {
+			} else if ((r.outcome == OUT_EXEC_FAILED &&
+				    /* killed before exec by the limit searched: a break */
+				    !(ro->search && search_run_evidence(&r) == SE_BREAK)) ||
+				   r.expect_failure[0] || service_load_failed(&r)) {
 				if (status == EXIT_MEASURED)
 					status = EXIT_FAILED;
 			}
@@ -1299,7 +1311,11 @@ static void search_usage(FILE *f)
 	fprintf(f,
 		"usage: brink search RESOURCE LO..HI [OPTIONS] -- COMMAND [ARG]...\n"
 		"Find, by bisection, the smallest RESOURCE limit under which COMMAND completes\n"
-		"(exits 0, no OOM kill, no refused fork) and the largest under which it breaks.\n"
+		"without hitting it and the largest under which it breaks. Completes: exits 0\n"
+		"by itself and the run reports no breaking point (no OOM kill, no refused fork,\n"
+		"not every fd of nofile open, CPU time below the limit); a program that meets\n"
+		"EMFILE or a refused clone and carries on broke. A run interrupted, timed out by\n"
+		"brink or not executed for another reason says nothing: the search stops there.\n"
 		"RESOURCE: memory, pids, nofile, as, data, stack or cpu-time. HI is run first,\n"
 		"then LO, then the middle of what is left until it is no wider than the\n"
 		"resolution. Every limit tried is a scenario NAME.RESOURCE=VALUE of the result;\n"
@@ -1310,7 +1326,9 @@ static void search_usage(FILE *f)
 		"  --repetitions N    runs per limit; a limit passes only if every run passes,\n"
 		"                     one that passes some is reported flaky with its counts\n"
 		"  --from DIR         reuse the runs of an earlier search or sweep of the same\n"
-		"                     --name (its summary.csv): those limits are not run again\n"
+		"                     --name, command and other settings (its run.ini; runs that\n"
+		"                     differ are ignored and counted): those limits are not run\n"
+		"                     again, their rows are copied to the new summary.csv\n"
 		"Every option of brink exec applies (brink exec --help): the other limits, the\n"
 		"name, --out, --no-plots...\n\n"
 		"Exit status: 0 the search ran (whatever it found), 1 brink failed or a run\n"
@@ -1419,6 +1437,28 @@ static int exec_main(int argc, char **argv, struct search_spec *spec)
 			goto out;
 		}
 		li = -1;
+	}
+	/* A limit set twice, once by --KEY and once by the sweep or the search: which
+	 * one was meant? */
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *key = scenario_key_at(i).key;
+		if (!seen_key[i])
+			continue;
+		if (spec && strcmp(key, limit_table[spec->lim].key) == 0) {
+			fprintf(stderr, "%s: --%s: the search sets %s for every run: remove --%s\n",
+				who, key, key, key);
+			goto out;
+		}
+		for (size_t w = 0; w < n_sweeps; w++) {
+			size_t kl = strcspn(sweeps[w], "=");
+			if (strlen(key) == kl && strncmp(sweeps[w], key, kl) == 0) {
+				fprintf(stderr,
+					"%s: --%s and --sweep %s: the sweep sets %s for every run: "
+					"remove one\n",
+					who, key, sweeps[w], key);
+				goto out;
+			}
+		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "brink exec: no command given (put it after --)\n");
@@ -1543,6 +1583,15 @@ int cmd_search(int argc, char **argv)
 	}
 	if (search_parse_range(spec.lim, argv[2], &spec.lo, &spec.hi, &why) != 0) {
 		fprintf(stderr, "brink search: \"%s\": %s\n", argv[2], why);
+		return EXIT_BAD_INPUT;
+	}
+	/* `4M..1G x2`, a sweep's step, would otherwise be taken for the command. */
+	if (argc > 3 && (argv[3][0] == 'x' || argv[3][0] == '+') && argv[3][1] >= '0' &&
+	    argv[3][1] <= '9') {
+		fprintf(stderr,
+			"brink search: \"%s\": a search range takes no step (LO..HI): the "
+			"search picks its limits; --resolution says how close\n",
+			argv[3]);
 		return EXIT_BAD_INPUT;
 	}
 	spec.resolution = search_default_resolution(spec.lim);

@@ -85,9 +85,23 @@ int search_preload(struct search *s, int64_t limit, bool passed);
 /* Limits probed with both outcomes: the flaky ones. */
 size_t search_flaky(const struct search *s, const struct search_probe **out, size_t max);
 
-/* Did this run pass? It exited by itself with status 0, without an OOM kill
- * and without a refused fork or clone. (Holding exactly as many fds as
- * RLIMIT_NOFILE allows is passing: only a failed open breaks a program.) */
+/* What a run says about its limit. */
+enum search_evidence {
+	SE_PASS,  /* it completed: exited by itself with status 0, no limit hit */
+	SE_BREAK, /* it broke under the limit */
+	SE_NONE,  /* no evidence: interrupted, timed out by brink, or could not be
+		     executed for a reason other than its limit */
+};
+
+/* The evidence of one run. A pass is an exit with status 0 by itself
+ * (OUT_EXITED) without an OOM kill, a refused fork or clone, or any breaking
+ * point of the program's limits (limit_hit: nofile when every fd the limit
+ * allows was open, memory, pids, cpu-time). Everything else the program did
+ * is a break, also an exec that failed because of its limit (an OOM kill or
+ * a limit hit before exec). Interrupted runs, brink's timeout and other exec
+ * failures are no evidence: a search neither records nor reuses them. */
+enum search_evidence search_run_evidence(const struct run_result *r);
+/* search_run_evidence(r) == SE_PASS. */
 bool search_run_passes(const struct run_result *r);
 
 /* ---- brink search / [search] ---- */
@@ -123,6 +137,20 @@ struct search_plan *search_plan_new(struct config *cfg, const struct search_spec
  * the next probe: 1, none left: 0, -1 with err). */
 void search_plan_ran(struct search_plan *pl, const struct scenario *sc, const struct run_result *r);
 int search_plan_more(struct search_plan *pl, struct config *cfg, struct berr *err);
+struct sweep_columns;
+/* The summary columns: the sweep column of the searched limit added to cols
+ * (a search that reuses every run has no probe to take it from). */
+void search_plan_columns(const struct search_plan *pl, struct sweep_columns *cols);
+/* The rows of --from's summary.csv the search reused, written to summary
+ * (whose header is `header`: fields matched by column name, empty when the
+ * earlier file had no such column), and each run's folder DIR/SCENARIO/REP
+ * made a symbolic link to the earlier one (a reused run is one whose folder is
+ * a link). 0, or -1 with err naming the path. */
+int search_plan_write_reused(const struct search_plan *pl, const char *header, FILE *summary,
+			     const char *dir, struct berr *err);
+/* cfg's scenarios pointed at the plan's bases (for run.ini: what was
+ * searched; not to be freed through cfg). */
+void search_plan_bases(const struct search_plan *pl, struct config *cfg);
 /* Probes expected (an estimate for the progress line). */
 size_t search_plan_estimate(const struct search_plan *pl);
 /* Write DIR/search.csv and print the answers to f. */
@@ -131,13 +159,28 @@ void search_plan_free(struct search_plan *pl);
 /* The limit searched (limit.h). */
 int search_plan_lim(const struct search_plan *pl);
 
-/* Both result directories have a search.csv. */
+/* BASE has a search.csv: a comparison with it is one of searches. */
 bool search_compare_possible(const char *base, const char *nw);
-/* brink compare of two searches: scenarios matched by name and resource; a
- * smallest passing limit that rose by more than `threshold` (0.10 = 10%), or a
- * search that now breaks even at HI, is a regression. Prints one line each to
- * f. Returns the number of regressions, or -1 with err (a search.csv that
- * cannot be read). */
-int search_compare(const char *base, const char *nw, double threshold, FILE *f, struct berr *err);
+
+enum search_cmp_format {
+	SCF_TEXT, /* a table for people */
+	SCF_CSV,  /* scenario,resource,base_verdict,new_verdict,base_pass_limit,
+		     new_pass_limit,change,verdict,note */
+	SCF_JSON, /* {"schema_version": 1, "base", "new", "threshold",
+		     "searches": [...], "regressed", "missing"} */
+};
+
+/* brink compare of two searches: the answers, matched by scenario and
+ * resource, not the limits the bisections happened to visit. A smallest
+ * passing limit that rose by more than `threshold` (0.10 = 10%), or a search
+ * that now breaks even at HI, is a regression; a search of BASE that NEW did
+ * not run, or did not finish (verdict running), is missing (*missing counts
+ * them; the gate fails on either). A search BASE did not finish is not
+ * compared. Writes the comparison to f in fmt and the verdict lines ("Missing
+ * in NEW: ...", "Regressed: ...", "No regression ...") to `verdict`. Returns
+ * the number of regressions, or -1 with err (a search.csv that cannot be
+ * read). */
+int search_compare(const char *base, const char *nw, double threshold, enum search_cmp_format fmt,
+		   FILE *f, FILE *verdict, int *missing, struct berr *err);
 
 #endif

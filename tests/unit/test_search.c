@@ -183,21 +183,40 @@ static void test_pass_rule(void **state)
 	r.oom_kills = 0;
 	r.pids_limit_hits = 0;
 	assert_true(search_run_passes(&r));
-	/* Holding exactly the nofile limit is not breaking. */
+	assert_int_equal(search_run_evidence(&r), SE_PASS);
+	/* Every fd the limit allows open (EMFILE met, or about to be) is hitting
+	 * the limit: a break, even when the program then exits 0. */
 	r.fd_exhausted = true;
 	r.limit_hit = BP_NOFILE;
-	assert_true(search_run_passes(&r));
+	assert_int_equal(search_run_evidence(&r), SE_BREAK);
+	r.fd_exhausted = false;
+	r.limit_hit = BP_NONE;
 	r.exit_code = 3;
 	assert_false(search_run_passes(&r));
 	r.exit_code = 0;
+	/* A refused clone tolerated by the program: still a break. */
 	r.pids_limit_hits = 1;
-	assert_false(search_run_passes(&r));
+	r.limit_hit = BP_PIDS;
+	assert_int_equal(search_run_evidence(&r), SE_BREAK);
 	r.pids_limit_hits = 0;
+	r.limit_hit = BP_NONE;
 	r.outcome = OUT_OOM_KILLED;
 	assert_false(search_run_passes(&r));
 	r.outcome = OUT_EXITED;
 	r.oom_kills = 1; /* a child killed, the main process exited 0 */
 	assert_false(search_run_passes(&r));
+	r.oom_kills = 0;
+	/* No evidence either way: brink was interrupted, its timeout, an exec
+	 * that failed for another reason than the limit. */
+	r.outcome = OUT_INTERRUPTED;
+	assert_int_equal(search_run_evidence(&r), SE_NONE);
+	r.outcome = OUT_TIMEOUT;
+	assert_int_equal(search_run_evidence(&r), SE_NONE);
+	r.outcome = OUT_EXEC_FAILED;
+	assert_int_equal(search_run_evidence(&r), SE_NONE);
+	/* An exec killed by its memory limit before it ran is a break. */
+	r.oom_kills = 1;
+	assert_int_equal(search_run_evidence(&r), SE_BREAK);
 }
 
 static void test_parse(void **state)

@@ -273,6 +273,20 @@ static void test_config_errors(void **state)
 	     "than 1000 points (use fewer values or larger steps)\n"},
 	    {"[scenario a]\ncommand = x {n}\nn = 1\nn = 2\n",
 	     "F:4: [scenario a] n: given twice (first at line 3)\n"},
+	    /* A point's name is another scenario's: before or after it. */
+	    {"[scenario a]\ncommand = x\nmemory = 32M, 64M\n[scenario a.memory=32M]\ncommand = "
+	     "x\n",
+	     "F:4: [scenario a.memory=32M]: duplicate scenario name \"a.memory=32M\": also a "
+	     "point of [scenario a] at line 1\n"},
+	    {"[scenario a.memory=64M]\ncommand = x\n[scenario a]\ncommand = x\nmemory = 32M, "
+	     "64M\n",
+	     "F:3: [scenario a]: duplicate scenario name \"a.memory=64M\" (a point of this "
+	     "sweep): also [scenario a.memory=64M] at line 1\n"},
+	    /* [search] sets the limit it searches: a scenario's value of it is refused. */
+	    {"[search]\nresource = nofile\nrange = 16..64\n[scenario a]\ncommand = x\nnofile = "
+	     "10, 20\n",
+	     "F:6: [scenario a] nofile: [search] (line 1) searches nofile and sets it for every "
+	     "run: remove one\n"},
 	    {"[defaults]\nworkers = 1,2\n[scenario a]\ncommand = x\n",
 	     "F:2: [defaults] workers: unknown key (expected command, shell, memory, pids, "
 	     "cpus, nofile, nproc, as, data, stack, core, cpu-time, interval, timeout, "
