@@ -185,10 +185,21 @@ size_t search_flaky(const struct search *s, const struct search_probe **out, siz
 	return k;
 }
 
+/* A nofile breaking point that is only a count at the limit: the process held
+ * as many fds as it may, and the kernel, watched (syswatch.h), saw no call fail
+ * with EMFILE or ENFILE. A program that needs exactly N fds under nofile N is
+ * then at its limit but did not hit it. Without the watcher nothing can tell
+ * "held N" from "met EMFILE", and the count is taken as a hit. */
+static bool nofile_held_not_hit(const struct run_result *r)
+{
+	return r->limit_hit == BP_NOFILE && !(r->unavailable & UNAV_SYSCALLS) &&
+	       r->emfile_count == 0 && r->enfile_count == 0;
+}
+
 enum search_evidence search_run_evidence(const struct run_result *r)
 {
-	bool hit =
-	    r->oom_kills > 0 || r->pids_limit_hits > 0 || breaking_point_is_limit(r->limit_hit);
+	bool hit = r->oom_kills > 0 || r->pids_limit_hits > 0 ||
+		   (breaking_point_is_limit(r->limit_hit) && !nofile_held_not_hit(r));
 	switch (r->outcome) {
 	case OUT_INTERRUPTED:
 	case OUT_TIMEOUT:
@@ -621,6 +632,9 @@ static int preload(struct search_plan *pl, int *ignored, char *why, size_t why_l
 	int c_out = csvr_need_col(&rd, "outcome", err);
 	int c_exit = csvr_col(&rd, "exit_code"), c_oom = csvr_col(&rd, "oom_kills");
 	int c_pids = csvr_col(&rd, "pids_limit_hits"), c_hit = csvr_col(&rd, "limit_hit");
+	/* whether a count at the nofile limit was a failed call (search_run_evidence) */
+	int c_emf = csvr_col(&rd, "emfile_count"), c_enf = csvr_col(&rd, "enfile_count");
+	int c_unav = csvr_col(&rd, "unavailable");
 	int rc = 0;
 	*ignored = 0;
 	if (c_out < 0 || c_sweep < 0 || c_v < 0 || c_name < 0) {
@@ -679,6 +693,17 @@ static int preload(struct search_plan *pl, int *ignored, char *why, size_t why_l
 			r.pids_limit_hits = (int64_t)ph;
 			int bp = c_hit >= 0 ? breaking_point_from_name(rd.field[c_hit]) : -1;
 			r.limit_hit = bp < 0 ? BP_NONE : (enum breaking_point)bp;
+			double emf = -1, enf = -1;
+			if (c_emf >= 0 && rd.field[c_emf][0])
+				csvr_number(&rd, c_emf, &emf, err);
+			if (c_enf >= 0 && rd.field[c_enf][0])
+				csvr_number(&rd, c_enf, &enf, err);
+			r.emfile_count = (int64_t)emf;
+			r.enfile_count = (int64_t)enf;
+			/* an older result without the columns: not watched */
+			if (c_unav < 0 || c_emf < 0 ||
+			    unavail_parse(rd.field[c_unav], &r.unavailable) != 0)
+				r.unavailable |= UNAV_SYSCALLS;
 			enum search_evidence ev = search_run_evidence(&r);
 			if (ev == SE_NONE)
 				continue;
