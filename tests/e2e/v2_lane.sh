@@ -8,7 +8,7 @@
 # Skips (77) when the lane is not prepared (scripts/v2lane/prepare.sh), qemu is missing,
 # or the build has no BRINK_STATIC option yet.
 # Env: BRINK_SOURCE_DIR, BRINK_BUILD_DIR (from ctest); BRINK_V2LANE_BUILD (static build
-# dir, default $BRINK_BUILD_DIR/v2lane-static); V2LANE_TIMEOUT (guest, default 240 s,
+# dir, default $BRINK_BUILD_DIR/v2lane-static); V2LANE_TIMEOUT (guest, default 400 s,
 # under the 480 s tests/CMakeLists.txt gives this test). The guest's result
 # directories are left in $BRINK_V2LANE_BUILD/guest-out/ for reading after a failure.
 set -euo pipefail
@@ -76,7 +76,7 @@ done
 "${CC:-cc}" -std=gnu11 -Wall -Wextra -O2 -static -o "$bindir/probe" "$lane/probe.c"
 
 rc=0
-V2LANE_TIMEOUT=${V2LANE_TIMEOUT:-240} V2LANE_OUTDIR=$build/guest-out \
+V2LANE_TIMEOUT=${V2LANE_TIMEOUT:-400} V2LANE_OUTDIR=$build/guest-out \
 	"$lane/run.sh" "$bindir" "$src/tests/e2e/v2lane_guest.sh" || rc=$?
 echo "v2_lane: guest results in $build/guest-out (status $rc)" >&2
 exit $rc
