@@ -633,46 +633,11 @@ static int check_complete(struct merge *m)
 /* OUT must be new or empty (as for brink run); made with its parents. */
 static int prepare_out(const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		bool empty = true;
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				empty = false;
-		closedir(d);
-		if (!empty) {
-			fprintf(stderr,
-				"brink merge: %s: exists and is not empty (brink writes only into "
-				"a new or empty directory)\n",
-				dir);
-			return -1;
-		}
+	struct berr err = {0};
+	if (path_new_or_empty(dir, &err) == 0)
 		return 0;
-	}
-	if (errno != ENOENT) {
-		fprintf(stderr, "brink merge: %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	char tmp[PATH_MAX];
-	if (path_fmt(tmp, sizeof(tmp), "%s", dir) != 0) {
-		fprintf(stderr, "brink merge: %s: path too long\n", dir);
-		return -1;
-	}
-	for (char *p = tmp + 1;; p++) {
-		if (*p && *p != '/')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
-			fprintf(stderr, "brink merge: cannot create %s: %s\n", tmp,
-				strerror(errno));
-			return -1;
-		}
-		if (!c)
-			return 0;
-		*p = c;
-	}
+	fprintf(stderr, "brink merge: %s\n", err.msg);
+	return -1;
 }
 
 static int cmp_int(const void *a, const void *b)

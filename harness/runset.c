@@ -98,51 +98,19 @@ static void scenario_dir(char *out, size_t len)
 		out[0] = '\0';
 }
 
-static int mkdir_p(const char *path, struct berr *err)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-			return berr_set(err, errno, "cannot create %s", tmp);
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-		return berr_set(err, errno, "cannot create %s", tmp);
-	return 0;
-}
-
-/* The result directory must be new or empty: brink never writes over results
- * or into a directory that holds something else. */
+/* --out DIR: new or empty (path_new_or_empty), named as the option. */
 static int prepare_out(const char *dir, struct berr *err)
 {
-	struct stat st;
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return berr_set(err, 0, "--out %s: exists and is not a directory", dir);
-		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return berr_set(err, errno, "--out %s", dir);
-		DIR *d = fdopendir(fd);
-		struct dirent *e;
-		bool empty = true;
-		while (d && (e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				empty = false;
-		if (d)
-			closedir(d);
-		if (!empty)
-			return berr_set(
-			    err, 0,
-			    "--out %s: exists and is not empty (brink writes only into a "
-			    "new or empty directory)",
-			    dir);
+	if (path_new_or_empty(dir, err) == 0)
 		return 0;
-	}
-	return mkdir_p(dir, err);
+	/* "--out " before the message, which path_new_or_empty began with DIR */
+	size_t n = strlen(err->msg), pre = strlen("--out ");
+	if (n + pre >= sizeof(err->msg))
+		n = sizeof(err->msg) - pre - 1;
+	memmove(err->msg + pre, err->msg, n);
+	memcpy(err->msg, "--out ", pre);
+	err->msg[n + pre] = '\0';
+	return -1;
 }
 
 /* results/<UTC stamp>-<name>, made here with mkdir (which fails if it
@@ -155,7 +123,7 @@ static int claim_default_out(const char *name, char *out, size_t len, struct ber
 	gmtime_r(&t, &tm);
 	char stamp[32];
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if (mkdir_p("results", err) != 0)
+	if (path_mkdir_p("results", err) != 0)
 		return -1;
 	for (int n = 1; n <= 1000; n++) {
 		if (n == 1)
@@ -945,7 +913,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 						  .cwd = sc->cwd ? cwd : NULL,
 						  .scenario_dir = sdir,
 						  .sw = sw};
-			if (mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
+			if (path_mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
 				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
 				status = EXIT_FAILED;
 				brink_failed = true;

@@ -589,25 +589,11 @@ static long sbatch(const char *out, const char *script, const char *extra)
 
 static int mkdir_new(const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		bool empty = true;
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				empty = false;
-		closedir(d);
-		if (!empty) {
-			fprintf(stderr, "brink slurm: --out %s: exists and is not empty\n", dir);
-			return -1;
-		}
+	struct berr err = {0};
+	if (path_new_or_empty(dir, &err) == 0)
 		return 0;
-	}
-	if (mkdir(dir, 0755) != 0) {
-		fprintf(stderr, "brink slurm: cannot create %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
+	fprintf(stderr, "brink slurm: --out %s\n", err.msg);
+	return -1;
 }
 
 /* An absolute path for p (which need not exist yet; its parent must). */
