@@ -20,9 +20,12 @@
 #include <unistd.h>
 
 #include "analyse.h"
+#include "cgroup.h"
 #include "config.h"
 #include "gotrace.h"
 #include "launch.h"
+#include "limit.h"
+#include "monitor.h"
 #include "result.h"
 #include "scrape.h"
 #include "units.h"
@@ -221,6 +224,7 @@ struct service {
 	int tcp_fd; /* a connect in progress (ready = tcp:), or -1 */
 	int64_t tcp_started;
 	char **load_argv;
+	struct cg_run *load_cg; /* the load's own group beside the run's; NULL without cgroups */
 	char load_path[PATH_MAX];
 	pid_t load_pid;
 	int64_t load_start, load_end;
@@ -290,6 +294,15 @@ struct service *service_new(const struct service_opts *o, struct berr *err)
 		if (launch_resolve(s->load_argv[0], o->scenario_dir, s->load_path,
 				   sizeof(s->load_path), err) != 0)
 			goto fail;
+		if (o->sys && cg_system_any(o->sys)) {
+			/* A group of its own, no limits, not sampled: what the load
+			 * leaves behind (a client in the background, a setsid child)
+			 * is found there and killed when the load ends. */
+			struct limits none;
+			limits_init(&none);
+			if (cg_run_create(o->sys, &none, &s->load_cg, err) != 0)
+				goto fail;
+		}
 	}
 	if (c->ready_kind == READY_STDOUT) {
 		if (regcomp(&s->re, c->ready + 7, REG_EXTENDED | REG_NOSUB) != 0) {
@@ -303,7 +316,12 @@ struct service *service_new(const struct service_opts *o, struct berr *err)
 		goto fail;
 	}
 	if (c->go_runtime & GO_GCTRACE) {
+		/* Added to the GODEBUG the program would get: that of `env` (the
+		 * last one wins, as in launch_merge_env), else brink's. */
 		const char *old = getenv("GODEBUG");
+		for (char *const *e = o->env; e && *e; e++)
+			if (strncmp(*e, "GODEBUG=", 8) == 0)
+				old = *e + 8;
 		if (asprintf(&s->env[0], "GODEBUG=%s%sgctrace=1", old ? old : "",
 			     old && *old ? "," : "") < 0) {
 			s->env[0] = NULL;
@@ -341,6 +359,9 @@ void service_free(struct service *s)
 		kill(s->load_pid, SIGKILL);
 		waitpid(s->load_pid, NULL, 0);
 	}
+	struct berr e = {0};
+	if (cg_run_destroy(s->load_cg, monitor_reap_all, NULL, &e) != 0)
+		fprintf(stderr, "brink: the load's group: %s\n", e.msg);
 	if (s->load_argv) {
 		for (char **p = s->load_argv; *p; p++)
 			free(*p);
@@ -410,8 +431,27 @@ static bool tcp_ready(struct service *s, int64_t now)
 	return false;
 }
 
-/* Start the load: its own process group, outside the run cgroup (brink's own
- * group), stdout and stderr into load-stdout.log and load-stderr.log. */
+/* Kill what the load left running: every process of its group (a setsid child
+ * too), without waiting (brink, a subreaper, reaps them as they go; the group's
+ * removal in service_free waits for the last). Without cgroups its process
+ * group, called only right after the load was reaped: its leader's pid still
+ * names that group, not a newcomer's. */
+static void kill_load_rest(struct service *s, bool pgrp)
+{
+	if (pgrp && s->load_pid > 0)
+		kill(-s->load_pid, SIGKILL);
+	if (!s->load_cg)
+		return;
+	pid_t pids[256];
+	int n;
+	for (int round = 0; round < 4 && (n = cg_run_procs(s->load_cg, pids, 256)) > 0; round++)
+		for (int i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+}
+
+/* Start the load: its own process group, in its own cgroup beside the run's
+ * (not measured) when there are cgroups, stdout and stderr into load-stdout.log
+ * and load-stderr.log, the scenario's `env` over brink's environment. */
 static void start_load(struct service *s, int64_t now)
 {
 	char p[PATH_MAX + 32];
@@ -419,7 +459,8 @@ static void start_load(struct service *s, int64_t now)
 	static const char *const names[3] = {NULL, "load-stdout.log", "load-stderr.log"};
 	struct berr e = {0};
 	pid_t parent = getpid();
-	int errp[2] = {-1, -1};
+	int errp[2] = {-1, -1}, syncp[2] = {-1, -1};
+	char **envp = NULL;
 	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (fds[0] < 0) {
 		berr_set(&e, errno, "cannot open /dev/null for the load");
@@ -433,17 +474,30 @@ static void start_load(struct service *s, int64_t now)
 			goto failed;
 		}
 	}
-	if (pipe2(errp, O_CLOEXEC) != 0) {
+	if (pipe2(errp, O_CLOEXEC) != 0 || pipe2(syncp, O_CLOEXEC) != 0) {
 		berr_set(&e, errno, "cannot create a pipe for the load");
+		goto failed;
+	}
+	if (s->o.env && !(envp = launch_merge_env(s->o.env, NULL))) {
+		berr_set(&e, ENOMEM, "cannot set the environment of the load");
 		goto failed;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* If brink dies, so does the load; if it died already, do not start. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		int fail[2] = {0, 0}; /* step (0 chdir, 1 exec), errno */
+		int fail[2] = {0, 0}; /* step (0 chdir, 1 exec, 2 cgroup), errno */
 		if (getppid() != parent)
 			_exit(127);
+		/* Wait until brink has moved us into the load's group. */
+		char c;
+		close(syncp[1]);
+		if (read(syncp[0], &c, 1) != 1) {
+			fail[0] = 2;
+			ssize_t w = write(errp[1], fail, sizeof(fail));
+			(void)w;
+			_exit(127);
+		}
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -452,7 +506,8 @@ static void start_load(struct service *s, int64_t now)
 			dup2(fds[i], i);
 		if (!s->o.cwd || chdir(s->o.cwd) == 0) {
 			fail[0] = 1;
-			execv(s->load_path, s->load_argv);
+			extern char **environ;
+			execve(s->load_path, s->load_argv, envp ? envp : environ);
 		}
 		fail[1] = errno;
 		ssize_t w = write(errp[1], fail, sizeof(fail));
@@ -463,6 +518,15 @@ static void start_load(struct service *s, int64_t now)
 		berr_set(&e, errno, "cannot fork the load");
 		goto failed;
 	}
+	close(syncp[0]);
+	syncp[0] = -1;
+	struct berr ae = {0};
+	if (!s->load_cg || cg_run_attach(s->load_cg, pid, &ae) == 0) {
+		ssize_t w = write(syncp[1], "g", 1);
+		(void)w;
+	}
+	close(syncp[1]); /* without the byte: the child reports step 2 and exits */
+	syncp[1] = -1;
 	close(errp[1]);
 	errp[1] = -1;
 	int fail[2];
@@ -473,7 +537,9 @@ static void start_load(struct service *s, int64_t now)
 	s->load_pid = pid;
 	s->load_start = now;
 	if (n == (ssize_t)sizeof(fail)) {
-		if (fail[0] == 0)
+		if (fail[0] == 2)
+			berr_set(&e, ae.errnum, "cannot move the load into its group: %s", ae.msg);
+		else if (fail[0] == 0)
 			berr_set(&e, fail[1], "cannot change the load's directory to %s", s->o.cwd);
 		else
 			berr_set(&e, fail[1], "cannot execute the load %s", s->load_path);
@@ -495,9 +561,13 @@ out:
 	for (int i = 0; i < 3; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (errp[i] >= 0)
 			close(errp[i]);
+		if (syncp[i] >= 0)
+			close(syncp[i]);
+	}
+	free(envp); /* the vector only: its strings are borrowed */
 }
 
 static void become_ready(struct service *s, int64_t now, const char *how)
@@ -664,6 +734,7 @@ bool service_child(struct service *s, pid_t pid, int wstatus, int64_t now)
 	s->load_ended = true;
 	s->load_end = now;
 	s->load_status = wstatus;
+	kill_load_rest(s, true); /* the load is over: so is all it started */
 	if (!s->load_exec_failed) {
 		if (WIFEXITED(wstatus))
 			ev(s, now, "load-exited", WEXITSTATUS(wstatus), NULL);
@@ -691,6 +762,7 @@ void service_program_ended(struct service *s, int64_t now)
 			service_child(s, s->load_pid, st, now);
 		}
 	}
+	kill_load_rest(s, false);
 }
 
 int64_t service_go_heap(const struct service *s)

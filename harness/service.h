@@ -4,7 +4,9 @@
  * The timeline of a service run (times since the program started):
  *   launch -> ready (tcp:HOST:PORT accepts, delay:DUR passed, or a stdout line
  *   matched stdout:REGEX; at launch when `ready` is not set) -> the `load`
- *   command starts, outside the run cgroup -> the load exits -> brink sends
+ *   command starts, outside the run cgroup: in a group of its own beside it
+ *   (not measured), else in a process group of its own -> the load exits,
+ *   whatever it left running is killed -> brink sends
  *   the stop signal (SIGTERM; SIGQUIT with go-runtime = dump) -> after
  *   `stop-grace` the run is killed. The load window, from ready + leak-warmup
  *   to the stop, is where the leak verdict looks.
@@ -74,6 +76,7 @@ bool service_cfg_active(const struct service_cfg *c);
 struct service;
 struct run_result;
 struct series;
+struct cg_system;
 
 /* Where the service writes its events (the run's events.csv): t in ns. */
 typedef void (*service_event_fn)(void *arg, int64_t t_ns, const char *name, long long value,
@@ -85,6 +88,8 @@ struct service_opts {
 	const char *scenario_dir; /* where bare load names are found first; may be NULL */
 	const char *run_dir;	  /* load-stdout.log, load-stderr.log, goroutines.txt */
 	const char *cwd;	  /* the load's working directory (the run's work/) */
+	char *const *env;	  /* the scenario's `env` (NAME=VALUE), the load's too; or NULL */
+	struct cg_system *sys;	  /* cgroups for the load's own group (cgroup.h); or NULL */
 	service_event_fn event;
 	void *event_arg;
 };
@@ -99,7 +104,8 @@ void service_free(struct service *s);
 void service_set_t0(struct service *s, int64_t t0);
 
 /* NULL-terminated "NAME=VALUE" entries for the program's environment (GODEBUG
- * with gctrace=1 added to any GODEBUG brink has); NULL when none. Owned by s. */
+ * with gctrace=1 added to the GODEBUG of `env`, else to brink's); NULL when
+ * none. Owned by s. */
 char *const *service_env(struct service *s);
 
 /* A timerfd that ticks while the service waits for something (readiness, a
