@@ -555,7 +555,11 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 		fprintf(f, "    %s/%d: expectation \"%s\" failed: %s\n", sc->name, r->rep,
 			sc->expect.raw, r->expect_failure);
 	if (service_load_failed(r)) {
-		if (r->load_exit_code != RES_NONE)
+		if (strcmp(r->load_status, "not-started") == 0)
+			fprintf(f,
+				"    %s/%d: load not started: the program was never ready (%s)\n",
+				sc->name, r->rep, outcome_name(r->outcome));
+		else if (r->load_exit_code != RES_NONE)
 			fprintf(f, "    %s/%d: load %s (exit %d): see load-stderr.log\n", sc->name,
 				r->rep, r->load_status, r->load_exit_code);
 		else

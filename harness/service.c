@@ -821,7 +821,7 @@ static void goroutines(struct service *s, struct run_result *r)
 
 bool service_load_failed(const struct run_result *r)
 {
-	static const char *const failed[] = {"failed", "signaled", "exec-failed"};
+	static const char *const failed[] = {"failed", "signaled", "exec-failed", "not-started"};
 	for (size_t i = 0; i < sizeof(failed) / sizeof(failed[0]); i++)
 		if (strcmp(r->load_status, failed[i]) == 0)
 			return true;

@@ -144,9 +144,10 @@ int64_t service_go_heap(const struct service *s);
 int64_t service_gc_count(const struct service *s);
 bool service_gctrace(const struct service *s);
 
-/* Did the run's load fail (load_status failed, signaled or exec-failed)? Then
- * the program was not driven as asked: brink exits 1, as for a failed
- * expectation. A load killed because the program ended first did not fail. */
+/* Did the run's load fail (load_status failed, signaled or exec-failed) or
+ * never start (not-started: the program was never ready)? Then the program
+ * was not driven as asked: brink exits 1, as for a failed expectation. A load
+ * killed because the program ended first did not fail. */
 bool service_load_failed(const struct run_result *r);
 
 /* Fill the service fields of r (outcome stopped / not-ready, load columns,
