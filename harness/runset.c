@@ -566,6 +566,10 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 			fprintf(f, "    %s/%d: load %s: see load-stderr.log\n", sc->name, r->rep,
 				r->load_status);
 	}
+	/* go-runtime = dump: why there is no goroutine count (service.c) */
+	if (r->goroutines < 0 && (strncmp(r->goroutines_top, "incomplete", 10) == 0 ||
+				  strncmp(r->goroutines_top, "no goroutine dump", 17) == 0))
+		fprintf(f, "    %s/%d: warning: %s\n", sc->name, r->rep, r->goroutines_top);
 	if (run_samples_missed(r))
 		fprintf(f,
 			"    %s/%d: warning: %lld of %lld samples missed (over 1%%): the machine "
@@ -686,7 +690,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			check_failed(cfg, sc, "command", err.msg);
 			bad++;
 		}
-		if (service_check(&sc->svc, sc->shell, sdir, &err) != 0) {
+		if (service_check(&sc->svc, sc->shell ? sc->argv[2] : NULL, sdir, &err) != 0) {
 			/* "KEY: reason": the place of that key */
 			char key[32];
 			snprintf(key, sizeof(key), "%.*s", (int)strcspn(err.msg, ":"), err.msg);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -169,12 +170,25 @@ const char *service_go_runtime_name(unsigned bits)
 	return names[bits & 3];
 }
 
-int service_check(const struct service_cfg *c, bool shell, const char *scenario_dir,
+/* Does a shell command line replace the shell with its program ("exec ...")? */
+static bool shell_execs(const char *cmd)
+{
+	cmd += strspn(cmd, " \t");
+	return strncmp(cmd, "exec", 4) == 0 && (cmd[4] == ' ' || cmd[4] == '\t');
+}
+
+int service_check(const struct service_cfg *c, const char *shell_cmd, const char *scenario_dir,
 		  struct berr *err)
 {
 	if (c->metrics_url[0] && !scrape_available())
 		return berr_set(err, 0, "metrics-url: this brink was built without libcurl");
-	if (!c->load[0] || shell)
+	if ((c->go_runtime & GO_DUMP) && shell_cmd && !shell_execs(shell_cmd))
+		return berr_set(
+		    err, 0,
+		    "go-runtime: dump with shell = yes: the SIGQUIT would go to /bin/sh, "
+		    "not to the Go program, and no dump would come; start the command "
+		    "with exec (exec ./server ...) or set shell = no");
+	if (!c->load[0] || shell_cmd)
 		return 0;
 	const char *why = "out of memory";
 	char **argv = command_split(c->load, &why);
@@ -238,7 +252,17 @@ struct service {
 	int64_t heap_live, heap_peak, gc_count;
 	bool gc_bad_warned;
 	struct scrape *scrape; /* metrics-url, while ready and not stopped */
+	/* go-runtime = dump: stderr from the stop signal on, every byte (log-cap
+	 * cuts stderr.log, not this), up to DUMP_MAX; an unnamed temporary file. */
+	FILE *dump;
+	int64_t dump_bytes, err_bytes; /* bytes kept in dump; of stderr in all */
+	bool dump_cut;		       /* DUMP_MAX reached: the rest was not kept */
+	bool killed_in_grace;	       /* SIGKILL before the program ended after the stop */
 };
+
+/* The most of a goroutine dump kept for its parse: 1,000,000 goroutines of a
+ * few frames each, far beyond what a useful dump holds. */
+#define DUMP_MAX (512LL << 20)
 
 static void ev(struct service *s, int64_t now, const char *name, long long v, const char *d)
 {
@@ -374,6 +398,8 @@ void service_free(struct service *s)
 	if (s->tcp_fd >= 0)
 		close(s->tcp_fd);
 	scrape_free(s->scrape);
+	if (s->dump)
+		fclose(s->dump);
 	free(s->env[0]);
 	free(s);
 }
@@ -594,6 +620,7 @@ static enum service_do begin_stop(struct service *s, int64_t now, bool after_loa
 				  int *sig)
 {
 	if (s->phase == PH_STOPPING || s->phase == PH_DONE) {
+		s->killed_in_grace |= s->phase == PH_STOPPING;
 		s->phase = PH_DONE;
 		return SVC_KILL;
 	}
@@ -660,6 +687,7 @@ enum service_do service_poll(struct service *s, int64_t now, int *sig)
 	case PH_STOPPING:
 		if (now >= s->grace_end) {
 			ev(s, now, "stop-grace-expired", RES_NONE, NULL);
+			s->killed_in_grace = true;
 			s->phase = PH_DONE;
 			return SVC_KILL;
 		}
@@ -719,9 +747,34 @@ void service_stdout(struct service *s, const char *buf, size_t n, int64_t now)
 		lines(s, &s->out, buf, n, now, out_line);
 }
 
+/* Keep stderr from the stop signal on: the dump it asks for. */
+static void dump_keep(struct service *s, const char *buf, size_t n, int64_t now)
+{
+	if (!s->dump && !s->dump_cut && !(s->dump = tmpfile())) {
+		s->dump_cut = true;
+		ev(s, now, "goroutine-dump-unkept", errno, strerror(errno));
+		return;
+	}
+	if (s->dump_cut)
+		return;
+	size_t keep = n;
+	if (s->dump_bytes + (int64_t)n > DUMP_MAX) {
+		keep = (size_t)(DUMP_MAX - s->dump_bytes);
+		s->dump_cut = true;
+	}
+	if (fwrite(buf, 1, keep, s->dump) != keep)
+		s->dump_cut = true;
+	s->dump_bytes += (int64_t)keep;
+}
+
 void service_stderr(struct service *s, const char *buf, size_t n, int64_t now)
 {
-	if (s && (s->c->go_runtime & GO_GCTRACE))
+	if (!s)
+		return;
+	s->err_bytes += (int64_t)n;
+	if ((s->c->go_runtime & GO_DUMP) && s->stop_at >= 0)
+		dump_keep(s, buf, n, now);
+	if (s->c->go_runtime & GO_GCTRACE)
 		lines(s, &s->err, buf, n, now, err_line);
 }
 
@@ -785,29 +838,72 @@ static double secs(int64_t ns)
 	return (double)ns / 1e9;
 }
 
-/* Parse the dump at the end of stderr.log; write goroutines.txt. */
+/* Parse the dump brink asked for (stderr kept from the stop signal on), else
+ * one at the end of stderr.log; write goroutines.txt. A dump known to be cut
+ * (DUMP_MAX reached; the program killed while it wrote, after the grace;
+ * stderr.log cut at log-cap) gives no count: goroutines stays empty and
+ * goroutines_top says why, with the least number seen. */
 static void goroutines(struct service *s, struct run_result *r)
 {
 	char p[PATH_MAX + 32];
-	snprintf(p, sizeof(p), "%s/stderr.log", s->o.run_dir);
-	FILE *f = fopen(p, "re");
-	if (!f)
-		return;
+	FILE *f = NULL;
+	const char *src = "stderr.log";
 	struct gor_dump d;
-	int rc = gor_dump_parse(f, &d);
-	fclose(f);
-	if (rc <= 0)
+	int rc = 0;
+	if (s->dump && fflush(s->dump) == 0 && s->dump_bytes > 0) {
+		rewind(s->dump);
+		rc = gor_dump_parse(s->dump, &d);
+		src = "stderr after the stop signal";
+	}
+	if (rc == 0) {
+		snprintf(p, sizeof(p), "%s/stderr.log", s->o.run_dir);
+		if (!(f = fopen(p, "re")))
+			return;
+		rc = gor_dump_parse(f, &d);
+		src = "stderr.log";
+		fclose(f);
+	}
+	if (rc <= 0) {
+		if (s->stop_at >= 0 && stop_signal(s, false) == SIGQUIT)
+			snprintf(
+			    r->goroutines_top, sizeof(r->goroutines_top),
+			    "no goroutine dump on stderr after the SIGQUIT (%lld bytes): not a "
+			    "Go program or one that handles SIGQUIT",
+			    (long long)s->dump_bytes);
 		return;
-	r->goroutines = d.total;
-	if (d.n > 0)
-		gor_group_format(&d.groups[0], r->goroutines_top, sizeof(r->goroutines_top));
+	}
+	const char *cut = NULL;
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/stderr.log", s->o.run_dir);
+	if (s->dump_cut && strcmp(src, "stderr.log") != 0)
+		cut = "over 512 MiB: the rest not kept";
+	else if (s->killed_in_grace && strcmp(src, "stderr.log") != 0)
+		cut = "the program was killed after stop-grace: maybe while it wrote";
+	else if (strcmp(src, "stderr.log") == 0 && stat(p, &st) == 0 && st.st_size < s->err_bytes)
+		cut = "stderr.log was cut at log-cap";
+	if (cut) {
+		snprintf(r->goroutines_top, sizeof(r->goroutines_top),
+			 "incomplete dump (%s): at least %lld goroutines", cut, (long long)d.total);
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ev(s, ts.tv_sec * 1000000000LL + ts.tv_nsec, "goroutine-dump-incomplete", d.total,
+		   cut);
+	} else {
+		r->goroutines = d.total;
+		if (d.n > 0)
+			gor_group_format(&d.groups[0], r->goroutines_top,
+					 sizeof(r->goroutines_top));
+	}
 	snprintf(p, sizeof(p), "%s/goroutines.txt", s->o.run_dir);
 	FILE *o = fopen(p, "we");
 	if (o) {
+		if (cut)
+			fprintf(o, "# INCOMPLETE (%s): at least %lld goroutines\n", cut,
+				(long long)d.total);
 		fprintf(o,
-			"# %lld goroutines in the dump at the end of stderr.log, by state and "
-			"top frame outside package runtime\n",
-			(long long)d.total);
+			"# %lld goroutines in the dump (%s), by state and top frame outside "
+			"package runtime\n",
+			(long long)d.total, src);
 		for (size_t i = 0; i < d.n; i++) {
 			char line[400];
 			gor_group_format(&d.groups[i], line, sizeof(line));

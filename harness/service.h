@@ -63,9 +63,13 @@ int service_parse_go_runtime(struct service_cfg *c, const char *v, const char **
 const char *service_go_runtime_name(unsigned bits);
 
 /* Can the run start: is the load command found (a bare name in scenario_dir,
- * then $PATH; with `shell`, /bin/sh), and can metrics-url be fetched (libcurl
- * in this build)? 0, or -1 with err ("load: ...", "metrics-url: ..."). */
-int service_check(const struct service_cfg *c, bool shell, const char *scenario_dir,
+ * then $PATH; with `shell`, /bin/sh), can metrics-url be fetched (libcurl
+ * in this build), and does a SIGQUIT reach the program with go-runtime = dump
+ * (with `shell`, shell_cmd, the command line, must start with exec: else
+ * /bin/sh takes the signal and dies without a dump)? shell_cmd is NULL
+ * without `shell`. 0, or -1 with err ("load: ...", "metrics-url: ...",
+ * "go-runtime: ..."). */
+int service_check(const struct service_cfg *c, const char *shell_cmd, const char *scenario_dir,
 		  struct berr *err);
 
 /* Is anything of this file in use (a load, a ready condition, go-runtime)? */

@@ -3,7 +3,8 @@
 # brink by the next brink; `env` reaches the load, and gctrace is added to the
 # GODEBUG of `env` instead of replacing it.
 . "$(dirname "$0")/lib.sh"
-alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && grep -q "$2" "/proc/$1/cmdline" 2>/dev/null; }
+# alive PID WORDS: does PID run a command line containing WORDS?
+alive() { [ -n "$1" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q "$2"; }
 pids=""
 cleanup_bg() { # keeps the test's exit status for peaks_at_exit
   local rc=$? p
@@ -27,10 +28,10 @@ b1=$(cat "$TMP/bg.pid" 2>/dev/null) b2=$(cat "$TMP/bg2.pid" 2>/dev/null)
 pids="$b1 $b2"
 [ -n "$b1" ] && [ -n "$b2" ] && ok "the load started $b1 and $b2" || fail "no background pids"
 expect_eq "load_status" "$(field "$TMP/bg/summary.csv" load_status)" ok
-alive "$b1" 'sleep.127' && fail "the load's background child $b1 outlived brink" ||
+alive "$b1" 'sleep 127' && fail "the load's background child $b1 outlived brink" ||
   ok "the background child is gone"
 if have_controller memory || have_controller pids; then
-  alive "$b2" 'sleep.128' && fail "the load's setsid child $b2 outlived brink" ||
+  alive "$b2" 'sleep 128' && fail "the load's setsid child $b2 outlived brink" ||
     ok "the setsid child is gone (the load's group)"
 fi
 
@@ -52,8 +53,8 @@ EOS
   kill -9 "$bp"
   wait "$bp" 2>/dev/null
   "$BRINK" exec --quiet --no-progress --out "$TMP/next" -- /bin/true >/dev/null 2>&1
-  for _ in $(seq 20); do alive "$b3" 'sleep.129' || break; sleep 0.1; done
-  alive "$b3" 'sleep.129' && fail "after kill -9 of brink and a new brink, $b3 still runs" ||
+  for _ in $(seq 20); do alive "$b3" 'sleep 129' || break; sleep 0.1; done
+  alive "$b3" 'sleep 129' && fail "after kill -9 of brink and a new brink, $b3 still runs" ||
     ok "the next brink removed the dead brink's load group and its child"
 fi
 
