@@ -566,6 +566,16 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 			fprintf(f, "    %s/%d: load %s: see load-stderr.log\n", sc->name, r->rep,
 				r->load_status);
 	}
+	/* metrics-url: failed scrapes, once per run (each is in events.csv) */
+	char first[400];
+	int64_t nfail =
+	    sc->svc.metrics_url[0] ? service_scrape_failures(rdir, first, sizeof(first)) : 0;
+	if (nfail > 0)
+		fprintf(
+		    f,
+		    "    %s/%d: warning: %lld scrape(s) of metrics-url failed (scrape-failed in "
+		    "events.csv); the first: %s\n",
+		    sc->name, r->rep, (long long)nfail, first);
 	/* go-runtime = dump: why there is no goroutine count (service.c) */
 	if (r->goroutines < 0 && (strncmp(r->goroutines_top, "incomplete", 10) == 0 ||
 				  strncmp(r->goroutines_top, "no goroutine dump", 17) == 0))

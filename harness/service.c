@@ -23,6 +23,7 @@
 #include "analyse.h"
 #include "cgroup.h"
 #include "config.h"
+#include "csvread.h"
 #include "gotrace.h"
 #include "launch.h"
 #include "limit.h"
@@ -967,4 +968,25 @@ void service_conclude(struct service *s, struct run_result *r, double warmup_s, 
 	}
 	if (c->go_runtime & GO_DUMP)
 		goroutines(s, r);
+}
+
+int64_t service_scrape_failures(const char *run_dir, char *first, size_t len)
+{
+	char p[PATH_MAX];
+	if (len)
+		first[0] = '\0';
+	if (snprintf(p, sizeof(p), "%s/events.csv", run_dir) >= (int)sizeof(p))
+		return -1;
+	struct csv_reader r;
+	struct berr e = {0};
+	if (csvr_open(&r, p, &e) != 0)
+		return -1;
+	int ce = csvr_col(&r, "event"), cd = csvr_col(&r, "detail");
+	int64_t n = 0;
+	int rc;
+	while (ce >= 0 && cd >= 0 && (rc = csvr_next(&r, &e)) == 1)
+		if (strcmp(r.field[ce], "scrape-failed") == 0 && n++ == 0 && len)
+			snprintf(first, len, "%s", r.field[cd]);
+	csvr_close(&r);
+	return ce >= 0 && cd >= 0 ? n : -1;
 }

@@ -154,6 +154,11 @@ bool service_gctrace(const struct service *s);
  * killed because the program ended first did not fail. */
 bool service_load_failed(const struct run_result *r);
 
+/* The scrape-failed events of a finished run (RUN_DIR/events.csv): their
+ * number, and the reason of the first in `first` (metrics-url could not be
+ * fetched or read). -1 when events.csv cannot be read. */
+int64_t service_scrape_failures(const char *run_dir, char *first, size_t len);
+
 /* Fill the service fields of r (outcome stopped / not-ready, load columns,
  * goroutines from stderr.log's dump, Go heap) and write goroutines.txt.
  * *win_from_s / *win_to_s: the load window for the leak verdict (seconds;
