@@ -1017,11 +1017,13 @@ static const struct key_def key_defs[] = {
     {"cwd", "DIR", "a directory", set_cwd, write_cwd,
      "working directory, relative to brink's (default: a fresh work/ per run)"},
     {"env", "NAME=VALUE...", "an environment", set_env, write_env,
-     "set over brink's environment; exec: --env NAME=VALUE, repeatable"},
+     "set over brink's environment, for the program and its load; exec: --env "
+     "NAME=VALUE, repeatable"},
     /* a service under load (service.h) */
     {"load", "COMMAND", "a command", set_load, write_load,
      "load generator started outside the measured group once the program is ready; "
-     "when it exits the program is stopped (default none)"},
+     "when it exits the program is stopped and what it left running is killed "
+     "(default none)"},
     {"ready", "READY", "a readiness condition", set_ready, write_ready,
      "when the program is ready: tcp:HOST:PORT accepts, delay:DURATION, or "
      "stdout:REGEX matches a line (default: at start)"},
