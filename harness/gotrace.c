@@ -49,8 +49,9 @@ static int heap_field(const char *f, size_t n, struct gc_line *g)
 	int64_t a, b, c;
 	const char *p = f;
 	if (take_int(&p, &a) || take_lit(&p, "->") || take_int(&p, &b) || take_lit(&p, "->") ||
-	    take_int(&p, &c) || take_lit(&p, " MB") || p != f + n)
-		return -1;
+	    take_int(&p, &c) || take_lit(&p, " MB") || p != f + n || a > INT64_MAX / MIB ||
+	    b > INT64_MAX / MIB || c > INT64_MAX / MIB)
+		return -1; /* unreadable, or more MB than bytes fit in an int64 */
 	g->heap_start = a * MIB;
 	g->heap_end = b * MIB;
 	g->heap_live = c * MIB;
@@ -62,7 +63,7 @@ static int goal_field(const char *f, size_t n, struct gc_line *g)
 {
 	int64_t v;
 	const char *p = f;
-	if (take_int(&p, &v) || take_lit(&p, " MB goal") || p != f + n)
+	if (take_int(&p, &v) || take_lit(&p, " MB goal") || p != f + n || v > INT64_MAX / MIB)
 		return -1;
 	g->heap_goal = v * MIB;
 	return 0;

@@ -178,8 +178,10 @@ static const struct {
     {"summary", "go_heap_live_bytes", "gctrace: peak Go live heap after a GC"},
     {"summary", "gc_count", "gctrace: GCs the program reported"},
     {"summary", "go_heap_slope_bytes_per_s", "gctrace: live heap growth over the window"},
-    {"summary", "goroutines", "dump: goroutines in the SIGQUIT dump"},
-    {"summary", "goroutines_top", "dump: the largest group, by state and top frame"},
+    {"summary", "goroutines", "dump: goroutines in the SIGQUIT dump; empty when cut"},
+    {"summary", "goroutines_top",
+     "dump: the largest group, by state and top frame; or why there is no count "
+     "(incomplete dump, no dump)"},
     {"samples", "t_s", "seconds since the start"},
     {"samples", "rss_bytes", "resident memory summed over the run's processes"},
     {"samples", "mem_bytes", "the run cgroup's memory usage (page cache included)"},

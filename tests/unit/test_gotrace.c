@@ -114,6 +114,9 @@ static void test_gctrace_shapes(void **state)
 	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 4->4->1 MB, 2 P",
 	    "gc 3 @0.1s: 1+1+1 ms clock, 4->4->1 MB, 5 MB goal, 2 P",
 	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 4->4->1 GB, 5 MB goal, 2 P",
+	    /* more MB than bytes fit in an int64 */
+	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 4->4->4099276460824344796 MB, 5 MB goal, 2 P",
+	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 4->4->1 MB, 9223372036854775807 MB goal, 2 P",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (gctrace_parse_line(bad[i], &g) != -1)
