@@ -1035,13 +1035,14 @@ static const struct key_def key_defs[] = {
     {"cwd", "DIR", "a directory", set_cwd, write_cwd,
      "working directory, relative to brink's (default: a fresh work/ per run)"},
     {"env", "NAME=VALUE...", "an environment", set_env, write_env,
-     "set over brink's environment; a scenario's env adds to [defaults]' (its NAME "
-     "replacing the default's; an empty env drops them); exec: --env NAME=VALUE, "
-     "repeatable"},
+     "set over brink's environment, for the program and its load; a scenario's env "
+     "adds to [defaults]' (its NAME replacing the default's; an empty env drops them); "
+     "exec: --env NAME=VALUE, repeatable"},
     /* a service under load (service.h) */
     {"load", "COMMAND", "a command", set_load, write_load,
      "load generator started outside the measured group once the program is ready; "
-     "when it exits the program is stopped (default none)"},
+     "when it exits the program is stopped and what it left running is killed "
+     "(default none)"},
     {"ready", "READY", "a readiness condition", set_ready, write_ready,
      "when the program is ready: tcp:HOST:PORT accepts, delay:DURATION, or "
      "stdout:REGEX matches a line (default: at start)"},

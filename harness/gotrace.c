@@ -112,12 +112,11 @@ int gctrace_parse_line(const char *line, struct gc_line *g)
 
 /* ---- goroutine dumps ---------------------------------------------------- */
 
-/* "goroutine N [STATE...]:" -> the state (up to a ',' or ']') in st. */
-static bool dump_header(const char *line, char *st, size_t len)
+/* "goroutine N [STATE...]:" -> the state (up to a ',' or ']') in st, N in *id. */
+static bool dump_header(const char *line, char *st, size_t len, int64_t *id)
 {
 	const char *p = line;
-	int64_t id;
-	if (take_lit(&p, "goroutine ") || take_int(&p, &id) || *p != ' ')
+	if (take_lit(&p, "goroutine ") || take_int(&p, id) || *p != ' ')
 		return false;
 	const char *open = strchr(p, '[');
 	const char *close = open ? strrchr(open, ']') : NULL;
@@ -164,6 +163,7 @@ struct gor_cur {
 	bool open;	   /* inside a goroutine block */
 	bool have_user;	   /* a frame outside the runtime was chosen */
 	bool frames_done;  /* "created by" seen */
+	bool creator;	   /* the line after "created by F" is F's file line */
 	char pending[160]; /* the function of the frame whose file line comes next */
 	struct gor_group g;
 };
@@ -227,6 +227,11 @@ static int close_cur(struct gor_cur *c, struct gor_dump *d, size_t *cap)
 	return add_group(d, &c->g, cap);
 }
 
+/* A goroutine without a frame of its own: "goroutine running on other thread;
+ * stack unavailable" (the runtime prints no stack for one that runs while the
+ * dump is written, runtime/traceback.go). */
+static const char no_stack[] = "stack unavailable";
+
 int gor_dump_parse(FILE *f, struct gor_dump *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -248,11 +253,14 @@ int gor_dump_parse(FILE *f, struct gor_dump *d)
 			d->n = 0;
 			continue;
 		}
-		if (dump_header(line, st, sizeof(st))) {
+		int64_t id;
+		if (dump_header(line, st, sizeof(st), &id)) {
 			if (close_cur(&c, d, &cap) != 0)
 				goto oom;
 			memset(&c, 0, sizeof(c));
-			c.open = true;
+			/* goroutine 0 is the g0 of the thread that took the signal (its
+			 * scheduler stack), no goroutine of the program: not counted. */
+			c.open = id != 0;
 			found = true;
 			snprintf(c.g.state, sizeof(c.g.state), "%s", st);
 			continue;
@@ -264,8 +272,19 @@ int gor_dump_parse(FILE *f, struct gor_dump *d)
 				goto oom;
 			continue;
 		}
+		if (c.creator) {
+			/* no frame of its own: where its creator started it */
+			c.creator = false;
+			if (line[0] == '\t')
+				frame_where(line, c.g.where, sizeof(c.g.where));
+			continue;
+		}
 		if (c.frames_done)
 			continue;
+		if (line[0] == '\t' && strstr(line, "stack unavailable") && !c.g.func[0]) {
+			snprintf(c.g.func, sizeof(c.g.func), "%s", no_stack);
+			continue;
+		}
 		if (line[0] == '\t') {
 			/* the file line of the frame named by the line before */
 			if (!c.have_user && c.pending[0]) {
@@ -281,6 +300,15 @@ int gor_dump_parse(FILE *f, struct gor_dump *d)
 		}
 		if (strncmp(line, "created by ", 11) == 0) {
 			c.frames_done = true;
+			if (strcmp(c.g.func, no_stack) == 0) {
+				/* "stack unavailable, created by main.main" */
+				char fn[sizeof(c.g.func)];
+				func_name(line + 11, fn, sizeof(fn));
+				fn[strcspn(fn, " ")] = '\0'; /* drop " in goroutine N" */
+				snprintf(c.g.func, sizeof(c.g.func), "%s, created by %.100s",
+					 no_stack, fn);
+				c.creator = true;
+			}
 			continue;
 		}
 		/* A function line ("...additional frames elided..." is none). */

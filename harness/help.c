@@ -197,8 +197,10 @@ static const struct {
     {"summary", "go_heap_live_bytes", "gctrace: peak Go live heap after a GC"},
     {"summary", "gc_count", "gctrace: GCs the program reported"},
     {"summary", "go_heap_slope_bytes_per_s", "gctrace: live heap growth over the window"},
-    {"summary", "goroutines", "dump: goroutines in the SIGQUIT dump"},
-    {"summary", "goroutines_top", "dump: the largest group, by state and top frame"},
+    {"summary", "goroutines", "dump: goroutines in the SIGQUIT dump; empty when cut"},
+    {"summary", "goroutines_top",
+     "dump: the largest group, by state and top frame; or why there is no count "
+     "(incomplete dump, no dump)"},
     {"samples", "t_s", "seconds since the start"},
     {"samples", "rss_bytes", "resident memory summed over the run's processes"},
     {"samples", "mem_bytes", "the run cgroup's memory usage (page cache included)"},
@@ -252,7 +254,9 @@ static void help_exit_codes(FILE *f)
 		   "  0    run, exec: every run was measured (whatever the program did)\n"
 		   "       compare: no regression; plot, report: written\n"
 		   "  1    run, exec: a run could not be measured (the command could not be\n"
-		   "       executed), an expectation failed, or brink itself failed\n"
+		   "       executed), an expectation failed, a `load` failed (exit status not\n"
+		   "       0, a signal, could not be executed) or never started (the program\n"
+		   "       was never ready: outcome not-ready), or brink itself failed\n"
 		   "       compare: NEW regressed, or a scenario or a metric of BASE is missing\n"
 		   "       in NEW (a scenario whose NEW runs were all interrupted or\n"
 		   "       exec-failed counts as missing)\n"

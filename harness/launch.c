@@ -206,8 +206,8 @@ static bool sets_var(const char *w, const char *e)
  * then those of `add` (brink's own for the program, e.g. GODEBUG for
  * go-runtime), put over it: a later word replaces an earlier one of the same
  * name. A malloc'd vector of borrowed strings, or NULL on allocation failure.
- * Built in the parent, before the fork. */
-static char **merge_env(char *const *set, char *const *add)
+ * Built in the parent, before the fork; public for the load (service.c). */
+char **launch_merge_env(char *const *set, char *const *add)
 {
 	extern char **environ;
 	char *const *sets[] = {set, add};
@@ -362,7 +362,7 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 					(int)u.uid, (int)u.gid);
 	}
 	char **envp = NULL;
-	if ((o->env || o->env_add) && !(envp = merge_env(o->env, o->env_add)))
+	if ((o->env || o->env_add) && !(envp = launch_merge_env(o->env, o->env_add)))
 		return berr_set(err, ENOMEM, "cannot set the environment of %s", o->path);
 	int syncp[2], errp[2];
 	if (pipe2(syncp, O_CLOEXEC) != 0) {

@@ -26,6 +26,12 @@ struct cg_run;
 int launch_resolve(const char *cmd, const char *scenario_dir, char *out, size_t len,
 		   struct berr *err);
 
+/* brink's environment with the NAME=VALUE words of `set`, then those of `add`,
+ * put over it (a later word replaces an earlier one of the same name): a
+ * malloc'd NULL-terminated vector of borrowed strings for execve(2), NULL when
+ * out of memory. Build it before a fork; free the vector only. */
+char **launch_merge_env(char *const *set, char *const *add);
+
 struct launch_opts {
 	const char *path; /* resolved program */
 	char *const *argv;

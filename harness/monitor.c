@@ -845,6 +845,8 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 				  .scenario_dir = o->scenario_dir,
 				  .run_dir = o->run_dir,
 				  .cwd = cwd,
+				  .env = sc->env,
+				  .sys = o->sys && cg_system_any(o->sys) ? o->sys : NULL,
 				  .event = service_event,
 				  .event_arg = &x};
 	if (!(x.svc = service_new(&so, err)))

@@ -31,6 +31,7 @@
 #include "plot.h"
 #include "record.h"
 #include "result.h"
+#include "service.h"
 #include "units.h"
 
 /* ---- cells of the summary table ---------------------------------------- */
@@ -493,6 +494,32 @@ static size_t goroutine_groups(const struct report_data *d, const struct run_res
 	return n;
 }
 
+/* metrics-url problems, per run: how many scrapes failed and the first
+ * reason (RUN/events.csv); nothing when none did. */
+static void md_scrapes(FILE *f, const struct report_data *d)
+{
+	bool head = false;
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		char rd[PATH_MAX], first[400];
+		if (snprintf(rd, sizeof(rd), "%s/%s/%d", d->dir, r->scenario, r->rep) >=
+		    (int)sizeof(rd))
+			continue;
+		int64_t nfail = service_scrape_failures(rd, first, sizeof(first));
+		if (nfail <= 0)
+			continue;
+		if (!head)
+			fputs("\n## Failed scrapes of metrics-url\n\n", f);
+		head = true;
+		fprintf(f,
+			"- %s, repetition %d: %lld failed (`scrape-failed` in events.csv); the "
+			"first: ",
+			r->scenario, r->rep, (long long)nfail);
+		md_cell(f, first);
+		fputs("\n", f);
+	}
+}
+
 static void md_services(FILE *f, const struct report_data *d)
 {
 	char cell[CELL_MAX];
@@ -588,6 +615,7 @@ static int write_md(const struct report_data *d, struct berr *err)
 	md_summary(f, d);
 	curves_md(d->dir, f);
 	md_services(f, d);
+	md_scrapes(f, d);
 	fputs("\n## Machine\n\n", f);
 	if (d->nmachine) {
 		fputs("| key | value |\n|---|---|\n", f);

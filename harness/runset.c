@@ -569,13 +569,31 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 		fprintf(f, "    %s/%d: expectation \"%s\" failed: %s\n", sc->name, r->rep,
 			sc->expect.raw, r->expect_failure);
 	if (service_load_failed(r)) {
-		if (r->load_exit_code != RES_NONE)
+		if (strcmp(r->load_status, "not-started") == 0)
+			fprintf(f,
+				"    %s/%d: load not started: the program was never ready (%s)\n",
+				sc->name, r->rep, outcome_name(r->outcome));
+		else if (r->load_exit_code != RES_NONE)
 			fprintf(f, "    %s/%d: load %s (exit %d): see load-stderr.log\n", sc->name,
 				r->rep, r->load_status, r->load_exit_code);
 		else
 			fprintf(f, "    %s/%d: load %s: see load-stderr.log\n", sc->name, r->rep,
 				r->load_status);
 	}
+	/* metrics-url: failed scrapes, once per run (each is in events.csv) */
+	char first[400];
+	int64_t nfail =
+	    sc->svc.metrics_url[0] ? service_scrape_failures(rdir, first, sizeof(first)) : 0;
+	if (nfail > 0)
+		fprintf(
+		    f,
+		    "    %s/%d: warning: %lld scrape(s) of metrics-url failed (scrape-failed in "
+		    "events.csv); the first: %s\n",
+		    sc->name, r->rep, (long long)nfail, first);
+	/* go-runtime = dump: why there is no goroutine count (service.c) */
+	if (r->goroutines < 0 && (strncmp(r->goroutines_top, "incomplete", 10) == 0 ||
+				  strncmp(r->goroutines_top, "no goroutine dump", 17) == 0))
+		fprintf(f, "    %s/%d: warning: %s\n", sc->name, r->rep, r->goroutines_top);
 	char interval[32];
 	if (run_samples_missed(r))
 		fprintf(f,
@@ -699,7 +717,7 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 		if (launch_resolve(sc->argv[0], sdir, paths[i], PATH_MAX, &err) != 0) {
 			bad += check_failed(&said, cfg, sc, "command", err.msg);
 		}
-		if (service_check(&sc->svc, sc->shell, sdir, &err) != 0) {
+		if (service_check(&sc->svc, sc->shell ? sc->argv[2] : NULL, sdir, &err) != 0) {
 			/* "KEY: reason": the place of that key */
 			char key[32];
 			snprintf(key, sizeof(key), "%.*s", (int)strcspn(err.msg, ":"), err.msg);

@@ -196,9 +196,66 @@ static const char *sample_line(const char *p, const char *end, struct prom_sampl
 	return NULL;
 }
 
+/* The series seen so far in a body (name and labels as written), to refuse a
+ * second sample of one: the format allows a series once per exposition
+ * ("Each line must have a unique combination of a metric name and labels",
+ * exposition_formats.md). Open addressing on an FNV-1a hash. */
+struct seen {
+	struct seen_slot {
+		uint64_t h;
+		const char *name, *labels;
+		size_t name_len, labels_len;
+		int line;
+	} * slot;
+	size_t cap, n;
+};
+
+static uint64_t fnv(uint64_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* 0 when new (recorded), the line of the first sample when seen, -1 on ENOMEM. */
+static int seen_add(struct seen *t, const struct prom_sample *s, int line)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		struct seen_slot *ns = calloc(nc, sizeof(*ns));
+		if (!ns)
+			return -1;
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->slot[i].name)
+				continue;
+			size_t j = t->slot[i].h & (nc - 1);
+			while (ns[j].name)
+				j = (j + 1) & (nc - 1);
+			ns[j] = t->slot[i];
+		}
+		free(t->slot);
+		t->slot = ns;
+		t->cap = nc;
+	}
+	uint64_t h = fnv(fnv(14695981039346656037ULL, s->name, s->name_len), "{", 1);
+	h = fnv(h, s->labels, s->labels_len);
+	size_t j = h & (t->cap - 1);
+	for (; t->slot[j].name; j = (j + 1) & (t->cap - 1)) {
+		struct seen_slot *x = &t->slot[j];
+		if (x->h == h && x->name_len == s->name_len && x->labels_len == s->labels_len &&
+		    memcmp(x->name, s->name, s->name_len) == 0 &&
+		    memcmp(x->labels, s->labels, s->labels_len) == 0)
+			return x->line;
+	}
+	t->slot[j] = (struct seen_slot){h, s->name, s->labels, s->name_len, s->labels_len, line};
+	t->n++;
+	return 0;
+}
+
 int prom_parse(const char *text, size_t len, prom_fn fn, void *arg, struct berr *err)
 {
 	const char *p = text, *stop = text + len;
+	struct seen seen = {0};
 	for (int line = 1; p < stop; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(stop - p));
 		const char *end = nl ? nl : stop;
@@ -211,12 +268,29 @@ int prom_parse(const char *text, size_t len, prom_fn fn, void *arg, struct berr 
 			why = NULL;
 		else if (*q == '#')
 			why = comment_line(q, end);
-		else if (!(why = sample_line(q, end, &s)))
+		else if (!(why = sample_line(q, end, &s))) {
+			int first = seen_add(&seen, &s, line);
+			if (first != 0) {
+				free(seen.slot);
+				if (first < 0)
+					return berr_set(err, ENOMEM, "line %d: out of memory",
+							line);
+				return berr_set(
+				    err, 0,
+				    "line %d: %.*s%s%.*s%s a second time (first on line "
+				    "%d): a series appears once per exposition",
+				    line, (int)s.name_len, s.name, s.labels_len ? "{" : "",
+				    (int)s.labels_len, s.labels, s.labels_len ? "}" : "", first);
+			}
 			fn(arg, &s);
-		if (why)
+		}
+		if (why) {
+			free(seen.slot);
 			return berr_set(err, 0, "line %d: %s", line, why);
+		}
 		p = nl ? nl + 1 : stop;
 	}
+	free(seen.slot);
 	return 0;
 }
 
@@ -272,6 +346,10 @@ struct scrape {
 	int64_t due, started;
 	double values[SCRAPE_NAMES_MAX];
 	bool have[SCRAPE_NAMES_MAX];
+	/* what a body held when none of the names was in it */
+	int64_t body_samples;
+	char found[160];
+	bool found_more; /* names left out of found */
 #ifndef BRINK_NO_CURL
 	CURLM *multi;
 	CURL *easy;
@@ -385,6 +463,20 @@ fail:
 static void on_sample(void *arg, const struct prom_sample *ps)
 {
 	struct scrape *s = arg;
+	/* the first few distinct names, to say what the body had */
+	size_t fl = strlen(s->found);
+	bool known = false;
+	for (const char *f = s->found; *f;) {
+		size_t n = strcspn(f, ",");
+		known |= n == ps->name_len && memcmp(f, ps->name, n) == 0;
+		f += n + (f[n] == ',');
+	}
+	if (!known && fl + ps->name_len + 2 >= sizeof(s->found))
+		s->found_more = true;
+	else if (!known)
+		snprintf(s->found + fl, sizeof(s->found) - fl, "%s%.*s", fl ? "," : "",
+			 (int)ps->name_len, ps->name);
+	s->body_samples++;
 	for (int i = 0; i < s->n; i++) {
 		if (strlen(s->names[i]) == ps->name_len &&
 		    memcmp(s->names[i], ps->name, ps->name_len) == 0) {
@@ -435,16 +527,40 @@ int scrape_step(struct scrape *s, int64_t now, int64_t t0, int64_t interval, cha
 		return -1;
 	}
 	memset(s->have, 0, sizeof(s->have));
+	s->body_samples = 0;
+	s->found[0] = '\0';
+	s->found_more = false;
 	int64_t total;
 	struct berr e = {0};
+	bool any = false;
 	if (pprof_goroutine_total(s->body ? s->body : "", s->len, &total)) {
 		for (int i = 0; i < s->n; i++)
 			if (strcmp(s->names[i], "pprof_goroutines") == 0) {
 				s->values[i] = (double)total;
-				s->have[i] = true;
+				s->have[i] = any = true;
 			}
+		if (!any) {
+			snprintf(why, whylen,
+				 "a pprof goroutine profile (total %lld), but metrics does not "
+				 "name pprof_goroutines",
+				 (long long)total);
+			return -1;
+		}
 	} else if (prom_parse(s->body ? s->body : "", s->len, on_sample, s, &e) != 0) {
 		snprintf(why, whylen, "not Prometheus text: %s", e.msg);
+		return -1;
+	}
+	for (int i = 0; i < s->n; i++)
+		any |= s->have[i];
+	if (!any) {
+		/* an empty row says nothing: say what the body had instead */
+		if (s->body_samples == 0)
+			snprintf(why, whylen, "no sample in the body (%zu bytes)", s->len);
+		else
+			snprintf(why, whylen,
+				 "none of the metrics names in the body; its %lld "
+				 "samples are of %.160s%s",
+				 (long long)s->body_samples, s->found, s->found_more ? ",..." : "");
 		return -1;
 	}
 	fprintf(s->csv.f, "%.6f", (double)(s->started - t0) / 1e9);

@@ -14,15 +14,20 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "analyse.h"
+#include "cgroup.h"
 #include "config.h"
+#include "csvread.h"
 #include "gotrace.h"
 #include "launch.h"
+#include "limit.h"
+#include "monitor.h"
 #include "result.h"
 #include "scrape.h"
 #include "units.h"
@@ -166,12 +171,25 @@ const char *service_go_runtime_name(unsigned bits)
 	return names[bits & 3];
 }
 
-int service_check(const struct service_cfg *c, bool shell, const char *scenario_dir,
+/* Does a shell command line replace the shell with its program ("exec ...")? */
+static bool shell_execs(const char *cmd)
+{
+	cmd += strspn(cmd, " \t");
+	return strncmp(cmd, "exec", 4) == 0 && (cmd[4] == ' ' || cmd[4] == '\t');
+}
+
+int service_check(const struct service_cfg *c, const char *shell_cmd, const char *scenario_dir,
 		  struct berr *err)
 {
 	if (c->metrics_url[0] && !scrape_available())
 		return berr_set(err, 0, "metrics-url: this brink was built without libcurl");
-	if (!c->load[0] || shell)
+	if ((c->go_runtime & GO_DUMP) && shell_cmd && !shell_execs(shell_cmd))
+		return berr_set(
+		    err, 0,
+		    "go-runtime: dump with shell = yes: the SIGQUIT would go to /bin/sh, "
+		    "not to the Go program, and no dump would come; start the command "
+		    "with exec (exec ./server ...) or set shell = no");
+	if (!c->load[0] || shell_cmd)
 		return 0;
 	const char *why = "out of memory";
 	char **argv = command_split(c->load, &why);
@@ -221,6 +239,7 @@ struct service {
 	int tcp_fd; /* a connect in progress (ready = tcp:), or -1 */
 	int64_t tcp_started;
 	char **load_argv;
+	struct cg_run *load_cg; /* the load's own group beside the run's; NULL without cgroups */
 	char load_path[PATH_MAX];
 	pid_t load_pid;
 	int64_t load_start, load_end;
@@ -234,7 +253,17 @@ struct service {
 	int64_t heap_live, heap_peak, gc_count;
 	bool gc_bad_warned;
 	struct scrape *scrape; /* metrics-url, while ready and not stopped */
+	/* go-runtime = dump: stderr from the stop signal on, every byte (log-cap
+	 * cuts stderr.log, not this), up to DUMP_MAX; an unnamed temporary file. */
+	FILE *dump;
+	int64_t dump_bytes, err_bytes; /* bytes kept in dump; of stderr in all */
+	bool dump_cut;		       /* DUMP_MAX reached: the rest was not kept */
+	bool killed_in_grace;	       /* SIGKILL before the program ended after the stop */
 };
+
+/* The most of a goroutine dump kept for its parse: 1,000,000 goroutines of a
+ * few frames each, far beyond what a useful dump holds. */
+#define DUMP_MAX (512LL << 20)
 
 static void ev(struct service *s, int64_t now, const char *name, long long v, const char *d)
 {
@@ -290,6 +319,15 @@ struct service *service_new(const struct service_opts *o, struct berr *err)
 		if (launch_resolve(s->load_argv[0], o->scenario_dir, s->load_path,
 				   sizeof(s->load_path), err) != 0)
 			goto fail;
+		if (o->sys && cg_system_any(o->sys)) {
+			/* A group of its own, no limits, not sampled: what the load
+			 * leaves behind (a client in the background, a setsid child)
+			 * is found there and killed when the load ends. */
+			struct limits none;
+			limits_init(&none);
+			if (cg_run_create(o->sys, &none, &s->load_cg, err) != 0)
+				goto fail;
+		}
 	}
 	if (c->ready_kind == READY_STDOUT) {
 		if (regcomp(&s->re, c->ready + 7, REG_EXTENDED | REG_NOSUB) != 0) {
@@ -303,7 +341,12 @@ struct service *service_new(const struct service_opts *o, struct berr *err)
 		goto fail;
 	}
 	if (c->go_runtime & GO_GCTRACE) {
+		/* Added to the GODEBUG the program would get: that of `env` (the
+		 * last one wins, as in launch_merge_env), else brink's. */
 		const char *old = getenv("GODEBUG");
+		for (char *const *e = o->env; e && *e; e++)
+			if (strncmp(*e, "GODEBUG=", 8) == 0)
+				old = *e + 8;
 		if (asprintf(&s->env[0], "GODEBUG=%s%sgctrace=1", old ? old : "",
 			     old && *old ? "," : "") < 0) {
 			s->env[0] = NULL;
@@ -341,6 +384,9 @@ void service_free(struct service *s)
 		kill(s->load_pid, SIGKILL);
 		waitpid(s->load_pid, NULL, 0);
 	}
+	struct berr e = {0};
+	if (cg_run_destroy(s->load_cg, monitor_reap_all, NULL, &e) != 0)
+		fprintf(stderr, "brink: the load's group: %s\n", e.msg);
 	if (s->load_argv) {
 		for (char **p = s->load_argv; *p; p++)
 			free(*p);
@@ -353,6 +399,8 @@ void service_free(struct service *s)
 	if (s->tcp_fd >= 0)
 		close(s->tcp_fd);
 	scrape_free(s->scrape);
+	if (s->dump)
+		fclose(s->dump);
 	free(s->env[0]);
 	free(s);
 }
@@ -410,8 +458,27 @@ static bool tcp_ready(struct service *s, int64_t now)
 	return false;
 }
 
-/* Start the load: its own process group, outside the run cgroup (brink's own
- * group), stdout and stderr into load-stdout.log and load-stderr.log. */
+/* Kill what the load left running: every process of its group (a setsid child
+ * too), without waiting (brink, a subreaper, reaps them as they go; the group's
+ * removal in service_free waits for the last). Without cgroups its process
+ * group, called only right after the load was reaped: its leader's pid still
+ * names that group, not a newcomer's. */
+static void kill_load_rest(struct service *s, bool pgrp)
+{
+	if (pgrp && s->load_pid > 0)
+		kill(-s->load_pid, SIGKILL);
+	if (!s->load_cg)
+		return;
+	pid_t pids[256];
+	int n;
+	for (int round = 0; round < 4 && (n = cg_run_procs(s->load_cg, pids, 256)) > 0; round++)
+		for (int i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+}
+
+/* Start the load: its own process group, in its own cgroup beside the run's
+ * (not measured) when there are cgroups, stdout and stderr into load-stdout.log
+ * and load-stderr.log, the scenario's `env` over brink's environment. */
 static void start_load(struct service *s, int64_t now)
 {
 	char p[PATH_MAX + 32];
@@ -419,7 +486,8 @@ static void start_load(struct service *s, int64_t now)
 	static const char *const names[3] = {NULL, "load-stdout.log", "load-stderr.log"};
 	struct berr e = {0};
 	pid_t parent = getpid();
-	int errp[2] = {-1, -1};
+	int errp[2] = {-1, -1}, syncp[2] = {-1, -1};
+	char **envp = NULL;
 	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (fds[0] < 0) {
 		berr_set(&e, errno, "cannot open /dev/null for the load");
@@ -433,17 +501,30 @@ static void start_load(struct service *s, int64_t now)
 			goto failed;
 		}
 	}
-	if (pipe2(errp, O_CLOEXEC) != 0) {
+	if (pipe2(errp, O_CLOEXEC) != 0 || pipe2(syncp, O_CLOEXEC) != 0) {
 		berr_set(&e, errno, "cannot create a pipe for the load");
+		goto failed;
+	}
+	if (s->o.env && !(envp = launch_merge_env(s->o.env, NULL))) {
+		berr_set(&e, ENOMEM, "cannot set the environment of the load");
 		goto failed;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* If brink dies, so does the load; if it died already, do not start. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		int fail[2] = {0, 0}; /* step (0 chdir, 1 exec), errno */
+		int fail[2] = {0, 0}; /* step (0 chdir, 1 exec, 2 cgroup), errno */
 		if (getppid() != parent)
 			_exit(127);
+		/* Wait until brink has moved us into the load's group. */
+		char c;
+		close(syncp[1]);
+		if (read(syncp[0], &c, 1) != 1) {
+			fail[0] = 2;
+			ssize_t w = write(errp[1], fail, sizeof(fail));
+			(void)w;
+			_exit(127);
+		}
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -452,7 +533,8 @@ static void start_load(struct service *s, int64_t now)
 			dup2(fds[i], i);
 		if (!s->o.cwd || chdir(s->o.cwd) == 0) {
 			fail[0] = 1;
-			execv(s->load_path, s->load_argv);
+			extern char **environ;
+			execve(s->load_path, s->load_argv, envp ? envp : environ);
 		}
 		fail[1] = errno;
 		ssize_t w = write(errp[1], fail, sizeof(fail));
@@ -463,6 +545,15 @@ static void start_load(struct service *s, int64_t now)
 		berr_set(&e, errno, "cannot fork the load");
 		goto failed;
 	}
+	close(syncp[0]);
+	syncp[0] = -1;
+	struct berr ae = {0};
+	if (!s->load_cg || cg_run_attach(s->load_cg, pid, &ae) == 0) {
+		ssize_t w = write(syncp[1], "g", 1);
+		(void)w;
+	}
+	close(syncp[1]); /* without the byte: the child reports step 2 and exits */
+	syncp[1] = -1;
 	close(errp[1]);
 	errp[1] = -1;
 	int fail[2];
@@ -473,7 +564,9 @@ static void start_load(struct service *s, int64_t now)
 	s->load_pid = pid;
 	s->load_start = now;
 	if (n == (ssize_t)sizeof(fail)) {
-		if (fail[0] == 0)
+		if (fail[0] == 2)
+			berr_set(&e, ae.errnum, "cannot move the load into its group: %s", ae.msg);
+		else if (fail[0] == 0)
 			berr_set(&e, fail[1], "cannot change the load's directory to %s", s->o.cwd);
 		else
 			berr_set(&e, fail[1], "cannot execute the load %s", s->load_path);
@@ -495,9 +588,13 @@ out:
 	for (int i = 0; i < 3; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (errp[i] >= 0)
 			close(errp[i]);
+		if (syncp[i] >= 0)
+			close(syncp[i]);
+	}
+	free(envp); /* the vector only: its strings are borrowed */
 }
 
 static void become_ready(struct service *s, int64_t now, const char *how)
@@ -524,6 +621,7 @@ static enum service_do begin_stop(struct service *s, int64_t now, bool after_loa
 				  int *sig)
 {
 	if (s->phase == PH_STOPPING || s->phase == PH_DONE) {
+		s->killed_in_grace |= s->phase == PH_STOPPING;
 		s->phase = PH_DONE;
 		return SVC_KILL;
 	}
@@ -590,6 +688,7 @@ enum service_do service_poll(struct service *s, int64_t now, int *sig)
 	case PH_STOPPING:
 		if (now >= s->grace_end) {
 			ev(s, now, "stop-grace-expired", RES_NONE, NULL);
+			s->killed_in_grace = true;
 			s->phase = PH_DONE;
 			return SVC_KILL;
 		}
@@ -649,9 +748,34 @@ void service_stdout(struct service *s, const char *buf, size_t n, int64_t now)
 		lines(s, &s->out, buf, n, now, out_line);
 }
 
+/* Keep stderr from the stop signal on: the dump it asks for. */
+static void dump_keep(struct service *s, const char *buf, size_t n, int64_t now)
+{
+	if (!s->dump && !s->dump_cut && !(s->dump = tmpfile())) {
+		s->dump_cut = true;
+		ev(s, now, "goroutine-dump-unkept", errno, strerror(errno));
+		return;
+	}
+	if (s->dump_cut)
+		return;
+	size_t keep = n;
+	if (s->dump_bytes + (int64_t)n > DUMP_MAX) {
+		keep = (size_t)(DUMP_MAX - s->dump_bytes);
+		s->dump_cut = true;
+	}
+	if (fwrite(buf, 1, keep, s->dump) != keep)
+		s->dump_cut = true;
+	s->dump_bytes += (int64_t)keep;
+}
+
 void service_stderr(struct service *s, const char *buf, size_t n, int64_t now)
 {
-	if (s && (s->c->go_runtime & GO_GCTRACE))
+	if (!s)
+		return;
+	s->err_bytes += (int64_t)n;
+	if ((s->c->go_runtime & GO_DUMP) && s->stop_at >= 0)
+		dump_keep(s, buf, n, now);
+	if (s->c->go_runtime & GO_GCTRACE)
 		lines(s, &s->err, buf, n, now, err_line);
 }
 
@@ -664,6 +788,7 @@ bool service_child(struct service *s, pid_t pid, int wstatus, int64_t now)
 	s->load_ended = true;
 	s->load_end = now;
 	s->load_status = wstatus;
+	kill_load_rest(s, true); /* the load is over: so is all it started */
 	if (!s->load_exec_failed) {
 		if (WIFEXITED(wstatus))
 			ev(s, now, "load-exited", WEXITSTATUS(wstatus), NULL);
@@ -691,6 +816,7 @@ void service_program_ended(struct service *s, int64_t now)
 			service_child(s, s->load_pid, st, now);
 		}
 	}
+	kill_load_rest(s, false);
 }
 
 int64_t service_go_heap(const struct service *s)
@@ -713,29 +839,72 @@ static double secs(int64_t ns)
 	return (double)ns / 1e9;
 }
 
-/* Parse the dump at the end of stderr.log; write goroutines.txt. */
+/* Parse the dump brink asked for (stderr kept from the stop signal on), else
+ * one at the end of stderr.log; write goroutines.txt. A dump known to be cut
+ * (DUMP_MAX reached; the program killed while it wrote, after the grace;
+ * stderr.log cut at log-cap) gives no count: goroutines stays empty and
+ * goroutines_top says why, with the least number seen. */
 static void goroutines(struct service *s, struct run_result *r)
 {
 	char p[PATH_MAX + 32];
-	snprintf(p, sizeof(p), "%s/stderr.log", s->o.run_dir);
-	FILE *f = fopen(p, "re");
-	if (!f)
-		return;
+	FILE *f = NULL;
+	const char *src = "stderr.log";
 	struct gor_dump d;
-	int rc = gor_dump_parse(f, &d);
-	fclose(f);
-	if (rc <= 0)
+	int rc = 0;
+	if (s->dump && fflush(s->dump) == 0 && s->dump_bytes > 0) {
+		rewind(s->dump);
+		rc = gor_dump_parse(s->dump, &d);
+		src = "stderr after the stop signal";
+	}
+	if (rc == 0) {
+		snprintf(p, sizeof(p), "%s/stderr.log", s->o.run_dir);
+		if (!(f = fopen(p, "re")))
+			return;
+		rc = gor_dump_parse(f, &d);
+		src = "stderr.log";
+		fclose(f);
+	}
+	if (rc <= 0) {
+		if (s->stop_at >= 0 && stop_signal(s, false) == SIGQUIT)
+			snprintf(
+			    r->goroutines_top, sizeof(r->goroutines_top),
+			    "no goroutine dump on stderr after the SIGQUIT (%lld bytes): not a "
+			    "Go program or one that handles SIGQUIT",
+			    (long long)s->dump_bytes);
 		return;
-	r->goroutines = d.total;
-	if (d.n > 0)
-		gor_group_format(&d.groups[0], r->goroutines_top, sizeof(r->goroutines_top));
+	}
+	const char *cut = NULL;
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/stderr.log", s->o.run_dir);
+	if (s->dump_cut && strcmp(src, "stderr.log") != 0)
+		cut = "over 512 MiB: the rest not kept";
+	else if (s->killed_in_grace && strcmp(src, "stderr.log") != 0)
+		cut = "the program was killed after stop-grace: maybe while it wrote";
+	else if (strcmp(src, "stderr.log") == 0 && stat(p, &st) == 0 && st.st_size < s->err_bytes)
+		cut = "stderr.log was cut at log-cap";
+	if (cut) {
+		snprintf(r->goroutines_top, sizeof(r->goroutines_top),
+			 "incomplete dump (%s): at least %lld goroutines", cut, (long long)d.total);
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ev(s, ts.tv_sec * 1000000000LL + ts.tv_nsec, "goroutine-dump-incomplete", d.total,
+		   cut);
+	} else {
+		r->goroutines = d.total;
+		if (d.n > 0)
+			gor_group_format(&d.groups[0], r->goroutines_top,
+					 sizeof(r->goroutines_top));
+	}
 	snprintf(p, sizeof(p), "%s/goroutines.txt", s->o.run_dir);
 	FILE *o = fopen(p, "we");
 	if (o) {
+		if (cut)
+			fprintf(o, "# INCOMPLETE (%s): at least %lld goroutines\n", cut,
+				(long long)d.total);
 		fprintf(o,
-			"# %lld goroutines in the dump at the end of stderr.log, by state and "
-			"top frame outside package runtime\n",
-			(long long)d.total);
+			"# %lld goroutines in the dump (%s), by state and top frame outside "
+			"package runtime\n",
+			(long long)d.total, src);
 		for (size_t i = 0; i < d.n; i++) {
 			char line[400];
 			gor_group_format(&d.groups[i], line, sizeof(line));
@@ -749,7 +918,7 @@ static void goroutines(struct service *s, struct run_result *r)
 
 bool service_load_failed(const struct run_result *r)
 {
-	static const char *const failed[] = {"failed", "signaled", "exec-failed"};
+	static const char *const failed[] = {"failed", "signaled", "exec-failed", "not-started"};
 	for (size_t i = 0; i < sizeof(failed) / sizeof(failed[0]); i++)
 		if (strcmp(r->load_status, failed[i]) == 0)
 			return true;
@@ -799,4 +968,25 @@ void service_conclude(struct service *s, struct run_result *r, double warmup_s, 
 	}
 	if (c->go_runtime & GO_DUMP)
 		goroutines(s, r);
+}
+
+int64_t service_scrape_failures(const char *run_dir, char *first, size_t len)
+{
+	char p[PATH_MAX];
+	if (len)
+		first[0] = '\0';
+	if (snprintf(p, sizeof(p), "%s/events.csv", run_dir) >= (int)sizeof(p))
+		return -1;
+	struct csv_reader r;
+	struct berr e = {0};
+	if (csvr_open(&r, p, &e) != 0)
+		return -1;
+	int ce = csvr_col(&r, "event"), cd = csvr_col(&r, "detail");
+	int64_t n = 0;
+	int rc;
+	while (ce >= 0 && cd >= 0 && (rc = csvr_next(&r, &e)) == 1)
+		if (strcmp(r.field[ce], "scrape-failed") == 0 && n++ == 0 && len)
+			snprintf(first, len, "%s", r.field[cd]);
+	csvr_close(&r);
+	return ce >= 0 && cd >= 0 ? n : -1;
 }

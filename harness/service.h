@@ -4,7 +4,9 @@
  * The timeline of a service run (times since the program started):
  *   launch -> ready (tcp:HOST:PORT accepts, delay:DUR passed, or a stdout line
  *   matched stdout:REGEX; at launch when `ready` is not set) -> the `load`
- *   command starts, outside the run cgroup -> the load exits -> brink sends
+ *   command starts, outside the run cgroup: in a group of its own beside it
+ *   (not measured), else in a process group of its own -> the load exits,
+ *   whatever it left running is killed -> brink sends
  *   the stop signal (SIGTERM; SIGQUIT with go-runtime = dump) -> after
  *   `stop-grace` the run is killed. The load window, from ready + leak-warmup
  *   to the stop, is where the leak verdict looks.
@@ -61,9 +63,13 @@ int service_parse_go_runtime(struct service_cfg *c, const char *v, const char **
 const char *service_go_runtime_name(unsigned bits);
 
 /* Can the run start: is the load command found (a bare name in scenario_dir,
- * then $PATH; with `shell`, /bin/sh), and can metrics-url be fetched (libcurl
- * in this build)? 0, or -1 with err ("load: ...", "metrics-url: ..."). */
-int service_check(const struct service_cfg *c, bool shell, const char *scenario_dir,
+ * then $PATH; with `shell`, /bin/sh), can metrics-url be fetched (libcurl
+ * in this build), and does a SIGQUIT reach the program with go-runtime = dump
+ * (with `shell`, shell_cmd, the command line, must start with exec: else
+ * /bin/sh takes the signal and dies without a dump)? shell_cmd is NULL
+ * without `shell`. 0, or -1 with err ("load: ...", "metrics-url: ...",
+ * "go-runtime: ..."). */
+int service_check(const struct service_cfg *c, const char *shell_cmd, const char *scenario_dir,
 		  struct berr *err);
 
 /* Is anything of this file in use (a load, a ready condition, go-runtime)? */
@@ -74,6 +80,7 @@ bool service_cfg_active(const struct service_cfg *c);
 struct service;
 struct run_result;
 struct series;
+struct cg_system;
 
 /* Where the service writes its events (the run's events.csv): t in ns. */
 typedef void (*service_event_fn)(void *arg, int64_t t_ns, const char *name, long long value,
@@ -85,6 +92,8 @@ struct service_opts {
 	const char *scenario_dir; /* where bare load names are found first; may be NULL */
 	const char *run_dir;	  /* load-stdout.log, load-stderr.log, goroutines.txt */
 	const char *cwd;	  /* the load's working directory (the run's work/) */
+	char *const *env;	  /* the scenario's `env` (NAME=VALUE), the load's too; or NULL */
+	struct cg_system *sys;	  /* cgroups for the load's own group (cgroup.h); or NULL */
 	service_event_fn event;
 	void *event_arg;
 };
@@ -99,7 +108,8 @@ void service_free(struct service *s);
 void service_set_t0(struct service *s, int64_t t0);
 
 /* NULL-terminated "NAME=VALUE" entries for the program's environment (GODEBUG
- * with gctrace=1 added to any GODEBUG brink has); NULL when none. Owned by s. */
+ * with gctrace=1 added to the GODEBUG of `env`, else to brink's); NULL when
+ * none. Owned by s. */
 char *const *service_env(struct service *s);
 
 /* A timerfd that ticks while the service waits for something (readiness, a
@@ -138,10 +148,16 @@ int64_t service_go_heap(const struct service *s);
 int64_t service_gc_count(const struct service *s);
 bool service_gctrace(const struct service *s);
 
-/* Did the run's load fail (load_status failed, signaled or exec-failed)? Then
- * the program was not driven as asked: brink exits 1, as for a failed
- * expectation. A load killed because the program ended first did not fail. */
+/* Did the run's load fail (load_status failed, signaled or exec-failed) or
+ * never start (not-started: the program was never ready)? Then the program
+ * was not driven as asked: brink exits 1, as for a failed expectation. A load
+ * killed because the program ended first did not fail. */
 bool service_load_failed(const struct run_result *r);
+
+/* The scrape-failed events of a finished run (RUN_DIR/events.csv): their
+ * number, and the reason of the first in `first` (metrics-url could not be
+ * fetched or read). -1 when events.csv cannot be read. */
+int64_t service_scrape_failures(const char *run_dir, char *first, size_t len);
 
 /* Fill the service fields of r (outcome stopped / not-ready, load columns,
  * goroutines from stderr.log's dump, Go heap) and write goroutines.txt.

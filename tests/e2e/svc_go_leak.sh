@@ -74,6 +74,18 @@ expect_eq "fixed load_status" "$(field "$s" load_status)" ok
 expect_eq "fixed leak" "$(field "$s" leak)" no
 gor=$(field "$s" goroutines)
 [ -n "$gor" ] && [ "$gor" -lt 50 ] && ok "fixed: $gor goroutines" || fail "fixed goroutines: '$gor'"
+# The fixed twin's fd count is flat over the load window (readiness + 500 ms
+# warm-up to the stop): the load client keeps one connection per client for
+# all its requests, so the server holds the same sockets throughout and an fd
+# trend can only be the server's own.
+e="$TMP/fixed/go-service/1/events.csv"
+a=$(awk -F, '$2 == "ready" { print $1 + 0.5; exit }' "$e")
+b=$(awk -F, '$2 == "stop" { print $1; exit }' "$e")
+w=$(awk -F, -v a="$a" -v b="$b" 'NR > 1 && $1 >= a && $1 < b { if (n++ == 0 || $4 < lo) lo = $4; if ($4 > hi) hi = $4 }
+  END { print n + 0, lo, hi }' "$TMP/fixed/go-service/1/samples.csv")
+set -- $w
+[ "$1" -ge 20 ] && [ "$2" = "$3" ] && ok "fixed: $2 fds throughout the load window ($1 samples)" ||
+  fail "fixed: fds in the load window (samples, min, max): $w"
 m="$TMP/fixed/go-service/1/metrics.csv"
 awk -F, 'NR > 1 && $2 != "" { n++; if ($2 > max) max = $2 } END { exit !(n >= 4 && max < 50) }' "$m" &&
   ok "fixed: pprof goroutine totals stay small" || fail "fixed metrics.csv: $(cat "$m")"

@@ -45,8 +45,19 @@ grep -qx "load ran" "$TMP"/stdout/*/1/load-stdout.log && ok "load output in load
 # Never ready: nothing listens on the port.
 start=$(date +%s.%N)
 "$BRINK" exec --quiet --no-progress --out "$TMP/never" --ready "tcp:127.0.0.1:$((port + 1))" \
-  --ready-timeout 1s --load /bin/true -- /bin/sleep 30
+  --ready-timeout 1s --load /bin/true -- /bin/sleep 30 2>"$TMP/never.err"
+rc=$?
 end=$(date +%s.%N)
+# the load never ran: the program was not driven, as for a load that failed
+expect_eq "never ready with a load: brink's exit status" "$rc" 1
+grep -q "load not started: the program was never ready (not-ready)" "$TMP/never.err" &&
+  ok "stderr says the load never started" || fail "stderr: $(cat "$TMP/never.err")"
+"$BRINK" help exit-codes | grep -q "never started" && ok "help exit-codes names it" ||
+  fail "help exit-codes: $("$BRINK" help exit-codes)"
+# without a load there is nothing left undriven: measured, exit 0
+"$BRINK" exec --quiet --no-progress --out "$TMP/never0" --ready "tcp:127.0.0.1:$((port + 1))" \
+  --ready-timeout 300ms -- /bin/sleep 30 >/dev/null
+expect_eq "never ready without a load: exit status" "$?" 0
 s="$TMP/never/summary.csv"
 expect_eq "never outcome" "$(field "$s" outcome)" not-ready
 expect_eq "never load_status" "$(field "$s" load_status)" not-started

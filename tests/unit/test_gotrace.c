@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define MIB (1LL << 20)
@@ -118,6 +119,7 @@ static void test_gctrace_shapes(void **state)
 	    "goal, 2 P",
 	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 1+1/1/1+1 ms cpu, 4->4->1 MB, 9223372036854775807 MB "
 	    "goal, 2 P",
+	    "gc 3 @0.1s 0%: 1+1+1 ms clock, 4->4->4099276460824344796 MB, 5 MB goal, 2 P",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (gctrace_parse_line(bad[i], &g) != -1)
@@ -132,7 +134,9 @@ static void test_dump_go119(void **state)
 	char line[1024];
 	long long headers = 0, chan_send = 0;
 	while (fgets(line, sizeof(line), f)) {
-		headers += strncmp(line, "goroutine ", 10) == 0;
+		/* goroutine 0 is a thread's scheduler stack, not the program's */
+		headers +=
+		    strncmp(line, "goroutine ", 10) == 0 && strncmp(line, "goroutine 0 ", 12);
 		chan_send += strncmp(line, "goroutine ", 10) == 0 && strstr(line, " [chan send]:");
 	}
 	rewind(f);
@@ -221,13 +225,61 @@ static void test_dump_shapes(void **state)
 	assert_null(d.groups);
 }
 
+/* A dump taken while goroutines run: goroutine 0 [idle] (the g0 of the
+ * thread that took SIGQUIT) is not counted; a goroutine running on another
+ * thread has no stack, and is named so, with the place it was created. */
+static void test_dump_idle_running(void **state)
+{
+	(void)state;
+	static const char text[] = "SIGQUIT: quit\n"
+				   "PC=0x46d9a1 m=0 sigcode=0\n"
+				   "\n"
+				   "goroutine 0 [idle]:\n"
+				   "runtime.futex()\n"
+				   "\t/usr/lib/go-1.19/src/runtime/sys_linux_amd64.s:559 +0x21\n"
+				   "\n"
+				   "goroutine 12 [running]:\n"
+				   "\tgoroutine running on other thread; stack unavailable\n"
+				   "created by main.spin\n"
+				   "\t/src/main.go:50 +0x10\n"
+				   "\n"
+				   "goroutine 1 [running]:\n"
+				   "\tgoroutine running on other thread; stack unavailable\n"
+				   "\n"
+				   "goroutine 7 [chan send]:\n"
+				   "main.leak.func1()\n"
+				   "\t/src/main.go:33 +0x67\n"
+				   "created by main.leak\n"
+				   "\t/src/main.go:30 +0x99\n";
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	struct gor_dump d;
+	assert_int_equal(gor_dump_parse(f, &d), 1);
+	fclose(f);
+	assert_int_equal(d.total, 3);
+	assert_int_equal(d.n, 3);
+	bool created = false, main_running = false;
+	for (size_t i = 0; i < d.n; i++) {
+		assert_string_not_equal(d.groups[i].state, "idle");
+		assert_true(d.groups[i].func[0] != '\0');
+		if (strcmp(d.groups[i].func, "stack unavailable, created by main.spin") == 0) {
+			assert_string_equal(d.groups[i].where, "main.go:50");
+			created = true;
+		}
+		if (strcmp(d.groups[i].func, "stack unavailable") == 0) {
+			assert_string_equal(d.groups[i].where, "");
+			main_running = true;
+		}
+	}
+	assert_true(created && main_running);
+	gor_dump_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_gctrace_go119),
-	    cmocka_unit_test(test_gctrace_shapes),
-	    cmocka_unit_test(test_dump_go119),
-	    cmocka_unit_test(test_dump_shapes),
+	    cmocka_unit_test(test_gctrace_go119),     cmocka_unit_test(test_gctrace_shapes),
+	    cmocka_unit_test(test_dump_go119),	      cmocka_unit_test(test_dump_shapes),
+	    cmocka_unit_test(test_dump_idle_running),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,6 +162,11 @@ static void test_errors(void **state)
 	    {"# TYPE\n", "line 1: expected a metric name after # TYPE"},
 	    {"x 1\r\n", "line 1: expected text lines ended by \\n"},
 	    {"<html>\n", "line 1: expected a metric name"},
+	    /* a series twice is an error, not a sum (exposition_formats.md: "Each
+	     * line must have a unique combination of a metric name and labels") */
+	    {"# TYPE x gauge\nx 5\nx 7\n", "line 3: x a second time (first on line 2)"},
+	    {"x{a=\"1\"} 1\nx{a=\"2\"} 1\ny 1\nx{a=\"1\"} 2 17\n",
+	     "line 4: x{a=\"1\"} a second time (first on line 1)"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct got g = {0};

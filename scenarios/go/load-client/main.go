@@ -1,5 +1,5 @@
 // go-load-client: a load generator for the service tests. Makes -n GET requests
-// to -url with -c concurrent clients (keep-alive connections), at most -rate a
+// to -url with -c concurrent clients (one keep-alive connection each), at most -rate a
 // second in total when -rate > 0. Only loopback URLs are accepted: nothing
 // leaves the machine. Prints "N requests, M failed in D" and exits 0 when every
 // request got 200, 1 when any failed, 2 on bad options.
@@ -33,8 +33,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "go-load-client: -url must name a loopback address such as 127.0.0.1")
 		os.Exit(2)
 	}
-	tr := &http.Transport{MaxIdleConnsPerHost: *c}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	var next, failed int64
 	var tick <-chan time.Time
 	if *rate > 0 {
@@ -47,6 +45,13 @@ func main() {
 	var firstErr atomic.Value
 	for i := 0; i < *c; i++ {
 		wg.Add(1)
+		// One connection per client, kept for all its requests: the server
+		// holds exactly -c of them from the first requests on. A shared
+		// pool dials a new one whenever none is idle at that instant and
+		// closes surplus ones: the server's fd count then steps with the
+		// scheduling, a trend that is not the server's.
+		tr := &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1}
+		client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 		go func() {
 			defer wg.Done()
 			for atomic.AddInt64(&next, 1) <= int64(*n) {
