@@ -128,6 +128,9 @@ struct run {
 	struct logcap out, errlog;
 	struct service *svc; /* load, readiness, stop, Go runtime (service.h) */
 	bool traced, exited, timed_out, interrupted, baseline_done, exit_state_done;
+	/* The main thread exited with others running: seize them once every stop
+	 * brink holds is let go (see reap). */
+	bool seize_pending;
 	int wstatus;
 	struct rusage rusage;	   /* of the main process, from wait4() */
 	struct oom_watch *oomw;	   /* who the OOM killer chose (oomsrc.h) */
@@ -444,26 +447,34 @@ static int live_threads(pid_t pid, pid_t except)
 	return c.live;
 }
 
+struct seize_round {
+	int seized, gone; /* threads seized; threads gone meanwhile (ESRCH) */
+};
+
 static void seize_one(long tid, void *arg)
 {
-	int *seized = arg;
+	struct seize_round *sr = arg;
 	/* Its exit stops tell when the last thread goes; its clones are traced too.
 	 * EPERM: already traced by brink. */
 	if (ptrace(PTRACE_SEIZE, (pid_t)tid, 0,
 		   PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL) == 0)
-		(*seized)++;
+		sr->seized++;
+	else if (errno == ESRCH)
+		sr->gone++;
 }
 
 /* The main thread exited while other threads run on: trace them all, so that
- * the exit stop of the last one gives the exact state at the process's death. */
+ * the exit stop of the last one gives the exact state at the process's death.
+ * A thread gone meanwhile may be one whose execve took over the process's pid
+ * (the leader, still listed, was brink's): the list is read again. */
 static void seize_threads(struct run *x)
 {
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/task", (int)x->pid);
 	for (int round = 0; round < 4; round++) { /* threads born meanwhile */
-		int seized = 0;
-		each_number(open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC), seize_one, &seized);
-		if (seized == 0)
+		struct seize_round sr = {0, 0};
+		each_number(open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC), seize_one, &sr);
+		if (sr.seized == 0 && sr.gone == 0)
 			break;
 	}
 }
@@ -500,7 +511,12 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 		if (tid == x->pid && !r->main_thread_exited_first) {
 			r->main_thread_exited_first = true;
 			event(x, t, "main-thread-exit", live, NULL);
-			seize_threads(x);
+			/* Not here, in its exit stop: if the leader exits because
+			 * another thread is in execve, that exec holds the lock
+			 * PTRACE_SEIZE waits for (cred_guard_mutex) until the
+			 * leader's exit ends, which this stop holds: a deadlock
+			 * that no signal breaks. */
+			x->seize_pending = true;
 		}
 		return;
 	}
@@ -538,6 +554,12 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 	x->exit_state_done = true;
 }
 
+/* The signals whose default action stops the process (signal(7)). */
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
 static void on_stop(struct run *x, pid_t p, int st)
 {
 	int ev = st >> 16;
@@ -558,10 +580,15 @@ static void on_stop(struct run *x, pid_t p, int st)
 	} else if (ev == PTRACE_EVENT_EXIT) {
 		exit_stop(x, p, t);
 		ptrace(PTRACE_CONT, p, 0, 0);
-	} else if (ev == PTRACE_EVENT_STOP && p != x->pid && WSTOPSIG(st) == SIGTRAP) {
-		ptrace(PTRACE_CONT, p, 0, 0); /* a new thread of a seized one */
+	} else if (ev == PTRACE_EVENT_STOP && !is_stop_signal(WSTOPSIG(st))) {
+		/* Not a group-stop (SIGTRAP): a new thread of a seized one, or
+		 * the end of a group-stop, told by SIGCONT to a tracee left in
+		 * PTRACE_LISTEN (ptrace(2), "Group-stop"): it runs on. */
+		ptrace(PTRACE_CONT, p, 0, 0);
 	} else if (ev == PTRACE_EVENT_STOP) {
-		ptrace(PTRACE_LISTEN, p, 0, 0); /* group-stop: stay stopped */
+		/* Group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): stopped as the
+		 * program expects, until a SIGCONT ends it (reported as above). */
+		ptrace(PTRACE_LISTEN, p, 0, 0);
 	} else if (ev == PTRACE_EVENT_CLONE || ev == PTRACE_EVENT_EXEC) {
 		ptrace(PTRACE_CONT, p, 0, 0);
 	} else {
@@ -590,6 +617,12 @@ static void reap(struct run *x)
 		x->exited = true;
 		x->wstatus = st;
 		x->rusage = ru;
+	}
+	/* Every stop seen is let go: an exec of another thread can go on, and
+	 * the seize waits for it no longer than the exec itself takes. */
+	if (x->seize_pending && !x->exited) {
+		x->seize_pending = false;
+		seize_threads(x);
 	}
 }
 
