@@ -39,3 +39,21 @@ case_self_stop() {
 	expect_str "resumed after SIGCONT" "$(fact resumed)" 1
 	expect_rel "brink's time (cs)" "$EL_CS" lt 1500
 }
+
+# A program that wants a tracer of its own (sanitizers, debuggers): under the exit
+# stop's tracing it cannot have one (EPERM, as the README and --help say); with
+# exit-stop no it runs untraced, as alone, and the exit state is said unavailable.
+CASES="$CASES trace_me"
+case_trace_me() {
+	shape_run trace-me "$1" -- "$SHAPES_BIN/trace-me"
+	expect_rel "brink status" "$RC" eq 0
+	expect_str "PTRACE_TRACEME under exit-stop yes" "$(fact traceme 3)" 1
+	shape_run trace-me-no "$1" --exit-stop no -- "$SHAPES_BIN/trace-me"
+	expect_rel "brink status" "$RC" eq 0
+	expect_str "PTRACE_TRACEME under exit-stop no" "$(fact traceme)" ok
+	expect_str outcome "$(get outcome)" exited
+	case "$(get unavailable)" in
+	*exit-state*) ok "unavailable says exit-state" ;;
+	*) bad "unavailable: got '$(get unavailable)', want exit-state in it" ;;
+	esac
+}
