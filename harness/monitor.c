@@ -717,10 +717,24 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	 * where those limits are unknown, the largest count against the limit
 	 * brink set. */
 	f->fd_limit = r->fd_limit;
-	f->emfile_method = r->fd_exhausted_by;
 	/* What the kernel saw fail, in any process of the run (syswatch.h). */
-	if (x->sw_armed) {
+	if (x->sw_armed)
 		take_syscall_facts(x);
+	/* Every fd from 10 to the limit - 1 open at the exit, some below 10
+	 * free: open(2) still had fds to give, only an allocation from 10 up
+	 * (fcntl F_DUPFD 10, as bash numbers its fds) was refused. Which one the
+	 * program made, the kernel's EMFILE count tells where it is watched
+	 * (and complete); else a main process that exited 0 failed nothing. */
+	if (r->fd_exhausted_by == METH_FD_NUMBERS) {
+		bool watched = x->sw_armed && x->sw.lost == 0;
+		if (watched && r->emfile_count > 0)
+			r->fd_exhausted_by = METH_TRACEPOINT;
+		else if (watched ||
+			 (x->exited && WIFEXITED(x->wstatus) && WEXITSTATUS(x->wstatus) == 0))
+			r->fd_exhausted_by = METH_NONE;
+	}
+	f->emfile_method = r->fd_exhausted_by;
+	if (x->sw_armed) {
 		if (f->emfile_method == METH_NONE && r->emfile_count > 0)
 			f->emfile_method = METH_TRACEPOINT;
 		f->enomem_count = r->enomem_count;
