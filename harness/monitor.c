@@ -600,6 +600,8 @@ static void on_stop(struct run *x, pid_t p, int st)
 	}
 }
 
+static void check_oom(struct run *x);
+
 static void reap(struct run *x)
 {
 	int st;
@@ -617,6 +619,9 @@ static void reap(struct run *x)
 		x->exited = true;
 		x->wstatus = st;
 		x->rusage = ru;
+		/* an OOM kill of the main process: its counter moved just now */
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && cg_run_has(x->cg, CG_MEMORY))
+			check_oom(x);
 	}
 	/* Every stop seen is let go: an exec of another thread can go on, and
 	 * the seize waits for it no longer than the exec itself takes. */
@@ -626,12 +631,15 @@ static void reap(struct run *x)
 	}
 }
 
-static void check_oom(struct run *x)
+/* The memory cgroup's OOM counters: events for what moved since the last
+ * look, stamped at t_at (ns into the run, the kill's own time where known), or
+ * now when t_at < 0. */
+static void check_oom_at(struct run *x, int64_t t_at)
 {
 	struct cg_oom_counts c;
 	if (cg_run_oom_counts(x->cg, &c) != 0)
 		return;
-	int64_t t = now_ns() - x->t0;
+	int64_t t = t_at >= 0 ? t_at : now_ns() - x->t0;
 	if (c.oom > x->oom.oom || (c.oom_kill > 0 && x->r->oom_onset_s < 0)) {
 		if (x->r->oom_onset_s < 0) {
 			x->r->oom_onset_s = secs(t);
@@ -641,6 +649,11 @@ static void check_oom(struct run *x)
 	if (c.oom_kill > x->oom.oom_kill)
 		event(x, t, "oom-kill", c.oom_kill, NULL);
 	x->oom = c;
+}
+
+static void check_oom(struct run *x)
+{
+	check_oom_at(x, -1);
 }
 
 static int arm_timer(int fd, int64_t first_abs, int64_t interval)
@@ -746,10 +759,10 @@ static void gather_facts(struct run *x, struct run_facts *f)
 		f->max_fds_method = x->exit_state_done ? METH_EXIT_STOP : METH_SAMPLING;
 	}
 
-	if (cg_run_has(x->cg, CG_MEMORY)) {
-		check_oom(x);
-		f->oom_kills = x->oom.oom_kill;
-	}
+	struct cg_oom_counts oc;
+	bool memcg = cg_run_has(x->cg, CG_MEMORY) && cg_run_oom_counts(x->cg, &oc) == 0;
+	if (memcg)
+		f->oom_kills = oc.oom_kill > x->oom.oom_kill ? oc.oom_kill : x->oom.oom_kill;
 	if (cg_run_has(x->cg, CG_PIDS)) {
 		int64_t hits = cg_run_pids_max_hits(x->cg);
 		f->pids_limit_hits = hits;
@@ -761,6 +774,7 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	 * read only when a kill is to be explained. */
 	for (size_t i = 0; x->sw_armed && i < x->sw.n_victims && i < FACTS_VICTIMS_MAX; i++) {
 		f->victims[i].pid = x->sw.victims[i].pid;
+		f->victims[i].t_ns = x->t0 + (int64_t)(x->sw.victims[i].t_s * 1e9);
 		snprintf(f->victims[i].comm, sizeof(f->victims[i].comm), "%s",
 			 x->sw.victims[i].comm);
 		f->n_victims = i + 1;
@@ -771,9 +785,19 @@ static void gather_facts(struct run *x, struct run_facts *f)
 		bool want_main = sigkill && f->oom_kills > 0;
 		oom_watch_collect(x->oomw, cg_run_path(x->cg, CG_MEMORY), x->pid, want_main, 50, f);
 	}
-	for (size_t i = 0; f->victims_method != METH_TRACEPOINT && i < f->n_victims; i++)
-		event(x, (int64_t)(r->duration_s * 1e9), "oom-victim", f->victims[i].pid,
-		      f->victims[i].comm);
+	/* Each kill at its own time where the source says it (the kernel log's
+	 * record time), else at the end; the counter's move at the first kill. */
+	int64_t t_end = (int64_t)(r->duration_s * 1e9), t_first = -1;
+	for (size_t i = 0; i < f->n_victims; i++) {
+		int64_t t = f->victims[i].t_ns >= x->t0 ? f->victims[i].t_ns - x->t0 : -1;
+		if (t >= 0 && (t_first < 0 || t < t_first))
+			t_first = t;
+		if (f->victims_method != METH_TRACEPOINT)
+			event(x, t >= 0 && t <= t_end ? t : t_end, "oom-victim", f->victims[i].pid,
+			      f->victims[i].comm);
+	}
+	if (memcg)
+		check_oom_at(x, t_first >= 0 && t_first <= t_end ? t_first : -1);
 }
 
 static void conclude(struct run *x)
@@ -807,12 +831,18 @@ static void conclude(struct run *x)
 		      method_name(r->fd_exhausted_by != METH_NONE ? r->fd_exhausted_by
 				  : r->limit_hit == BP_NOFILE	  ? r->limit_method
 								  : f.max_fds_method));
-	/* pids.peak counts tasks, unreaped zombies too: it is the thread peak
-	 * only of a run that was one process, and it matters where the group
-	 * reached its pids limit between two samples. */
-	if (x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
+	/* The threads at the refused fork: the kernel's count where it was
+	 * watched. Else pids.peak, where the group reached its pids limit between
+	 * two samples; but it counts tasks, unreaped zombies too: it is the
+	 * thread peak only of a run that was one process whose threads, as
+	 * sampled, came to at least half of it (not a zombie bomb's one). */
+	const struct sw_failure *fork_fail = &x->sw.first[SWK_EAGAIN_FORK];
+	if (x->sw_armed && fork_fail->seen && fork_fail->pid == x->pid) {
+		if (fork_fail->threads > r->peak_threads)
+			r->peak_threads = fork_fail->threads;
+	} else if (x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
 		int64_t ppeak = cg_run_pids_peak(x->cg);
-		if (ppeak > r->peak_threads)
+		if (ppeak > r->peak_threads && r->peak_threads * 2 >= ppeak)
 			r->peak_threads = ppeak;
 	}
 
@@ -960,6 +990,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 			/* killed before its exec by the OOM killer: the limit is too
 			 * small to start the program at all */
 			r->oom_kills = oc.oom_kill;
+			r->limit_hit = BP_MEMORY; /* the counter moved: memory (README) */
+			r->limit_method = METH_KERNEL_COUNTER;
+			event(&x, now_ns() - x.t0, "oom-kill", oc.oom_kill, NULL);
 			snprintf(
 			    r->exec_error, sizeof(r->exec_error),
 			    "%.600s (the OOM killer: the memory limit is too small to start it)",
