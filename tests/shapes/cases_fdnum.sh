@@ -6,6 +6,7 @@
 # still works (it prints the fd it got), so nothing was exhausted.
 CASES="$CASES fd_high"
 case_fd_high() {
+	[ "$1" = 10ms ] || return 0 # no sampling in what it checks: one interval
 	shape_run fd-high "$1" --nofile 256 -- "$SHAPES_BIN/fd-high" 256
 	expect_rel "brink status" "$RC" eq 0
 	expect_rel "the program held fds 10..255" "$(fact held)" eq 246
