@@ -365,6 +365,14 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 		broke[m] = metrics[m].limit != BP_NONE && r->limit_hit == metrics[m].limit;
 	broke[M_FDS] |= r->fd_exhausted;
 	broke[M_MEM] |= r->outcome == OUT_OOM_KILLED;
+	/* The pids limit counts tasks: unreaped zombies fill it too, without a
+	 * thread to show. Threads are the metric that broke only when the live
+	 * threads seen came to at least half the limit. */
+	bool tasks_not_threads = broke[M_THREADS] && r->pids_limit != RES_NONE &&
+				 r->pids_limit > 0 && r->peak_threads != RES_NONE &&
+				 r->peak_threads * 2 < r->pids_limit;
+	if (tasks_not_threads)
+		broke[M_THREADS] = false;
 	bool breaking = breaking_point_is_growth(r->limit_hit) || r->fd_exhausted ||
 			r->outcome == OUT_OOM_KILLED;
 
@@ -403,9 +411,15 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 				used += (size_t)w;
 		}
 	}
-	if (any || breaking)
+	if (any || breaking) {
 		r->leak = LEAK_YES;
-	else if (judged)
+		if (tasks_not_threads && !used)
+			snprintf(
+			    r->leak_reason, sizeof(r->leak_reason),
+			    "the pids limit (%lld) was reached by tasks and not threads (at most "
+			    "%lld seen): processes not reaped (zombies) or short-lived",
+			    (long long)r->pids_limit, (long long)r->peak_threads);
+	} else if (judged)
 		r->leak = LEAK_NO;
 	else {
 		r->leak = LEAK_NONE;

@@ -24,6 +24,7 @@
 struct oom_victim {
 	pid_t pid;
 	char comm[16]; /* TASK_COMM_LEN */
+	int64_t t_ns;  /* CLOCK_MONOTONIC ns of the kill (kernel log record), < 0 unknown */
 };
 
 #define FACTS_VICTIMS_MAX 16

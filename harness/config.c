@@ -1014,7 +1014,9 @@ static const struct key_def key_defs[] = {
     {"repetitions", "N", "a repetition count", set_repetitions, write_repetitions,
      "runs of the scenario, 1 to 100000 (default 1)"},
     {"exit-stop", "BOOL", "a boolean", set_exit_stop, write_exit_stop,
-     "stop the program at exit to read its exact fds and RSS (default yes)"},
+     "trace the program (ptrace) to read its exact fds and RSS at exec and exit "
+     "(default yes); no for LeakSanitizer, gdb, strace: a traced program cannot "
+     "trace itself or be traced (the exit state is then the last sample's)"},
     {"log-cap", "SIZE", "a size", set_log_cap, write_log_cap,
      "cap on each of stdout.log and stderr.log, or max (default 64M)"},
     {"user", "USER[:GROUP]", "a user", set_user, write_user,

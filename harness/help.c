@@ -164,7 +164,7 @@ static const struct {
     {"summary", "cause", "how the main process ended, and on what evidence"},
     {"summary", "leak", "the leak verdict, yes or no; empty when the run was too short"},
     {"summary", "leak_metrics", "the series that grow: rss;mem;fds;threads"},
-    {"summary", "leak_reason", "why leak is empty"},
+    {"summary", "leak_reason", "why leak is empty, or why leak yes names no metric"},
     {"summary", "rss_slope_bytes_per_s", "Theil-Sen growth of anonymous RSS after the warm-up"},
     {"summary", "mem_slope_bytes_per_s",
      "Theil-Sen growth of the cgroup's memory after the warm-up"},

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "merge.h"
+#include "plot.h"
 #include "slurm.h"
 
 static const struct {
@@ -27,6 +28,7 @@ static const struct {
 static void exit_interrupted(int sig)
 {
 	(void)sig;
+	plot_abort(); /* no gnuplot left writing plots */
 	_exit(EXIT_INTERRUPT);
 }
 

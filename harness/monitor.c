@@ -128,6 +128,9 @@ struct run {
 	struct logcap out, errlog;
 	struct service *svc; /* load, readiness, stop, Go runtime (service.h) */
 	bool traced, exited, timed_out, interrupted, baseline_done, exit_state_done;
+	/* The main thread exited with others running: seize them once every stop
+	 * brink holds is let go (see reap). */
+	bool seize_pending;
 	int wstatus;
 	struct rusage rusage;	   /* of the main process, from wait4() */
 	struct oom_watch *oomw;	   /* who the OOM killer chose (oomsrc.h) */
@@ -444,26 +447,34 @@ static int live_threads(pid_t pid, pid_t except)
 	return c.live;
 }
 
+struct seize_round {
+	int seized, gone; /* threads seized; threads gone meanwhile (ESRCH) */
+};
+
 static void seize_one(long tid, void *arg)
 {
-	int *seized = arg;
+	struct seize_round *sr = arg;
 	/* Its exit stops tell when the last thread goes; its clones are traced too.
 	 * EPERM: already traced by brink. */
 	if (ptrace(PTRACE_SEIZE, (pid_t)tid, 0,
 		   PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL) == 0)
-		(*seized)++;
+		sr->seized++;
+	else if (errno == ESRCH)
+		sr->gone++;
 }
 
 /* The main thread exited while other threads run on: trace them all, so that
- * the exit stop of the last one gives the exact state at the process's death. */
+ * the exit stop of the last one gives the exact state at the process's death.
+ * A thread gone meanwhile may be one whose execve took over the process's pid
+ * (the leader, still listed, was brink's): the list is read again. */
 static void seize_threads(struct run *x)
 {
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/task", (int)x->pid);
 	for (int round = 0; round < 4; round++) { /* threads born meanwhile */
-		int seized = 0;
-		each_number(open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC), seize_one, &seized);
-		if (seized == 0)
+		struct seize_round sr = {0, 0};
+		each_number(open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC), seize_one, &sr);
+		if (sr.seized == 0 && sr.gone == 0)
 			break;
 	}
 }
@@ -500,7 +511,12 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 		if (tid == x->pid && !r->main_thread_exited_first) {
 			r->main_thread_exited_first = true;
 			event(x, t, "main-thread-exit", live, NULL);
-			seize_threads(x);
+			/* Not here, in its exit stop: if the leader exits because
+			 * another thread is in execve, that exec holds the lock
+			 * PTRACE_SEIZE waits for (cred_guard_mutex) until the
+			 * leader's exit ends, which this stop holds: a deadlock
+			 * that no signal breaks. */
+			x->seize_pending = true;
 		}
 		return;
 	}
@@ -538,6 +554,12 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 	x->exit_state_done = true;
 }
 
+/* The signals whose default action stops the process (signal(7)). */
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
 static void on_stop(struct run *x, pid_t p, int st)
 {
 	int ev = st >> 16;
@@ -558,10 +580,15 @@ static void on_stop(struct run *x, pid_t p, int st)
 	} else if (ev == PTRACE_EVENT_EXIT) {
 		exit_stop(x, p, t);
 		ptrace(PTRACE_CONT, p, 0, 0);
-	} else if (ev == PTRACE_EVENT_STOP && p != x->pid && WSTOPSIG(st) == SIGTRAP) {
-		ptrace(PTRACE_CONT, p, 0, 0); /* a new thread of a seized one */
+	} else if (ev == PTRACE_EVENT_STOP && !is_stop_signal(WSTOPSIG(st))) {
+		/* Not a group-stop (SIGTRAP): a new thread of a seized one, or
+		 * the end of a group-stop, told by SIGCONT to a tracee left in
+		 * PTRACE_LISTEN (ptrace(2), "Group-stop"): it runs on. */
+		ptrace(PTRACE_CONT, p, 0, 0);
 	} else if (ev == PTRACE_EVENT_STOP) {
-		ptrace(PTRACE_LISTEN, p, 0, 0); /* group-stop: stay stopped */
+		/* Group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): stopped as the
+		 * program expects, until a SIGCONT ends it (reported as above). */
+		ptrace(PTRACE_LISTEN, p, 0, 0);
 	} else if (ev == PTRACE_EVENT_CLONE || ev == PTRACE_EVENT_EXEC) {
 		ptrace(PTRACE_CONT, p, 0, 0);
 	} else {
@@ -572,6 +599,8 @@ static void on_stop(struct run *x, pid_t p, int st)
 		ptrace(PTRACE_CONT, p, 0, WSTOPSIG(st)); /* deliver the signal */
 	}
 }
+
+static void check_oom(struct run *x);
 
 static void reap(struct run *x)
 {
@@ -590,15 +619,27 @@ static void reap(struct run *x)
 		x->exited = true;
 		x->wstatus = st;
 		x->rusage = ru;
+		/* an OOM kill of the main process: its counter moved just now */
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && cg_run_has(x->cg, CG_MEMORY))
+			check_oom(x);
+	}
+	/* Every stop seen is let go: an exec of another thread can go on, and
+	 * the seize waits for it no longer than the exec itself takes. */
+	if (x->seize_pending && !x->exited) {
+		x->seize_pending = false;
+		seize_threads(x);
 	}
 }
 
-static void check_oom(struct run *x)
+/* The memory cgroup's OOM counters: events for what moved since the last
+ * look, stamped at t_at (ns into the run, the kill's own time where known), or
+ * now when t_at < 0. */
+static void check_oom_at(struct run *x, int64_t t_at)
 {
 	struct cg_oom_counts c;
 	if (cg_run_oom_counts(x->cg, &c) != 0)
 		return;
-	int64_t t = now_ns() - x->t0;
+	int64_t t = t_at >= 0 ? t_at : now_ns() - x->t0;
 	if (c.oom > x->oom.oom || (c.oom_kill > 0 && x->r->oom_onset_s < 0)) {
 		if (x->r->oom_onset_s < 0) {
 			x->r->oom_onset_s = secs(t);
@@ -608,6 +649,11 @@ static void check_oom(struct run *x)
 	if (c.oom_kill > x->oom.oom_kill)
 		event(x, t, "oom-kill", c.oom_kill, NULL);
 	x->oom = c;
+}
+
+static void check_oom(struct run *x)
+{
+	check_oom_at(x, -1);
 }
 
 static int arm_timer(int fd, int64_t first_abs, int64_t interval)
@@ -684,10 +730,24 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	 * where those limits are unknown, the largest count against the limit
 	 * brink set. */
 	f->fd_limit = r->fd_limit;
-	f->emfile_method = r->fd_exhausted_by;
 	/* What the kernel saw fail, in any process of the run (syswatch.h). */
-	if (x->sw_armed) {
+	if (x->sw_armed)
 		take_syscall_facts(x);
+	/* Every fd from 10 to the limit - 1 open at the exit, some below 10
+	 * free: open(2) still had fds to give, only an allocation from 10 up
+	 * (fcntl F_DUPFD 10, as bash numbers its fds) was refused. Which one the
+	 * program made, the kernel's EMFILE count tells where it is watched
+	 * (and complete); else a main process that exited 0 failed nothing. */
+	if (r->fd_exhausted_by == METH_FD_NUMBERS) {
+		bool watched = x->sw_armed && x->sw.lost == 0;
+		if (watched && r->emfile_count > 0)
+			r->fd_exhausted_by = METH_TRACEPOINT;
+		else if (watched ||
+			 (x->exited && WIFEXITED(x->wstatus) && WEXITSTATUS(x->wstatus) == 0))
+			r->fd_exhausted_by = METH_NONE;
+	}
+	f->emfile_method = r->fd_exhausted_by;
+	if (x->sw_armed) {
 		if (f->emfile_method == METH_NONE && r->emfile_count > 0)
 			f->emfile_method = METH_TRACEPOINT;
 		f->enomem_count = r->enomem_count;
@@ -699,10 +759,10 @@ static void gather_facts(struct run *x, struct run_facts *f)
 		f->max_fds_method = x->exit_state_done ? METH_EXIT_STOP : METH_SAMPLING;
 	}
 
-	if (cg_run_has(x->cg, CG_MEMORY)) {
-		check_oom(x);
-		f->oom_kills = x->oom.oom_kill;
-	}
+	struct cg_oom_counts oc;
+	bool memcg = cg_run_has(x->cg, CG_MEMORY) && cg_run_oom_counts(x->cg, &oc) == 0;
+	if (memcg)
+		f->oom_kills = oc.oom_kill > x->oom.oom_kill ? oc.oom_kill : x->oom.oom_kill;
 	if (cg_run_has(x->cg, CG_PIDS)) {
 		int64_t hits = cg_run_pids_max_hits(x->cg);
 		f->pids_limit_hits = hits;
@@ -714,6 +774,7 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	 * read only when a kill is to be explained. */
 	for (size_t i = 0; x->sw_armed && i < x->sw.n_victims && i < FACTS_VICTIMS_MAX; i++) {
 		f->victims[i].pid = x->sw.victims[i].pid;
+		f->victims[i].t_ns = x->t0 + (int64_t)(x->sw.victims[i].t_s * 1e9);
 		snprintf(f->victims[i].comm, sizeof(f->victims[i].comm), "%s",
 			 x->sw.victims[i].comm);
 		f->n_victims = i + 1;
@@ -724,9 +785,19 @@ static void gather_facts(struct run *x, struct run_facts *f)
 		bool want_main = sigkill && f->oom_kills > 0;
 		oom_watch_collect(x->oomw, cg_run_path(x->cg, CG_MEMORY), x->pid, want_main, 50, f);
 	}
-	for (size_t i = 0; f->victims_method != METH_TRACEPOINT && i < f->n_victims; i++)
-		event(x, (int64_t)(r->duration_s * 1e9), "oom-victim", f->victims[i].pid,
-		      f->victims[i].comm);
+	/* Each kill at its own time where the source says it (the kernel log's
+	 * record time), else at the end; the counter's move at the first kill. */
+	int64_t t_end = (int64_t)(r->duration_s * 1e9), t_first = -1;
+	for (size_t i = 0; i < f->n_victims; i++) {
+		int64_t t = f->victims[i].t_ns >= x->t0 ? f->victims[i].t_ns - x->t0 : -1;
+		if (t >= 0 && (t_first < 0 || t < t_first))
+			t_first = t;
+		if (f->victims_method != METH_TRACEPOINT)
+			event(x, t >= 0 && t <= t_end ? t : t_end, "oom-victim", f->victims[i].pid,
+			      f->victims[i].comm);
+	}
+	if (memcg)
+		check_oom_at(x, t_first >= 0 && t_first <= t_end ? t_first : -1);
 }
 
 static void conclude(struct run *x)
@@ -760,12 +831,18 @@ static void conclude(struct run *x)
 		      method_name(r->fd_exhausted_by != METH_NONE ? r->fd_exhausted_by
 				  : r->limit_hit == BP_NOFILE	  ? r->limit_method
 								  : f.max_fds_method));
-	/* pids.peak counts tasks, unreaped zombies too: it is the thread peak
-	 * only of a run that was one process, and it matters where the group
-	 * reached its pids limit between two samples. */
-	if (x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
+	/* The threads at the refused fork: the kernel's count where it was
+	 * watched. Else pids.peak, where the group reached its pids limit between
+	 * two samples; but it counts tasks, unreaped zombies too: it is the
+	 * thread peak only of a run that was one process whose threads, as
+	 * sampled, came to at least half of it (not a zombie bomb's one). */
+	const struct sw_failure *fork_fail = &x->sw.first[SWK_EAGAIN_FORK];
+	if (x->sw_armed && fork_fail->seen && fork_fail->pid == x->pid) {
+		if (fork_fail->threads > r->peak_threads)
+			r->peak_threads = fork_fail->threads;
+	} else if (x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
 		int64_t ppeak = cg_run_pids_peak(x->cg);
-		if (ppeak > r->peak_threads)
+		if (ppeak > r->peak_threads && r->peak_threads * 2 >= ppeak)
 			r->peak_threads = ppeak;
 	}
 
@@ -915,6 +992,9 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 			/* killed before its exec by the OOM killer: the limit is too
 			 * small to start the program at all */
 			r->oom_kills = oc.oom_kill;
+			r->limit_hit = BP_MEMORY; /* the counter moved: memory (README) */
+			r->limit_method = METH_KERNEL_COUNTER;
+			event(&x, now_ns() - x.t0, "oom-kill", oc.oom_kill, NULL);
 			snprintf(
 			    r->exec_error, sizeof(r->exec_error),
 			    "%.600s (the OOM killer: the memory limit is too small to start it)",

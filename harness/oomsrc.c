@@ -14,6 +14,7 @@
 struct oom_record {
 	pid_t pid;
 	char comm[16];
+	int64_t t_ns;	 /* the record's time, CLOCK_MONOTONIC ns; < 0 unknown */
 	char memcg[512]; /* the victim's memory cgroup below the hierarchy root, "" unknown */
 };
 
@@ -97,6 +98,10 @@ static int kmsg_next(int fd, struct oom_record *rec)
 		char *text = strchr(buf, ';');
 		if (!text)
 			continue;
+		/* usec: microseconds since boot, the printk clock (local_clock),
+		 * which CLOCK_MONOTONIC follows to well under a millisecond */
+		unsigned long long usec;
+		rec->t_ns = sscanf(buf, "%*u,%*u,%llu", &usec) == 1 ? (int64_t)usec * 1000 : -1;
 		text++;
 		text[strcspn(text, "\n")] = '\0';
 		if (oom_parse_kmsg(text, &rec->pid, rec->comm, rec->memcg, sizeof(rec->memcg)))
@@ -220,7 +225,7 @@ static bool is_victim(const struct run_facts *f, pid_t pid)
 	return false;
 }
 
-static void add_victim(struct run_facts *f, pid_t pid, const char *comm)
+static void add_victim(struct run_facts *f, pid_t pid, const char *comm, int64_t t_ns)
 {
 	for (size_t i = 0; i < f->n_victims; i++)
 		if (f->victims[i].pid == pid) {
@@ -233,6 +238,7 @@ static void add_victim(struct run_facts *f, pid_t pid, const char *comm)
 	struct oom_victim *v = &f->victims[f->n_victims++];
 	v->pid = pid;
 	memcpy(v->comm, comm, sizeof(v->comm));
+	v->t_ns = t_ns;
 }
 
 static int64_t mono_ms(void)
@@ -268,6 +274,6 @@ void oom_watch_collect(struct oom_watch *w, const char *memcg_dir, pid_t main_pi
 		 * main pid, or for a pid an oom-kill line of the run named. */
 		if (rec.pid == main_pid || same_memcg(rec.memcg, memcg_dir) ||
 		    is_victim(f, rec.pid))
-			add_victim(f, rec.pid, rec.comm);
+			add_victim(f, rec.pid, rec.comm, rec.t_ns);
 	}
 }

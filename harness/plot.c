@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -799,6 +800,20 @@ static void log_tail(const char *path, char *buf, size_t len)
 	fclose(f);
 }
 
+/* The gnuplot being waited for (its own process group), 0 for none. */
+static volatile sig_atomic_t gnuplot_pid;
+
+void plot_abort(void)
+{
+	pid_t pid = (pid_t)gnuplot_pid;
+	if (pid <= 0)
+		return;
+	gnuplot_pid = 0;
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 /* Run `gnuplot data/<page>.gp` in plotdir, its output into data/<page>.log. */
 static int run_gnuplot(const char *plotdir, const char *page, struct berr *err)
 {
@@ -807,12 +822,30 @@ static int run_gnuplot(const char *plotdir, const char *page, struct berr *err)
 	snprintf(log, sizeof(log), "data/%s.log", page);
 
 	fflush(NULL);
+	/* No termination signal between the fork and gnuplot_pid's setting: its
+	 * handler must find the child to kill (plot_abort). */
+	sigset_t term, old;
+	sigemptyset(&term);
+	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGHUP);
+	sigprocmask(SIG_BLOCK, &term, &old);
+	pid_t parent = getpid();
 	pid_t pid = fork();
-	if (pid < 0)
-		return berr_set(err, errno, "cannot start gnuplot for %s/%s", plotdir, script);
+	if (pid < 0) {
+		int e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return berr_set(err, e, "cannot start gnuplot for %s/%s", plotdir, script);
+	}
 	if (pid == 0) {
-		/* the run engine may block signals for its signalfd; gnuplot
-		 * must die on ^C like any other child */
+		/* Its own process group, so that plot_abort() ends what it started
+		 * too; killed if brink dies without a word (SIGKILL). The run
+		 * engine may block signals for its signalfd; gnuplot must die on a
+		 * signal like any other child. */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent) /* brink died before the prctl */
+			_exit(126);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -827,12 +860,18 @@ static int run_gnuplot(const char *plotdir, const char *page, struct berr *err)
 		execvp("gnuplot", argv);
 		_exit(127);
 	}
+	setpgid(pid, pid); /* the group exists before plot_abort() can kill it */
+	gnuplot_pid = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			gnuplot_pid = 0;
 			return berr_set(err, errno, "cannot wait for gnuplot on %s/%s", plotdir,
 					script);
+		}
 	}
+	gnuplot_pid = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	char logpath[PATH_MAX], tail[512] = "";

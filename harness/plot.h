@@ -55,4 +55,10 @@ void plot_twin_page(const char *base, bool base_is_scenario, char *page, size_t 
 /* Is gnuplot on $PATH? */
 bool plot_have_gnuplot(void);
 
+/* Kill (SIGKILL, its whole process group) and reap the gnuplot that
+ * plot_write() is waiting for, if any, so that nothing writes plots once brink
+ * has gone. Async-signal-safe (kill(2) and waitpid(2) only, signal-safety(7)):
+ * for the handler of a termination signal that then ends brink. */
+void plot_abort(void);
+
 #endif

@@ -27,6 +27,7 @@
 #include "monitor.h"
 #include "service.h"
 #include "path.h"
+#include "plot.h"
 #include "probe.h"
 #include "progress.h"
 #include "record.h"
@@ -484,6 +485,7 @@ static bool termination_pending(int sigfd)
 static void exit_interrupted(int sig)
 {
 	(void)sig;
+	plot_abort(); /* no gnuplot left writing plots */
 	_exit(EXIT_INTERRUPT);
 }
 

@@ -29,6 +29,8 @@ scenarios=(fd-exhaust mem-hog thread-bomb)
 # The corpus of program shapes (tests/shapes/): its C programs, built static too.
 shapes=(hold fork-workers daemon thread-exit emfile)
 shapes+=(zombies filemap busy) # cases_classify.sh
+shapes+=(thread-exec self-stop trace-me) # cases_ptrace.sh
+shapes+=(fd-high) # cases_fdnum.sh
 # The failing-call shapes (tests/shapes/failcall.c), for the guest's syscalls phase.
 tests_bins=(failcall)
 echo "v2_lane: static build in $build" >&2

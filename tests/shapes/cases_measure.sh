@@ -154,6 +154,11 @@ case_tiny_memory() {
 				bad "--memory $m: exec-failed without a reason"; fi ;;
 		*) bad "--memory $m: outcome '$o'" ;;
 		esac
+		# the OOM killer's counter moved: the breaking point is memory
+		case "$(get oom_kills)" in
+		'' | 0) ;;
+		*) expect_str "--memory $m: limit_hit (oom_kills $(get oom_kills))" "$(get limit_hit)" memory ;;
+		esac
 	done
 }
 

@@ -782,6 +782,28 @@ static void test_verdict_breaking_points(void **state)
 	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "threads");
 
+	/* pids limit 32 filled by zombies: 2 threads at most, so tasks broke
+	 * the limit, not threads; still a leak (of tasks), and said so */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
+	r.limit_hit = BP_PIDS;
+	r.pids_limit = 32;
+	r.peak_threads = 2;
+	verdict(&r, &TH);
+	assert_int_equal(r.leak, LEAK_YES);
+	assert_string_equal(r.leak_metrics, "");
+	assert_non_null(strstr(r.leak_reason, "tasks and not threads"));
+	assert_null(strchr(r.leak_reason, ','));
+	/* the same limit reached by 32 threads: threads */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
+	r.limit_hit = BP_PIDS;
+	r.pids_limit = 32;
+	r.peak_threads = 32;
+	verdict(&r, &TH);
+	assert_string_equal(r.leak_metrics, "threads");
+	assert_string_equal(r.leak_reason, "");
+
 	/* nofile limit while rss grows: both named, in rss;fds order */
 	run_result_init(&r);
 	make_series(rss_growing, fds_flat, threads_flat, 5, 100);
