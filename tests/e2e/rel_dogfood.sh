@@ -32,7 +32,10 @@ n=$(wc -l <"$TMP/brink.txt")
 # the last 10% holds the summary, plots and report). Within a
 # run brink's fds swing (pipes, timers, CSV and cgroup files come and go), so
 # the windows' extremes are compared: a leak of one fd per run would move both
-# by about runs/2.
+# by about runs/2 (150), one fd every 10 runs by 15. The highest count is a
+# sample of that swing (about 20 fds a run with the eBPF watcher, service and
+# OOM-log files), which moves it by a few between windows without any leak: 6
+# allowed. The lowest, between runs, is steadier: 2.
 read -r lo1 hi1 lo2 hi2 r1 r2 < <(awk -v n="$n" '
   function median(a, k,   i, j, t) {
     for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -43,7 +46,7 @@ read -r lo1 hi1 lo2 hi2 r1 r2 < <(awk -v n="$n" '
   i > 0.7 && i <= 0.9 { if (!k2 || $2 < lo2) lo2 = $2; if (!k2 || $2 > hi2) hi2 = $2; a2[++k2] = $3 }
   END { print lo1, hi1, lo2, hi2, median(a1, k1), median(a2, k2) }' "$TMP/brink.txt")
 echo "brink fds: early window $lo1..$hi1, late window $lo2..$hi2; RSS median early $r1, late $r2"
-d=$((hi2 - hi1)); [ "${d#-}" -le 2 ] && ok "fds flat: highest count moved by $d" || fail "fds: highest $hi1 -> $hi2"
+d=$((hi2 - hi1)); [ "${d#-}" -le 6 ] && ok "fds flat: highest count moved by $d" || fail "fds: highest $hi1 -> $hi2"
 d=$((lo2 - lo1)); [ "${d#-}" -le 2 ] && ok "fds flat: lowest count moved by $d" || fail "fds: lowest $lo1 -> $lo2"
 growth=$(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%d", b - a }')
 [ "$growth" -lt 1048576 ] && ok "RSS flat: the median grew by $growth bytes over $runs runs" ||
