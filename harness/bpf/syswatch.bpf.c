@@ -21,6 +21,9 @@
 #define ENFILE	      23
 #define EMFILE	      24
 #define PID_MAX_LIMIT 4194304
+/* brk's number (x86-64 and i386): the one call whose failure is no error code */
+#define NR_BRK_64 12
+#define NR_BRK_32 45
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -180,12 +183,23 @@ struct {
 	__type(value, __u8);
 } sys_class SEC(".maps");
 
+/* brk(addr) fails without an error code: it returns the old break, below the
+ * address asked for (mm/mmap.c; "the Linux system call returns the new program
+ * break on success... on failure, the current break", brk(2)). A break that
+ * did not reach the address asked is ENOMEM; a shrink or a query (0) is not. */
+static __always_inline long brk_ret(unsigned long want, long ret)
+{
+	return want && (unsigned long)ret < want ? -ENOMEM : ret;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sw_sys_exit, struct pt_regs *regs, long ret)
 {
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	if (ret > 0 && nr == NR_BRK_64)
+		ret = brk_ret(BPF_CORE_READ(regs, di), ret);
 	if (ret != -EMFILE && ret != -ENFILE && ret != -EAGAIN && ret != -ENOMEM)
 		return 0;
-	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
 	__u8 *cls = bpf_map_lookup_elem(&sys_class, &nr);
 	if (!cls || !*cls)
 		return 0;
@@ -249,8 +263,13 @@ TASK(clone3)
 TASK(fork)
 TASK(vfork)
 MEM(mmap)
-MEM(brk)
 MEM(mremap)
+
+SEC("fexit/__x64_sys_brk")
+int BPF_PROG(sw_mem__brk, struct pt_regs *regs, long ret)
+{
+	return watch(ctx, regs, brk_ret(BPF_CORE_READ(regs, di), ret), SW_CLASS_MEM);
+}
 
 /* mark_victim's first argument is the victim task since Linux 6.8 and its pid
  * before (6.1: TP_PROTO(int pid)); a raw tracepoint takes both: a pid is below
