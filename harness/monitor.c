@@ -246,6 +246,8 @@ static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind)
 			      (long long)a->group_mem_bytes);
 	if (n > 0 && (size_t)n < sizeof(d))
 		n += snprintf(d + n, sizeof(d) - (size_t)n, " vm=%lld", (long long)a->vm_bytes);
+	if (a->compat && n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " abi=i386");
 	if (a->stack_text[0] && n > 0 && (size_t)n < sizeof(d))
 		snprintf(d + n, sizeof(d) - (size_t)n, " stack=%s", a->stack_text);
 	event(x, (int64_t)(a->t_s * 1e9), "first-failure", a->pid, d);

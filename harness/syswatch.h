@@ -40,6 +40,8 @@ struct sw_failure {
 	double t_s;		 /* seconds since the run's start (monitor's t0) */
 	pid_t pid, tid;		 /* process (thread group) and thread */
 	char syscall[32];	 /* "openat"; "syscall-N" when the number has no name */
+	bool compat;		 /* an i386 call (int $0x80, 32-bit program): syscall
+				  * named from i386's table */
 	char err[16];		 /* "EMFILE" */
 	int64_t fds;		 /* open fds of the process then; -1 unknown */
 	int64_t threads;	 /* threads of the process then */
@@ -109,5 +111,9 @@ void syswatch_close(struct syswatch *w);
 /* The name of system call nr of this architecture (generated from the kernel's
  * asm/unistd_64.h at build time), or NULL. */
 const char *syswatch_syscall_name(int nr);
+
+/* The same for i386 numbers, the compat calls of x86-64 (asm/unistd_32.h):
+ * 5 is "open", 41 "dup". NULL when unnamed. */
+const char *syswatch_syscall_name32(int nr);
 
 #endif

@@ -43,7 +43,7 @@ struct sw_event {
 	long long cg_mem_pages; /* pages charged to its memory group; -1 */
 	long long vm_pages;	/* address space of the process (total_vm), pages */
 	int stack_n;		/* frames in stack */
-	int pad;
+	int compat;		/* 1: an i386 call (int $0x80, compat task): nr is i386's */
 	char comm[16]; /* the task's command name (OOM victims); "" unknown */
 	unsigned long long stack[SW_STACK_DEPTH];
 };

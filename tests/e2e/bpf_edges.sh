@@ -12,4 +12,18 @@ check_failure brk brk ENOMEM
 expect_eq "brk: limit_hit" "$(field "$S" limit_hit)" data
 expect_eq "brk: enomem_count" "$(field "$S" enomem_count)" 1
 
+# 2. i386 system calls (int $0x80) from a 64-bit program: dup is i386's 41
+# (x86-64's socket), named and counted as dup, with fexit and with the tracepoint.
+if "$F" compat-dup >/dev/null 2>"$TMP/compat.err" || [ $? != 77 ]; then
+	for how in on tracepoint; do
+		BRINK_BPF=$how run compat-$how --nofile 64 -- "$F" compat-dup
+		check_failure compat-$how dup EMFILE
+		expect_eq "compat-$how: emfile_count" "$(field "$S" emfile_count)" 1
+		grep -q "dup EMFILE .* abi=i386" "$EV" && ok "compat-$how: marked i386" ||
+			fail "compat-$how: $(grep first-failure "$EV")"
+	done
+else
+	echo "# compat: $(cat "$TMP/compat.err")"
+fi
+
 finish

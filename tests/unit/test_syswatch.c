@@ -33,6 +33,13 @@ static void test_syscall_names(void **state)
 		assert_string_equal(syswatch_syscall_name((int)want[i].nr), want[i].name);
 	assert_null(syswatch_syscall_name(-1));
 	assert_null(syswatch_syscall_name(100000));
+	/* i386's numbers (compat calls), from asm/unistd_32.h: not x86-64's */
+	assert_string_equal(syswatch_syscall_name32(5), "open");
+	assert_string_equal(syswatch_syscall_name32(41), "dup");
+	assert_string_equal(syswatch_syscall_name32(45), "brk");
+	assert_string_equal(syswatch_syscall_name32(120), "clone");
+	assert_string_equal(syswatch_syscall_name(41), "socket");
+	assert_null(syswatch_syscall_name32(-1));
 }
 
 static void test_kind_names(void **state)
