@@ -82,14 +82,44 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return 0;
 }
 
-static void symbolise(struct sw_failure *x)
+int syswatch_user_frames(const uint64_t *stack, int n, uint64_t task_size)
+{
+	int i = 0;
+	while (i < n && stack[i] >= 4096 && stack[i] < task_size)
+		i++;
+	return i;
+}
+
+/* mm->start_stack of pid now (/proc/PID/stat, field 28, proc(5)); 0 unknown. */
+static uint64_t start_stack_now(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')'); /* the command name may hold blanks and ')' */
+	for (int field = 2; p && field < 28; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+/* The stack's text: the frames that are user addresses (the walk stops at the
+ * first that is not: past the frame pointers, it reads whatever the stack
+ * holds, text too), symbolised from the process's mappings while they are
+ * still those of the failure (no exec since: the same start of stack) and
+ * ending at the first frame outside every mapping; raw addresses otherwise. */
+static void symbolise(struct sw_failure *x, uint64_t start_stack)
 {
 	size_t used = 0;
 	x->stack_text[0] = '\0';
 	Dwfl *dwfl = NULL;
 	static const Dwfl_Callbacks cb = {.find_elf = dwfl_linux_proc_find_elf,
 					  .find_debuginfo = dwfl_standard_find_debuginfo};
-	if (x->nstack > 0) {
+	if (x->nstack > 0 && start_stack && start_stack_now(x->pid) == start_stack) {
 		dwfl = dwfl_begin(&cb);
 		if (dwfl && (dwfl_linux_proc_report(dwfl, x->pid) != 0 ||
 			     dwfl_report_end(dwfl, NULL, NULL) != 0)) {
@@ -105,7 +135,7 @@ static void symbolise(struct sw_failure *x)
 		if (m && (!dwfl_module_info(m, NULL, &lo, &hi, NULL, NULL, NULL, NULL) ||
 			  a - (i > 0) < lo || a - (i > 0) >= hi))
 			m = NULL;
-		if (dwfl && !m && i > 0)
+		if (dwfl && !m)
 			break; /* outside every mapping: the frame-pointer walk went astray
 				* (code built without frame pointers) */
 		GElf_Off off = 0;
@@ -166,9 +196,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	x->group_tasks = e->cg_tasks;
 	x->group_mem_bytes = e->cg_mem_pages >= 0 ? e->cg_mem_pages * w->page : -1;
 	x->vm_bytes = e->vm_pages * w->page;
-	x->nstack = e->stack_n < 0 ? 0 : e->stack_n > 24 ? 24 : e->stack_n;
+	int nstack = e->stack_n < 0 ? 0 : e->stack_n > 24 ? 24 : e->stack_n;
+	x->nstack = syswatch_user_frames((const uint64_t *)e->stack, nstack, e->task_size);
 	memcpy(x->stack, e->stack, sizeof(x->stack[0]) * (size_t)x->nstack);
-	symbolise(x);
+	symbolise(x, e->start_stack);
 	if (w->on_new)
 		w->on_new(w->arg, f, (int)e->kind);
 	return 0;

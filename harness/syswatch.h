@@ -112,6 +112,13 @@ void syswatch_close(struct syswatch *w);
  * asm/unistd_64.h at build time), or NULL. */
 const char *syswatch_syscall_name(int nr);
 
+/* How many of the n leading frames of a user stack walk are user addresses
+ * (4096 <= a < task_size, the process's mm->task_size: 1 << 47 less a page with
+ * 4-level paging): the walk is cut at the first that is not (a frame-pointer
+ * walk through code built without them reads data, "l\0VERBOS" as
+ * 0x534f42524556006c). */
+int syswatch_user_frames(const uint64_t *stack, int n, uint64_t task_size);
+
 /* The same for i386 numbers, the compat calls of x86-64 (asm/unistd_32.h):
  * 5 is "open", 41 "dup". NULL when unnamed. */
 const char *syswatch_syscall_name32(int nr);

@@ -107,6 +107,8 @@ static __always_inline void fill_state(struct sw_event *e, struct task_struct *t
 	e->fds = count_fds(t, &e->fd_words);
 	e->threads = BPF_CORE_READ(t, signal, nr_threads);
 	e->vm_pages = BPF_CORE_READ(t, mm, total_vm);
+	e->start_stack = BPF_CORE_READ(t, mm, start_stack);
+	e->task_size = BPF_CORE_READ(t, mm, task_size);
 	e->cg_mem_pages = -1;
 	e->cg_tasks = -1;
 	int mid = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);

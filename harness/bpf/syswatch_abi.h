@@ -44,7 +44,9 @@ struct sw_event {
 	long long vm_pages;	/* address space of the process (total_vm), pages */
 	int stack_n;		/* frames in stack */
 	int compat;		/* 1: an i386 call (int $0x80, compat task): nr is i386's */
-	char comm[16]; /* the task's command name (OOM victims); "" unknown */
+	char comm[16];		/* the task's command name (OOM victims); "" unknown */
+	unsigned long long start_stack; /* mm->start_stack then: tells an exec since apart */
+	unsigned long long task_size;	/* mm->task_size: user addresses are below it */
 	unsigned long long stack[SW_STACK_DEPTH];
 };
 

@@ -26,4 +26,13 @@ else
 	echo "# compat: $(cat "$TMP/compat.err")"
 fi
 
+# 3. A process that exits right after failing, with text on its stack: the stack
+# shown holds symbols or user addresses only (below 1 << 47), never the text.
+run exit-emfile --nofile 64 -- "$F" exit-emfile
+check_failure exit-emfile openat EMFILE
+st=$(sed -n 's/.*,first-failure,.* stack=//p' "$EV")
+bad=$(echo "$st" | tr ' ' '\n' | grep -v -e '^<-$' -e '^$' |
+	awk '/^0x/ { if (length($0) > 14) print; next } !/\+0x[0-9a-f]+$/ { print }')
+expect_eq "exit-emfile: frames that are no user address or symbol (stack '$st')" "$bad" ""
+
 finish

@@ -42,6 +42,22 @@ static void test_syscall_names(void **state)
 	assert_null(syswatch_syscall_name32(-1));
 }
 
+/* A frame-pointer walk of a process that exited (or exec'd) right after
+ * failing: text on the stack ("l\0VERBOS") is no frame, nor is what follows it. */
+static void test_user_frames(void **state)
+{
+	(void)state;
+	const uint64_t top = 0x7ffffffff000ULL; /* 4-level paging's task size */
+	const uint64_t walk[] = {0x401532, 0x7f12345678ab, 0x534f42524556006cULL, 0x401000};
+	assert_int_equal(syswatch_user_frames(walk, 4, top), 2);
+	assert_int_equal(syswatch_user_frames(walk, 1, top), 1);
+	const uint64_t low[] = {0x6c, 0x401532};
+	assert_int_equal(syswatch_user_frames(low, 2, top), 0);
+	const uint64_t kernel[] = {0x401532, 0xffffffff81249030ULL};
+	assert_int_equal(syswatch_user_frames(kernel, 2, top), 1);
+	assert_int_equal(syswatch_user_frames(walk, 0, top), 0);
+}
+
 static void test_kind_names(void **state)
 {
 	(void)state;
@@ -76,6 +92,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_syscall_names),
+	    cmocka_unit_test(test_user_frames),
 	    cmocka_unit_test(test_kind_names),
 	    cmocka_unit_test(test_switched_off),
 	};
