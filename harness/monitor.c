@@ -271,6 +271,16 @@ static void take_syscall_facts(struct run *x)
 		r->first_failure_s = a->t_s;
 		r->first_failure_pid = a->pid;
 	}
+	/* The open fds the kernel counted in a failing process are a measurement
+	 * like a sample's, at the very moment of a failure (an EMFILE: the limit). */
+	for (int k = 0; k < SWK__COUNT; k++) {
+		if (!f->first[k].seen || f->first[k].fds < 0)
+			continue;
+		if (f->first[k].fds > r->peak_fds)
+			r->peak_fds = f->first[k].fds;
+		if (f->first[k].fds > x->max_fds_one)
+			x->max_fds_one = f->first[k].fds;
+	}
 	r->emfile_count = f->count[SWK_EMFILE];
 	r->enfile_count = f->count[SWK_ENFILE];
 	r->eagain_fork_count = f->count[SWK_EAGAIN_FORK];
@@ -757,7 +767,13 @@ static void conclude(struct run *x)
 		event(x, t_end, "exited", r->exit_code, NULL);
 	else if (f.ended && WIFSIGNALED(f.wstatus))
 		event(x, t_end, "signaled", r->signal, strsignal(r->signal));
-	if (r->fd_exhausted)
+	/* Exhausted when the kernel saw the first EMFILE, with the fds then;
+	 * else as the method that found it saw it, at the end. */
+	const struct sw_failure *emf = &x->sw.first[SWK_EMFILE];
+	if (r->fd_exhausted && x->sw_armed && emf->seen && emf->fds >= 0)
+		event(x, (int64_t)(emf->t_s * 1e9), "fd-exhausted", emf->fds,
+		      method_name(METH_TRACEPOINT));
+	else if (r->fd_exhausted)
 		event(x, t_end, "fd-exhausted", x->max_fds_one,
 		      method_name(r->fd_exhausted_by != METH_NONE ? r->fd_exhausted_by
 				  : r->limit_hit == BP_NOFILE	  ? r->limit_method

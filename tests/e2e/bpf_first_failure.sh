@@ -15,6 +15,13 @@ expect_eq "emfile: emfile_count" "$(field "$S" emfile_count)" 1
 # fds at the failure: what it opened plus stdin/stdout/stderr = the limit
 grep -q "openat EMFILE .* fds=256 " "$EV" && ok "emfile: 256 fds at the failure" ||
 	fail "emfile: fds at the failure: $(grep first-failure "$EV")"
+# the kernel's count at the failure is a measurement: the peak, and the
+# fd-exhausted event is at the failure (the program closed them all and lingered)
+expect_eq "emfile: peak_fds = opened + 3" "$(field "$S" peak_fds)" $(($(kv "$OUT" n) + 3))
+ex=$(awk -F, '$2 == "fd-exhausted" { print $1 "," $3; exit }' "$EV")
+expect_eq "emfile: fd-exhausted value" "${ex#*,}" $(($(kv "$OUT" n) + 3))
+within "emfile: fd-exhausted time" "${ex%%,*}" "$(kv "$OUT" before_s)" \
+	"$(awk -v a="$(kv "$OUT" after_s)" -v l=$LAUNCH 'BEGIN { printf "%.6f", a + l }')"
 
 # 2. A child that lowers its own nofile limit to 64 and exhausts it; the parent lives.
 run child-nofile -- "$F" child-nofile
