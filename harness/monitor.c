@@ -230,7 +230,10 @@ static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind)
 	struct run *x = arg;
 	if (kind == SWK__COUNT) {
 		const struct sw_victim *v = &f->victims[f->n_victims - 1];
-		event(x, (int64_t)(v->t_s * 1e9), "oom-victim", v->pid, v->comm);
+		char d[48];
+		snprintf(d, sizeof(d), "%s%ssource=%s", v->comm, v->comm[0] ? " " : "",
+			 method_name(METH_TRACEPOINT));
+		event(x, (int64_t)(v->t_s * 1e9), "oom-victim", v->pid, d);
 		return;
 	}
 	const struct sw_failure *a = &f->first[kind];
@@ -736,9 +739,15 @@ static void gather_facts(struct run *x, struct run_facts *f)
 		bool want_main = sigkill && f->oom_kills > 0;
 		oom_watch_collect(x->oomw, cg_run_path(x->cg, CG_MEMORY), x->pid, want_main, 50, f);
 	}
-	for (size_t i = 0; f->victims_method != METH_TRACEPOINT && i < f->n_victims; i++)
-		event(x, (int64_t)(r->duration_s * 1e9), "oom-victim", f->victims[i].pid,
-		      f->victims[i].comm);
+	for (size_t i = 0; f->victims_method != METH_TRACEPOINT && i < f->n_victims; i++) {
+		char d[48];
+		snprintf(d, sizeof(d), "%s%ssource=%s", f->victims[i].comm,
+			 f->victims[i].comm[0] ? " " : "", method_name(f->victims_method));
+		event(x, (int64_t)(r->duration_s * 1e9), "oom-victim", f->victims[i].pid, d);
+	}
+	/* The first victim, whichever source named it (the events say which). */
+	if (r->oom_victim_pid == RES_NONE && f->n_victims > 0)
+		r->oom_victim_pid = f->victims[0].pid;
 }
 
 static void conclude(struct run *x)

@@ -35,4 +35,20 @@ bad=$(echo "$st" | tr ' ' '\n' | grep -v -e '^<-$' -e '^$' |
 	awk '/^0x/ { if (length($0) > 14) print; next } !/\+0x[0-9a-f]+$/ { print }')
 expect_eq "exit-emfile: frames that are no user address or symbol (stack '$st')" "$bad" ""
 
+# 5. BPF off, a child OOM-killed under a shell: the victim from the kernel log,
+# in oom_victim_pid too, and the event says where it came from.
+BRINK_BPF=off run oom-off --memory 32M -- bash -c "\"$F\" child-oom; exit 0"
+expect_eq "oom-off: the child died of SIGKILL" "$(kv "$OUT" child_signal)" 9
+if field "$S" unavailable | grep -Eq '(^|;)oom-victim(;|$)'; then
+	echo "# oom-off: the kernel log cannot be read here: no victim to check"
+else
+	expect_eq "oom-off: oom_victim_pid" "$(field "$S" oom_victim_pid)" "$(kv "$OUT" child)"
+	grep -q ",oom-victim,$(kv "$OUT" child),.*source=kernel-log" "$EV" &&
+		ok "oom-off: event from the kernel log" || fail "oom-off: $(grep oom-victim "$EV")"
+fi
+# and with the tracepoint, the event says so
+run oom-on --memory 32M -- "$F" child-oom
+grep -q ",oom-victim,$(kv "$OUT" child),.*source=tracepoint" "$EV" &&
+	ok "oom-on: event from the tracepoint" || fail "oom-on: $(grep oom-victim "$EV")"
+
 finish
