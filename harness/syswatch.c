@@ -82,14 +82,6 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return 0;
 }
 
-int syswatch_user_frames(const uint64_t *stack, int n, uint64_t task_size)
-{
-	int i = 0;
-	while (i < n && stack[i] >= 4096 && stack[i] < task_size)
-		i++;
-	return i;
-}
-
 /* mm->start_stack of pid now (/proc/PID/stat, field 28, proc(5)); 0 unknown. */
 static uint64_t start_stack_now(pid_t pid)
 {
@@ -308,8 +300,12 @@ static int fill_classes(struct syswatch_bpf *sk, char *why, size_t len)
 struct syswatch *syswatch_open(bool off, char *why, size_t len)
 {
 	const char *env = getenv("BRINK_BPF");
-	if (off || (env && strcmp(env, "off") == 0)) {
-		snprintf(why, len, "switched off (%s)", off ? "--no-bpf" : "BRINK_BPF=off");
+	enum sw_env want = syswatch_env(env);
+	if (off || want == SW_ENV_OFF || want == SW_ENV_BAD) {
+		if (off)
+			snprintf(why, len, "switched off (--no-bpf)");
+		else
+			snprintf(why, len, "switched off (BRINK_BPF=%s)", env);
 		return NULL;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
@@ -331,7 +327,7 @@ struct syswatch *syswatch_open(bool off, char *why, size_t len)
 	 * the kernel's BTF takes tens of ms, and libbpf parses it for each load:
 	 * the list of entry points this kernel has is read only when a load
 	 * failed for want of one (ESRCH). */
-	bool fexit = !(env && strcmp(env, "tracepoint") == 0);
+	bool fexit = want != SW_ENV_TRACEPOINT;
 	w->skel = open_skel(fexit, NULL, why, len);
 	int rc = w->skel ? syswatch_bpf__load(w->skel) : -EINVAL;
 	if (w->skel && rc == -ESRCH && fexit && (vm = btf__load_vmlinux_btf()) != NULL) {

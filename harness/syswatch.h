@@ -119,6 +119,14 @@ const char *syswatch_syscall_name(int nr);
  * 0x534f42524556006c). */
 int syswatch_user_frames(const uint64_t *stack, int n, uint64_t task_size);
 
+/* What the environment's BRINK_BPF asks (v its value, NULL when unset; case
+ * ignored): SW_ENV_ON for unset, "", on, 1, yes, true, auto; SW_ENV_OFF for off,
+ * 0, no, false; SW_ENV_TRACEPOINT for "tracepoint" (the sys_exit tracepoint
+ * instead of fexit); SW_ENV_BAD for anything else, which brink refuses (exit 2)
+ * before any run. */
+enum sw_env { SW_ENV_ON, SW_ENV_OFF, SW_ENV_TRACEPOINT, SW_ENV_BAD };
+enum sw_env syswatch_env(const char *v);
+
 /* The same for i386 numbers, the compat calls of x86-64 (asm/unistd_32.h):
  * 5 is "open", 41 "dup". NULL when unnamed. */
 const char *syswatch_syscall_name32(int nr);

@@ -72,11 +72,3 @@ const char *syswatch_syscall_name32(int nr)
 	(void)nr;
 	return NULL;
 }
-
-int syswatch_user_frames(const uint64_t *stack, int n, uint64_t task_size)
-{
-	int i = 0;
-	while (i < n && stack[i] >= 4096 && stack[i] < task_size)
-		i++;
-	return i;
-}

@@ -51,4 +51,16 @@ run oom-on --memory 32M -- "$F" child-oom
 grep -q ",oom-victim,$(kv "$OUT" child),.*source=tracepoint" "$EV" &&
 	ok "oom-on: event from the tracepoint" || fail "oom-on: $(grep oom-victim "$EV")"
 
+# 6. BRINK_BPF: 0 is off (said so), an unknown value is refused before any run.
+BRINK_BPF=0 run env-0 -- /bin/true
+grep -q "not watched: switched off (BRINK_BPF=0)" "$TMP/env-0.err" && ok "BRINK_BPF=0: off" ||
+	fail "BRINK_BPF=0: $(cat "$TMP/env-0.err")"
+rc=0
+BRINK_BPF=maybe "$BRINK" exec --quiet --no-progress --out "$TMP/env-bad" -- /bin/true \
+	2>"$TMP/env-bad.err" || rc=$?
+expect_eq "BRINK_BPF=maybe: exit code" "$rc" 2
+grep -q "BRINK_BPF=maybe" "$TMP/env-bad.err" && ok "BRINK_BPF=maybe: named" ||
+	fail "BRINK_BPF=maybe: $(cat "$TMP/env-bad.err")"
+[ ! -e "$TMP/env-bad" ] && ok "BRINK_BPF=maybe: nothing run" || fail "BRINK_BPF=maybe: ran"
+
 finish

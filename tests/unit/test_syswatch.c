@@ -58,6 +58,22 @@ static void test_user_frames(void **state)
 	assert_int_equal(syswatch_user_frames(walk, 0, top), 0);
 }
 
+static void test_env(void **state)
+{
+	(void)state;
+	static const char *const off[] = {"off", "0", "no", "false", "OFF", "False"};
+	static const char *const on[] = {"on", "1", "yes", "true", "auto", "AUTO", ""};
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++)
+		assert_int_equal(syswatch_env(off[i]), SW_ENV_OFF);
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++)
+		assert_int_equal(syswatch_env(on[i]), SW_ENV_ON);
+	assert_int_equal(syswatch_env(NULL), SW_ENV_ON);
+	assert_int_equal(syswatch_env("tracepoint"), SW_ENV_TRACEPOINT);
+	assert_int_equal(syswatch_env("2"), SW_ENV_BAD);
+	assert_int_equal(syswatch_env("of"), SW_ENV_BAD);
+	assert_int_equal(syswatch_env("off "), SW_ENV_BAD);
+}
+
 static void test_kind_names(void **state)
 {
 	(void)state;
@@ -81,6 +97,11 @@ static void test_switched_off(void **state)
 	assert_string_equal(why, syswatch_built() ? "switched off (BRINK_BPF=off)"
 						  : "brink was built without libbpf (the BRINK_BPF "
 						    "feature)");
+	setenv("BRINK_BPF", "0", 1);
+	why[0] = '\0';
+	assert_null(syswatch_open(false, why, sizeof(why)));
+	if (syswatch_built())
+		assert_string_equal(why, "switched off (BRINK_BPF=0)");
 	unsetenv("BRINK_BPF");
 	/* NULL is a watcher that watches nothing */
 	assert_int_equal(syswatch_fd(NULL), -1);
@@ -91,9 +112,8 @@ static void test_switched_off(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_syscall_names),
-	    cmocka_unit_test(test_user_frames),
-	    cmocka_unit_test(test_kind_names),
+	    cmocka_unit_test(test_syscall_names), cmocka_unit_test(test_user_frames),
+	    cmocka_unit_test(test_env),		  cmocka_unit_test(test_kind_names),
 	    cmocka_unit_test(test_switched_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
