@@ -140,6 +140,15 @@ struct run {
 	int64_t max_fds_one;	/* largest fd count of one process */
 	bool sw_armed, sw_done; /* the kernel watches this run's system calls */
 	struct sw_facts sw;
+	/* events.csv's rows, held until the run's end and written in time order:
+	 * some are known late (the kernel's failures, the exit state, OOM victims
+	 * from the log) but dated when they happened */
+	struct ev_row {
+		int64_t t;
+		size_t seq;
+		char *text;
+	} * ev;
+	size_t n_ev, cap_ev;
 };
 
 static double secs(int64_t ns)
@@ -151,12 +160,54 @@ static void event(struct run *x, int64_t t, const char *name, long long value, c
 {
 	if (!x->events.f)
 		return;
-	fprintf(x->events.f, "%.6f,%s,", secs(t), name);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = NULL;
+	if (x->n_ev == x->cap_ev) {
+		size_t cap = x->cap_ev ? 2 * x->cap_ev : 64;
+		struct ev_row *ev = realloc(x->ev, cap * sizeof(*ev));
+		if (ev) {
+			x->ev = ev;
+			x->cap_ev = cap;
+		}
+	}
+	if (x->n_ev < x->cap_ev)
+		m = open_memstream(&text, &len);
+	FILE *f = m ? m : x->events.f; /* out of memory: at once, out of order */
+	fprintf(f, "%.6f,%s,", secs(t), name);
 	if (value != RES_NONE)
-		fprintf(x->events.f, "%lld", value);
-	fputc(',', x->events.f);
-	csv_put_str(x->events.f, detail ? detail : "");
-	fputc('\n', x->events.f);
+		fprintf(f, "%lld", value);
+	fputc(',', f);
+	csv_put_str(f, detail ? detail : "");
+	fputc('\n', f);
+	if (m && fclose(m) == 0 && text) {
+		x->ev[x->n_ev] = (struct ev_row){.t = t, .seq = x->n_ev, .text = text};
+		x->n_ev++;
+	} else if (m) {
+		free(text);
+	}
+}
+
+static int ev_cmp(const void *a, const void *b)
+{
+	const struct ev_row *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq; /* same time: as they came */
+}
+
+/* Write the held rows of events.csv in time order, and free them. */
+static void flush_events(struct run *x)
+{
+	qsort(x->ev, x->n_ev, sizeof(x->ev[0]), ev_cmp);
+	for (size_t i = 0; i < x->n_ev; i++) {
+		if (x->events.f)
+			fputs(x->ev[i].text, x->events.f);
+		free(x->ev[i].text);
+	}
+	free(x->ev);
+	x->ev = NULL;
+	x->n_ev = x->cap_ev = 0;
 }
 
 static void account(struct run *x, const struct sample *s)
@@ -1104,6 +1155,7 @@ out:
 	}
 	if (x.samples.f && csv_commit(&x.samples, rc == 0 ? err : NULL) != 0)
 		rc = -1;
+	flush_events(&x);
 	if (x.events.f && csv_commit(&x.events, rc == 0 ? err : NULL) != 0)
 		rc = -1;
 	free(x.series);

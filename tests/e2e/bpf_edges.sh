@@ -63,4 +63,11 @@ grep -q "BRINK_BPF=maybe" "$TMP/env-bad.err" && ok "BRINK_BPF=maybe: named" ||
 	fail "BRINK_BPF=maybe: $(cat "$TMP/env-bad.err")"
 [ ! -e "$TMP/env-bad" ] && ok "BRINK_BPF=maybe: nothing run" || fail "BRINK_BPF=maybe: ran"
 
+# 7. Every events.csv above is in time order (the kernel's first failure, known
+# as it happened, comes before an exit state read later).
+for ev in "$TMP"/*/*/1/events.csv; do
+	bad=$(awk -F, 'NR > 1 && $1 + 0 < last { print NR ": " $0; exit } NR > 1 { last = $1 + 0 }' "$ev")
+	expect_eq "time order of $(basename "$(dirname "$(dirname "$(dirname "$ev")")")")" "$bad" ""
+done
+
 finish
