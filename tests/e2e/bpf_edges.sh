@@ -63,6 +63,20 @@ grep -q "BRINK_BPF=maybe" "$TMP/env-bad.err" && ok "BRINK_BPF=maybe: named" ||
 	fail "BRINK_BPF=maybe: $(cat "$TMP/env-bad.err")"
 [ ! -e "$TMP/env-bad" ] && ok "BRINK_BPF=maybe: nothing run" || fail "BRINK_BPF=maybe: ran"
 
+# 8 (before 7). The plot of a thread bomb under --pids: "pids max" and "first EAGAIN" fall at
+# about the same time; their labels are at different heights.
+"$BRINK" exec --quiet --no-progress --interval 10ms --pids 40 --out "$TMP/plot" -- "$F" thread-bomb \
+	>/dev/null 2>"$TMP/plot.err" || fail "plot: brink exited $?: $(cat "$TMP/plot.err")"
+gp=$(ls "$TMP"/plot/plots/data/failcall.gp 2>/dev/null)
+if [ -z "$gp" ]; then
+	echo "# plot: no plots drawn here: $(cat "$TMP/plot.err")"
+else
+	ya=$(sed -n "s/^set label 'pids max' at first [^,]*, graph \([0-9.]*\) .*/\1/p" "$gp" | head -n 1)
+	yb=$(sed -n "s/^set label 'first EAGAIN' at first [^,]*, graph \([0-9.]*\) .*/\1/p" "$gp" | head -n 1)
+	[ -n "$ya" ] && [ -n "$yb" ] && [ "$ya" != "$yb" ] && ok "plot: labels at $ya and $yb" ||
+		fail "plot: pids max at '$ya', first EAGAIN at '$yb' in $gp"
+fi
+
 # 7. Every events.csv above is in time order (the kernel's first failure, known
 # as it happened, comes before an exit state read later).
 for ev in "$TMP"/*/*/1/events.csv; do
