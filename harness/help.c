@@ -182,7 +182,8 @@ static const struct {
     {"summary", "enfile_count", "ENFILE returned by calls that make an fd"},
     {"summary", "eagain_fork_count", "EAGAIN returned by fork, vfork, clone, clone3"},
     {"summary", "enomem_count", "ENOMEM returned by mmap, brk, mremap, clone"},
-    {"summary", "oom_victim_pid", "the process the OOM killer chose first (tracepoint)"},
+    {"summary", "oom_victim_pid",
+     "the process the OOM killer chose first (tracepoint, else kernel log)"},
     {"summary", "unavailable",
      "what could not be measured here: mem, oom, pids, procs, exit-state, cpus, oom-victim, "
      "syscalls"},

@@ -143,6 +143,15 @@ struct run {
 	int64_t max_fds_one;	/* largest fd count of one process */
 	bool sw_armed, sw_done; /* the kernel watches this run's system calls */
 	struct sw_facts sw;
+	/* events.csv's rows, held until the run's end and written in time order:
+	 * some are known late (the kernel's failures, the exit state, OOM victims
+	 * from the log) but dated when they happened */
+	struct ev_row {
+		int64_t t;
+		size_t seq;
+		char *text;
+	} * ev;
+	size_t n_ev, cap_ev;
 };
 
 static double secs(int64_t ns)
@@ -154,12 +163,54 @@ static void event(struct run *x, int64_t t, const char *name, long long value, c
 {
 	if (!x->events.f)
 		return;
-	fprintf(x->events.f, "%.6f,%s,", secs(t), name);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = NULL;
+	if (x->n_ev == x->cap_ev) {
+		size_t cap = x->cap_ev ? 2 * x->cap_ev : 64;
+		struct ev_row *ev = realloc(x->ev, cap * sizeof(*ev));
+		if (ev) {
+			x->ev = ev;
+			x->cap_ev = cap;
+		}
+	}
+	if (x->n_ev < x->cap_ev)
+		m = open_memstream(&text, &len);
+	FILE *f = m ? m : x->events.f; /* out of memory: at once, out of order */
+	fprintf(f, "%.6f,%s,", secs(t), name);
 	if (value != RES_NONE)
-		fprintf(x->events.f, "%lld", value);
-	fputc(',', x->events.f);
-	csv_put_str(x->events.f, detail ? detail : "");
-	fputc('\n', x->events.f);
+		fprintf(f, "%lld", value);
+	fputc(',', f);
+	csv_put_str(f, detail ? detail : "");
+	fputc('\n', f);
+	if (m && fclose(m) == 0 && text) {
+		x->ev[x->n_ev] = (struct ev_row){.t = t, .seq = x->n_ev, .text = text};
+		x->n_ev++;
+	} else if (m) {
+		free(text);
+	}
+}
+
+static int ev_cmp(const void *a, const void *b)
+{
+	const struct ev_row *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq; /* same time: as they came */
+}
+
+/* Write the held rows of events.csv in time order, and free them. */
+static void flush_events(struct run *x)
+{
+	qsort(x->ev, x->n_ev, sizeof(x->ev[0]), ev_cmp);
+	for (size_t i = 0; i < x->n_ev; i++) {
+		if (x->events.f)
+			fputs(x->ev[i].text, x->events.f);
+		free(x->ev[i].text);
+	}
+	free(x->ev);
+	x->ev = NULL;
+	x->n_ev = x->cap_ev = 0;
 }
 
 static void account(struct run *x, const struct sample *s)
@@ -233,7 +284,10 @@ static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind)
 	struct run *x = arg;
 	if (kind == SWK__COUNT) {
 		const struct sw_victim *v = &f->victims[f->n_victims - 1];
-		event(x, (int64_t)(v->t_s * 1e9), "oom-victim", v->pid, v->comm);
+		char d[48];
+		snprintf(d, sizeof(d), "%s%ssource=%s", v->comm, v->comm[0] ? " " : "",
+			 method_name(METH_TRACEPOINT));
+		event(x, (int64_t)(v->t_s * 1e9), "oom-victim", v->pid, d);
 		return;
 	}
 	const struct sw_failure *a = &f->first[kind];
@@ -249,6 +303,8 @@ static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind)
 			      (long long)a->group_mem_bytes);
 	if (n > 0 && (size_t)n < sizeof(d))
 		n += snprintf(d + n, sizeof(d) - (size_t)n, " vm=%lld", (long long)a->vm_bytes);
+	if (a->compat && n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " abi=i386");
 	if (a->stack_text[0] && n > 0 && (size_t)n < sizeof(d))
 		snprintf(d + n, sizeof(d) - (size_t)n, " stack=%s", a->stack_text);
 	event(x, (int64_t)(a->t_s * 1e9), "first-failure", a->pid, d);
@@ -271,6 +327,16 @@ static void take_syscall_facts(struct run *x)
 		snprintf(r->first_failure_errno, sizeof(r->first_failure_errno), "%s", a->err);
 		r->first_failure_s = a->t_s;
 		r->first_failure_pid = a->pid;
+	}
+	/* The open fds the kernel counted in a failing process are a measurement
+	 * like a sample's, at the very moment of a failure (an EMFILE: the limit). */
+	for (int k = 0; k < SWK__COUNT; k++) {
+		if (!f->first[k].seen || f->first[k].fds < 0)
+			continue;
+		if (f->first[k].fds > r->peak_fds)
+			r->peak_fds = f->first[k].fds;
+		if (f->first[k].fds > x->max_fds_one)
+			x->max_fds_one = f->first[k].fds;
 	}
 	r->emfile_count = f->count[SWK_EMFILE];
 	r->enfile_count = f->count[SWK_ENFILE];
@@ -792,12 +858,19 @@ static void gather_facts(struct run *x, struct run_facts *f)
 		int64_t t = f->victims[i].t_ns >= x->t0 ? f->victims[i].t_ns - x->t0 : -1;
 		if (t >= 0 && (t_first < 0 || t < t_first))
 			t_first = t;
-		if (f->victims_method != METH_TRACEPOINT)
+		if (f->victims_method != METH_TRACEPOINT) {
+			char d[48];
+			snprintf(d, sizeof(d), "%s%ssource=%s", f->victims[i].comm,
+				 f->victims[i].comm[0] ? " " : "", method_name(f->victims_method));
 			event(x, t >= 0 && t <= t_end ? t : t_end, "oom-victim", f->victims[i].pid,
-			      f->victims[i].comm);
+			      d);
+		}
 	}
 	if (memcg)
 		check_oom_at(x, t_first >= 0 && t_first <= t_end ? t_first : -1);
+	/* The first victim, whichever source named it (the events say which). */
+	if (r->oom_victim_pid == RES_NONE && f->n_victims > 0)
+		r->oom_victim_pid = f->victims[0].pid;
 }
 
 static void conclude(struct run *x)
@@ -826,7 +899,13 @@ static void conclude(struct run *x)
 		event(x, t_end, "exited", r->exit_code, NULL);
 	else if (f.ended && WIFSIGNALED(f.wstatus))
 		event(x, t_end, "signaled", r->signal, strsignal(r->signal));
-	if (r->fd_exhausted)
+	/* Exhausted when the kernel saw the first EMFILE, with the fds then;
+	 * else as the method that found it saw it, at the end. */
+	const struct sw_failure *emf = &x->sw.first[SWK_EMFILE];
+	if (r->fd_exhausted && x->sw_armed && emf->seen && emf->fds >= 0)
+		event(x, (int64_t)(emf->t_s * 1e9), "fd-exhausted", emf->fds,
+		      method_name(METH_TRACEPOINT));
+	else if (r->fd_exhausted)
 		event(x, t_end, "fd-exhausted", x->max_fds_one,
 		      method_name(r->fd_exhausted_by != METH_NONE ? r->fd_exhausted_by
 				  : r->limit_hit == BP_NOFILE	  ? r->limit_method
@@ -1159,6 +1238,7 @@ out:
 	}
 	if (x.samples.f && csv_commit(&x.samples, rc == 0 ? err : NULL) != 0)
 		rc = -1;
+	flush_events(&x);
 	if (x.events.f && csv_commit(&x.events, rc == 0 ? err : NULL) != 0)
 		rc = -1;
 	free(x.series);

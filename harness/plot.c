@@ -71,21 +71,24 @@ static const struct mark_desc {
 	int panel;	 /* ALL_PANELS: a vertical line on every panel */
 	bool value_is_y; /* the event's value is a point on the panel (data unit) */
 	const char *color;
-	bool label_mid;	    /* label at mid-height, clear of the key and limit labels */
+	double label_y;	    /* height of a label not at its value (graph fraction): one per
+			     * kind of mark that can fall at the same time, so that none
+			     * covers another (pids max and the first EAGAIN) */
 	const char *detail; /* NULL, or a word the event's detail must contain */
 } mark_table[] = {
-    {"oom", "OOM", P_MEM, true, "d62728", false, NULL},		    /* value: cgroup memory then */
-    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728", false, NULL}, /* value: fds then */
-    {"pids-max", "pids max", P_THREADS, false, "d62728", false, NULL},
-    {"timeout", "timeout", ALL_PANELS, false, "555555", false, NULL},
-    /* the load window of a service (service.h) */
-    {"ready", "ready", ALL_PANELS, false, "2ca02c", true, NULL},
-    {"stop", "stop", ALL_PANELS, false, "555555", true, NULL},
+    {"oom", "OOM", P_MEM, true, "d62728", 0.85, NULL},		   /* value: cgroup memory then */
+    {"fd-exhausted", "EMFILE", P_FDS, true, "d62728", 0.85, NULL}, /* value: fds then */
+    {"pids-max", "pids max", P_THREADS, false, "d62728", 0.85, NULL},
+    {"timeout", "timeout", ALL_PANELS, false, "555555", 0.85, NULL},
+    /* the load window of a service (service.h): mid-height, clear of the key
+     * and the limit labels */
+    {"ready", "ready", ALL_PANELS, false, "2ca02c", 0.5, NULL},
+    {"stop", "stop", ALL_PANELS, false, "555555", 0.5, NULL},
     /* the kernel's first failing call of each kind (value: the pid) */
-    {"first-failure", "first EMFILE", P_FDS, false, "9467bd", false, " EMFILE "},
-    {"first-failure", "first ENFILE", P_FDS, false, "9467bd", false, " ENFILE "},
-    {"first-failure", "first EAGAIN", P_THREADS, false, "9467bd", false, " EAGAIN "},
-    {"first-failure", "first ENOMEM", P_MEM, false, "9467bd", false, " ENOMEM "},
+    {"first-failure", "first EMFILE", P_FDS, false, "9467bd", 0.7, " EMFILE "},
+    {"first-failure", "first ENFILE", P_FDS, false, "9467bd", 0.6, " ENFILE "},
+    {"first-failure", "first EAGAIN", P_THREADS, false, "9467bd", 0.7, " EAGAIN "},
+    {"first-failure", "first ENOMEM", P_MEM, false, "9467bd", 0.7, " ENOMEM "},
 };
 #define N_MARKS (sizeof(mark_table) / sizeof(mark_table[0]))
 
@@ -647,8 +650,8 @@ static void put_marks(FILE *g, const struct scen_plot *sc, int p)
 					m->t, m->v * panel_table[p].scale, place, md->color,
 					md->color);
 			else
-				fprintf(g, " at first %.10g, graph %s %s,0 tc rgb '#%s' front\n",
-					m->t, md->label_mid ? "0.5" : "0.85", place, md->color);
+				fprintf(g, " at first %.10g, graph %.2f %s,0 tc rgb '#%s' front\n",
+					m->t, md->label_y, place, md->color);
 		}
 	}
 }

@@ -745,6 +745,14 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	if (!default_dir)
 		snprintf(out, sizeof(out), "%s", ro->out ? ro->out : cfg->out);
 	/* [brink] out with --shard: OUT/shard-K-of-N, the shards side by side */
+	const char *bpf_env = getenv("BRINK_BPF");
+	if (syswatch_env(bpf_env) == SW_ENV_BAD) {
+		fprintf(stderr,
+			"brink: BRINK_BPF=%s: expected on, off, auto, 1, 0, yes, no, true, false "
+			"or tracepoint\n",
+			bpf_env);
+		bad++;
+	}
 	if (!ro->out && cfg->out && shard->count > 1 &&
 	    shard_out_dir(cfg->out, shard, out, sizeof(out)) != 0) {
 		fprintf(stderr, "brink: %s: [brink] out: %s: path too long\n", cfg->path, cfg->out);

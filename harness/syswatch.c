@@ -23,9 +23,12 @@ _Static_assert((int)SWK__COUNT == (int)SW_KIND__COUNT, "one kind list");
 _Static_assert((int)SWK_EMFILE == (int)SW_EMFILE && (int)SWK_ENOMEM == (int)SW_ENOMEM,
 	       "kinds in the same order");
 
-/* Generated at build time from the kernel headers' asm/unistd_64.h. */
+/* Generated at build time from the kernel headers' asm/unistd_64.h and
+ * asm/unistd_32.h (i386: compat calls). */
 extern const char *const syswatch_syscall_names[];
 extern const int syswatch_syscall_count;
+extern const char *const syswatch_syscall_names32[];
+extern const int syswatch_syscall_count32;
 
 static const char *const kind_names[SWK__COUNT] = {"emfile", "enfile", "eagain-fork", "enomem"};
 static const char *const kind_errnos[SWK__COUNT] = {"EMFILE", "ENFILE", "EAGAIN", "ENOMEM"};
@@ -59,6 +62,11 @@ const char *syswatch_syscall_name(int nr)
 	return nr >= 0 && nr < syswatch_syscall_count ? syswatch_syscall_names[nr] : NULL;
 }
 
+const char *syswatch_syscall_name32(int nr)
+{
+	return nr >= 0 && nr < syswatch_syscall_count32 ? syswatch_syscall_names32[nr] : NULL;
+}
+
 /* libbpf's own messages: kept, the last warning becomes the reason shown. */
 static char last_msg[256];
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -74,14 +82,36 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return 0;
 }
 
-static void symbolise(struct sw_failure *x)
+/* mm->start_stack of pid now (/proc/PID/stat, field 28, proc(5)); 0 unknown. */
+static uint64_t start_stack_now(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')'); /* the command name may hold blanks and ')' */
+	for (int field = 2; p && field < 28; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+/* The stack's text: the frames that are user addresses (the walk stops at the
+ * first that is not: past the frame pointers, it reads whatever the stack
+ * holds, text too), symbolised from the process's mappings while they are
+ * still those of the failure (no exec since: the same start of stack) and
+ * ending at the first frame outside every mapping; raw addresses otherwise. */
+static void symbolise(struct sw_failure *x, uint64_t start_stack)
 {
 	size_t used = 0;
 	x->stack_text[0] = '\0';
 	Dwfl *dwfl = NULL;
 	static const Dwfl_Callbacks cb = {.find_elf = dwfl_linux_proc_find_elf,
 					  .find_debuginfo = dwfl_standard_find_debuginfo};
-	if (x->nstack > 0) {
+	if (x->nstack > 0 && start_stack && start_stack_now(x->pid) == start_stack) {
 		dwfl = dwfl_begin(&cb);
 		if (dwfl && (dwfl_linux_proc_report(dwfl, x->pid) != 0 ||
 			     dwfl_report_end(dwfl, NULL, NULL) != 0)) {
@@ -97,7 +127,7 @@ static void symbolise(struct sw_failure *x)
 		if (m && (!dwfl_module_info(m, NULL, &lo, &hi, NULL, NULL, NULL, NULL) ||
 			  a - (i > 0) < lo || a - (i > 0) >= hi))
 			m = NULL;
-		if (dwfl && !m && i > 0)
+		if (dwfl && !m)
 			break; /* outside every mapping: the frame-pointer walk went astray
 				* (code built without frame pointers) */
 		GElf_Off off = 0;
@@ -145,7 +175,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	x->t_s = t;
 	x->pid = e->pid;
 	x->tid = e->tid;
-	const char *name = syswatch_syscall_name(e->nr);
+	x->compat = e->compat != 0;
+	const char *name =
+	    x->compat ? syswatch_syscall_name32(e->nr) : syswatch_syscall_name(e->nr);
 	if (name)
 		snprintf(x->syscall, sizeof(x->syscall), "%s", name);
 	else
@@ -156,9 +188,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	x->group_tasks = e->cg_tasks;
 	x->group_mem_bytes = e->cg_mem_pages >= 0 ? e->cg_mem_pages * w->page : -1;
 	x->vm_bytes = e->vm_pages * w->page;
-	x->nstack = e->stack_n < 0 ? 0 : e->stack_n > 24 ? 24 : e->stack_n;
+	int nstack = e->stack_n < 0 ? 0 : e->stack_n > 24 ? 24 : e->stack_n;
+	x->nstack = syswatch_user_frames((const uint64_t *)e->stack, nstack, e->task_size);
 	memcpy(x->stack, e->stack, sizeof(x->stack[0]) * (size_t)x->nstack);
-	symbolise(x);
+	symbolise(x, e->start_stack);
 	if (w->on_new)
 		w->on_new(w->arg, f, (int)e->kind);
 	return 0;
@@ -170,23 +203,29 @@ static void why_errno(char *why, size_t len, const char *what, int e)
 		 last_msg[0] ? "; libbpf: " : "", last_msg);
 }
 
-/* The class of a watched call from its program's name, "sw_fd__openat"; 0 for
- * the other programs. *name points at the call's name. */
-static unsigned prog_class(const struct bpf_program *p, const char **name)
+/* The class of a watched call from its program's name, "sw_fd__openat" (an
+ * x86-64 entry) or "sw_fd32__open" (an i386 one: *i386 set); 0 for the other
+ * programs. *name points at the call's name. */
+static unsigned prog_class(const struct bpf_program *p, const char **name, bool *i386)
 {
 	static const struct {
 		const char *prefix;
 		unsigned cls;
+		bool i386;
 	} tags[] = {
-	    {"sw_fd__", SW_CLASS_FD},
-	    {"sw_task__", SW_CLASS_FORK | SW_CLASS_MEM},
-	    {"sw_mem__", SW_CLASS_MEM},
+	    {"sw_fd__", SW_CLASS_FD, false},
+	    {"sw_task__", SW_CLASS_FORK | SW_CLASS_MEM, false},
+	    {"sw_mem__", SW_CLASS_MEM, false},
+	    {"sw_fd32__", SW_CLASS_FD, true},
+	    {"sw_task32__", SW_CLASS_FORK | SW_CLASS_MEM, true},
+	    {"sw_mem32__", SW_CLASS_MEM, true},
 	};
 	const char *n = bpf_program__name(p);
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		size_t l = strlen(tags[i].prefix);
 		if (strncmp(n, tags[i].prefix, l) == 0) {
 			*name = n + l;
+			*i386 = tags[i].i386;
 			return tags[i].cls;
 		}
 	}
@@ -208,7 +247,8 @@ static struct syswatch_bpf *open_skel(bool fexit, const struct btf *vm, char *wh
 	bpf_object__for_each_program(p, sk->obj)
 	{
 		const char *name, *sec = bpf_program__section_name(p);
-		if (prog_class(p, &name))
+		bool i386;
+		if (prog_class(p, &name, &i386))
 			bpf_program__set_autoload(
 			    p, fexit && (!vm || btf__find_by_name_kind(vm, sec + strlen("fexit/"),
 								       BTF_KIND_FUNC) >= 0));
@@ -218,25 +258,41 @@ static struct syswatch_bpf *open_skel(bool fexit, const struct btf *vm, char *wh
 	return sk;
 }
 
-/* For the sys_exit program: the class of each watched call by number. */
+/* Set the class of the call named name in one table's map. */
+static int put_class(int mfd, const char *const *names, int count, const char *name, unsigned cls,
+		     char *why, size_t len)
+{
+	for (int nr = 0; nr < count && nr < SW_NR_MAX; nr++) {
+		if (!names[nr] || strcmp(names[nr], name))
+			continue;
+		uint32_t key = (uint32_t)nr;
+		uint8_t v = (uint8_t)cls;
+		if (bpf_map_update_elem(mfd, &key, &v, BPF_ANY) != 0) {
+			why_errno(why, len, "cannot fill the system call classes", errno);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* For the sys_exit program: the class of each watched call by number, x86-64's
+ * and i386's (an x86-64 program's name is looked up in both tables). */
 static int fill_classes(struct syswatch_bpf *sk, char *why, size_t len)
 {
-	int mfd = bpf_map__fd(sk->maps.sys_class);
+	int m64 = bpf_map__fd(sk->maps.sys_class), m32 = bpf_map__fd(sk->maps.sys_class32);
 	struct bpf_program *p;
 	bpf_object__for_each_program(p, sk->obj)
 	{
 		const char *name;
-		unsigned cls = prog_class(p, &name);
-		for (int nr = 0; cls && nr < syswatch_syscall_count && nr < SW_NR_MAX; nr++) {
-			if (!syswatch_syscall_names[nr] || strcmp(syswatch_syscall_names[nr], name))
-				continue;
-			uint32_t key = (uint32_t)nr;
-			uint8_t v = (uint8_t)cls;
-			if (bpf_map_update_elem(mfd, &key, &v, BPF_ANY) != 0) {
-				why_errno(why, len, "cannot fill the system call classes", errno);
-				return -1;
-			}
-		}
+		bool i386;
+		unsigned cls = prog_class(p, &name, &i386);
+		if (!cls)
+			continue;
+		if ((!i386 && put_class(m64, syswatch_syscall_names, syswatch_syscall_count, name,
+					cls, why, len) != 0) ||
+		    put_class(m32, syswatch_syscall_names32, syswatch_syscall_count32, name, cls,
+			      why, len) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -244,8 +300,12 @@ static int fill_classes(struct syswatch_bpf *sk, char *why, size_t len)
 struct syswatch *syswatch_open(bool off, char *why, size_t len)
 {
 	const char *env = getenv("BRINK_BPF");
-	if (off || (env && strcmp(env, "off") == 0)) {
-		snprintf(why, len, "switched off (%s)", off ? "--no-bpf" : "BRINK_BPF=off");
+	enum sw_env want = syswatch_env(env);
+	if (off || want == SW_ENV_OFF || want == SW_ENV_BAD) {
+		if (off)
+			snprintf(why, len, "switched off (--no-bpf)");
+		else
+			snprintf(why, len, "switched off (BRINK_BPF=%s)", env);
 		return NULL;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
@@ -267,7 +327,7 @@ struct syswatch *syswatch_open(bool off, char *why, size_t len)
 	 * the kernel's BTF takes tens of ms, and libbpf parses it for each load:
 	 * the list of entry points this kernel has is read only when a load
 	 * failed for want of one (ESRCH). */
-	bool fexit = !(env && strcmp(env, "tracepoint") == 0);
+	bool fexit = want != SW_ENV_TRACEPOINT;
 	w->skel = open_skel(fexit, NULL, why, len);
 	int rc = w->skel ? syswatch_bpf__load(w->skel) : -EINVAL;
 	if (w->skel && rc == -ESRCH && fexit && (vm = btf__load_vmlinux_btf()) != NULL) {

@@ -40,6 +40,8 @@ struct sw_failure {
 	double t_s;		 /* seconds since the run's start (monitor's t0) */
 	pid_t pid, tid;		 /* process (thread group) and thread */
 	char syscall[32];	 /* "openat"; "syscall-N" when the number has no name */
+	bool compat;		 /* an i386 call (int $0x80, 32-bit program): syscall
+				  * named from i386's table */
 	char err[16];		 /* "EMFILE" */
 	int64_t fds;		 /* open fds of the process then; -1 unknown */
 	int64_t threads;	 /* threads of the process then */
@@ -109,5 +111,24 @@ void syswatch_close(struct syswatch *w);
 /* The name of system call nr of this architecture (generated from the kernel's
  * asm/unistd_64.h at build time), or NULL. */
 const char *syswatch_syscall_name(int nr);
+
+/* How many of the n leading frames of a user stack walk are user addresses
+ * (4096 <= a < task_size, the process's mm->task_size: 1 << 47 less a page with
+ * 4-level paging): the walk is cut at the first that is not (a frame-pointer
+ * walk through code built without them reads data, "l\0VERBOS" as
+ * 0x534f42524556006c). */
+int syswatch_user_frames(const uint64_t *stack, int n, uint64_t task_size);
+
+/* What the environment's BRINK_BPF asks (v its value, NULL when unset; case
+ * ignored): SW_ENV_ON for unset, "", on, 1, yes, true, auto; SW_ENV_OFF for off,
+ * 0, no, false; SW_ENV_TRACEPOINT for "tracepoint" (the sys_exit tracepoint
+ * instead of fexit); SW_ENV_BAD for anything else, which brink refuses (exit 2)
+ * before any run. */
+enum sw_env { SW_ENV_ON, SW_ENV_OFF, SW_ENV_TRACEPOINT, SW_ENV_BAD };
+enum sw_env syswatch_env(const char *v);
+
+/* The same for i386 numbers, the compat calls of x86-64 (asm/unistd_32.h):
+ * 5 is "open", 41 "dup". NULL when unnamed. */
+const char *syswatch_syscall_name32(int nr);
 
 #endif

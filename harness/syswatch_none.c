@@ -66,3 +66,9 @@ const char *syswatch_syscall_name(int nr)
 	(void)nr;
 	return NULL;
 }
+
+const char *syswatch_syscall_name32(int nr)
+{
+	(void)nr;
+	return NULL;
+}

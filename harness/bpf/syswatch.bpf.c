@@ -21,6 +21,12 @@
 #define ENFILE	      23
 #define EMFILE	      24
 #define PID_MAX_LIMIT 4194304
+/* brk's number (x86-64 and i386): the one call whose failure is no error code */
+#define NR_BRK_64 12
+#define NR_BRK_32 45
+/* thread_info.status: the task is in an i386 system call (x86's TS_COMPAT,
+ * arch/x86/include/asm/thread_info.h; what in_ia32_syscall() tests) */
+#define TS_COMPAT 0x0002
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -101,6 +107,8 @@ static __always_inline void fill_state(struct sw_event *e, struct task_struct *t
 	e->fds = count_fds(t, &e->fd_words);
 	e->threads = BPF_CORE_READ(t, signal, nr_threads);
 	e->vm_pages = BPF_CORE_READ(t, mm, total_vm);
+	e->start_stack = BPF_CORE_READ(t, mm, start_stack);
+	e->task_size = BPF_CORE_READ(t, mm, task_size);
 	e->cg_mem_pages = -1;
 	e->cg_tasks = -1;
 	int mid = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
@@ -111,6 +119,13 @@ static __always_inline void fill_state(struct sw_event *e, struct task_struct *t
 	css = task_css(t, pid);
 	if (css && bpf_core_type_exists(struct pids_cgroup))
 		e->cg_tasks = BPF_CORE_READ((struct pids_cgroup *)css, counter.counter);
+}
+
+/* The current call came through an i386 entry (int $0x80, sysenter): its number
+ * is i386's (41 is dup there, socket on x86-64), its arguments in bx, cx, dx. */
+static __always_inline int in_compat(struct task_struct *t)
+{
+	return (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT) != 0;
 }
 
 static __always_inline int kind_of(long ret, __u8 cls)
@@ -157,6 +172,7 @@ static __always_inline int watch(void *ctx, struct pt_regs *regs, long ret, __u8
 	e->tid = (int)id;
 	e->nr = (int)BPF_CORE_READ(regs, orig_ax);
 	e->err = (int)-ret;
+	e->compat = in_compat(t);
 	fill_state(e, t);
 	long n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
 	e->stack_n = n > 0 ? (int)(n / sizeof(e->stack[0])) : 0;
@@ -172,21 +188,46 @@ static __always_inline int watch(void *ctx, struct pt_regs *regs, long ret, __u8
  *    call path (about 20% on a getppid() loop here), and the class of a call
  *    comes from sys_class, filled by brink from the list below.
  * The list names each call once, with its class in the program's name
- * (sw_fd__openat), which is how brink fills sys_class. */
+ * (sw_fd__openat), which is how brink fills sys_class (and sys_class32 from
+ * i386's numbers of the same names). The i386 entries of the commonest calls
+ * (sw_fd32__open on __ia32_compat_sys_open) are watched with fexit too: a
+ * 32-bit program, or int $0x80 in a 64-bit one, goes through them. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, SW_NR_MAX);
 	__type(key, __u32);
 	__type(value, __u8);
 } sys_class SEC(".maps");
+/* The same for i386 numbers (compat calls). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SW_NR_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sys_class32 SEC(".maps");
+
+/* brk(addr) fails without an error code: it returns the old break, below the
+ * address asked for (mm/mmap.c; "the Linux system call returns the new program
+ * break on success... on failure, the current break", brk(2)). A break that
+ * did not reach the address asked is ENOMEM; a shrink or a query (0) is not. */
+static __always_inline long brk_ret(unsigned long want, long ret)
+{
+	return want && (unsigned long)ret < want ? -ENOMEM : ret;
+}
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sw_sys_exit, struct pt_regs *regs, long ret)
 {
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	if (ret > 0 && (nr == NR_BRK_64 || nr == NR_BRK_32)) {
+		int c = in_compat(bpf_get_current_task_btf());
+		if (nr == (c ? NR_BRK_32 : NR_BRK_64))
+			ret = brk_ret(c ? BPF_CORE_READ(regs, bx) : BPF_CORE_READ(regs, di), ret);
+	}
 	if (ret != -EMFILE && ret != -ENFILE && ret != -EAGAIN && ret != -ENOMEM)
 		return 0;
-	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
-	__u8 *cls = bpf_map_lookup_elem(&sys_class, &nr);
+	__u8 *cls = bpf_map_lookup_elem(
+	    in_compat(bpf_get_current_task_btf()) ? (void *)&sys_class32 : (void *)&sys_class, &nr);
 	if (!cls || !*cls)
 		return 0;
 	return watch(ctx, regs, ret, *cls);
@@ -249,8 +290,41 @@ TASK(clone3)
 TASK(fork)
 TASK(vfork)
 MEM(mmap)
-MEM(brk)
 MEM(mremap)
+
+SEC("fexit/__x64_sys_brk")
+int BPF_PROG(sw_mem__brk, struct pt_regs *regs, long ret)
+{
+	return watch(ctx, regs, brk_ret(BPF_CORE_READ(regs, di), ret), SW_CLASS_MEM);
+}
+
+#define WATCH32(tag, cls, entry, name)                                     \
+	SEC("fexit/__ia32_" #entry)                                        \
+	int BPF_PROG(sw_##tag##32__##name, struct pt_regs *regs, long ret) \
+	{                                                                  \
+		return watch(ctx, regs, ret, cls);                         \
+	}
+WATCH32(fd, SW_CLASS_FD, compat_sys_open, open)
+WATCH32(fd, SW_CLASS_FD, compat_sys_openat, openat)
+WATCH32(fd, SW_CLASS_FD, sys_creat, creat)
+WATCH32(fd, SW_CLASS_FD, sys_dup, dup)
+WATCH32(fd, SW_CLASS_FD, sys_dup2, dup2)
+WATCH32(fd, SW_CLASS_FD, sys_dup3, dup3)
+WATCH32(fd, SW_CLASS_FD, sys_pipe, pipe)
+WATCH32(fd, SW_CLASS_FD, sys_pipe2, pipe2)
+WATCH32(fd, SW_CLASS_FD, sys_socket, socket)
+WATCH32(fd, SW_CLASS_FD, compat_sys_socketcall, socketcall)
+WATCH32(fd, SW_CLASS_FD, compat_sys_fcntl64, fcntl64)
+WATCH32(task, SW_CLASS_FORK | SW_CLASS_MEM, sys_clone, clone)
+WATCH32(task, SW_CLASS_FORK | SW_CLASS_MEM, sys_fork, fork)
+WATCH32(task, SW_CLASS_FORK | SW_CLASS_MEM, sys_vfork, vfork)
+WATCH32(mem, SW_CLASS_MEM, sys_mmap_pgoff, mmap2)
+
+SEC("fexit/__ia32_sys_brk")
+int BPF_PROG(sw_mem32__brk, struct pt_regs *regs, long ret)
+{
+	return watch(ctx, regs, brk_ret(BPF_CORE_READ(regs, bx), ret), SW_CLASS_MEM);
+}
 
 /* mark_victim's first argument is the victim task since Linux 6.8 and its pid
  * before (6.1: TP_PROTO(int pid)); a raw tracepoint takes both: a pid is below

@@ -43,8 +43,10 @@ struct sw_event {
 	long long cg_mem_pages; /* pages charged to its memory group; -1 */
 	long long vm_pages;	/* address space of the process (total_vm), pages */
 	int stack_n;		/* frames in stack */
-	int pad;
-	char comm[16]; /* the task's command name (OOM victims); "" unknown */
+	int compat;		/* 1: an i386 call (int $0x80, compat task): nr is i386's */
+	char comm[16];		/* the task's command name (OOM victims); "" unknown */
+	unsigned long long start_stack; /* mm->start_stack then: tells an exec since apart */
+	unsigned long long task_size;	/* mm->task_size: user addresses are below it */
 	unsigned long long stack[SW_STACK_DEPTH];
 };
 

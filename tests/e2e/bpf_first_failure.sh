@@ -3,54 +3,7 @@
 # pid and time brink reports are those the program itself logs; then the fallback
 # when BPF is switched off. Skips when this brink or machine cannot load BPF.
 . "$(dirname "$0")/lib.sh"
-F=${FAILCALL:-$BRINK_BUILD_DIR/tests/failcall}
-[ -x "$F" ] || skip "no $F (built with the tests)"
-have_controller memory || skip "no usable memory cgroup here"
-have_controller pids || skip "no usable pids cgroup here"
-"$BRINK" exec --quiet --no-progress --no-plots --out "$TMP/probe" -- /bin/true 2>"$TMP/probe.err"
-if grep -q "failing system calls not watched" "$TMP/probe.err"; then
-	skip "$(sed -n 's/.*not watched: \([^;]*\);.*/\1/p' "$TMP/probe.err")"
-fi
-
-# kv FILE KEY: the value of a key=value line the program printed
-kv() { sed -n "s/^$2=//p" "$1" | head -n 1; }
-# within WHAT GOT LO HI: LO <= GOT <= HI (seconds)
-within() {
-	if awk -v g="$2" -v lo="$3" -v hi="$4" 'BEGIN { exit !(g != "" && g >= lo && g <= hi) }'; then
-		ok "$1 $2 in [$3, $4]"
-	else
-		fail "$1: got '$2', want within [$3, $4]"
-	fi
-}
-# brink's start precedes the program's main by the launch: its clock runs ahead of
-# the program's by that much (tens of ms; generous on a loaded machine)
-LAUNCH=0.25
-
-run() { # NAME BRINK-OPTIONS... -- COMMAND...
-	local name=$1
-	shift
-	"$BRINK" exec --quiet --no-progress --no-plots --interval 10ms --out "$TMP/$name" "$@" \
-		2>"$TMP/$name.err" || fail "$name: brink exited $?: $(cat "$TMP/$name.err")"
-	S=$TMP/$name/summary.csv
-	OUT=$(ls "$TMP/$name"/*/1/stdout.log)
-	EV=$(ls "$TMP/$name"/*/1/events.csv)
-}
-
-check_failure() { # NAME SYSCALL-REGEX ERRNO: first failure against what the program printed
-	local name=$1
-	echo "$(field "$S" first_failure_syscall)" | grep -Eqx "$2" &&
-		ok "$name: syscall $(field "$S" first_failure_syscall)" ||
-		fail "$name: first_failure_syscall '$(field "$S" first_failure_syscall)', want $2"
-	expect_eq "$name: errno (program saw $(kv "$OUT" err))" "$(field "$S" first_failure_errno)" "$3"
-	expect_eq "$name: errno the program saw" "$(kv "$OUT" err)" "$3"
-	expect_eq "$name: pid" "$(field "$S" first_failure_pid)" "$(kv "$OUT" pid)"
-	local b a
-	b=$(kv "$OUT" before_s)
-	a=$(awk -v a="$(kv "$OUT" after_s)" -v l=$LAUNCH 'BEGIN { printf "%.6f", a + l }')
-	within "$name: first_failure_s" "$(field "$S" first_failure_s)" "$b" "$a"
-	grep -q ",first-failure,$(kv "$OUT" pid),$(field "$S" first_failure_syscall) $3 pid=" "$EV" &&
-		ok "$name: first-failure event" || fail "$name: no first-failure event in $EV"
-}
+. "$(dirname "$0")/bpf_common.inc"
 
 # 1. A program that survives EMFILE (an accept loop): exits 0 with 3 fds.
 run emfile --nofile 256 -- "$F" survive-emfile
@@ -62,6 +15,13 @@ expect_eq "emfile: emfile_count" "$(field "$S" emfile_count)" 1
 # fds at the failure: what it opened plus stdin/stdout/stderr = the limit
 grep -q "openat EMFILE .* fds=256 " "$EV" && ok "emfile: 256 fds at the failure" ||
 	fail "emfile: fds at the failure: $(grep first-failure "$EV")"
+# the kernel's count at the failure is a measurement: the peak, and the
+# fd-exhausted event is at the failure (the program closed them all and lingered)
+expect_eq "emfile: peak_fds = opened + 3" "$(field "$S" peak_fds)" $(($(kv "$OUT" n) + 3))
+ex=$(awk -F, '$2 == "fd-exhausted" { print $1 "," $3; exit }' "$EV")
+expect_eq "emfile: fd-exhausted value" "${ex#*,}" $(($(kv "$OUT" n) + 3))
+within "emfile: fd-exhausted time" "${ex%%,*}" "$(kv "$OUT" before_s)" \
+	"$(awk -v a="$(kv "$OUT" after_s)" -v l=$LAUNCH 'BEGIN { printf "%.6f", a + l }')"
 
 # 2. A child that lowers its own nofile limit to 64 and exhausts it; the parent lives.
 run child-nofile -- "$F" child-nofile

@@ -313,6 +313,11 @@ for phase in $phases; do
 		shape_fail threads 'clone3?' EAGAIN --pids 40 -- "$V2LANE_BIN/failcall" thread-bomb
 		shape_fail as mmap ENOMEM --as 128M -- "$V2LANE_BIN/failcall" mmap-as
 		expect_eq "$phase_out/as/summary.csv" limit_hit as
+		shape_fail brk brk ENOMEM --data 16M -- "$V2LANE_BIN/failcall" brk-data
+		expect_eq "$phase_out/brk/summary.csv" limit_hit data
+		# i386 dup (int $0x80) from a 64-bit program: through the i386 entry's fexit here
+		shape_fail compat dup EMFILE --nofile 64 -- "$V2LANE_BIN/failcall" compat-dup
+		expect_eq "$phase_out/compat/summary.csv" emfile_count 1
 		brink_exec "$phase_out/child-oom" --memory 32M -- "$V2LANE_BIN/failcall" child-oom
 		co_log=$(ls "$phase_out"/child-oom/*/1/stdout.log 2>/dev/null | head -n 1)
 		expect_eq "$phase_out/child-oom/summary.csv" oom_victim_pid \

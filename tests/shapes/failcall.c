@@ -9,6 +9,13 @@
  *   mmap-as         mmap 1 MiB blocks until mmap fails (ENOMEM), exit 0
  *   child-oom       a child touches memory until the OOM killer takes it; the
  *                   parent waits and exits 0
+ *   brk-data        grow the heap with sbrk(64 KiB) until it fails (ENOMEM under
+ *                   a data limit: brk(2) itself returns the old break), exit 0
+ *   compat-dup      dup(2) through the i386 entry (int $0x80, i386 number 41,
+ *                   socket's number on x86-64) until EMFILE, exit 0; exits 77
+ *                   when the kernel has no i386 emulation
+ *   exit-emfile     open until EMFILE, with strings on the stack, and exit at
+ *                   once (no pause after the failure)
  * Each sleeps 0.3 s before and 0.5 s after the failure, so that a time taken
  * from the run's start or end cannot pass for the failure's. It prints, in key=value lines on
  * stdout: pid= of the process that failed, before_s= and after_s= (seconds since main started,
@@ -203,13 +210,83 @@ static int child_oom(void)
 	return wait_child(c);
 }
 
+static int brk_data(void)
+{
+	pause_a_little();
+	int n = 0;
+	for (;;) {
+		double before = since_start();
+		if (sbrk(1 << 16) == (void *)-1) {
+			double after = since_start();
+			say("pid=%d\nn=%d\nerr=%s\nbefore_s=%.6f\nafter_s=%.6f\n", (int)getpid(), n,
+			    ename(errno), before, after);
+			linger();
+			return 0;
+		}
+		n++;
+	}
+}
+
+/* An i386 system call from this 64-bit program: number in eax, first argument
+ * in ebx; the result in eax. */
+static long int80(long nr, long a)
+{
+#if defined(__x86_64__)
+	long r;
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(0), "d"(0) : "memory");
+	return r;
+#else
+	(void)nr;
+	(void)a;
+	return -ENOSYS;
+#endif
+}
+
+static int compat_dup(void)
+{
+	if (int80(41, 2) < 0) { /* dup(2): none on this machine */
+		fprintf(stderr, "failcall: no i386 system calls here (int $0x80)\n");
+		return 77;
+	}
+	pause_a_little();
+	int n = 1;
+	for (;;) {
+		double before = since_start();
+		long r = int80(41, 2);
+		if (r < 0) {
+			double after = since_start();
+			say("pid=%d\nn=%d\nerr=%s\nbefore_s=%.6f\nafter_s=%.6f\n", (int)getpid(), n,
+			    ename((int)-r), before, after);
+			linger();
+			return 0;
+		}
+		n++;
+	}
+}
+
+static int exit_emfile(void)
+{
+	/* text on the stack, where a frame-pointer walk of a dead process may land */
+	volatile char words[64];
+	snprintf((char *)words, sizeof(words), "l%cVERBOSE=1 l%cVERBOSE=1", 0, 0);
+	pause_a_little();
+	int n = 0;
+	double before = since_start();
+	while (open("/dev/null", O_RDONLY) >= 0)
+		n++;
+	say("pid=%d\nn=%d\nerr=%s\nbefore_s=%.6f\nafter_s=%.6f\n", (int)getpid(), n, ename(errno),
+	    before, since_start());
+	_exit(words[1]);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
 } modes[] = {
-    {"survive-emfile", survive_emfile}, {"child-nofile", child_nofile},
-    {"thread-bomb", thread_bomb},	{"mmap-as", mmap_as},
-    {"child-oom", child_oom},
+    {"brk-data", brk_data},	    {"compat-dup", compat_dup},
+    {"exit-emfile", exit_emfile},   {"survive-emfile", survive_emfile},
+    {"child-nofile", child_nofile}, {"thread-bomb", thread_bomb},
+    {"mmap-as", mmap_as},	    {"child-oom", child_oom},
 };
 
 int main(int argc, char **argv)
@@ -218,7 +295,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; argc == 2 && i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			return modes[i].run();
-	fprintf(stderr,
-		"usage: failcall survive-emfile|child-nofile|thread-bomb|mmap-as|child-oom\n");
+	fprintf(stderr, "usage: failcall survive-emfile|child-nofile|thread-bomb|mmap-as|child-oom|"
+			"brk-data|compat-dup|exit-emfile\n");
 	return 2;
 }
