@@ -818,35 +818,45 @@ static const char html_style[] =
     "figcaption{font-weight:bold;margin-bottom:0.3em}"
     ".missing{color:#a00}";
 
-static void html_services(FILE *f, const struct report_data *d)
+/* An HTML table of the rows of d (those `keep` accepts; NULL: all) in the
+ * columns cols[0..n). */
+static void html_table(FILE *f, const struct report_data *d, const char *id,
+		       const struct report_col *cols, size_t n,
+		       bool (*keep)(const struct run_result *))
 {
 	char cell[CELL_MAX];
-	bool any = false;
-	for (size_t k = 0; k < d->nrows; k++)
-		any |= svc_row(row_in_order(d, k));
-	if (!any)
-		return;
-	fputs("<h2>Services and the Go runtime</h2>\n<table id=\"services\">\n<thead><tr>", f);
-	for (size_t c = 0; c < N_SVC_COLS; c++) {
+	fprintf(f, "<table id=\"%s\">\n<thead><tr>", id);
+	for (size_t c = 0; c < n; c++) {
 		fputs("<th>", f);
-		html_text(f, svc_cols[c].title);
+		html_text(f, cols[c].title);
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
 	for (size_t k = 0; k < d->nrows; k++) {
 		const struct run_result *r = row_in_order(d, k);
-		if (!svc_row(r))
+		if (keep && !keep(r))
 			continue;
 		fputs("<tr>", f);
-		for (size_t c = 0; c < N_SVC_COLS; c++) {
-			svc_cols[c].cell(r, cell, sizeof(cell));
-			fputs(svc_cols[c].numeric ? "<td class=\"num\">" : "<td>", f);
+		for (size_t c = 0; c < n; c++) {
+			cols[c].cell(r, cell, sizeof(cell));
+			fputs(cols[c].numeric ? "<td class=\"num\">" : "<td>", f);
 			html_text(f, cell);
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
+}
+
+static void html_services(FILE *f, const struct report_data *d)
+{
+	bool any = false;
+	for (size_t k = 0; k < d->nrows; k++)
+		any |= svc_row(row_in_order(d, k));
+	if (!any)
+		return;
+	fputs("<h2>Services and the Go runtime</h2>\n", f);
+	html_table(f, d, "services", svc_cols, N_SVC_COLS, svc_row);
 	for (size_t k = 0; k < d->nrows; k++) {
 		const struct run_result *r = row_in_order(d, k);
 		char lines[GOR_REPORT_LINES][400];
@@ -867,7 +877,6 @@ static void html_services(FILE *f, const struct report_data *d)
 static int write_html(const struct report_data *d, struct berr *err)
 {
 	struct afile o;
-	char cell[CELL_MAX];
 	if (out_open(&o, d->dir, "report.html", err) < 0)
 		return -1;
 	FILE *f = o.f;
@@ -879,25 +888,8 @@ static int write_html(const struct report_data *d, struct berr *err)
 	html_text(f, d->name);
 	fprintf(f, "</h1>\n<p>%zu runs of %zu scenarios.</p>\n", d->nrows, d->nscen);
 
-	fputs("<h2>Summary</h2>\n<table id=\"summary\">\n<thead><tr>", f);
-	for (size_t c = 0; c < N_REPORT_COLS; c++) {
-		fputs("<th>", f);
-		html_text(f, report_cols[c].title);
-		fputs("</th>", f);
-	}
-	fputs("</tr></thead>\n<tbody>\n", f);
-	for (size_t k = 0; k < d->nrows; k++) {
-		const struct run_result *r = row_in_order(d, k);
-		fputs("<tr>", f);
-		for (size_t c = 0; c < N_REPORT_COLS; c++) {
-			report_cols[c].cell(r, cell, sizeof(cell));
-			fputs(report_cols[c].numeric ? "<td class=\"num\">" : "<td>", f);
-			html_text(f, cell);
-			fputs("</td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</tbody>\n</table>\n", f);
+	fputs("<h2>Summary</h2>\n", f);
+	html_table(f, d, "summary", report_cols, N_REPORT_COLS, NULL);
 	curves_html(d->dir, f);
 	html_services(f, d);
 
