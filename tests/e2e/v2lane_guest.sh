@@ -286,9 +286,11 @@ if command -v probe > /dev/null; then
 	fi
 fi
 
+lane_t0=$(date +%s)
 for phase in $phases; do
 	phase_out=$V2LANE_OUT/$phase
 	mkdir -p "$phase_out"
+	phase_t0=$(date +%s)
 	case $phase in
 	root)
 		# brink in the root cgroup, which is exempt from the no-internal-process rule.
@@ -448,7 +450,10 @@ for phase in $phases; do
 		bad "unknown phase '$phase'"
 		;;
 	esac
+	# Where the guest's time goes (its limit is V2LANE_TIMEOUT): per phase.
+	echo "-- phase $phase: $(($(date +%s) - phase_t0)) s"
 done
+echo "v2lane-guest: phases took $(($(date +%s) - lane_t0)) s"
 
 echo "v2lane-guest: checks ok=$passed failed=$failed"
 [ $failed -eq 0 ]
