@@ -839,28 +839,12 @@ size_t search_plan_estimate(const struct search_plan *pl)
 	return total;
 }
 
-/* A size exactly: in the largest binary unit that divides it ("41 MiB",
- * "41988 KiB", "1234 bytes"), never rounded. */
-static void fmt_size_exact(int64_t v, char *buf, size_t len)
-{
-	static const struct {
-		int64_t div;
-		const char *unit;
-	} u[] = {{1LL << 30, "GiB"}, {1LL << 20, "MiB"}, {1LL << 10, "KiB"}};
-	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
-		if (v > 0 && v % u[i].div == 0) {
-			snprintf(buf, len, "%" PRId64 " %s", v / u[i].div, u[i].unit);
-			return;
-		}
-	snprintf(buf, len, "%" PRId64 " bytes", v);
-}
-
 static void fmt_limit(int lim, int64_t v, char *buf, size_t len)
 {
 	if (v < 0)
 		snprintf(buf, len, "-");
 	else if (limit_table[lim].kind == LK_SIZE)
-		fmt_size_exact(v, buf, len);
+		units_format_size_whole(v, buf, len);
 	else if (limit_table[lim].kind == LK_DURATION)
 		units_format_duration(v, buf, len);
 	else
