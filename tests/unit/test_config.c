@@ -858,11 +858,70 @@ static void check_odd(const struct config *c)
 	assert_false(c->scenarios[1].exit_stop);
 }
 
+/* rt-units.ini: every unit suffix of sizes and durations once, each amount
+ * worked out by hand from its literal (K, M, G, T = 2^10, 2^20, 2^30, 2^40;
+ * ns, us, ms, s, m, h = 1, 10^3, 10^6, 10^9, 60 x 10^9, 3600 x 10^9), and the
+ * exact form the effective config must write for it. A unit read as another
+ * (G as MiB, m as ms) fails here even though its round trip would not. */
+static const char units_ini[] =
+    "[scenario u]\ncommand = x\n"
+    "as = 2T\ndata = 2G\nstack = 2M\ncore = 2K\nmemory = 2\n"
+    "log-cap = 3MiB\nleak-rss-slope = 5k/s\n"
+    "stop-grace = 7ns\nleak-warmup = 5us\ninterval = 3ms\ntimeout = 4s\n"
+    "duration = 2m\nready-timeout = 1h\nmetrics-interval = 1.5h\n"
+    "cpu-time = 3s\n";
+
+static void check_units(const struct config *c)
+{
+	const int64_t K = 1024, S = 1000000000;
+	const struct scenario *sc = &c->scenarios[0];
+	assert_int_equal(sc->lim.v[LIM_AS], 2 * K * K * K * K);
+	assert_int_equal(sc->lim.v[LIM_DATA], 2 * K * K * K);
+	assert_int_equal(sc->lim.v[LIM_STACK], 2 * K * K);
+	assert_int_equal(sc->lim.v[LIM_CORE], 2 * K);
+	assert_int_equal(sc->lim.v[LIM_MEMORY], 2);
+	assert_int_equal(sc->log_cap_bytes, 3 * K * K);
+	assert_true(sc->leak.rss_bytes_per_s == 5.0 * 1024);
+	assert_int_equal(sc->svc.stop_grace_ns, 7);
+	assert_int_equal(sc->leak.warmup_ns, 5 * 1000);
+	assert_int_equal(sc->interval_ns, 3 * 1000000);
+	assert_int_equal(sc->timeout_ns, 4 * S);
+	assert_int_equal(sc->svc.duration_ns, 2 * 60 * S);
+	assert_int_equal(sc->svc.ready_timeout_ns, 3600 * S);
+	assert_int_equal(sc->svc.metrics_interval_ns, 5400 * S); /* 1.5 x 3600 s */
+	assert_int_equal(sc->lim.v[LIM_CPU_TIME], 3 * S);
+
+	char *text = effective(c);
+	static const char *const lines[] = {
+	    "as = 2T\n",
+	    "data = 2G\n",
+	    "stack = 2M\n",
+	    "core = 2K\n",
+	    "memory = 2\n",
+	    "log-cap = 3M\n",
+	    "leak-rss-slope = 5K\n",
+	    "stop-grace = 7ns\n",
+	    "leak-warmup = 5us\n",
+	    "interval = 3ms\n",
+	    "timeout = 4s\n",
+	    "duration = 2m\n",
+	    "ready-timeout = 1h\n",
+	    "metrics-interval = 90m\n",
+	    "cpu-time = 3s\n",
+	};
+	for (size_t i = 0; i < NELEM(lines); i++)
+		if (!strstr(text, lines[i]))
+			fail_msg("the effective config lacks \"%.*s\":\n%s",
+				 (int)strlen(lines[i]) - 1, lines[i], text);
+	free(text);
+}
+
 static void test_round_trip(void **state)
 {
 	(void)state;
 	round_trip("rt-valid.ini", valid_ini, NULL);
 	round_trip("rt-odd.ini", odd_ini, check_odd);
+	round_trip("rt-units.ini", units_ini, check_units);
 }
 
 /* The effective config of a scenario whose argv was set directly (brink exec):
