@@ -233,6 +233,23 @@ static int word_join(const char *word, char *buf, size_t len, size_t *o)
 	return 0;
 }
 
+/* words (NULL-terminated) as one line that command_split splits back into
+ * them, in buf; as a writer: 0 for no words, -1 if a word cannot be written. */
+static int words_write(char *const *words, char *buf, size_t len)
+{
+	if (!words)
+		return 0;
+	size_t o = 0;
+	buf[0] = '\0';
+	for (char *const *p = words; *p; p++) {
+		if (p != words && o + 1 < len)
+			buf[o++] = ' ';
+		if (word_join(*p, buf, len, &o) != 0)
+			return -1;
+	}
+	return 1;
+}
+
 /* ---- the scenario keys ---------------------------------------------------- */
 
 /* Every key is one row of key_defs: its value kind says which parser reads it
@@ -346,17 +363,7 @@ static int write_command(const struct scenario *sc, char *buf, size_t len)
 		strcpy(buf, sc->command);
 		return 1;
 	}
-	if (!sc->argv)
-		return 0;
-	size_t o = 0;
-	buf[0] = '\0';
-	for (char **p = sc->argv; *p; p++) {
-		if (p != sc->argv && o + 1 < len)
-			buf[o++] = ' ';
-		if (word_join(*p, buf, len, &o) != 0)
-			return -1;
-	}
-	return 1;
+	return words_write(sc->argv, buf, len);
 }
 
 static int set_shell(struct scenario *sc, const char *v, const char **why)
@@ -589,17 +596,7 @@ static int set_env(struct scenario *sc, const char *v, const char **why)
 
 static int write_env(const struct scenario *sc, char *buf, size_t len)
 {
-	if (!sc->env)
-		return 0;
-	size_t o = 0;
-	buf[0] = '\0';
-	for (char **p = sc->env; *p; p++) {
-		if (p != sc->env && o + 1 < len)
-			buf[o++] = ' ';
-		if (word_join(*p, buf, len, &o) != 0)
-			return -1;
-	}
-	return 1;
+	return words_write(sc->env, buf, len);
 }
 
 /* ---- a service under load (service.h) ---- */
