@@ -104,6 +104,16 @@ static char *load(const char *path, struct config *cfg, int *nerr)
 	return out;
 }
 
+/* Load path, which must load without a message. */
+static void load_ok(const char *path, struct config *cfg)
+{
+	int nerr;
+	char *errs = load(path, cfg, &nerr);
+	assert_string_equal(errs, "");
+	assert_int_equal(nerr, 0);
+	free(errs);
+}
+
 static int count_lines(const char *s)
 {
 	int n = 0;
@@ -182,11 +192,7 @@ static void test_valid(void **state)
 	(void)state;
 	const char *path = write_file("valid.ini", valid_ini, 0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	assert_int_equal(nerr, 0);
-	free(errs);
+	load_ok(path, &cfg);
 
 	assert_string_equal(cfg.path, path);
 	assert_string_equal(cfg.name, "nightly-1");
@@ -275,10 +281,7 @@ static void test_name_from_file(void **state)
 				      "[scenario a]\r\n[scenario b]\r\ncommand = /bin/false\r\n",
 				      0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	free(errs);
+	load_ok(path, &cfg);
 	assert_string_equal(cfg.name, "smoke.v2");
 	assert_null(cfg.out);
 	assert_int_equal(cfg.n_scenarios, 2);
@@ -290,7 +293,8 @@ static void test_name_from_file(void **state)
 
 	/* a base name that is not a valid name */
 	path = write_file("my config.ini", "[scenario a]\ncommand = x\n", 0);
-	errs = load(path, &cfg, &nerr);
+	int nerr;
+	char *errs = load(path, &cfg, &nerr);
 	assert_string_equal(errs, "@F@: [brink] name: the file name gives \"my config\", which is "
 				  "not a valid name (expected 1 to 63 of A-Z a-z 0-9 . _ -, not "
 				  "starting with '-', not . or ..); set name in [brink]\n");
@@ -647,10 +651,7 @@ static void test_cwd_env(void **state)
 				      "[scenario b]\ncommand = true\nenv = X=1\nnofile = 64\n",
 				      0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	free(errs);
+	load_ok(path, &cfg);
 	const struct scenario *a = &cfg.scenarios[0], *b = &cfg.scenarios[1];
 	assert_string_equal(a->cwd, "/tmp");
 	assert_string_equal(a->env[0], "LANG=C");
@@ -676,9 +677,7 @@ static void test_cwd_env(void **state)
 	char *eff = effective(&cfg);
 	const char *p2 = write_file("cwdenv-eff.ini", eff, 0);
 	struct config again;
-	errs = load(p2, &again, &nerr);
-	assert_string_equal(errs, "");
-	free(errs);
+	load_ok(p2, &again);
 	assert_string_equal(again.scenarios[0].cwd, "/tmp");
 	assert_string_equal(again.scenarios[0].env[1], "MSG=two words");
 	assert_null(again.scenarios[1].cwd);
@@ -948,10 +947,7 @@ static void test_write_argv(void **state)
 	const char *path = write_file("argv.ini", text, 0);
 	free(text);
 	struct config back;
-	int nerr;
-	char *errs = load(path, &back, &nerr);
-	assert_string_equal(errs, "");
-	free(errs);
+	load_ok(path, &back);
 	for (size_t i = 0; i < NELEM(words); i++) {
 		if (!words[i])
 			assert_null(back.scenarios[0].argv[i]);
@@ -1114,11 +1110,7 @@ static void test_compare_section(void **state)
 				      "min-change.duration_s = 1.5\n" OK,
 				      0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	assert_int_equal(nerr, 0);
-	free(errs);
+	load_ok(path, &cfg);
 	static const struct {
 		const char *key, *value;
 		int line;
@@ -1145,9 +1137,7 @@ static void test_compare_section(void **state)
 
 	/* without [compare], none is written */
 	path = write_file("no-compare.ini", OK, 0);
-	errs = load(path, &cfg, &nerr);
-	assert_int_equal(nerr, 0);
-	free(errs);
+	load_ok(path, &cfg);
 	assert_int_equal(cfg.n_compare, 0);
 	text = effective(&cfg);
 	assert_null(strstr(text, "[compare]"));
@@ -1176,11 +1166,7 @@ static void test_run_ini_machine(void **state)
 				      "memory = not a size\n",
 				      0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	assert_int_equal(nerr, 0);
-	free(errs);
+	load_ok(path, &cfg);
 	assert_int_equal(cfg.n_scenarios, 1);
 	assert_int_equal(cfg.scenarios[0].lim.v[LIM_MEMORY], 64 * MiB); /* not "not a size" */
 	assert_int_equal(cfg.n_compare, 1);
@@ -1190,7 +1176,8 @@ static void test_run_ini_machine(void **state)
 	/* a section after [machine] is read again, errors and all */
 	path = write_file("run-after.ini",
 			  "[machine]\nkernel = x\n[scenario s]\ncommand = true\nbogus = 1\n", 0);
-	errs = load(path, &cfg, &nerr);
+	int nerr;
+	char *errs = load(path, &cfg, &nerr);
 	assert_int_equal(nerr, 1);
 	assert_string_equal(errs, "@F@:5: [scenario s] bogus: unknown key " KEYS "\n");
 	free(errs);
