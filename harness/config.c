@@ -275,7 +275,7 @@ enum vkind {
 #define KF_NONE 1u
 /* V_DURATION: 0 is written as "none" (else as "0") */
 #define KF_ZERO_NONE 2u
-/* V_DURATION, V_TEXT: 0 or "" is not written (the key's default) */
+/* V_DURATION: 0 is not written (none, the default) */
 #define KF_ZERO_OMIT 4u
 /* `expected` replaces the parser's own sentence too, not only for a value out
  * of min..max */
