@@ -3,11 +3,12 @@
  * The input, up to its first NUL byte (callers pass C strings), goes to every
  * parser. Besides "no crash, no UB", each success is checked against what the
  * headers promise:
- * - a size is >= 0 or BRINK_UNLIMITED, and its exact form (largest unit K, M,
- *   G, T that divides it, as the effective config writes it) parses back to the
- *   same value; the unit letter means the same in either case; a plain number
+ * - a size is >= 0 or BRINK_UNLIMITED, and its exact form
+ *   (units_format_size_exact, as the effective config writes it) parses back to
+ *   the same value; the unit letter means the same in either case; a plain number
  *   means the same as a size and as a count;
- * - a duration is >= 0 and its exact form ("90s", "1500us", "7ns") parses back;
+ * - a duration is >= 0 and its exact form (units_format_duration_exact: "90s",
+ *   "1500us", "7ns") parses back;
  * - a count is >= 0 or BRINK_UNLIMITED and its decimal form parses back;
  * - a boolean is 0 or 1, whatever the case of the word;
  * - limits_parse agrees with the parser of the limit's kind, never yields 0
@@ -40,37 +41,6 @@ static void check_why(int rc, const char *why)
 		die("a parser failed without a reason");
 }
 
-/* The exact written forms; they mirror what config_write_effective writes. */
-static void exact_size(int64_t v, char *buf, size_t len)
-{
-	static const struct {
-		int64_t unit;
-		char letter;
-	} u[] = {{1LL << 40, 'T'}, {1LL << 30, 'G'}, {1LL << 20, 'M'}, {1LL << 10, 'K'}};
-	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
-		if (v != 0 && v % u[i].unit == 0) {
-			snprintf(buf, len, "%lld%c", (long long)(v / u[i].unit), u[i].letter);
-			return;
-		}
-	}
-	snprintf(buf, len, "%lld", (long long)v);
-}
-
-static void exact_duration(int64_t v, char *buf, size_t len)
-{
-	static const struct {
-		int64_t unit;
-		const char *name;
-	} u[] = {{3600000000000LL, "h"}, {60000000000LL, "m"}, {1000000000LL, "s"},
-		 {1000000LL, "ms"},	 {1000LL, "us"},       {1LL, "ns"}};
-	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
-		if (v % u[i].unit == 0) {
-			snprintf(buf, len, "%lld%s", (long long)(v / u[i].unit), u[i].name);
-			return;
-		}
-	}
-}
-
 static void fuzz_size(const char *s)
 {
 	int64_t v = 0, w = 0;
@@ -84,7 +54,7 @@ static void fuzz_size(const char *s)
 		if (!units_format_size(v, buf, sizeof(buf))[0])
 			die("units_format_size gave nothing");
 		if (v >= 0) {
-			exact_size(v, buf, sizeof(buf));
+			units_format_size_exact(v, buf, sizeof(buf));
 			if (units_parse_size(buf, &w, &why) != 0 || w != v)
 				die("the exact form of a size does not parse back");
 		}
@@ -125,7 +95,7 @@ static void fuzz_duration(const char *s)
 		die("a duration parsed to a negative amount");
 	if (!units_format_duration(v, buf, sizeof(buf))[0])
 		die("units_format_duration gave nothing");
-	exact_duration(v, buf, sizeof(buf));
+	units_format_duration_exact(v, buf, sizeof(buf));
 	if (units_parse_duration(buf, &w, &why) != 0 || w != v)
 		die("the exact form of a duration does not parse back");
 }
@@ -201,11 +171,11 @@ static void fuzz_limits(const char *s)
 			if (v != BRINK_UNLIMITED && v < 1)
 				die("cpus parsed to less than one milli-CPU");
 			char buf[48];
+			/* as the effective config writes it (config.c: write_limit) */
 			if (v == BRINK_UNLIMITED)
 				snprintf(buf, sizeof(buf), "max");
 			else
-				snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)(v / 1000),
-					 (long long)(v % 1000));
+				units_format_decimal((double)v / 1000.0, 3, buf, sizeof(buf));
 			struct limits m;
 			limits_init(&m);
 			rc2 = limits_parse(&m, id, buf, &why2);

@@ -562,34 +562,14 @@ out:
 
 /* ---- formatting -------------------------------------------------------- */
 
+/* gate.h's units as units.h's measures (units_format_measure says the forms). */
 static void fmt_value(const struct metric *m, double v, char *buf, size_t len)
 {
-	char tmp[64];
-	if (isnan(v)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	switch (m->unit) {
-	case MU_BYTES:
-		units_format_size((int64_t)llround(v), buf, len);
-		return;
-	case MU_BYTES_PER_S:
-		units_format_size((int64_t)llround(fabs(v)), tmp, sizeof(tmp));
-		snprintf(buf, len, "%s%s/s", v < 0 ? "-" : "", tmp);
-		return;
-	case MU_COUNT:
-		snprintf(buf, len, v == floor(v) ? "%.0f" : "%.1f", v);
-		return;
-	case MU_PER_S:
-		snprintf(buf, len, "%.3f/s", v);
-		return;
-	case MU_SECONDS:
-		snprintf(buf, len, "%.2f s", v);
-		return;
-	case MU_NONE:
-		break;
-	}
-	snprintf(buf, len, "%g", v);
+	static const enum units_measure measure[] = {
+	    [MU_BYTES] = UM_BYTES, [MU_COUNT] = UM_COUNT,     [MU_BYTES_PER_S] = UM_BYTES_PER_S,
+	    [MU_PER_S] = UM_PER_S, [MU_SECONDS] = UM_SECONDS, [MU_NONE] = UM_PLAIN,
+	};
+	units_format_measure(measure[m->unit], v, buf, len);
 }
 
 static void fmt_change(const struct cmp_row *r, char *buf, size_t len)

@@ -233,23 +233,85 @@ static int word_join(const char *word, char *buf, size_t len, size_t *o)
 	return 0;
 }
 
+/* words (NULL-terminated) as one line that command_split splits back into
+ * them, in buf; as a writer: 0 for no words, -1 if a word cannot be written. */
+static int words_write(char *const *words, char *buf, size_t len)
+{
+	if (!words)
+		return 0;
+	size_t o = 0;
+	buf[0] = '\0';
+	for (char *const *p = words; *p; p++) {
+		if (p != words && o + 1 < len)
+			buf[o++] = ' ';
+		if (word_join(*p, buf, len, &o) != 0)
+			return -1;
+	}
+	return 1;
+}
+
 /* ---- the scenario keys ---------------------------------------------------- */
 
-/* A setter returns 0; -1 with *why "expected ..." (scenario_set then says
+/* Every key is one row of key_defs: its value kind says which parser reads it
+ * (units.h: sizes, durations, counts, booleans, fixed decimals) and which
+ * writer writes it back for the effective config (the exact forms of units.h,
+ * which the same parser reads back to the same value), where in struct
+ * scenario the value lives, and the accepted range. Keys whose value is more
+ * than one of those (command, env, expect, ...) have a row of kind V_OWN with
+ * their own setter and writer. */
+enum vkind {
+	V_OWN,	     /* the row's set and write */
+	V_LIMIT,     /* a row of limit_table (limits_parse); the row stands for all */
+	V_BOOL,	     /* bool: yes/no, true/false, on/off, 1/0; written yes or no */
+	V_COUNT,     /* int: a whole number from min to max */
+	V_SIZE,	     /* int64_t bytes, or BRINK_UNLIMITED for max: "64M" */
+	V_DURATION,  /* int64_t ns: "10ms" */
+	V_SIZE_RATE, /* double bytes per second: a size, "/s" may follow: "256K" */
+	V_RATE,	     /* double per second: a decimal of at most 9 places, "/s" may follow */
+	V_TEXT,	     /* char[cap]: the row's check, as written; "" is not written */
+};
+
+/* V_DURATION: "none" reads as 0 */
+#define KF_NONE 1u
+/* V_DURATION: 0 is written as "none" (else as "0") */
+#define KF_ZERO_NONE 2u
+/* V_DURATION: 0 is not written (none, the default) */
+#define KF_ZERO_OMIT 4u
+/* `expected` replaces the parser's own sentence too, not only for a value out
+ * of min..max */
+#define KF_OWN_WHY 8u
+
+/* A V_OWN setter returns 0; -1 with *why "expected ..." (scenario_set then says
  * `"VALUE" is not NOUN (WHY)`); or -2 with *why already a complete reason. */
-typedef int (*setter)(struct scenario *sc, int lim, const char *v, const char **why);
+typedef int (*setter)(struct scenario *sc, const char *v, const char **why);
 /* A writer puts the value for the effective config in buf: 1 written, 0 omit
  * (not set), -1 cannot be written. */
-typedef int (*writer)(const struct scenario *sc, int lim, char *buf, size_t len);
+typedef int (*writer)(const struct scenario *sc, char *buf, size_t len);
 
 struct key_def {
-	const char *key; /* NULL: this row stands for every row of limit_table */
+	const char *key; /* NULL for V_LIMIT: every row of limit_table */
 	const char *metavar;
 	const char *noun;
-	setter set;
-	writer write;
+	enum vkind kind;
+	size_t at;	  /* offset of the value in struct scenario (AT, AT_TEXT) */
+	size_t cap;	  /* V_TEXT: size of the array, NUL included */
+	int64_t min, max; /* V_COUNT, V_SIZE*, V_DURATION: accepted range when max > 0 */
+	unsigned flags;	  /* KF_* */
+	/* Why a value is refused when out of min..max, a V_TEXT fails its check or
+	 * is too long, or (KF_OWN_WHY) does not parse; NULL: the parser's own. */
+	const char *expected;
+	int (*check)(const char *v, const char **why); /* V_TEXT; NULL: any */
+	setter set;   /* V_OWN; in another kind, replaces its parser (shell, ready) */
+	writer write; /* V_OWN */
 	const char *help;
 };
+
+/* Offset of member f of struct scenario, which must be of type T (a compile
+ * error otherwise, so a row cannot read an int as an int64_t). */
+#define AT(T, f) .at = _Generic(((struct scenario *)0)->f, T : offsetof(struct scenario, f))
+#define AT_TEXT(f) \
+	.at = _Generic(((struct scenario *)0)->f, char *: offsetof(struct scenario, f)), \
+	.cap = sizeof(((struct scenario *)0)->f)
 
 static __thread char reason_buf[1024];
 
@@ -271,9 +333,8 @@ static int build_argv(struct scenario *sc, const char *command, bool shell, cons
 	return 0;
 }
 
-static int set_command(struct scenario *sc, int lim, const char *v, const char **why)
+static int set_command(struct scenario *sc, const char *v, const char **why)
 {
-	(void)lim;
 	for (const char *p = v; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
 			*why = "expected one line without control characters";
@@ -294,31 +355,19 @@ static int set_command(struct scenario *sc, int lim, const char *v, const char *
 	return 0;
 }
 
-static int write_command(const struct scenario *sc, int lim, char *buf, size_t len)
+static int write_command(const struct scenario *sc, char *buf, size_t len)
 {
-	(void)lim;
 	if (sc->command) {
 		if (strlen(sc->command) >= len)
 			return -1;
 		strcpy(buf, sc->command);
 		return 1;
 	}
-	if (!sc->argv)
-		return 0;
-	size_t o = 0;
-	buf[0] = '\0';
-	for (char **p = sc->argv; *p; p++) {
-		if (p != sc->argv && o + 1 < len)
-			buf[o++] = ' ';
-		if (word_join(*p, buf, len, &o) != 0)
-			return -1;
-	}
-	return 1;
+	return words_write(sc->argv, buf, len);
 }
 
-static int set_shell(struct scenario *sc, int lim, const char *v, const char **why)
+static int set_shell(struct scenario *sc, const char *v, const char **why)
 {
-	(void)lim;
 	int b;
 	if (units_parse_bool(v, &b, why) != 0)
 		return -1;
@@ -334,74 +383,6 @@ static int set_shell(struct scenario *sc, int lim, const char *v, const char **w
 	return 0;
 }
 
-static int write_bool(bool b, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", b ? "yes" : "no");
-	return 1;
-}
-
-static int write_shell(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	return write_bool(sc->shell, buf, len);
-}
-
-/* Values in the units the parsers read back exactly: the largest unit that
- * divides the amount ("64M", "1536", "10ms", "90s"). */
-static void fmt_size(int64_t v, char *buf, size_t len)
-{
-	static const struct {
-		int64_t unit;
-		char letter;
-	} u[] = {{1LL << 40, 'T'}, {1LL << 30, 'G'}, {1LL << 20, 'M'}, {1LL << 10, 'K'}};
-	if (v == BRINK_UNLIMITED) {
-		snprintf(buf, len, "max");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
-		if (v != 0 && v % u[i].unit == 0) {
-			snprintf(buf, len, "%lld%c", (long long)(v / u[i].unit), u[i].letter);
-			return;
-		}
-	}
-	snprintf(buf, len, "%lld", (long long)v);
-}
-
-static void fmt_duration(int64_t ns, char *buf, size_t len)
-{
-	static const struct {
-		int64_t unit;
-		const char *name;
-	} u[] = {
-	    {3600000000000LL, "h"}, {60000000000LL, "m"}, {1000000000LL, "s"},
-	    {1000000LL, "ms"},	    {1000LL, "us"},
-	};
-	if (ns == 0) {
-		snprintf(buf, len, "0");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
-		if (ns % u[i].unit == 0) {
-			snprintf(buf, len, "%lld%s", (long long)(ns / u[i].unit), u[i].name);
-			return;
-		}
-	}
-	snprintf(buf, len, "%lldns", (long long)ns);
-}
-
-/* "0.5", "2", "0.125": at most `decimals` places, trailing zeros dropped. */
-static void fmt_decimal(double v, int decimals, char *buf, size_t len)
-{
-	snprintf(buf, len, "%.*f", decimals, v);
-	if (!strchr(buf, '.'))
-		return;
-	char *end = buf + strlen(buf);
-	while (end[-1] == '0')
-		*--end = '\0';
-	if (end[-1] == '.')
-		end[-1] = '\0';
-}
-
 static const char *const limit_nouns[] = {
     [LK_SIZE] = "a size",
     [LK_COUNT] = "a count",
@@ -414,127 +395,6 @@ static const char *const limit_metavars[] = {
     [LK_DURATION] = "DURATION",
     [LK_CPUS] = "CPUS",
 };
-
-static int set_limit(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	return limits_parse(&sc->lim, lim, v, why);
-}
-
-static int write_limit(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	int64_t v = sc->lim.v[lim];
-	if (v == BRINK_UNSET)
-		return 0;
-	if (v == BRINK_UNLIMITED) {
-		snprintf(buf, len, "max");
-		return 1;
-	}
-	switch (limit_table[lim].kind) {
-	case LK_SIZE:
-		fmt_size(v, buf, len);
-		break;
-	case LK_DURATION:
-		fmt_duration(v, buf, len);
-		break;
-	case LK_CPUS:
-		fmt_decimal((double)v / 1000.0, 3, buf, len);
-		break;
-	default:
-		snprintf(buf, len, "%lld", (long long)v);
-	}
-	return 1;
-}
-
-static int set_interval(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	int64_t ns;
-	if (units_parse_duration(v, &ns, why) != 0)
-		return -1;
-	if (ns < 1000000LL || ns > 3600000000000LL) {
-		*why = "expected a duration from 1ms to 1h, such as 10ms";
-		return -1;
-	}
-	sc->interval_ns = ns;
-	return 0;
-}
-
-static int write_interval(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	fmt_duration(sc->interval_ns, buf, len);
-	return 1;
-}
-
-static int set_timeout(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	int64_t ns = 0;
-	if (strcmp(v, "none") != 0 && units_parse_duration(v, &ns, why) != 0) {
-		*why = "expected a duration such as 30s or 2m, or none (0 also means none)";
-		return -1;
-	}
-	sc->timeout_ns = ns;
-	return 0;
-}
-
-static int write_timeout(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	if (sc->timeout_ns == 0)
-		snprintf(buf, len, "none");
-	else
-		fmt_duration(sc->timeout_ns, buf, len);
-	return 1;
-}
-
-static int set_repetitions(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	int64_t n;
-	if (units_parse_count(v, &n, why) != 0 || n < 1 || n > 100000) {
-		*why = "expected a whole number from 1 to 100000";
-		return -1;
-	}
-	sc->repetitions = (int)n;
-	return 0;
-}
-
-static int write_repetitions(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	snprintf(buf, len, "%d", sc->repetitions);
-	return 1;
-}
-
-static int set_exit_stop(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	int b;
-	if (units_parse_bool(v, &b, why) != 0)
-		return -1;
-	sc->exit_stop = b;
-	return 0;
-}
-
-static int write_exit_stop(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	return write_bool(sc->exit_stop, buf, len);
-}
-
-static int set_log_cap(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	return units_parse_size(v, &sc->log_cap_bytes, why);
-}
-
-static int write_log_cap(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	fmt_size(sc->log_cap_bytes, buf, len);
-	return 1;
-}
 
 /* A user name (POSIX portable characters) or a number; the same for the
  * optional group after ':'. Checked for form only: whether the user exists is
@@ -552,33 +412,18 @@ static bool user_word_valid(const char *s, size_t n)
 	return true;
 }
 
-static int set_user(struct scenario *sc, int lim, const char *v, const char **why)
+static int check_user(const char *v, const char **why)
 {
-	(void)lim;
+	(void)why; /* the row's sentence */
 	const char *colon = strchr(v, ':');
 	size_t n = colon ? (size_t)(colon - v) : strlen(v);
-	if (strlen(v) >= sizeof(sc->user) || !user_word_valid(v, n) ||
-	    (colon && !user_word_valid(colon + 1, strlen(colon + 1)))) {
-		*why = "expected a user name or uid, optionally :GROUP or :GID, such as nobody "
-		       "or 65534:65534";
-		return -1;
-	}
-	snprintf(sc->user, sizeof(sc->user), "%s", v);
-	return 0;
+	return user_word_valid(v, n) && (!colon || user_word_valid(colon + 1, strlen(colon + 1)))
+		   ? 0
+		   : -1;
 }
 
-static int write_user(const struct scenario *sc, int lim, char *buf, size_t len)
+static int set_expect(struct scenario *sc, const char *v, const char **why)
 {
-	(void)lim;
-	if (!sc->user[0])
-		return 0; /* brink's own user */
-	snprintf(buf, len, "%s", sc->user);
-	return 1;
-}
-
-static int set_expect(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
 	struct expect e;
 	if (strlen(v) >= sizeof(e.raw)) {
 		*why = "expected at most 127 characters";
@@ -591,25 +436,11 @@ static int set_expect(struct scenario *sc, int lim, const char *v, const char **
 	return 0;
 }
 
-static int write_expect(const struct scenario *sc, int lim, char *buf, size_t len)
+static int write_expect(const struct scenario *sc, char *buf, size_t len)
 {
-	(void)lim;
 	if (!sc->expect.set)
 		return 0;
 	snprintf(buf, len, "%s", sc->expect.raw);
-	return 1;
-}
-
-static int set_leak_warmup(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	return units_parse_duration(v, &sc->leak.warmup_ns, why);
-}
-
-static int write_leak_warmup(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	fmt_duration(sc->leak.warmup_ns, buf, len);
 	return 1;
 }
 
@@ -623,26 +454,6 @@ static const char *strip_per_second(const char *v, char *buf, size_t len)
 		return buf;
 	}
 	return v;
-}
-
-static int set_leak_rss(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	char tmp[64];
-	int64_t b;
-	if (units_parse_size(strip_per_second(v, tmp, sizeof(tmp)), &b, why) != 0 || b < 0) {
-		*why = "expected bytes per second as a size, such as 256K or 1M/s";
-		return -1;
-	}
-	sc->leak.rss_bytes_per_s = (double)b;
-	return 0;
-}
-
-static int write_leak_rss(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	fmt_size((int64_t)sc->leak.rss_bytes_per_s, buf, len);
-	return 1;
 }
 
 /* DIGITS [ "." DIGITS ] [ "/s" ], at most 1000000 and 9 decimals: small
@@ -663,35 +474,8 @@ bad:
 	return -1;
 }
 
-static int set_leak_fd(struct scenario *sc, int lim, const char *v, const char **why)
+static int set_cwd(struct scenario *sc, const char *v, const char **why)
 {
-	(void)lim;
-	return parse_rate(v, &sc->leak.fds_per_s, why);
-}
-
-static int write_leak_fd(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	fmt_decimal(sc->leak.fds_per_s, 9, buf, len);
-	return 1;
-}
-
-static int set_leak_thread(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	return parse_rate(v, &sc->leak.threads_per_s, why);
-}
-
-static int write_leak_thread(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	fmt_decimal(sc->leak.threads_per_s, 9, buf, len);
-	return 1;
-}
-
-static int set_cwd(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
 	for (const char *c = v; *c || c == v; c++) {
 		if (!*c || (unsigned char)*c < 0x20 || *c == 0x7f) {
 			*why = "expected a directory path without control characters";
@@ -708,9 +492,8 @@ static int set_cwd(struct scenario *sc, int lim, const char *v, const char **why
 	return 0;
 }
 
-static int write_cwd(const struct scenario *sc, int lim, char *buf, size_t len)
+static int write_cwd(const struct scenario *sc, char *buf, size_t len)
 {
-	(void)lim;
 	if (!sc->cwd)
 		return 0; /* a fresh work/ directory per run */
 	if (strlen(sc->cwd) >= len)
@@ -768,9 +551,8 @@ int scenario_env_add(struct scenario *sc, const char *word, const char **why)
 	return 0;
 }
 
-static int set_env(struct scenario *sc, int lim, const char *v, const char **why)
+static int set_env(struct scenario *sc, const char *v, const char **why)
 {
-	(void)lim;
 	struct scenario tmp = {0};
 	if (v[strspn(v, " \t")] == '\0') { /* "env =": none */
 		argv_free(sc->env);
@@ -812,163 +594,42 @@ static int set_env(struct scenario *sc, int lim, const char *v, const char **why
 	return 0;
 }
 
-static int write_env(const struct scenario *sc, int lim, char *buf, size_t len)
+static int write_env(const struct scenario *sc, char *buf, size_t len)
 {
-	(void)lim;
-	if (!sc->env)
-		return 0;
-	size_t o = 0;
-	buf[0] = '\0';
-	for (char **p = sc->env; *p; p++) {
-		if (p != sc->env && o + 1 < len)
-			buf[o++] = ' ';
-		if (word_join(*p, buf, len, &o) != 0)
-			return -1;
-	}
-	return 1;
+	return words_write(sc->env, buf, len);
 }
 
 /* ---- a service under load (service.h) ---- */
 
-static int set_load(struct scenario *sc, int lim, const char *v, const char **why)
+/* A command that command_split splits, or "" for none. */
+static int check_load(const char *v, const char **why)
 {
-	(void)lim;
-	if (strlen(v) >= sizeof(sc->svc.load)) {
-		*why = "expected at most 1023 characters";
+	if (!*v)
+		return 0;
+	char **argv = command_split(v, why);
+	if (!argv)
 		return -1;
-	}
-	if (*v) {
-		char **argv = command_split(v, why);
-		if (!argv)
-			return -1;
-		argv_free(argv);
-	}
-	snprintf(sc->svc.load, sizeof(sc->svc.load), "%s", v);
+	argv_free(argv);
 	return 0;
 }
 
-static int write_load(const struct scenario *sc, int lim, char *buf, size_t len)
+static int set_ready(struct scenario *sc, const char *v, const char **why)
 {
-	(void)lim;
-	if (!sc->svc.load[0])
-		return 0;
-	snprintf(buf, len, "%s", sc->svc.load);
-	return 1;
-}
-
-static int set_ready(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
 	return service_parse_ready(&sc->svc, v, why);
 }
 
-static int write_ready(const struct scenario *sc, int lim, char *buf, size_t len)
+/* "" or http(s)://... without blanks, quotes or backslashes. */
+static int check_url(const char *v, const char **why)
 {
-	(void)lim;
-	if (!sc->svc.ready[0])
-		return 0;
-	snprintf(buf, len, "%s", sc->svc.ready);
-	return 1;
-}
-
-static int set_ready_timeout(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	int64_t ns;
-	if (units_parse_duration(v, &ns, why) != 0 || ns <= 0) {
-		*why = "expected a duration above 0, such as 10s";
+	(void)why; /* the row's sentence */
+	if ((*v && strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) ||
+	    strpbrk(v, " \t\"\\"))
 		return -1;
-	}
-	sc->svc.ready_timeout_ns = ns;
 	return 0;
 }
 
-static int write_ready_timeout(const struct scenario *sc, int lim, char *buf, size_t len)
+static int set_metrics(struct scenario *sc, const char *v, const char **why)
 {
-	(void)lim;
-	fmt_duration(sc->svc.ready_timeout_ns, buf, len);
-	return 1;
-}
-
-static int set_stop_grace(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	return units_parse_duration(v, &sc->svc.stop_grace_ns, why);
-}
-
-static int write_stop_grace(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	fmt_duration(sc->svc.stop_grace_ns, buf, len);
-	return 1;
-}
-
-static int set_duration(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	int64_t ns = 0;
-	if (strcmp(v, "none") != 0 && units_parse_duration(v, &ns, why) != 0) {
-		*why = "expected a duration such as 2s, or none (0 also means none)";
-		return -1;
-	}
-	sc->svc.duration_ns = ns;
-	return 0;
-}
-
-static int write_duration(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	if (!sc->svc.duration_ns)
-		return 0;
-	fmt_duration(sc->svc.duration_ns, buf, len);
-	return 1;
-}
-
-static int set_metrics_url(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	if (strlen(v) >= sizeof(sc->svc.metrics_url) ||
-	    (*v && strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) ||
-	    strpbrk(v, " \t\"\\")) {
-		*why = "expected an http:// or https:// URL of at most 511 characters without "
-		       "blanks, such as http://127.0.0.1:8080/metrics";
-		return -1;
-	}
-	snprintf(sc->svc.metrics_url, sizeof(sc->svc.metrics_url), "%s", v);
-	return 0;
-}
-
-static int write_metrics_url(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	if (!sc->svc.metrics_url[0])
-		return 0;
-	snprintf(buf, len, "%s", sc->svc.metrics_url);
-	return 1;
-}
-
-static int set_metrics_interval(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
-	int64_t ns;
-	if (units_parse_duration(v, &ns, why) != 0 || ns < 10000000LL) {
-		*why = "expected a duration of at least 10ms, such as 1s";
-		return -1;
-	}
-	sc->svc.metrics_interval_ns = ns;
-	return 0;
-}
-
-static int write_metrics_interval(const struct scenario *sc, int lim, char *buf, size_t len)
-{
-	(void)lim;
-	fmt_duration(sc->svc.metrics_interval_ns, buf, len);
-	return 1;
-}
-
-static int set_metrics(struct scenario *sc, int lim, const char *v, const char **why)
-{
-	(void)lim;
 	char names[SCRAPE_NAMES_MAX][64];
 	int n;
 	if (scrape_parse_names(v, names, &n, why) != 0)
@@ -978,9 +639,8 @@ static int set_metrics(struct scenario *sc, int lim, const char *v, const char *
 	return 0;
 }
 
-static int write_metrics(const struct scenario *sc, int lim, char *buf, size_t len)
+static int write_metrics(const struct scenario *sc, char *buf, size_t len)
 {
-	(void)lim;
 	size_t o = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < sc->svc.n_metrics && o < len; i++)
@@ -988,84 +648,254 @@ static int write_metrics(const struct scenario *sc, int lim, char *buf, size_t l
 	return 1;
 }
 
-static int set_go_runtime(struct scenario *sc, int lim, const char *v, const char **why)
+static int set_go_runtime(struct scenario *sc, const char *v, const char **why)
 {
-	(void)lim;
 	return service_parse_go_runtime(&sc->svc, v, why);
 }
 
-static int write_go_runtime(const struct scenario *sc, int lim, char *buf, size_t len)
+static int write_go_runtime(const struct scenario *sc, char *buf, size_t len)
 {
-	(void)lim;
 	snprintf(buf, len, "%s", service_go_runtime_name(sc->svc.go_runtime));
 	return 1;
 }
 
+/* ---- the value kinds: one parser and one writer each ---- */
+
+/* The value of row d in sc, as type T. */
+#define VALUE(T, sc, d)	 ((T *)((char *)(sc) + (d)->at))
+#define CVALUE(T, sc, d) ((const T *)((const char *)(sc) + (d)->at))
+
+/* Read v for row d (lim: the limit of a V_LIMIT row) into sc; as a setter. */
+static int set_value(const struct key_def *d, int lim, struct scenario *sc, const char *v,
+		     const char **why)
+{
+	int64_t n = 0;
+	int b, rc = 0;
+	double rate;
+	char tmp[64];
+	if (d->set)
+		return d->set(sc, v, why);
+	switch (d->kind) {
+	case V_OWN:
+		return -1; /* a V_OWN row has its set */
+	case V_LIMIT:
+		return limits_parse(&sc->lim, lim, v, why);
+	case V_BOOL:
+		if (units_parse_bool(v, &b, why) != 0)
+			return -1;
+		*VALUE(bool, sc, d) = b;
+		return 0;
+	case V_COUNT:
+		rc = units_parse_count(v, &n, why);
+		break;
+	case V_SIZE:
+		rc = units_parse_size(v, &n, why);
+		break;
+	case V_SIZE_RATE:
+		rc = units_parse_size(strip_per_second(v, tmp, sizeof(tmp)), &n, why);
+		break;
+	case V_DURATION:
+		rc = (d->flags & KF_NONE) && strcmp(v, "none") == 0
+			 ? 0
+			 : units_parse_duration(v, &n, why);
+		break;
+	case V_RATE:
+		if (parse_rate(v, &rate, why) != 0)
+			return -1;
+		*VALUE(double, sc, d) = rate;
+		return 0;
+	case V_TEXT:
+		if (strlen(v) >= d->cap) {
+			static __thread char too_long[48];
+			snprintf(too_long, sizeof(too_long), "expected at most %zu characters",
+				 d->cap - 1);
+			*why = too_long;
+			goto refuse;
+		}
+		if (d->check && d->check(v, why) != 0)
+			goto refuse;
+		memcpy(VALUE(char, sc, d), v, strlen(v) + 1);
+		return 0;
+	}
+	if (rc != 0) {
+		if (d->flags & KF_OWN_WHY)
+			goto refuse;
+		return -1;
+	}
+	if (d->max > 0 && (n < d->min || n > d->max))
+		goto refuse;
+	switch (d->kind) {
+	case V_COUNT:
+		*VALUE(int, sc, d) = (int)n;
+		break;
+	case V_SIZE_RATE:
+		*VALUE(double, sc, d) = (double)n;
+		break;
+	default:
+		*VALUE(int64_t, sc, d) = n;
+	}
+	return 0;
+refuse:
+	if (d->expected)
+		*why = d->expected;
+	return -1;
+}
+
+/* A limit in the exact form of its kind (CPUs in milli-CPUs: "0.25"). */
+static int write_limit(const struct scenario *sc, int lim, char *buf, size_t len)
+{
+	int64_t v = sc->lim.v[lim];
+	if (v == BRINK_UNSET)
+		return 0;
+	if (v == BRINK_UNLIMITED)
+		snprintf(buf, len, "max");
+	else if (limit_table[lim].kind == LK_SIZE)
+		units_format_size_exact(v, buf, len);
+	else if (limit_table[lim].kind == LK_DURATION)
+		units_format_duration_exact(v, buf, len);
+	else if (limit_table[lim].kind == LK_CPUS)
+		units_format_decimal((double)v / 1000.0, 3, buf, len);
+	else
+		snprintf(buf, len, "%lld", (long long)v);
+	return 1;
+}
+
+/* Write the value of row d; as a writer. */
+static int write_value(const struct key_def *d, int lim, const struct scenario *sc, char *buf,
+		       size_t len)
+{
+	if (d->write)
+		return d->write(sc, buf, len);
+	switch (d->kind) {
+	case V_OWN:
+		return -1; /* a V_OWN row has its write */
+	case V_LIMIT:
+		return write_limit(sc, lim, buf, len);
+	case V_BOOL:
+		snprintf(buf, len, "%s", *CVALUE(bool, sc, d) ? "yes" : "no");
+		return 1;
+	case V_COUNT:
+		snprintf(buf, len, "%d", *CVALUE(int, sc, d));
+		return 1;
+	case V_SIZE:
+		units_format_size_exact(*CVALUE(int64_t, sc, d), buf, len);
+		return 1;
+	case V_SIZE_RATE:
+		units_format_size_exact((int64_t)*CVALUE(double, sc, d), buf, len);
+		return 1;
+	case V_DURATION: {
+		int64_t ns = *CVALUE(int64_t, sc, d);
+		if (ns == 0 && (d->flags & KF_ZERO_OMIT))
+			return 0;
+		if (ns == 0 && (d->flags & KF_ZERO_NONE))
+			snprintf(buf, len, "none");
+		else
+			units_format_duration_exact(ns, buf, len);
+		return 1;
+	}
+	case V_RATE:
+		units_format_decimal(*CVALUE(double, sc, d), 9, buf, len);
+		return 1;
+	case V_TEXT: {
+		const char *t = CVALUE(char, sc, d);
+		if (!*t)
+			return 0;
+		if (strlen(t) >= len)
+			return -1;
+		strcpy(buf, t);
+		return 1;
+	}
+	}
+	return -1;
+}
+
+#define MS   1000000LL
+#define HOUR (3600LL * 1000000000LL)
+
 static const struct key_def key_defs[] = {
-    {"command", "COMMAND", "a command", set_command, write_command,
-     "program and arguments; '...' and \"...\" quote, \\ escapes, no expansion"},
-    {"shell", "BOOL", "a boolean", set_shell, write_shell,
-     "run the command with /bin/sh -c (default no)"},
-    {NULL, NULL, NULL, set_limit, write_limit, NULL}, /* every row of limit_table */
-    {"interval", "DURATION", "a sampling interval", set_interval, write_interval,
-     "sampling interval, 1ms to 1h (default 10ms)"},
-    {"timeout", "DURATION", "a timeout", set_timeout, write_timeout,
-     "kill the run after this long; none or 0 = no timeout (default none)"},
-    {"repetitions", "N", "a repetition count", set_repetitions, write_repetitions,
-     "runs of the scenario, 1 to 100000 (default 1)"},
-    {"exit-stop", "BOOL", "a boolean", set_exit_stop, write_exit_stop,
-     "trace the program (ptrace) to read its exact fds and RSS at exec and exit "
-     "(default yes); no for LeakSanitizer, gdb, strace: a traced program cannot "
-     "trace itself or be traced (the exit state is then the last sample's)"},
-    {"log-cap", "SIZE", "a size", set_log_cap, write_log_cap,
-     "cap on each of stdout.log and stderr.log, or max (default 64M)"},
-    {"user", "USER[:GROUP]", "a user", set_user, write_user,
-     "run the program as this user, no extra groups, no capabilities (default brink's "
-     "own)"},
-    {"expect", "EXPECT", "an expectation", set_expect, write_expect,
-     "expected verdict: leak or no-leak, optionally breaks=LIMIT (default none)"},
-    {"leak-warmup", "DURATION", "a duration", set_leak_warmup, write_leak_warmup,
-     "samples before this are left out of the leak verdict; fewer than 8 after it: no "
-     "verdict (default 500ms)"},
-    {"leak-rss-slope", "SIZE/s", "an RSS growth rate", set_leak_rss, write_leak_rss,
-     "anonymous RSS growth per second that counts as a leak; the cgroup's memory counts at "
-     "4x (default 256K)"},
-    {"leak-fd-slope", "RATE", "an fd growth rate", set_leak_fd, write_leak_fd,
-     "open fds gained per second that count as a leak (default 0.5)"},
-    {"leak-thread-slope", "RATE", "a thread growth rate", set_leak_thread, write_leak_thread,
-     "threads gained per second that count as a leak (default 0.5)"},
-    {"cwd", "DIR", "a directory", set_cwd, write_cwd,
-     "working directory, relative to brink's (default: a fresh work/ per run)"},
-    {"env", "NAME=VALUE...", "an environment", set_env, write_env,
-     "set over brink's environment, for the program and its load; a scenario's env "
-     "adds to [defaults]' (its NAME replacing the default's; an empty env drops them); "
-     "exec: --env NAME=VALUE, repeatable"},
+    {"command", "COMMAND", "a command", V_OWN, .set = set_command, .write = write_command,
+     .help = "program and arguments; '...' and \"...\" quote, \\ escapes, no expansion"},
+    {"shell", "BOOL", "a boolean", V_BOOL, AT(bool, shell), .set = set_shell,
+     .help = "run the command with /bin/sh -c (default no)"},
+    {.key = NULL, .kind = V_LIMIT}, /* every row of limit_table */
+    {"interval", "DURATION", "a sampling interval", V_DURATION, AT(int64_t, interval_ns), .min = MS,
+     .max = HOUR, .expected = "expected a duration from 1ms to 1h, such as 10ms",
+     .help = "sampling interval, 1ms to 1h (default 10ms)"},
+    {"timeout", "DURATION", "a timeout", V_DURATION, AT(int64_t, timeout_ns),
+     .flags = KF_NONE | KF_ZERO_NONE | KF_OWN_WHY,
+     .expected = "expected a duration such as 30s or 2m, or none (0 also means none)",
+     .help = "kill the run after this long; none or 0 = no timeout (default none)"},
+    {"repetitions", "N", "a repetition count", V_COUNT, AT(int, repetitions), .min = 1,
+     .max = 100000, .flags = KF_OWN_WHY, .expected = "expected a whole number from 1 to 100000",
+     .help = "runs of the scenario, 1 to 100000 (default 1)"},
+    {"exit-stop", "BOOL", "a boolean", V_BOOL, AT(bool, exit_stop),
+     .help = "trace the program (ptrace) to read its exact fds and RSS at exec and exit "
+	     "(default yes); no for LeakSanitizer, gdb, strace: a traced program cannot "
+	     "trace itself or be traced (the exit state is then the last sample's)"},
+    {"log-cap", "SIZE", "a size", V_SIZE, AT(int64_t, log_cap_bytes),
+     .help = "cap on each of stdout.log and stderr.log, or max (default 64M)"},
+    {"user", "USER[:GROUP]", "a user", V_TEXT, AT_TEXT(user), .check = check_user,
+     .expected = "expected a user name or uid, optionally :GROUP or :GID, such as nobody "
+		 "or 65534:65534",
+     .help = "run the program as this user, no extra groups, no capabilities (default "
+	     "brink's own)"},
+    {"expect", "EXPECT", "an expectation", V_OWN, .set = set_expect, .write = write_expect,
+     .help = "expected verdict: leak or no-leak, optionally breaks=LIMIT (default none)"},
+    {"leak-warmup", "DURATION", "a duration", V_DURATION, AT(int64_t, leak.warmup_ns),
+     .help = "samples before this are left out of the leak verdict; fewer than 8 after it: "
+	     "no verdict (default 500ms)"},
+    {"leak-rss-slope", "SIZE/s", "an RSS growth rate", V_SIZE_RATE,
+     AT(double, leak.rss_bytes_per_s), .min = 0, .max = INT64_MAX, .flags = KF_OWN_WHY,
+     .expected = "expected bytes per second as a size, such as 256K or 1M/s",
+     .help = "anonymous RSS growth per second that counts as a leak; the cgroup's memory "
+	     "counts at 4x (default 256K)"},
+    {"leak-fd-slope", "RATE", "an fd growth rate", V_RATE, AT(double, leak.fds_per_s),
+     .help = "open fds gained per second that count as a leak (default 0.5)"},
+    {"leak-thread-slope", "RATE", "a thread growth rate", V_RATE, AT(double, leak.threads_per_s),
+     .help = "threads gained per second that count as a leak (default 0.5)"},
+    {"cwd", "DIR", "a directory", V_OWN, .set = set_cwd, .write = write_cwd,
+     .help = "working directory, relative to brink's (default: a fresh work/ per run)"},
+    {"env", "NAME=VALUE...", "an environment", V_OWN, .set = set_env, .write = write_env,
+     .help = "set over brink's environment, for the program and its load; a scenario's env "
+	     "adds to [defaults]' (its NAME replacing the default's; an empty env drops "
+	     "them); exec: --env NAME=VALUE, repeatable"},
     /* a service under load (service.h) */
-    {"load", "COMMAND", "a command", set_load, write_load,
-     "load generator started outside the measured group once the program is ready; "
-     "when it exits the program is stopped and what it left running is killed "
-     "(default none)"},
-    {"ready", "READY", "a readiness condition", set_ready, write_ready,
-     "when the program is ready: tcp:HOST:PORT accepts, delay:DURATION, or "
-     "stdout:REGEX matches a line (default: at start)"},
-    {"ready-timeout", "DURATION", "a duration", set_ready_timeout, write_ready_timeout,
-     "not ready after this long: outcome not-ready (default 30s)"},
-    {"stop-grace", "DURATION", "a duration", set_stop_grace, write_stop_grace,
-     "time between the stop signal (SIGTERM, SIGQUIT with dump) and SIGKILL (default 5s)"},
-    {"duration", "DURATION", "a duration", set_duration, write_duration,
-     "stop the program after this long, as after a load: outcome stopped, not a breaking "
-     "point (default none)"},
-    {"go-runtime", "WHAT", "a Go runtime view", set_go_runtime, write_go_runtime,
-     "gctrace (GODEBUG=gctrace=1, live heap series), dump (SIGQUIT goroutine dump), "
-     "gctrace,dump or none (default none)"},
-    {"metrics-url", "URL", "a URL", set_metrics_url, write_metrics_url,
-     "Prometheus text or pprof goroutine profile to fetch while the program is ready, "
-     "into metrics.csv (default none)"},
-    {"metrics-interval", "DURATION", "a duration", set_metrics_interval, write_metrics_interval,
-     "time between two metrics-url fetches, >= 10ms (default 1s)"},
-    {"metrics", "NAMES", "a list of metric names", set_metrics, write_metrics,
-     "metrics kept from metrics-url, up to 8, comma-separated; pprof_goroutines for a "
-     "pprof goroutine profile (default " SCRAPE_DEFAULT_NAMES ")"},
+    {"load", "COMMAND", "a command", V_TEXT, AT_TEXT(svc.load), .check = check_load,
+     .help = "load generator started outside the measured group once the program is ready; "
+	     "when it exits the program is stopped and what it left running is killed "
+	     "(default none)"},
+    {"ready", "READY", "a readiness condition", V_TEXT, AT_TEXT(svc.ready), .set = set_ready,
+     .help = "when the program is ready: tcp:HOST:PORT accepts, delay:DURATION, or "
+	     "stdout:REGEX matches a line (default: at start)"},
+    {"ready-timeout", "DURATION", "a duration", V_DURATION, AT(int64_t, svc.ready_timeout_ns),
+     .min = 1, .max = INT64_MAX, .flags = KF_OWN_WHY,
+     .expected = "expected a duration above 0, such as 10s",
+     .help = "not ready after this long: outcome not-ready (default 30s)"},
+    {"stop-grace", "DURATION", "a duration", V_DURATION, AT(int64_t, svc.stop_grace_ns),
+     .help = "time between the stop signal (SIGTERM, SIGQUIT with dump) and SIGKILL "
+	     "(default 5s)"},
+    {"duration", "DURATION", "a duration", V_DURATION, AT(int64_t, svc.duration_ns),
+     .flags = KF_NONE | KF_ZERO_OMIT | KF_OWN_WHY,
+     .expected = "expected a duration such as 2s, or none (0 also means none)",
+     .help = "stop the program after this long, as after a load: outcome stopped, not a "
+	     "breaking point (default none)"},
+    {"go-runtime", "WHAT", "a Go runtime view", V_OWN, .set = set_go_runtime,
+     .write = write_go_runtime,
+     .help = "gctrace (GODEBUG=gctrace=1, live heap series), dump (SIGQUIT goroutine dump), "
+	     "gctrace,dump or none (default none)"},
+    {"metrics-url", "URL", "a URL", V_TEXT, AT_TEXT(svc.metrics_url), .check = check_url,
+     .expected = "expected an http:// or https:// URL of at most 511 characters without "
+		 "blanks, such as http://127.0.0.1:8080/metrics",
+     .help = "Prometheus text or pprof goroutine profile to fetch while the program is ready, "
+	     "into metrics.csv (default none)"},
+    {"metrics-interval", "DURATION", "a duration", V_DURATION, AT(int64_t, svc.metrics_interval_ns),
+     .min = 10 * MS, .max = INT64_MAX, .flags = KF_OWN_WHY,
+     .expected = "expected a duration of at least 10ms, such as 1s",
+     .help = "time between two metrics-url fetches, >= 10ms (default 1s)"},
+    {"metrics", "NAMES", "a list of metric names", V_OWN, .set = set_metrics,
+     .write = write_metrics,
+     .help = "metrics kept from metrics-url, up to 8, comma-separated; pprof_goroutines for "
+	     "a pprof goroutine profile (default " SCRAPE_DEFAULT_NAMES ")"},
 };
 
 #define N_KEY_DEFS (sizeof(key_defs) / sizeof(key_defs[0]))
@@ -1150,7 +980,7 @@ static int set_by_index(struct scenario *sc, int idx, const char *value, bool qu
 	int lim;
 	const struct key_def *d = key_ref((size_t)idx, &lim);
 	const char *w = "expected a valid value";
-	int rc = d->set(sc, lim, value, &w);
+	int rc = set_value(d, lim, sc, value, &w);
 	if (rc == 0)
 		return 0;
 	if (rc == -1 && quoted) {
@@ -2202,7 +2032,7 @@ static int write_keys(const struct scenario *sc, FILE *out)
 		int lim;
 		const struct key_def *d = key_ref(i, &lim);
 		const char *key = scenario_key_at(i).key;
-		int rc = d->write(sc, lim, buf, sizeof(buf));
+		int rc = write_value(d, lim, sc, buf, sizeof(buf));
 		if (rc < 0)
 			return -1;
 		if (rc == 0)

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "csvread.h"
 #include "limit.h"
+#include "plot.h"
 #include "result.h"
 #include "search.h"
 #include "units.h"
@@ -303,17 +304,6 @@ static void place(struct cset *cs)
 		qsort(cs->p, cs->n, sizeof(*cs->p), cmp_point);
 }
 
-static void gp_quote(FILE *f, const char *s)
-{
-	putc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			putc('\'', f);
-		putc(*s, f);
-	}
-	putc('\'', f);
-}
-
 static void put_val(FILE *f, double v)
 {
 	if (isnan(v))
@@ -387,7 +377,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 	char title[256];
 	snprintf(title, sizeof(title), "%s: peaks over %s (dots survived, red crosses broke)", base,
 		 cs->keys[k1]);
-	gp_quote(b, title);
+	plot_quote(b, title);
 	putc('\n', b);
 	/* Ranges set here, not autoscaled: gnuplot refuses a page whose points
 	 * are all missing or all at one x, and one gnuplot draws every page. */
@@ -415,7 +405,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			snprintf(u, sizeof(u), " %.*s", (int)strlen(unit) - 3, unit + 2);
 		snprintf(lab, sizeof(lab), "smallest passing %s: %.6g%s", cs->keys[k1], x, u);
 		fprintf(b, "set label 1 ");
-		gp_quote(b, lab);
+		plot_quote(b, lab);
 		fprintf(b, " at %.6g, graph 0.5 left offset 1,0 tc rgb '#d62728'\n", x);
 	}
 	static const char *const ylabels[] = {"peak memory (MiB)", "peak fds", "peak threads"};
@@ -431,7 +421,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			char xl[96];
 			snprintf(xl, sizeof(xl), "%s%s", cs->keys[k1], unit);
 			fputs("set xlabel ", b);
-			gp_quote(b, xl);
+			plot_quote(b, xl);
 			putc('\n', b);
 		}
 		fputs("plot ", b);
@@ -440,18 +430,18 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			const char *c = palette[g % (sizeof(palette) / sizeof(palette[0]))];
 			if (g)
 				fputs(", ", b);
-			gp_quote(b, dat);
+			plot_quote(b, dat);
 			fprintf(b, " index %zu using 1:%d with lines lc rgb '#%s' title ", g, col,
 				c);
-			gp_quote(b, groups[g][0] ? groups[g] : base);
+			plot_quote(b, groups[g][0] ? groups[g] : base);
 			fputs(", ", b);
-			gp_quote(b, dat);
+			plot_quote(b, dat);
 			fprintf(b,
 				" index %zu using 1:($5==1?$%d:1/0) with points pt 7 ps 1 lc rgb "
 				"'#%s' notitle",
 				g, col, c);
 			fputs(", ", b);
-			gp_quote(b, dat);
+			plot_quote(b, dat);
 			fprintf(b,
 				" index %zu using 1:($5==0?$%d:1/0) with points pt 2 ps 1.5 lw 2 "
 				"lc rgb '#d62728' notitle",
@@ -482,7 +472,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 		char out[SCENARIO_NAME_MAX + 32];
 		snprintf(out, sizeof(out), "%s.%s", page, terms[t].ext);
 		fprintf(g, "set terminal %s\nset output ", terms[t].term);
-		gp_quote(g, out);
+		plot_quote(g, out);
 		fprintf(g, "\n%s\nunset output\n", body);
 	}
 	free(body);

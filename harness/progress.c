@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "units.h"
+
 #define PROGRESS_HZ 10
 
 struct progress {
@@ -36,23 +38,6 @@ static int64_t mono_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* "12.3 MiB": one decimal below 100 of a unit, none above. */
-static const char *fmt_bytes(int64_t b, char *buf, size_t len)
-{
-	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)b;
-	size_t u = 0;
-	while (v >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRId64 " B", b);
-	else
-		snprintf(buf, len, v < 100 ? "%.1f %s" : "%.0f %s", v, unit[u]);
-	return buf;
 }
 
 static int64_t limit_or_none(int64_t v)
@@ -181,9 +166,11 @@ void progress_sample(struct progress *p, const struct sample *s)
 	size_t o = 0;
 	status_add(line, sizeof(line), &o, "[%zu/%zu] %s rep %d/%d  %.1f s  %s %s", p->index,
 		   p->total, p->scenario, p->rep, p->reps, (double)s->t_ns / 1e9,
-		   s->mem_bytes >= 0 ? "mem" : "rss", fmt_bytes(mem, a, sizeof(a)));
+		   s->mem_bytes >= 0 ? "mem" : "rss",
+		   units_format_size_short(mem, "", a, sizeof(a)));
 	if (p->mem_limit > 0)
-		status_add(line, sizeof(line), &o, "/%s", fmt_bytes(p->mem_limit, b, sizeof(b)));
+		status_add(line, sizeof(line), &o, "/%s",
+			   units_format_size_short(p->mem_limit, "", b, sizeof(b)));
 	put_against(line, sizeof(line), &o, "fds", fds, p->fd_limit);
 	put_against(line, sizeof(line), &o, "threads", s->threads, p->pids_limit);
 	status_draw(p, line);
@@ -209,9 +196,11 @@ void progress_run_end(struct progress *p, const struct run_result *r)
 	fprintf(f, ", limit hit: %s",
 		r->limit_hit != BP_NONE ? breaking_point_name(r->limit_hit) : "none");
 	if (r->peak_rss_bytes >= 0)
-		fprintf(f, ", peak rss %s", fmt_bytes(r->peak_rss_bytes, a, sizeof(a)));
+		fprintf(f, ", peak rss %s",
+			units_format_size_short(r->peak_rss_bytes, "", a, sizeof(a)));
 	if (r->peak_mem_bytes >= 0)
-		fprintf(f, ", mem %s", fmt_bytes(r->peak_mem_bytes, b, sizeof(b)));
+		fprintf(f, ", mem %s",
+			units_format_size_short(r->peak_mem_bytes, "", b, sizeof(b)));
 	if (r->peak_fds >= 0)
 		fprintf(f, ", fds %" PRId64, r->peak_fds);
 	if (r->peak_threads >= 0)

@@ -186,47 +186,6 @@ static int check_failed(struct said *said, const struct config *cfg, const struc
 /* ---- the table: one line per run, as wide as the terminal (80 columns on a
  * pipe, or $COLUMNS). Columns are dropped by priority when they do not fit. */
 
-/* "64.0 MiB", "106 MiB", "512 B": one decimal below 100 of a unit. */
-static void fmt_bytes(double v, const char *suffix, char *buf, size_t len)
-{
-	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double a = fabs(v);
-	size_t u = 0;
-	while (a >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
-		a /= 1024;
-		v /= 1024;
-		u++;
-	}
-	if (u == 0 || a >= 100)
-		snprintf(buf, len, "%.0f %s%s", v, unit[u], suffix);
-	else
-		snprintf(buf, len, "%.1f %s%s", v, unit[u], suffix);
-}
-
-/* A count per second in at most 7 characters (the column's width): "9810/s",
- * "12.5/s", "0.40/s", "-3.0/s", from 10000 on with a decimal prefix:
- * "13k/s", "-1.4M/s", "136M/s". */
-static void fmt_rate(double v, char *buf, size_t len)
-{
-	static const char *const prefix[] = {"k", "M", "G", "T"};
-	double a = fabs(v);
-	if (a >= 9999.5) {
-		size_t p = 0;
-		v /= 1e3;
-		a /= 1e3;
-		while (a >= 999.5 && p + 1 < sizeof(prefix) / sizeof(prefix[0])) {
-			v /= 1e3;
-			a /= 1e3;
-			p++;
-		}
-		snprintf(buf, len, a < 9.95 ? "%.1f%s/s" : "%.0f%s/s", v, prefix[p]);
-		return;
-	}
-	snprintf(buf, len, a >= 99.5 ? "%.0f/s" : a >= 9.995 ? "%.1f/s" : "%.2f/s", v);
-	if (strcmp(buf, "-0.00/s") == 0)
-		snprintf(buf, len, "0.00/s");
-}
-
 static void cell_outcome(const struct run_result *r, char *b, size_t n)
 {
 	const char *abbrev = r->signal > 0 ? sigabbrev_np(r->signal) : NULL;
@@ -261,7 +220,7 @@ static void cell_rss(const struct run_result *r, char *b, size_t n)
 	if (r->peak_rss_bytes < 0)
 		snprintf(b, n, "-");
 	else
-		fmt_bytes((double)r->peak_rss_bytes, "", b, n);
+		units_format_size_short((double)r->peak_rss_bytes, "", b, n);
 }
 
 static void cell_mem(const struct run_result *r, char *b, size_t n)
@@ -269,7 +228,7 @@ static void cell_mem(const struct run_result *r, char *b, size_t n)
 	if (r->peak_mem_bytes < 0)
 		snprintf(b, n, "-");
 	else
-		fmt_bytes((double)r->peak_mem_bytes, "", b, n);
+		units_format_size_short((double)r->peak_mem_bytes, "", b, n);
 }
 
 static void cell_fds(const struct run_result *r, char *b, size_t n)
@@ -293,7 +252,7 @@ static void cell_rss_slope(const struct run_result *r, char *b, size_t n)
 	if (isnan(r->rss_slope_bytes_per_s))
 		snprintf(b, n, "-");
 	else
-		fmt_bytes(r->rss_slope_bytes_per_s, "/s", b, n);
+		units_format_size_short(r->rss_slope_bytes_per_s, "/s", b, n);
 }
 
 static void cell_fd_slope(const struct run_result *r, char *b, size_t n)
@@ -301,7 +260,7 @@ static void cell_fd_slope(const struct run_result *r, char *b, size_t n)
 	if (isnan(r->fd_slope_per_s))
 		snprintf(b, n, "-");
 	else
-		fmt_rate(r->fd_slope_per_s, b, n);
+		units_format_count_rate(r->fd_slope_per_s, b, n);
 }
 
 static void cell_thread_slope(const struct run_result *r, char *b, size_t n)
@@ -309,7 +268,7 @@ static void cell_thread_slope(const struct run_result *r, char *b, size_t n)
 	if (isnan(r->thread_slope_per_s))
 		snprintf(b, n, "-");
 	else
-		fmt_rate(r->thread_slope_per_s, b, n);
+		units_format_count_rate(r->thread_slope_per_s, b, n);
 }
 
 static void cell_time(const struct run_result *r, char *b, size_t n)

@@ -839,28 +839,12 @@ size_t search_plan_estimate(const struct search_plan *pl)
 	return total;
 }
 
-/* A size exactly: in the largest binary unit that divides it ("41 MiB",
- * "41988 KiB", "1234 bytes"), never rounded. */
-static void fmt_size_exact(int64_t v, char *buf, size_t len)
-{
-	static const struct {
-		int64_t div;
-		const char *unit;
-	} u[] = {{1LL << 30, "GiB"}, {1LL << 20, "MiB"}, {1LL << 10, "KiB"}};
-	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
-		if (v > 0 && v % u[i].div == 0) {
-			snprintf(buf, len, "%" PRId64 " %s", v / u[i].div, u[i].unit);
-			return;
-		}
-	snprintf(buf, len, "%" PRId64 " bytes", v);
-}
-
 static void fmt_limit(int lim, int64_t v, char *buf, size_t len)
 {
 	if (v < 0)
 		snprintf(buf, len, "-");
 	else if (limit_table[lim].kind == LK_SIZE)
-		fmt_size_exact(v, buf, len);
+		units_format_size_whole(v, buf, len);
 	else if (limit_table[lim].kind == LK_DURATION)
 		units_format_duration(v, buf, len);
 	else
@@ -1068,6 +1052,37 @@ static enum cmp_status judge_answer(const struct answer *a, const struct answer 
 	return *change > threshold ? CS_REGRESSED : CS_OK;
 }
 
+/* NEW's answer (of an[0..nn)) to the search a of BASE, or NULL. */
+static const struct answer *answer_in(const struct answer *an, size_t nn, const struct answer *a)
+{
+	for (size_t k = 0; k < nn; k++)
+		if (strcmp(an[k].scenario, a->scenario) == 0 &&
+		    strcmp(an[k].resource, a->resource) == 0)
+			return &an[k];
+	return NULL;
+}
+
+/* One verdict line: `head`, then "search SCENARIO RESOURCE" (with the note in
+ * parentheses if `notes`) for each search of BASE judged `st`, then `tail`. */
+static void verdict_list(FILE *verdict, const char *head, enum cmp_status st, bool notes,
+			 const char *tail, const struct answer *ab, size_t nb,
+			 const struct answer *an, size_t nn, double threshold)
+{
+	const char *sep = " ";
+	fputs(head, verdict);
+	for (size_t i = 0; i < nb; i++) {
+		double c;
+		const char *note;
+		if (judge_answer(&ab[i], answer_in(an, nn, &ab[i]), threshold, &c, &note) != st)
+			continue;
+		fprintf(verdict, "%ssearch %s %s", sep, ab[i].scenario, ab[i].resource);
+		if (notes)
+			fprintf(verdict, " (%s)", note);
+		sep = ", ";
+	}
+	fputs(tail, verdict);
+}
+
 int search_compare(const char *base, const char *nw, double threshold, enum search_cmp_format fmt,
 		   FILE *f, FILE *verdict, int *missing, struct berr *err)
 {
@@ -1107,11 +1122,7 @@ int search_compare(const char *base, const char *nw, double threshold, enum sear
 		fprintf(f, ",\n  \"threshold\": %.17g,\n  \"searches\": [", threshold);
 	}
 	for (size_t i = 0; i < nb; i++) {
-		const struct answer *a = &ab[i], *b = NULL;
-		for (size_t k = 0; k < nn && !b; k++)
-			if (strcmp(an[k].scenario, a->scenario) == 0 &&
-			    strcmp(an[k].resource, a->resource) == 0)
-				b = &an[k];
+		const struct answer *a = &ab[i], *b = answer_in(an, nn, a);
 		double change;
 		const char *note;
 		enum cmp_status st = judge_answer(a, b, threshold, &change, &note);
@@ -1175,54 +1186,18 @@ int search_compare(const char *base, const char *nw, double threshold, enum sear
 	if (fmt == SCF_JSON)
 		fprintf(f, "\n  ],\n  \"regressed\": %s,\n  \"missing\": %s\n}\n",
 			regressed ? "true" : "false", *missing ? "true" : "false");
-	for (size_t k = 0; k < nn; k++) {
-		bool in_base = false;
-		for (size_t i = 0; i < nb && !in_base; i++)
-			in_base = strcmp(ab[i].scenario, an[k].scenario) == 0 &&
-				  strcmp(ab[i].resource, an[k].resource) == 0;
-		if (!in_base)
+	for (size_t k = 0; k < nn; k++)
+		if (!answer_in(ab, nb, &an[k]))
 			fprintf(stderr, "brink compare: warning: search %s %s is only in %s\n",
 				an[k].scenario, an[k].resource, nw);
-	}
 	/* The verdict, one line each, as for scenarios. */
-	const char *sep = " ";
-	if (*missing) {
-		fputs("Missing in NEW:", verdict);
-		for (size_t i = 0; i < nb; i++) {
-			const struct answer *b = NULL;
-			for (size_t k = 0; k < nn && !b; k++)
-				if (strcmp(an[k].scenario, ab[i].scenario) == 0 &&
-				    strcmp(an[k].resource, ab[i].resource) == 0)
-					b = &an[k];
-			double c;
-			const char *note;
-			if (judge_answer(&ab[i], b, threshold, &c, &note) == CS_MISSING) {
-				fprintf(verdict, "%ssearch %s %s (%s)", sep, ab[i].scenario,
-					ab[i].resource, note);
-				sep = ", ";
-			}
-		}
-		fputs(" (NEW must answer every search of BASE)\n", verdict);
-	}
-	if (regressed) {
-		fputs("Regressed:", verdict);
-		sep = " ";
-		for (size_t i = 0; i < nb; i++) {
-			const struct answer *b = NULL;
-			for (size_t k = 0; k < nn && !b; k++)
-				if (strcmp(an[k].scenario, ab[i].scenario) == 0 &&
-				    strcmp(an[k].resource, ab[i].resource) == 0)
-					b = &an[k];
-			double c;
-			const char *note;
-			if (judge_answer(&ab[i], b, threshold, &c, &note) == CS_REGRESSED) {
-				fprintf(verdict, "%ssearch %s %s", sep, ab[i].scenario,
-					ab[i].resource);
-				sep = ", ";
-			}
-		}
-		fputs("\n", verdict);
-	}
+	if (*missing)
+		verdict_list(verdict, "Missing in NEW:", CS_MISSING, true,
+			     " (NEW must answer every search of BASE)\n", ab, nb, an, nn,
+			     threshold);
+	if (regressed)
+		verdict_list(verdict, "Regressed:", CS_REGRESSED, false, "\n", ab, nb, an, nn,
+			     threshold);
 	if (!regressed && !*missing)
 		fprintf(verdict, "No regression in %zu search%s (threshold %g%%).\n", nb,
 			nb == 1 ? "" : "es", threshold * 100);

@@ -1,4 +1,5 @@
-/* units.c - strict parsing of sizes, durations and counts (see units.h).
+/* units.c - strict parsing of sizes, durations and counts, and their written
+ * forms (see units.h).
  *
  * One number grammar for all of them: DIGITS [ "." DIGITS ], no sign, no
  * exponent, no spaces, nothing after the unit. Arithmetic is exact (integers,
@@ -12,6 +13,7 @@
  */
 #include "units.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -345,4 +347,148 @@ int units_parse_fixed(const char *s, int decimals, int64_t *scaled)
 		unit *= 10;
 	*scaled = whole * unit + frac;
 	return 0;
+}
+
+/* ---- exact forms ---- */
+
+/* The multiples a size or a duration is written in, largest first; the last
+ * row of each is the base unit. */
+struct unit_row {
+	int64_t unit;
+	const char *name;
+};
+static const struct unit_row size_letters[] = {
+    {1LL << 40, "T"}, {1LL << 30, "G"}, {1LL << 20, "M"}, {1LL << 10, "K"}, {1, ""}};
+static const struct unit_row duration_names[] = {{3600LL * 1000000000LL, "h"},
+						 {60LL * 1000000000LL, "m"},
+						 {1000000000LL, "s"},
+						 {1000000LL, "ms"},
+						 {1000LL, "us"},
+						 {1, "ns"}};
+
+/* v in the largest unit of rows[0..n) that divides it (the last divides all). */
+static char *format_dividing(int64_t v, const struct unit_row *rows, size_t n, char *buf,
+			     size_t len)
+{
+	size_t i = 0;
+	while (i + 1 < n && v % rows[i].unit != 0)
+		i++;
+	snprintf(buf, len, "%lld%s", (long long)(v / rows[i].unit), rows[i].name);
+	return buf;
+}
+
+char *units_format_size_exact(int64_t bytes, char *buf, size_t len)
+{
+	if (bytes == BRINK_UNLIMITED)
+		snprintf(buf, len, "max");
+	else if (bytes == 0)
+		snprintf(buf, len, "0");
+	else
+		format_dividing(bytes, size_letters, sizeof(size_letters) / sizeof(size_letters[0]),
+				buf, len);
+	return buf;
+}
+
+char *units_format_duration_exact(int64_t ns, char *buf, size_t len)
+{
+	if (ns == 0)
+		snprintf(buf, len, "0");
+	else
+		format_dividing(ns, duration_names,
+				sizeof(duration_names) / sizeof(duration_names[0]), buf, len);
+	return buf;
+}
+
+char *units_format_size_whole(int64_t bytes, char *buf, size_t len)
+{
+	static const struct unit_row u[] = {
+	    {1LL << 30, "GiB"}, {1LL << 20, "MiB"}, {1LL << 10, "KiB"}};
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (bytes > 0 && bytes % u[i].unit == 0) {
+			snprintf(buf, len, "%lld %s", (long long)(bytes / u[i].unit), u[i].name);
+			return buf;
+		}
+	snprintf(buf, len, "%lld bytes", (long long)bytes);
+	return buf;
+}
+
+char *units_format_decimal(double v, int decimals, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*f", decimals, v);
+	if (!strchr(buf, '.'))
+		return buf;
+	char *end = buf + strlen(buf);
+	while (end[-1] == '0')
+		*--end = '\0';
+	if (end[-1] == '.')
+		end[-1] = '\0';
+	return buf;
+}
+
+/* ---- short forms ---- */
+
+char *units_format_size_short(double bytes, const char *suffix, char *buf, size_t len)
+{
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double a = fabs(bytes), v = bytes;
+	size_t u = 0;
+	while (a >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		a /= 1024;
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u == 0 || a >= 100 ? "%.0f %s%s" : "%.1f %s%s", v, unit[u], suffix);
+	return buf;
+}
+
+char *units_format_count_rate(double v, char *buf, size_t len)
+{
+	static const char *const prefix[] = {"k", "M", "G", "T"};
+	double a = fabs(v);
+	if (a >= 9999.5) {
+		size_t p = 0;
+		v /= 1e3;
+		a /= 1e3;
+		while (a >= 999.5 && p + 1 < sizeof(prefix) / sizeof(prefix[0])) {
+			v /= 1e3;
+			a /= 1e3;
+			p++;
+		}
+		snprintf(buf, len, a < 9.95 ? "%.1f%s/s" : "%.0f%s/s", v, prefix[p]);
+		return buf;
+	}
+	snprintf(buf, len, a >= 99.5 ? "%.0f/s" : a >= 9.995 ? "%.1f/s" : "%.2f/s", v);
+	if (strcmp(buf, "-0.00/s") == 0)
+		snprintf(buf, len, "0.00/s");
+	return buf;
+}
+
+char *units_format_measure(enum units_measure what, double v, char *buf, size_t len)
+{
+	char tmp[64];
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	switch (what) {
+	case UM_BYTES:
+		return units_format_size((int64_t)llround(v), buf, len);
+	case UM_BYTES_PER_S:
+		units_format_size((int64_t)llround(fabs(v)), tmp, sizeof(tmp));
+		snprintf(buf, len, "%s%s/s", v < 0 ? "-" : "", tmp);
+		return buf;
+	case UM_COUNT:
+		snprintf(buf, len, v == floor(v) ? "%.0f" : "%.1f", v);
+		return buf;
+	case UM_PER_S:
+		snprintf(buf, len, "%.3f/s", v);
+		return buf;
+	case UM_SECONDS:
+		snprintf(buf, len, "%.2f s", v);
+		return buf;
+	case UM_PLAIN:
+		break;
+	}
+	snprintf(buf, len, "%g", v);
+	return buf;
 }

@@ -104,6 +104,16 @@ static char *load(const char *path, struct config *cfg, int *nerr)
 	return out;
 }
 
+/* Load path, which must load without a message. */
+static void load_ok(const char *path, struct config *cfg)
+{
+	int nerr;
+	char *errs = load(path, cfg, &nerr);
+	assert_string_equal(errs, "");
+	assert_int_equal(nerr, 0);
+	free(errs);
+}
+
 static int count_lines(const char *s)
 {
 	int n = 0;
@@ -182,11 +192,7 @@ static void test_valid(void **state)
 	(void)state;
 	const char *path = write_file("valid.ini", valid_ini, 0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	assert_int_equal(nerr, 0);
-	free(errs);
+	load_ok(path, &cfg);
 
 	assert_string_equal(cfg.path, path);
 	assert_string_equal(cfg.name, "nightly-1");
@@ -275,10 +281,7 @@ static void test_name_from_file(void **state)
 				      "[scenario a]\r\n[scenario b]\r\ncommand = /bin/false\r\n",
 				      0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	free(errs);
+	load_ok(path, &cfg);
 	assert_string_equal(cfg.name, "smoke.v2");
 	assert_null(cfg.out);
 	assert_int_equal(cfg.n_scenarios, 2);
@@ -290,7 +293,8 @@ static void test_name_from_file(void **state)
 
 	/* a base name that is not a valid name */
 	path = write_file("my config.ini", "[scenario a]\ncommand = x\n", 0);
-	errs = load(path, &cfg, &nerr);
+	int nerr;
+	char *errs = load(path, &cfg, &nerr);
 	assert_string_equal(errs, "@F@: [brink] name: the file name gives \"my config\", which is "
 				  "not a valid name (expected 1 to 63 of A-Z a-z 0-9 . _ -, not "
 				  "starting with '-', not . or ..); set name in [brink]\n");
@@ -647,10 +651,7 @@ static void test_cwd_env(void **state)
 				      "[scenario b]\ncommand = true\nenv = X=1\nnofile = 64\n",
 				      0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	free(errs);
+	load_ok(path, &cfg);
 	const struct scenario *a = &cfg.scenarios[0], *b = &cfg.scenarios[1];
 	assert_string_equal(a->cwd, "/tmp");
 	assert_string_equal(a->env[0], "LANG=C");
@@ -676,9 +677,7 @@ static void test_cwd_env(void **state)
 	char *eff = effective(&cfg);
 	const char *p2 = write_file("cwdenv-eff.ini", eff, 0);
 	struct config again;
-	errs = load(p2, &again, &nerr);
-	assert_string_equal(errs, "");
-	free(errs);
+	load_ok(p2, &again);
 	assert_string_equal(again.scenarios[0].cwd, "/tmp");
 	assert_string_equal(again.scenarios[0].env[1], "MSG=two words");
 	assert_null(again.scenarios[1].cwd);
@@ -858,11 +857,70 @@ static void check_odd(const struct config *c)
 	assert_false(c->scenarios[1].exit_stop);
 }
 
+/* rt-units.ini: every unit suffix of sizes and durations once, each amount
+ * worked out by hand from its literal (K, M, G, T = 2^10, 2^20, 2^30, 2^40;
+ * ns, us, ms, s, m, h = 1, 10^3, 10^6, 10^9, 60 x 10^9, 3600 x 10^9), and the
+ * exact form the effective config must write for it. A unit read as another
+ * (G as MiB, m as ms) fails here even though its round trip would not. */
+static const char units_ini[] =
+    "[scenario u]\ncommand = x\n"
+    "as = 2T\ndata = 2G\nstack = 2M\ncore = 2K\nmemory = 2\n"
+    "log-cap = 3MiB\nleak-rss-slope = 5k/s\n"
+    "stop-grace = 7ns\nleak-warmup = 5us\ninterval = 3ms\ntimeout = 4s\n"
+    "duration = 2m\nready-timeout = 1h\nmetrics-interval = 1.5h\n"
+    "cpu-time = 3s\n";
+
+static void check_units(const struct config *c)
+{
+	const int64_t K = 1024, S = 1000000000;
+	const struct scenario *sc = &c->scenarios[0];
+	assert_int_equal(sc->lim.v[LIM_AS], 2 * K * K * K * K);
+	assert_int_equal(sc->lim.v[LIM_DATA], 2 * K * K * K);
+	assert_int_equal(sc->lim.v[LIM_STACK], 2 * K * K);
+	assert_int_equal(sc->lim.v[LIM_CORE], 2 * K);
+	assert_int_equal(sc->lim.v[LIM_MEMORY], 2);
+	assert_int_equal(sc->log_cap_bytes, 3 * K * K);
+	assert_true(sc->leak.rss_bytes_per_s == 5.0 * 1024);
+	assert_int_equal(sc->svc.stop_grace_ns, 7);
+	assert_int_equal(sc->leak.warmup_ns, 5 * 1000);
+	assert_int_equal(sc->interval_ns, 3 * 1000000);
+	assert_int_equal(sc->timeout_ns, 4 * S);
+	assert_int_equal(sc->svc.duration_ns, 2 * 60 * S);
+	assert_int_equal(sc->svc.ready_timeout_ns, 3600 * S);
+	assert_int_equal(sc->svc.metrics_interval_ns, 5400 * S); /* 1.5 x 3600 s */
+	assert_int_equal(sc->lim.v[LIM_CPU_TIME], 3 * S);
+
+	char *text = effective(c);
+	static const char *const lines[] = {
+	    "as = 2T\n",
+	    "data = 2G\n",
+	    "stack = 2M\n",
+	    "core = 2K\n",
+	    "memory = 2\n",
+	    "log-cap = 3M\n",
+	    "leak-rss-slope = 5K\n",
+	    "stop-grace = 7ns\n",
+	    "leak-warmup = 5us\n",
+	    "interval = 3ms\n",
+	    "timeout = 4s\n",
+	    "duration = 2m\n",
+	    "ready-timeout = 1h\n",
+	    "metrics-interval = 90m\n",
+	    "cpu-time = 3s\n",
+	};
+	for (size_t i = 0; i < NELEM(lines); i++)
+		if (!strstr(text, lines[i]))
+			fail_msg("the effective config lacks \"%.*s\":\n%s",
+				 (int)strlen(lines[i]) - 1, lines[i], text);
+	free(text);
+}
+
 static void test_round_trip(void **state)
 {
 	(void)state;
 	round_trip("rt-valid.ini", valid_ini, NULL);
 	round_trip("rt-odd.ini", odd_ini, check_odd);
+	round_trip("rt-units.ini", units_ini, check_units);
 }
 
 /* The effective config of a scenario whose argv was set directly (brink exec):
@@ -889,10 +947,7 @@ static void test_write_argv(void **state)
 	const char *path = write_file("argv.ini", text, 0);
 	free(text);
 	struct config back;
-	int nerr;
-	char *errs = load(path, &back, &nerr);
-	assert_string_equal(errs, "");
-	free(errs);
+	load_ok(path, &back);
 	for (size_t i = 0; i < NELEM(words); i++) {
 		if (!words[i])
 			assert_null(back.scenarios[0].argv[i]);
@@ -1055,11 +1110,7 @@ static void test_compare_section(void **state)
 				      "min-change.duration_s = 1.5\n" OK,
 				      0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	assert_int_equal(nerr, 0);
-	free(errs);
+	load_ok(path, &cfg);
 	static const struct {
 		const char *key, *value;
 		int line;
@@ -1086,9 +1137,7 @@ static void test_compare_section(void **state)
 
 	/* without [compare], none is written */
 	path = write_file("no-compare.ini", OK, 0);
-	errs = load(path, &cfg, &nerr);
-	assert_int_equal(nerr, 0);
-	free(errs);
+	load_ok(path, &cfg);
 	assert_int_equal(cfg.n_compare, 0);
 	text = effective(&cfg);
 	assert_null(strstr(text, "[compare]"));
@@ -1117,11 +1166,7 @@ static void test_run_ini_machine(void **state)
 				      "memory = not a size\n",
 				      0);
 	struct config cfg;
-	int nerr;
-	char *errs = load(path, &cfg, &nerr);
-	assert_string_equal(errs, "");
-	assert_int_equal(nerr, 0);
-	free(errs);
+	load_ok(path, &cfg);
 	assert_int_equal(cfg.n_scenarios, 1);
 	assert_int_equal(cfg.scenarios[0].lim.v[LIM_MEMORY], 64 * MiB); /* not "not a size" */
 	assert_int_equal(cfg.n_compare, 1);
@@ -1131,7 +1176,8 @@ static void test_run_ini_machine(void **state)
 	/* a section after [machine] is read again, errors and all */
 	path = write_file("run-after.ini",
 			  "[machine]\nkernel = x\n[scenario s]\ncommand = true\nbogus = 1\n", 0);
-	errs = load(path, &cfg, &nerr);
+	int nerr;
+	char *errs = load(path, &cfg, &nerr);
 	assert_int_equal(nerr, 1);
 	assert_string_equal(errs, "@F@:5: [scenario s] bogus: unknown key " KEYS "\n");
 	free(errs);

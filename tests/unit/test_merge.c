@@ -25,36 +25,10 @@
 #include "result.h"
 #include "shard.h"
 
-static char tmpdir[] = "/tmp/brink-test-merge-XXXXXX";
+#define FIXTURE_NAME "merge"
+#include "fixture.h"
+
 static char err_out[65536]; /* stderr of the last merge() */
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* runs a1 a2 b1 c1 c2 c3; shards of 3: {a1 c1} {a2 c2} {b1 c3} */
-static const char abc[] = "[brink]\nname = abc\n"
-			  "[scenario a]\ncommand = /bin/true\nrepetitions = 2\n"
-			  "[scenario b]\ncommand = /bin/true\nmemory = 100M\n"
-			  "[scenario c]\ncommand = /bin/true\nrepetitions = 3\n";
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
 
 static char *read_text(const char *path)
 {
@@ -452,5 +426,5 @@ int main(void)
 	    cmocka_unit_test(test_expectation_failure),	   cmocka_unit_test(test_final_line),
 	    cmocka_unit_test(test_name_differs),	   cmocka_unit_test(test_missing_folder),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

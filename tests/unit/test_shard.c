@@ -19,39 +19,12 @@
 #include "shard.h"
 #include "units.h"
 
-static char tmpdir[] = "/tmp/brink-test-shard-XXXXXX";
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* scenarios a (2 repetitions), b (1), c (3): runs a1 a2 b1 c1 c2 c3 */
-static const char abc[] = "[brink]\nname = abc\n"
-			  "[scenario a]\ncommand = /bin/true\nrepetitions = 2\n"
-			  "[scenario b]\ncommand = /bin/true\nmemory = 100M\n"
-			  "[scenario c]\ncommand = /bin/true\nrepetitions = 3\n";
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
+#define FIXTURE_NAME "shard"
+#include "fixture.h"
 
 static void load(const char *path, const char *text, struct config *cfg)
 {
-	write_file(path, text);
+	write_text(path, text);
 	assert_int_equal(config_load(path, cfg, stderr), 0);
 }
 
@@ -245,5 +218,5 @@ int main(void)
 	    cmocka_unit_test(test_known_slices), cmocka_unit_test(test_digest),
 	    cmocka_unit_test(test_memory_check), cmocka_unit_test(test_nonempty_and_out),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -276,6 +277,8 @@ static void test_format(void **state)
 	    {999, "999 B", "999 ns"},
 	    {1024, "1 KiB", "1.02 us"},
 	    {1536, "1.5 KiB", "1.54 us"},
+	    /* 1536 KiB = 1.5 x 1024 KiB; 1572864 ns = 1.572864 ms, two decimals */
+	    {1536 * KiB, "1.5 MiB", "1.57 ms"},
 	    {64 * MiB, "64 MiB", "67.11 ms"},
 	    {3 * GiB / 2, "1.5 GiB", "1.61 s"},
 	    {10 * MS, "9.54 MiB", "10 ms"},
@@ -293,6 +296,159 @@ static void test_format(void **state)
 	char small[4];
 	units_format_size(64 * MiB, small, sizeof(small));
 	assert_int_equal(strlen(small), 3);
+}
+
+/* The exact forms: the largest unit that divides the amount, each expected
+ * string worked out from the amount by hand; and each reads back to it. */
+static void test_format_exact(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t v;
+		const char *want;
+	} sizes[] =
+	    {
+		{0, "0"},
+		{1, "1"},
+		{1025, "1025"},	       /* no unit divides it */
+		{1536, "1536"},	       /* 1.5 KiB: K does not divide it */
+		{3072, "3K"},	       /* 3 x 1024 */
+		{1025 * KiB, "1025K"}, /* 1 MiB + 1 KiB */
+		{64 * MiB, "64M"},
+		{5 * GiB, "5G"},
+		{3 * GiB / 2, "1536M"}, /* 1.5 GiB */
+		{2 * TiB, "2T"},
+		{BRINK_UNLIMITED, "max"},
+	    },
+	  durations[] = {
+	      {0, "0"},
+	      {7, "7ns"},
+	      {1001, "1001ns"},
+	      {1500 * 1000, "1500us"}, /* 1.5 ms */
+	      {10 * MS, "10ms"},
+	      {90 * SEC, "90s"}, /* 1.5 min: m does not divide it */
+	      {120 * SEC, "2m"},
+	      {90 * 60 * SEC, "90m"},
+	      {2 * 3600 * SEC, "2h"},
+	  };
+	char buf[64];
+	int64_t back;
+	for (size_t i = 0; i < NELEM(sizes); i++) {
+		assert_string_equal(units_format_size_exact(sizes[i].v, buf, sizeof(buf)),
+				    sizes[i].want);
+		assert_int_equal(units_parse_size(buf, &back, NULL), 0);
+		assert_int_equal(back, sizes[i].v);
+	}
+	for (size_t i = 0; i < NELEM(durations); i++) {
+		assert_string_equal(units_format_duration_exact(durations[i].v, buf, sizeof(buf)),
+				    durations[i].want);
+		assert_int_equal(units_parse_duration(buf, &back, NULL), 0);
+		assert_int_equal(back, durations[i].v);
+	}
+}
+
+static void test_format_size_whole(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t v;
+		const char *want;
+	} t[] = {
+	    {0, "0 bytes"},
+	    {1234, "1234 bytes"},
+	    {41 * MiB, "41 MiB"},
+	    {41988 * KiB, "41988 KiB"}, /* 41988 = 41 x 1024 + 4: not whole MiB */
+	    {3 * GiB, "3 GiB"},
+	    {2 * TiB, "2048 GiB"}, /* GiB is the largest unit */
+	};
+	char buf[64];
+	for (size_t i = 0; i < NELEM(t); i++)
+		assert_string_equal(units_format_size_whole(t[i].v, buf, sizeof(buf)), t[i].want);
+}
+
+static void test_format_decimal(void **state)
+{
+	(void)state;
+	/* 100 with no decimals keeps its zeros: they are digits, not decimals. */
+	static const struct {
+		double v;
+		int decimals;
+		const char *want;
+	} t[] = {
+	    {0.5, 9, "0.5"}, {2.0, 3, "2"},   {0.125, 3, "0.125"},   {0.25, 3, "0.25"},
+	    {0, 3, "0"},     {100, 0, "100"}, {1.0 / 3, 3, "0.333"}, {1000000, 9, "1000000"},
+	};
+	char buf[64];
+	for (size_t i = 0; i < NELEM(t); i++)
+		assert_string_equal(units_format_decimal(t[i].v, t[i].decimals, buf, sizeof(buf)),
+				    t[i].want);
+}
+
+/* Sizes: 1536 / 1024 = 1.5 KiB; from 100 of a unit on no decimal, below it one;
+ * the sign kept, the unit chosen by |v|; TiB the largest unit. */
+static void test_format_size_short(void **state)
+{
+	(void)state;
+	static const struct {
+		double v;
+		const char *suffix, *want;
+	} t[] = {
+	    {0, "", "0 B"},
+	    {512, "", "512 B"},
+	    {1023, "", "1023 B"},
+	    {1536, "", "1.5 KiB"},
+	    {100 * KiB, "", "100 KiB"},
+	    {64 * MiB, "", "64.0 MiB"},
+	    {106 * MiB, "", "106 MiB"},
+	    {-1.5 * MiB, "/s", "-1.5 MiB/s"},
+	    {2 * TiB, "", "2.0 TiB"},
+	    {5000.0 * TiB, "", "5000 TiB"},
+	};
+	char buf[64];
+	for (size_t i = 0; i < NELEM(t); i++)
+		assert_string_equal(units_format_size_short(t[i].v, t[i].suffix, buf, sizeof(buf)),
+				    t[i].want);
+}
+
+/* Counts per second: -0.001 is "0.00/s", not "-0.00/s"; 9999.6 is 9.9996
+ * thousand, which has no decimal from 9.95 on; 1400000 is 1.4 million. */
+static void test_format_count_rate(void **state)
+{
+	(void)state;
+	static const struct {
+		double v;
+		const char *want;
+	} t[] = {
+	    {0.4, "0.40/s"},   {-3, "-3.00/s"},	      {-0.001, "0.00/s"}, {12.5, "12.5/s"},
+	    {9810, "9810/s"},  {9999.4, "9999/s"},    {9999.6, "10k/s"},  {13000, "13k/s"},
+	    {136e6, "136M/s"}, {-1400000, "-1.4M/s"},
+	};
+	char buf[64];
+	for (size_t i = 0; i < NELEM(t); i++)
+		assert_string_equal(units_format_count_rate(t[i].v, buf, sizeof(buf)), t[i].want);
+}
+
+static void test_format_measure(void **state)
+{
+	(void)state;
+	static const struct {
+		enum units_measure what;
+		double v;
+		const char *want;
+	} t[] = {
+	    {UM_BYTES, 1536.4, "1.5 KiB"}, /* 1536 bytes, the nearest whole byte */
+	    {UM_BYTES_PER_S, -1.5 * MiB, "-1.5 MiB/s"},
+	    {UM_COUNT, 3, "3"},
+	    {UM_COUNT, 2.5, "2.5"},
+	    {UM_PER_S, 0.5, "0.500/s"},
+	    {UM_SECONDS, 1.25, "1.25 s"},
+	    {UM_PLAIN, 0.05, "0.05"},
+	    {UM_SECONDS, NAN, "-"},
+	};
+	char buf[64];
+	for (size_t i = 0; i < NELEM(t); i++)
+		assert_string_equal(units_format_measure(t[i].what, t[i].v, buf, sizeof(buf)),
+				    t[i].want);
 }
 
 static void test_fixed(void **state)
@@ -336,11 +492,21 @@ static void test_fixed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_size_good),	  cmocka_unit_test(test_size_bad),
-	    cmocka_unit_test(test_duration_good), cmocka_unit_test(test_duration_bad),
-	    cmocka_unit_test(test_count),	  cmocka_unit_test(test_bool),
-	    cmocka_unit_test(test_fixed),	  cmocka_unit_test(test_why_optional),
+	    cmocka_unit_test(test_size_good),
+	    cmocka_unit_test(test_size_bad),
+	    cmocka_unit_test(test_duration_good),
+	    cmocka_unit_test(test_duration_bad),
+	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_bool),
+	    cmocka_unit_test(test_fixed),
+	    cmocka_unit_test(test_why_optional),
 	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_format_exact),
+	    cmocka_unit_test(test_format_size_whole),
+	    cmocka_unit_test(test_format_decimal),
+	    cmocka_unit_test(test_format_size_short),
+	    cmocka_unit_test(test_format_count_rate),
+	    cmocka_unit_test(test_format_measure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
