@@ -250,7 +250,7 @@ struct side {
 /* The summary.csv column a metric is read from. */
 static const char *metric_column(const struct metric *m)
 {
-	return m->kind == MK_BREAK ? "limit_hit" : m->name;
+	return summary_cols[m->col].name;
 }
 
 /* Load one side; `what` is "BASE" or "NEW", for messages. */
@@ -493,11 +493,11 @@ static void compare_number(struct cmp_row *row, const struct cmp_opts *o,
 	}
 	size_t kb = 0, kn = 0;
 	for (size_t i = 0; i < nb; i++)
-		if (b[i]->outcome != OUT_EXEC_FAILED && !isnan(m->get(b[i])))
-			xb[kb++] = m->get(b[i]);
+		if (b[i]->outcome != OUT_EXEC_FAILED && !isnan(gate_metric_value(m, b[i])))
+			xb[kb++] = gate_metric_value(m, b[i]);
 	for (size_t i = 0; i < nn; i++)
-		if (n[i]->outcome != OUT_EXEC_FAILED && !isnan(m->get(n[i])))
-			xn[kn++] = m->get(n[i]);
+		if (n[i]->outcome != OUT_EXEC_FAILED && !isnan(gate_metric_value(m, n[i])))
+			xn[kn++] = gate_metric_value(m, n[i]);
 	row->nb = kb;
 	row->nn = kn;
 	row->base = kb ? stats_median(xb, kb) : NAN;
@@ -902,8 +902,8 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 			switch (gate_metrics[m].kind) {
 			case MK_NUMBER:
 				compare_number(r, o, rb, nb, rn, nn);
-				if (strcmp(gate_metrics[m].name, "duration_s") == 0 &&
-				    r->status != ST_NA && !same_breaks(rb, nb, rn, nn)) {
+				if (gate_metrics[m].col == COL_duration_s && r->status != ST_NA &&
+				    !same_breaks(rb, nb, rn, nn)) {
 					/* a run that no longer breaks runs longer: not
 					 * a slowdown */
 					r->status = ST_OK;
