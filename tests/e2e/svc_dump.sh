@@ -51,6 +51,8 @@ case "$(field "$s" goroutines_top)" in
   "incomplete dump (the program was killed after stop-grace"*"at least 50 goroutines") ok "reason given" ;;
   *) fail "goroutines_top '$(field "$s" goroutines_top)'" ;;
 esac
+grep -q "| incomplete dump (the program was killed after stop-grace" "$TMP/hang/report.md" &&
+  ok "the report's services table gives the reason" || fail "report.md: $(cat "$TMP/hang/report.md")"
 grep -q "warning: incomplete dump" "$TMP/hang.err" && ok "said on the terminal" ||
   fail "stderr: $(cat "$TMP/hang.err")"
 head -1 "$TMP/hang/fakedump.sh/1/goroutines.txt" | grep -q "^# INCOMPLETE" &&
