@@ -861,6 +861,20 @@ static int match_scenarios(const struct side *base, const struct side *nw, struc
 	return 0;
 }
 
+/* Does metric m apply to a scenario with BASE's runs b[0..nb) and NEW's
+ * n[0..nn)? Every metric does, but one judged only where measured needs a
+ * value on either side. */
+static bool metric_applies(const struct metric *m, const struct run_result *const *b, size_t nb,
+			   const struct run_result *const *n, size_t nn)
+{
+	if (!m->where_measured)
+		return true;
+	for (size_t i = 0; i < nb + nn; i++)
+		if (!isnan(gate_metric_value(m, i < nb ? b[i] : n[i - nb])))
+			return true;
+	return false;
+}
+
 /* Step 3: one metric of one scenario, BASE's runs b[0..nb) against NEW's
  * n[0..nn), into *r. */
 static void judge_metric(struct cmp_row *r, const struct cmp_opts *o, const struct side *base,
@@ -929,6 +943,8 @@ static void judge_scenarios(const struct cmp_opts *o, const struct side *base,
 		}
 		mt->ncompared++;
 		for (size_t m = 0; m < GATE_N_METRICS; m++) {
+			if (!metric_applies(&gate_metrics[m], rb, nb, rn, nn))
+				continue;
 			struct cmp_row *r = &rows[(*nrows)++];
 			r->scenario = scenario;
 			judge_metric(r, o, base, nw, m, rb, nb, rn, nn);

@@ -28,8 +28,12 @@ struct metric {
 	 * relative size: a Go runtime's RSS moves by a few hundred KiB between
 	 * identical runs, its thread count by one or two; the fd count of a
 	 * 3-fd C fixture was seen as 3 or 4 in identical runs (a sample taken
-	 * while the launcher's exec pipe is still open). The slope floors are
-	 * the leak verdict's default rates (config.c). */
+	 * while the launcher's exec pipe is still open). A Go program's
+	 * goroutine count moves by the GC's background workers (one per P,
+	 * started at the first GC) and the handlers of connections still open
+	 * at the dump: go-service's was 11 in each of three identical runs, its
+	 * leaky twin's 3009 to 3011. The slope floors are the leak verdict's
+	 * default rates (config.c). */
 	double floor;
 	/* Judged only for a scenario with a value on either side: a column only
 	 * some programs fill (RISE_WHERE_MEASURED). */

@@ -47,7 +47,12 @@
 #ifndef BRINK_ROW_H
 #define BRINK_ROW_H
 
-/* The columns after exec_error describe a service under load (service.h). */
+/* The columns after exec_error describe a service under load (service.h).
+ * Of the Go runtime's, compare judges goroutines: a count that grows is the
+ * classic Go leak. Not go_heap_live_bytes (gctrace gives it in whole MB, and
+ * peak_rss_bytes and peak_mem_bytes judge the memory it is part of), gc_count
+ * (more GCs are no regression by themselves) nor go_heap_slope_bytes_per_s
+ * (the leak verdict judges it). */
 // clang-format off
 #define SUMMARY_COLUMNS(X)                                                                        \
 X(scenario, STR, REQ, NO_GATE, KEY(0, "scenario", LEFT, scenario),                                \
@@ -90,14 +95,14 @@ X(pids_limit, I64, OPT, NO_GATE, NO_REPORT,                                     
   "the pids limit")                                                                               \
 X(pids_limit_hits, I64, OPT, NO_GATE, NO_REPORT,                                                  \
   "forks and clones the pids limit refused")                                                      \
-X(limit_hit, BREAK, REQ, APPEARS(9, breaking_point), SUMMARY(3, "limit hit", LEFT, limit_hit),  \
+X(limit_hit, BREAK, REQ, APPEARS(10, breaking_point), SUMMARY(3, "limit hit", LEFT, limit_hit),  \
   "the breaking point: nofile, memory, pids, cpu-time, timeout, or empty")                        \
 X(limit_method, METHOD, OPT, NO_GATE, NO_REPORT,                                                  \
   "how the breaking point was found: exit-stop, fd-numbers, sampling, kernel-counter, "           \
   "kernel-log, signal-stop, exit-status, timer")                                                  \
 X(cause, STR, OPT, NO_GATE, SUMMARY(11, "notes", LEFT, notes),                                    \
   "how the main process ended, and on what evidence")                                             \
-X(leak, LEAK, REQ, TURNS_YES(10), SUMMARY(10, "leak", LEFT, leak),                                \
+X(leak, LEAK, REQ, TURNS_YES(11), SUMMARY(10, "leak", LEFT, leak),                                \
   "the leak verdict, yes or no; empty when the run was too short")                                \
 X(leak_metrics, STR, OPT, NO_GATE, NO_REPORT,                                                     \
   "the series that grow: rss;mem;fds;threads")                                                    \
@@ -157,7 +162,8 @@ X(gc_count, I64, OPT, NO_GATE, SERVICES(6, "GCs", RIGHT, gcs),                  
 X(go_heap_slope_bytes_per_s, SLOPE, OPT, NO_GATE,                                                 \
   SERVICES(5, "Go live heap growth", RIGHT, go_heap_slope),                                       \
   "gctrace: live heap growth over the window")                                                    \
-X(goroutines, I64, OPT, NO_GATE, SERVICES(7, "goroutines", RIGHT, goroutines),                   \
+X(goroutines, I64, OPT, RISE_WHERE_MEASURED(9, COUNT, 10),                                        \
+  SERVICES(7, "goroutines", RIGHT, goroutines),                                                   \
   "dump: goroutines in the SIGQUIT dump; empty when cut")                                         \
 X(goroutines_top, STR, OPT, NO_GATE,                                                              \
   SERVICES(8, "largest goroutine group", LEFT, goroutines_top),                                   \
