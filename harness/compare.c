@@ -250,7 +250,7 @@ struct side {
 /* The summary.csv column a metric is read from. */
 static const char *metric_column(const struct metric *m)
 {
-	return m->kind == MK_BREAK ? "limit_hit" : m->name;
+	return summary_cols[m->col].name;
 }
 
 /* Load one side; `what` is "BASE" or "NEW", for messages. */
@@ -493,11 +493,11 @@ static void compare_number(struct cmp_row *row, const struct cmp_opts *o,
 	}
 	size_t kb = 0, kn = 0;
 	for (size_t i = 0; i < nb; i++)
-		if (b[i]->outcome != OUT_EXEC_FAILED && !isnan(m->get(b[i])))
-			xb[kb++] = m->get(b[i]);
+		if (b[i]->outcome != OUT_EXEC_FAILED && !isnan(gate_metric_value(m, b[i])))
+			xb[kb++] = gate_metric_value(m, b[i]);
 	for (size_t i = 0; i < nn; i++)
-		if (n[i]->outcome != OUT_EXEC_FAILED && !isnan(m->get(n[i])))
-			xn[kn++] = m->get(n[i]);
+		if (n[i]->outcome != OUT_EXEC_FAILED && !isnan(gate_metric_value(m, n[i])))
+			xn[kn++] = gate_metric_value(m, n[i]);
 	row->nb = kb;
 	row->nn = kn;
 	row->base = kb ? stats_median(xb, kb) : NAN;
@@ -790,40 +790,37 @@ static void print_json(FILE *f, const struct cmp_opts *o, const struct side *bas
 
 /* ---- the command ------------------------------------------------------- */
 
-static int judge(const struct cmp_opts *o, const struct side *base, const struct side *nw)
+/* The scenarios of the two sides, in BASE order: those on both sides, and
+ * those of BASE that cannot pass (each array holds up to base->n). */
+struct matching {
+	const char **common;	 /* in both */
+	const char **gone;	 /* in BASE, not in NEW or none of NEW's runs measured */
+	const char **unmeasured; /* of gone, those NEW ran without measuring */
+	size_t ncommon, ngone, nunmeasured;
+	size_t ncompared; /* common scenarios judged (BASE not all interrupted) */
+};
+
+static bool listed(const char *const *list, size_t n, const char *s)
 {
-	/* scenarios in BASE order; those on one side only are named */
-	const char **common = calloc(base->n, sizeof(*common));
-	/* in BASE, not in NEW or with no run of NEW that measured anything */
-	const char **gone = calloc(base->n, sizeof(*gone));
-	const char **unmeasured = calloc(base->n, sizeof(*unmeasured)); /* the latter */
-	size_t ngone = 0, nunmeasured = 0;
-	const struct run_result **rb = calloc(base->n, sizeof(*rb));
-	const struct run_result **rn = calloc(nw->n, sizeof(*rn));
-	struct cmp_row *rows = calloc(base->n * GATE_N_METRICS, sizeof(*rows));
-	size_t ncommon = 0, nrows = 0, ncompared = 0;
-	int rc = EXIT_BAD_INPUT;
-	if (!common || !gone || !unmeasured || !rb || !rn || !rows) {
-		fprintf(stderr, "brink compare: out of memory\n");
-		goto out;
-	}
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(list[k], s) == 0)
+			return true;
+	return false;
+}
+
+/* Step 1: which scenarios are compared, which of BASE are gone from NEW (a
+ * scenario NEW no longer runs cannot regress: the gate fails); those only in
+ * NEW are named on stderr. 0, or -1 when there is none in common. */
+static int match_scenarios(const struct side *base, const struct side *nw, struct matching *mt)
+{
 	for (size_t i = 0; i < base->n; i++) {
 		const char *s = base->rows[i].scenario;
-		bool dup = false;
-		for (size_t k = 0; k < ncommon && !dup; k++)
-			dup = strcmp(common[k], s) == 0;
-		if (dup)
+		if (listed(mt->common, mt->ncommon, s) || listed(mt->gone, mt->ngone, s))
 			continue;
-		if (side_has(nw, s)) {
-			common[ncommon++] = s;
-		} else {
-			/* a scenario NEW no longer runs cannot regress: the gate fails */
-			bool told = false;
-			for (size_t k = 0; k < ngone && !told; k++)
-				told = strcmp(gone[k], s) == 0;
-			if (!told)
-				gone[ngone++] = s;
-		}
+		if (side_has(nw, s))
+			mt->common[mt->ncommon++] = s;
+		else
+			mt->gone[mt->ngone++] = s;
 	}
 	for (size_t i = 0; i < nw->n; i++) {
 		const char *s = nw->rows[i].scenario;
@@ -834,96 +831,132 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 			fprintf(stderr, "brink compare: warning: scenario %s is only in %s\n", s,
 				nw->dir);
 	}
-	if (ncommon == 0) {
+	if (mt->ncommon == 0) {
 		fprintf(stderr,
 			"brink compare: %s and %s have no scenario in common: nothing to "
 			"compare\n",
 			base->dir, nw->dir);
-		goto out;
+		return -1;
 	}
+	return 0;
+}
 
-	for (size_t s = 0; s < ncommon; s++) {
-		size_t nb = side_rows(base, common[s], rb), nn = side_rows(nw, common[s], rn);
+/* Does metric m apply to a scenario with BASE's runs b[0..nb) and NEW's
+ * n[0..nn)? Every metric does, but one judged only where measured needs a
+ * value on either side. */
+static bool metric_applies(const struct metric *m, const struct run_result *const *b, size_t nb,
+			   const struct run_result *const *n, size_t nn)
+{
+	if (!m->where_measured)
+		return true;
+	for (size_t i = 0; i < nb + nn; i++)
+		if (!isnan(gate_metric_value(m, i < nb ? b[i] : n[i - nb])))
+			return true;
+	return false;
+}
+
+/* Step 3: one metric of one scenario, BASE's runs b[0..nb) against NEW's
+ * n[0..nn), into *r. */
+static void judge_metric(struct cmp_row *r, const struct cmp_opts *o, const struct side *base,
+			 const struct side *nw, size_t m, const struct run_result *const *b,
+			 size_t nb, const struct run_result *const *n, size_t nn)
+{
+	r->m = &gate_metrics[m];
+	r->mi = m;
+	r->nb = nb;
+	r->nn = nn;
+	r->base = r->new_ = r->change = NAN;
+	if (base->has_col[m] && !nw->has_col[m]) {
+		/* measured in BASE, no column in NEW: nothing can regress there, so
+		 * the gate fails */
+		r->status = ST_MISSING;
+		snprintf(r->note, sizeof(r->note), "column %s missing in NEW", metric_column(r->m));
+		return;
+	}
+	switch (r->m->kind) {
+	case MK_NUMBER:
+		compare_number(r, o, b, nb, n, nn);
+		if (r->m->col == COL_duration_s && r->status != ST_NA &&
+		    !same_breaks(b, nb, n, nn)) {
+			/* a run that no longer breaks runs longer: not a slowdown */
+			r->status = ST_OK;
+			snprintf(r->note, sizeof(r->note),
+				 "not judged: the runs ended differently");
+		}
+		break;
+	case MK_BREAK:
+		compare_breaks(r, b, nb, n, nn);
+		break;
+	case MK_VERDICT:
+		compare_verdict(r, b, nb, n, nn);
+		break;
+	}
+}
+
+/* Step 2: every metric of every common scenario, appended to rows (room for
+ * GATE_N_METRICS per scenario); *nrows counts them. A scenario none of whose
+ * NEW runs measured anything (^C, or a command that could not start) cannot
+ * have passed: it joins the gone ones. rb and rn have room for a side's rows.
+ */
+static void judge_scenarios(const struct cmp_opts *o, const struct side *base,
+			    const struct side *nw, struct matching *mt,
+			    const struct run_result **rb, const struct run_result **rn,
+			    struct cmp_row *rows, size_t *nrows)
+{
+	for (size_t s = 0; s < mt->ncommon; s++) {
+		const char *scenario = mt->common[s];
+		size_t nb = side_rows(base, scenario, rb), nn = side_rows(nw, scenario, rn);
 		size_t measured = 0;
 		for (size_t i = 0; i < nn; i++)
 			measured += rn[i]->outcome != OUT_EXEC_FAILED;
 		if (measured == 0) {
-			/* NEW ran the scenario and measured nothing (^C, or a
-			 * command that could not start): it cannot have passed,
-			 * so it fails the gate as a missing scenario does */
-			unmeasured[nunmeasured++] = common[s];
-			gone[ngone++] = common[s];
+			mt->unmeasured[mt->nunmeasured++] = scenario;
+			mt->gone[mt->ngone++] = scenario;
 			continue;
 		}
 		if (nb == 0) {
 			fprintf(stderr,
 				"brink compare: warning: scenario %s: every run in %s was "
 				"interrupted, not compared\n",
-				common[s], base->dir);
+				scenario, base->dir);
 			continue;
 		}
-		ncompared++;
+		mt->ncompared++;
 		for (size_t m = 0; m < GATE_N_METRICS; m++) {
-			struct cmp_row *r = &rows[nrows++];
-			r->scenario = common[s];
-			r->m = &gate_metrics[m];
-			r->mi = m;
-			r->nb = nb;
-			r->nn = nn;
-			r->base = r->new_ = r->change = NAN;
-			if (base->has_col[m] && !nw->has_col[m]) {
-				/* measured in BASE, no column in NEW: nothing can
-				 * regress there, so the gate fails */
-				r->status = ST_MISSING;
-				snprintf(r->note, sizeof(r->note), "column %s missing in NEW",
-					 metric_column(&gate_metrics[m]));
+			if (!metric_applies(&gate_metrics[m], rb, nb, rn, nn))
 				continue;
-			}
-			switch (gate_metrics[m].kind) {
-			case MK_NUMBER:
-				compare_number(r, o, rb, nb, rn, nn);
-				if (strcmp(gate_metrics[m].name, "duration_s") == 0 &&
-				    r->status != ST_NA && !same_breaks(rb, nb, rn, nn)) {
-					/* a run that no longer breaks runs longer: not
-					 * a slowdown */
-					r->status = ST_OK;
-					snprintf(r->note, sizeof(r->note),
-						 "not judged: the runs ended differently");
-				}
-				break;
-			case MK_BREAK:
-				compare_breaks(r, rb, nb, rn, nn);
-				break;
-			case MK_VERDICT:
-				compare_verdict(r, rb, nb, rn, nn);
-				break;
-			}
+			struct cmp_row *r = &rows[(*nrows)++];
+			r->scenario = scenario;
+			judge_metric(r, o, base, nw, m, rb, nb, rn, nn);
 		}
 	}
-	if (nrows == 0 && ngone == 0) {
-		fprintf(stderr,
-			"brink compare: no scenario of %s and %s has a complete run on both "
-			"sides\n",
-			base->dir, nw->dir);
-		goto out;
-	}
+}
 
-	size_t regressed = 0, missing = ngone;
+/* Step 4: the rows in the chosen format, on stdout. */
+static void print_rows(const struct cmp_opts *o, const struct side *base, const struct side *nw,
+		       const struct cmp_row *rows, size_t nrows, const struct matching *mt)
+{
+	if (o->format == FMT_JSON) {
+		print_json(stdout, o, base, nw, rows, nrows, mt->gone, mt->ngone, mt->unmeasured,
+			   mt->nunmeasured);
+		return;
+	}
+	static void (*const printers[])(FILE *, const struct cmp_row *, size_t) = {
+	    [FMT_TABLE] = print_table, [FMT_MD] = print_md, [FMT_CSV] = print_csv};
+	printers[o->format](stdout, rows, nrows);
+}
+
+/* Step 5: the verdict, named, on f: the note on too few repetitions, the
+ * settings in force, what is missing in NEW, then "No regression ..." or
+ * "Regressed: ...". Returns the exit status. */
+static int print_verdict(FILE *f, const struct cmp_opts *o, const struct cmp_row *rows,
+			 size_t nrows, const struct matching *mt)
+{
+	size_t regressed = 0, missing = mt->ngone;
 	for (size_t i = 0; i < nrows; i++) {
 		regressed += rows[i].status == ST_REGRESSED;
 		missing += rows[i].status == ST_MISSING;
 	}
-	if (o->format == FMT_JSON) {
-		print_json(stdout, o, base, nw, rows, nrows, gone, ngone, unmeasured, nunmeasured);
-	} else {
-		static void (*const printers[])(FILE *, const struct cmp_row *, size_t) = {
-		    [FMT_TABLE] = print_table, [FMT_MD] = print_md, [FMT_CSV] = print_csv};
-		printers[o->format](stdout, rows, nrows);
-	}
-
-	/* the verdict, named: one line, on stdout with the table (CI logs keep
-	 * it next to the numbers); for CSV and JSON on stderr, keeping them clean */
-	FILE *f = o->format == FMT_CSV || o->format == FMT_JSON ? stderr : stdout;
 	if (o->format == FMT_MD)
 		fputs("\n", f);
 	for (size_t i = 0; i < nrows; i++) {
@@ -940,10 +973,10 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 	if (missing) {
 		fprintf(f, "Missing in NEW:");
 		const char *sep = " ";
-		for (size_t i = 0; i < ngone; i++, sep = ", ") {
-			fprintf(f, "%sscenario %s", sep, gone[i]);
-			for (size_t k = 0; k < nunmeasured; k++)
-				if (unmeasured[k] == gone[i])
+		for (size_t i = 0; i < mt->ngone; i++, sep = ", ") {
+			fprintf(f, "%sscenario %s", sep, mt->gone[i]);
+			for (size_t k = 0; k < mt->nunmeasured; k++)
+				if (mt->unmeasured[k] == mt->gone[i])
 					fputs(" (no run measured: all interrupted or exec-failed)",
 					      f);
 		}
@@ -960,14 +993,12 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 		fprintf(f,
 			"No regression in %zu scenario%s (alpha %g, threshold %g%% unless set "
 			"per metric).\n",
-			ncompared, ncompared == 1 ? "" : "s", o->alpha, o->threshold_all * 100);
-		rc = EXIT_MEASURED;
-		goto out;
+			mt->ncompared, mt->ncompared == 1 ? "" : "s", o->alpha,
+			o->threshold_all * 100);
+		return EXIT_MEASURED;
 	}
-	if (!regressed) {
-		rc = EXIT_FAILED;
-		goto out;
-	}
+	if (!regressed)
+		return EXIT_FAILED;
 	fprintf(f, "Regressed:");
 	const char *last = NULL;
 	for (size_t i = 0; i < nrows; i++) {
@@ -980,12 +1011,47 @@ static int judge(const struct cmp_opts *o, const struct side *base, const struct
 		last = rows[i].scenario;
 	}
 	fputs("\n", f);
-	rc = EXIT_FAILED;
+	return EXIT_FAILED;
+}
+
+/* Two loaded sides: match their scenarios, judge every metric, print the
+ * rows and the verdict. Returns the exit status. */
+static int compare_sides(const struct cmp_opts *o, const struct side *base, const struct side *nw)
+{
+	struct matching mt = {
+	    .common = calloc(base->n, sizeof(*mt.common)),
+	    .gone = calloc(base->n, sizeof(*mt.gone)),
+	    .unmeasured = calloc(base->n, sizeof(*mt.unmeasured)),
+	};
+	const struct run_result **rb = calloc(base->n, sizeof(*rb));
+	const struct run_result **rn = calloc(nw->n, sizeof(*rn));
+	struct cmp_row *rows = calloc(base->n * GATE_N_METRICS, sizeof(*rows));
+	size_t nrows = 0;
+	int rc = EXIT_BAD_INPUT;
+	if (!mt.common || !mt.gone || !mt.unmeasured || !rb || !rn || !rows) {
+		fprintf(stderr, "brink compare: out of memory\n");
+		goto out;
+	}
+	if (match_scenarios(base, nw, &mt) < 0)
+		goto out;
+	judge_scenarios(o, base, nw, &mt, rb, rn, rows, &nrows);
+	if (nrows == 0 && mt.ngone == 0) {
+		fprintf(stderr,
+			"brink compare: no scenario of %s and %s has a complete run on both "
+			"sides\n",
+			base->dir, nw->dir);
+		goto out;
+	}
+	print_rows(o, base, nw, rows, nrows, &mt);
+	/* the verdict on stdout with the table (CI logs keep it next to the
+	 * numbers); for CSV and JSON on stderr, keeping them clean */
+	rc = print_verdict(o->format == FMT_CSV || o->format == FMT_JSON ? stderr : stdout, o, rows,
+			   nrows, &mt);
 out:
 	fflush(stdout);
-	free(common);
-	free(gone);
-	free(unmeasured);
+	free(mt.common);
+	free(mt.gone);
+	free(mt.unmeasured);
 	free(rb);
 	free(rn);
 	free(rows);
@@ -998,7 +1064,7 @@ static int search_compare_hook(const struct cmp_opts *o, const struct side *base
 			       const struct side *nw)
 {
 	if (!search_compare_possible(base->dir, nw->dir))
-		return judge(o, base, nw);
+		return compare_sides(o, base, nw);
 	static const enum search_cmp_format fmts[] = {[FMT_TABLE] = SCF_TEXT,
 						      [FMT_MD] = SCF_TEXT,
 						      [FMT_CSV] = SCF_CSV,

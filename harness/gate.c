@@ -8,62 +8,40 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "record.h"
 #include "units.h"
 
 /* ---- metrics ----------------------------------------------------------- */
 
-static double get_peak_rss(const struct run_result *r)
-{
-	return r->peak_rss_bytes >= 0 ? (double)r->peak_rss_bytes : NAN;
-}
-static double get_peak_mem(const struct run_result *r)
-{
-	return r->peak_mem_bytes >= 0 ? (double)r->peak_mem_bytes : NAN;
-}
-static double get_peak_fds(const struct run_result *r)
-{
-	return r->peak_fds >= 0 ? (double)r->peak_fds : NAN;
-}
-static double get_peak_threads(const struct run_result *r)
-{
-	return r->peak_threads >= 0 ? (double)r->peak_threads : NAN;
-}
-static double get_rss_slope(const struct run_result *r)
-{
-	return r->rss_slope_bytes_per_s; /* NAN when not computed */
-}
-static double get_mem_slope(const struct run_result *r)
-{
-	return r->mem_slope_bytes_per_s;
-}
-static double get_fd_slope(const struct run_result *r)
-{
-	return r->fd_slope_per_s;
-}
-static double get_thread_slope(const struct run_result *r)
-{
-	return r->thread_slope_per_s;
-}
-static double get_duration(const struct run_result *r)
-{
-	return r->duration_s >= 0 ? r->duration_s : NAN;
-}
+/* gate_metrics from the columns' GATE (row.h): each spec becomes the tuple
+ * (mode, N, unit, floor, metric name), then a row [N] = {...} of its column. */
+#define GATE_SPEC_NO_GATE				 NONE, 0, NONE, 0, _
+#define GATE_SPEC_RISE(n, unit, floor)			 RISE, n, unit, floor, _
+#define GATE_SPEC_RISE_WHERE_MEASURED(n, unit, floor)	 RISE_WM, n, unit, floor, _
+#define GATE_SPEC_APPEARS(n, metric)			 APPEARS, n, NONE, 0, metric
+#define GATE_SPEC_TURNS_YES(n)				 TURNS_YES, n, NONE, 0, _
+#define GATE_ENTRY(field, kind, req, gate, report, help) GATE_APPLY(GATE_SPEC_##gate, field)
+#define GATE_APPLY(spec, field)				 GATE_EMIT(spec, field)
+#define GATE_EMIT(mode, n, unit, floor, metric, field) \
+	GATE_EMIT_##mode(n, unit, floor, metric, field)
+#define GATE_EMIT_NONE(n, unit, floor, metric, field)
+#define GATE_EMIT_RISE(n, unit, floor, metric, field) \
+	[n] = {#field, MK_NUMBER, MU_##unit, COL_##field, floor, false},
+#define GATE_EMIT_RISE_WM(n, unit, floor, metric, field) \
+	[n] = {#field, MK_NUMBER, MU_##unit, COL_##field, floor, true},
+#define GATE_EMIT_APPEARS(n, unit, floor, metric, field) \
+	[n] = {#metric, MK_BREAK, MU_NONE, COL_##field, 0, false},
+#define GATE_EMIT_TURNS_YES(n, unit, floor, metric, field) \
+	[n] = {#field, MK_VERDICT, MU_NONE, COL_##field, 0, false},
 
-const struct metric gate_metrics[] = {
-    {"peak_rss_bytes", MK_NUMBER, MU_BYTES, get_peak_rss, 1024.0 * 1024},
-    {"peak_mem_bytes", MK_NUMBER, MU_BYTES, get_peak_mem, 1024.0 * 1024},
-    {"peak_fds", MK_NUMBER, MU_COUNT, get_peak_fds, 1},
-    {"peak_threads", MK_NUMBER, MU_COUNT, get_peak_threads, 2},
-    {"rss_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_rss_slope, 256.0 * 1024},
-    {"mem_slope_bytes_per_s", MK_NUMBER, MU_BYTES_PER_S, get_mem_slope, 256.0 * 1024},
-    {"fd_slope_per_s", MK_NUMBER, MU_PER_S, get_fd_slope, 0.5},
-    {"thread_slope_per_s", MK_NUMBER, MU_PER_S, get_thread_slope, 0.5},
-    {"duration_s", MK_NUMBER, MU_SECONDS, get_duration, 0.5},
-    {"breaking_point", MK_BREAK, MU_NONE, NULL, 0},
-    {"leak", MK_VERDICT, MU_NONE, NULL, 0},
-};
-_Static_assert(sizeof(gate_metrics) / sizeof(gate_metrics[0]) == GATE_N_METRICS,
-	       "GATE_N_METRICS is the number of rows of gate_metrics");
+/* A GATE number >= GATE_N_METRICS does not compile; one used twice is a
+ * warning (-Woverride-init): the numbers are 0 .. GATE_N_METRICS - 1. */
+const struct metric gate_metrics[GATE_N_METRICS] = {SUMMARY_COLUMNS(GATE_ENTRY)};
+
+double gate_metric_value(const struct metric *m, const struct run_result *r)
+{
+	return summary_col_number(r, m->col);
+}
 
 int gate_metric_find(const char *name, size_t len)
 {

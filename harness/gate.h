@@ -1,38 +1,51 @@
 /* gate.h - what `brink compare` judges, and the settings of its gate.
  *
- * The metric table (name, kind, unit, how to read it from a run, noise floor)
- * and the settings a config's [compare] section and compare's options share:
- * "alpha", "threshold", "threshold.METRIC" and "min-change.METRIC" for each
- * numeric METRIC, with one parser for both. config.c checks a [compare] section
- * with these and compare.c applies them: neither needs the other. A new metric is
- * one row of gate_metrics (gate.c) and GATE_N_METRICS one more; its keys follow.
+ * The metric table (name, kind, unit, the summary column it reads, noise floor),
+ * made from the GATE of the summary columns (row.h), and the settings a config's [compare] section
+ * and compare's options share: "alpha", "threshold", "threshold.METRIC" and "min-change.METRIC" for
+ * each numeric METRIC, with one parser for both. config.c checks a [compare] section with these and
+ * compare.c applies them: neither needs the other. A new metric is the GATE of its column in row.h;
+ * its keys follow.
  */
 #ifndef BRINK_GATE_H
 #define BRINK_GATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "result.h"
+#include "row.h"
 
 enum metric_kind { MK_NUMBER, MK_BREAK, MK_VERDICT };
 enum metric_unit { MU_BYTES, MU_COUNT, MU_BYTES_PER_S, MU_PER_S, MU_SECONDS, MU_NONE };
 
 struct metric {
-	const char *name;
+	const char *name; /* the column's, or the breaking point's "breaking_point" */
 	enum metric_kind kind;
 	enum metric_unit unit;
-	double (*get)(const struct run_result *r);
+	int col; /* the summary column it reads (record.h, COL_*) */
 	/* Changes at or below this absolute amount are noise, whatever their
 	 * relative size: a Go runtime's RSS moves by a few hundred KiB between
 	 * identical runs, its thread count by one or two; the fd count of a
 	 * 3-fd C fixture was seen as 3 or 4 in identical runs (a sample taken
-	 * while the launcher's exec pipe is still open). The slope floors are
-	 * the leak verdict's default rates (config.c). */
+	 * while the launcher's exec pipe is still open). A Go program's
+	 * goroutine count moves by the GC's background workers (one per P,
+	 * started at the first GC) and the handlers of connections still open
+	 * at the dump: go-service's was 11 in each of three identical runs, its
+	 * leaky twin's 3009 to 3011. The slope floors are the leak verdict's
+	 * default rates (config.c). */
 	double floor;
+	/* Judged only for a scenario with a value on either side: a column only
+	 * some programs fill (RISE_WHERE_MEASURED). */
+	bool where_measured;
 };
 
-enum { GATE_N_METRICS = 11 };
+/* The metrics in the order compare shows them (GATE's N in row.h). */
+enum { GATE_N_METRICS = ROW_N_GATED };
 extern const struct metric gate_metrics[GATE_N_METRICS];
+
+/* The metric's value in run r (MK_NUMBER only): NAN when not measured. */
+double gate_metric_value(const struct metric *m, const struct run_result *r);
 
 /* Index of the metric named by the len bytes at name, or -1. */
 int gate_metric_find(const char *name, size_t len);

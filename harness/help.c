@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "config.h"
 #include "limit.h"
+#include "record.h"
 
 /* An example value per key, else per kind of value (metavar): each is checked
  * by e2e/cli_help, which runs brink with it. */
@@ -130,87 +131,20 @@ static void help_config(FILE *f)
 		   "  expect = leak breaks=nofile\n");
 }
 
-/* Every column of summary.csv and samples.csv; e2e/cli_help checks that each
- * column of a real result is here. */
+/* Every column of samples.csv (summary.csv's come from its column table,
+ * row.h); e2e/cli_help checks that each column of a real result is listed. */
 static const struct {
-	const char *file, *column, *meaning;
-} columns[] = {
-    {"summary", "scenario", "the scenario's name"},
-    {"summary", "rep", "the repetition, from 1"},
-    {"summary", "outcome",
-     "exited, signaled, oom-killed, timeout (brink killed it), exec-failed, interrupted "
-     "(brink was), stopped (after its load or duration), not-ready"},
-    {"summary", "exit_code", "exit status, when the program exited"},
-    {"summary", "signal", "the signal number that killed it, when it was killed"},
-    {"summary", "duration_s", "seconds from launch to exit"},
-    {"summary", "peak_rss_bytes", "largest RSS summed over the run's processes"},
-    {"summary", "peak_mem_bytes", "the memory cgroup's own peak usage"},
-    {"summary", "peak_fds", "largest open fd count summed over the processes"},
-    {"summary", "peak_threads", "largest thread count summed over the processes"},
-    {"summary", "fd_limit", "the program's RLIMIT_NOFILE"},
-    {"summary", "fd_baseline", "fds the program had at exec"},
-    {"summary", "fd_exhausted",
-     "1 when a process held as many fds as its own soft limit (or every fd from 10 to it)"},
-    {"summary", "mem_limit_bytes", "the memory limit"},
-    {"summary", "oom_kills", "OOM kills the kernel counted"},
-    {"summary", "oom_onset_s", "time of the first OOM notification"},
-    {"summary", "pids_limit", "the pids limit"},
-    {"summary", "pids_limit_hits", "forks and clones the pids limit refused"},
-    {"summary", "limit_hit",
-     "the breaking point: nofile, memory, pids, cpu-time, timeout, or empty"},
-    {"summary", "limit_method",
-     "how the breaking point was found: exit-stop, fd-numbers, sampling, kernel-counter, "
-     "kernel-log, signal-stop, exit-status, timer"},
-    {"summary", "cause", "how the main process ended, and on what evidence"},
-    {"summary", "leak", "the leak verdict, yes or no; empty when the run was too short"},
-    {"summary", "leak_metrics", "the series that grow: rss;mem;fds;threads"},
-    {"summary", "leak_reason", "why leak is empty, or why leak yes names no metric"},
-    {"summary", "rss_slope_bytes_per_s", "Theil-Sen growth of anonymous RSS after the warm-up"},
-    {"summary", "mem_slope_bytes_per_s",
-     "Theil-Sen growth of the cgroup's memory after the warm-up"},
-    {"summary", "fd_slope_per_s", "Theil-Sen fd growth after the warm-up"},
-    {"summary", "thread_slope_per_s", "Theil-Sen thread growth after the warm-up"},
-    {"summary", "samples", "samples taken"},
-    {"summary", "missed_samples",
-     "sampling deadlines that passed without a sample (a warning above 1%)"},
-    {"summary", "first_failure_syscall",
-     "the run's first failing system call of a watched kind, any process (eBPF)"},
-    {"summary", "first_failure_errno", "its errno name: EMFILE, ENFILE, EAGAIN, ENOMEM"},
-    {"summary", "first_failure_s", "when it failed, seconds since the start"},
-    {"summary", "first_failure_pid", "the process it failed in"},
-    {"summary", "emfile_count", "EMFILE returned by calls that make an fd"},
-    {"summary", "enfile_count", "ENFILE returned by calls that make an fd"},
-    {"summary", "eagain_fork_count", "EAGAIN returned by fork, vfork, clone, clone3"},
-    {"summary", "enomem_count", "ENOMEM returned by mmap, brk, mremap, clone"},
-    {"summary", "oom_victim_pid",
-     "the process the OOM killer chose first (tracepoint, else kernel log)"},
-    {"summary", "unavailable",
-     "what could not be measured here: mem, oom, pids, procs, exit-state, cpus, oom-victim, "
-     "syscalls"},
-    {"summary", "expect_failure", "why the expectation did not hold, or empty"},
-    {"summary", "exec_error", "why the command could not be executed"},
-    {"summary", "ready_s", "when the program became ready (with ready or load)"},
-    {"summary", "load_status",
-     "the load: ok, failed, signaled, killed (the program ended first), exec-failed, "
-     "not-started"},
-    {"summary", "load_exit_code", "the load's exit status"},
-    {"summary", "load_duration_s", "the load's run time"},
-    {"summary", "go_heap_live_bytes", "gctrace: peak Go live heap after a GC"},
-    {"summary", "gc_count", "gctrace: GCs the program reported"},
-    {"summary", "go_heap_slope_bytes_per_s", "gctrace: live heap growth over the window"},
-    {"summary", "goroutines", "dump: goroutines in the SIGQUIT dump; empty when cut"},
-    {"summary", "goroutines_top",
-     "dump: the largest group, by state and top frame; or why there is no count "
-     "(incomplete dump, no dump)"},
-    {"samples", "t_s", "seconds since the start"},
-    {"samples", "rss_bytes", "resident memory summed over the run's processes"},
-    {"samples", "mem_bytes", "the run cgroup's memory usage (page cache included)"},
-    {"samples", "fds", "open fds summed over the processes"},
-    {"samples", "threads", "threads summed over the processes"},
-    {"samples", "procs", "processes sampled"},
-    {"samples", "cpu_s", "user + system CPU seconds"},
-    {"samples", "go_heap_live_bytes", "gctrace: the newest live heap after a GC"},
-    {"samples", "gc_count", "gctrace: GCs so far"},
+	const char *column, *meaning;
+} samples_columns[] = {
+    {"t_s", "seconds since the start"},
+    {"rss_bytes", "resident memory summed over the run's processes"},
+    {"mem_bytes", "the run cgroup's memory usage (page cache included)"},
+    {"fds", "open fds summed over the processes"},
+    {"threads", "threads summed over the processes"},
+    {"procs", "processes sampled"},
+    {"cpu_s", "user + system CPU seconds"},
+    {"go_heap_live_bytes", "gctrace: the newest live heap after a GC"},
+    {"gc_count", "gctrace: GCs so far"},
 };
 
 static void help_results(FILE *f)
@@ -239,13 +173,12 @@ static void help_results(FILE *f)
 		   "interrupted (^C, SIGTERM, SIGHUP) summary.csv, summary.json and the report\n"
 		   "hold the runs so far, the one cut short marked interrupted; the plots are\n"
 		   "not drawn then (brink plot DIR draws them).\n");
-	const char *last = "";
-	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
-		if (strcmp(last, columns[i].file) != 0)
-			fprintf(f, "\n%s.csv:\n", columns[i].file);
-		last = columns[i].file;
-		fprintf(f, "  %-22s %s\n", columns[i].column, columns[i].meaning);
-	}
+	fprintf(f, "\nsummary.csv:\n");
+	for (size_t i = 0; i < SUMMARY_N_COLS; i++)
+		fprintf(f, "  %-22s %s\n", summary_cols[i].name, summary_cols[i].help);
+	fprintf(f, "\nsamples.csv:\n");
+	for (size_t i = 0; i < sizeof(samples_columns) / sizeof(samples_columns[0]); i++)
+		fprintf(f, "  %-22s %s\n", samples_columns[i].column, samples_columns[i].meaning);
 }
 
 static void help_exit_codes(FILE *f)

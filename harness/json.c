@@ -8,95 +8,36 @@
 
 #include "afile.h"
 #include "csvread.h"
+#include "record.h"
 
-/* The summary columns that hold text; every other known column is a number.
- * A column this table does not know (a newer brink's) is a number when every
- * value of it parses as one in its row, else a string. */
-static const char *const text_columns[] = {
-    "scenario",
-    "outcome",
-    "limit_hit",
-    "limit_method",
-    "cause",
-    "leak_metrics",
-    "leak_reason",
-    "unavailable",
-    "expect_failure",
-    "exec_error",
-    /* a service under load (service.h) */
-    "load_status",
-    "goroutines_top",
-    "first_failure_syscall",
-    "first_failure_errno",
+/* A column's JSON type comes from its kind (row.h): text, number or boolean.
+ * A column brink does not know (a newer brink's, or sweep.KEY) is a number
+ * when every value of it parses as one in its row, else a string. */
+enum json_type { JT_TEXT, JT_NUMBER, JT_GUESS, JT_BOOL };
+
+struct json_col {
+	enum json_type type;
+	const char *no, *yes; /* the CSV's words of a boolean */
 };
 
-static const char *const number_columns[] = {
-    "rep",
-    "exit_code",
-    "signal",
-    "duration_s",
-    "peak_rss_bytes",
-    "peak_mem_bytes",
-    "peak_fds",
-    "peak_threads",
-    "fd_limit",
-    "fd_baseline",
-    "mem_limit_bytes",
-    "oom_kills",
-    "oom_onset_s",
-    "pids_limit",
-    "pids_limit_hits",
-    "rss_slope_bytes_per_s",
-    "mem_slope_bytes_per_s",
-    "fd_slope_per_s",
-    "thread_slope_per_s",
-    "samples",
-    "missed_samples",
-    /* a service under load (service.h) */
-    "ready_s",
-    "load_exit_code",
-    "load_duration_s",
-    "go_heap_live_bytes",
-    "gc_count",
-    "go_heap_slope_bytes_per_s",
-    "goroutines",
-    "first_failure_s",
-    "first_failure_pid",
-    "emfile_count",
-    "enfile_count",
-    "eagain_fork_count",
-    "enomem_count",
-    "oom_victim_pid",
-};
-
-/* Booleans in the CSV ("0"/"1", "yes"/"no"), true/false in JSON. */
-static const struct {
-	const char *name, *no, *yes;
-} bool_columns[] = {
-    {"fd_exhausted", "0", "1"},
-    {"leak", "no", "yes"},
-};
-
-enum col_type { COL_TEXT, COL_NUMBER, COL_GUESS, COL_BOOL };
-
-static bool in_list(const char *name, const char *const *list, size_t n)
+static struct json_col column_type(const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i], name) == 0)
-			return true;
-	return false;
-}
-
-static enum col_type column_type(const char *name)
-{
-	for (size_t i = 0; i < sizeof(bool_columns) / sizeof(bool_columns[0]); i++)
-		if (strcmp(name, bool_columns[i].name) == 0)
-			return COL_BOOL;
-	if (in_list(name, text_columns, sizeof(text_columns) / sizeof(text_columns[0])))
-		return COL_TEXT;
-	if (in_list(name, number_columns, sizeof(number_columns) / sizeof(number_columns[0])))
-		return COL_NUMBER;
-	return COL_GUESS;
+	struct json_col c = {JT_GUESS, NULL, NULL};
+	int col = summary_col_find(name);
+	if (col < 0)
+		return c;
+	switch (summary_col_json(col, &c.no, &c.yes)) {
+	case CJ_TEXT:
+		c.type = JT_TEXT;
+		break;
+	case CJ_NUMBER:
+		c.type = JT_NUMBER;
+		break;
+	case CJ_BOOL:
+		c.type = JT_BOOL;
+		break;
+	}
+	return c;
 }
 
 void json_put_str(FILE *f, const char *s)
@@ -173,7 +114,7 @@ static void put_number(FILE *f, const char *s, double v)
 
 static int write_rows(struct csv_reader *r, FILE *out, struct berr *err)
 {
-	enum col_type *type = calloc(r->nheader, sizeof(*type));
+	struct json_col *type = calloc(r->nheader, sizeof(*type));
 	if (!type)
 		return berr_set(err, ENOMEM, "cannot convert %s", r->path);
 	for (size_t i = 0; i < r->nheader; i++)
@@ -193,25 +134,21 @@ static int write_rows(struct csv_reader *r, FILE *out, struct berr *err)
 			double v;
 			if (!*s) {
 				fputs("null", out);
-			} else if (type[i] == COL_TEXT) {
+			} else if (type[i].type == JT_TEXT) {
 				json_put_str(out, s);
-			} else if (type[i] == COL_BOOL) {
-				size_t b = 0;
-				while (strcmp(bool_columns[b].name, r->header[i]) != 0)
-					b++;
-				if (strcmp(s, bool_columns[b].yes) != 0 &&
-				    strcmp(s, bool_columns[b].no) != 0) {
+			} else if (type[i].type == JT_BOOL) {
+				const struct json_col *b = &type[i];
+				if (strcmp(s, b->yes) != 0 && strcmp(s, b->no) != 0) {
 					rc = berr_set(
 					    err, 0,
 					    "%s:%ld: column %s: expected %s or %s, not \"%s\"",
-					    r->path, r->line, r->header[i], bool_columns[b].no,
-					    bool_columns[b].yes, s);
+					    r->path, r->line, r->header[i], b->no, b->yes, s);
 					break;
 				}
-				fputs(strcmp(s, bool_columns[b].yes) == 0 ? "true" : "false", out);
+				fputs(strcmp(s, b->yes) == 0 ? "true" : "false", out);
 			} else if (csv_parse_number(s, &v) == 0) {
 				put_number(out, s, v);
-			} else if (type[i] == COL_GUESS) {
+			} else if (type[i].type == JT_GUESS) {
 				json_put_str(out, s);
 			} else {
 				rc = berr_set(err, 0,

@@ -142,122 +142,118 @@ void samples_put_row_extra(FILE *f, const struct sample *s, const int64_t *extra
 
 /* ---- summary.csv: one column table drives the writer and the reader ---- */
 
-enum col_kind {
-	CK_STR,	    /* char[]: quoted when needed */
-	CK_INT,	    /* int: RES_NONE -> empty */
-	CK_I64,	    /* int64_t: RES_NONE -> empty */
-	CK_SECONDS, /* double, %.6f: < 0 -> empty */
-	CK_SLOPE,   /* double, %.3f: NAN -> empty */
-	CK_BOOL01,  /* bool: 0/1 */
-	CK_OUTCOME, /* enum outcome: outcome_name() */
-	CK_UNAVAIL, /* unsigned: unavail_format() */
-	CK_BREAK,   /* enum breaking_point: breaking_point_name() */
-	CK_METHOD,  /* enum method: method_name() */
-	CK_LEAK,    /* enum leak_verdict: yes/no/empty */
-	CK__COUNT
-};
+/* The C type of each kind: a field whose type is not its kind's is a compile
+ * error (char[-1] in COL_ENTRY). */
+#define CK_CTYPE_STR	 char *
+#define CK_CTYPE_INT	 int
+#define CK_CTYPE_I64	 int64_t
+#define CK_CTYPE_SECONDS double
+#define CK_CTYPE_SLOPE	 double
+#define CK_CTYPE_BOOL01	 bool
+#define CK_CTYPE_OUTCOME enum outcome
+#define CK_CTYPE_UNAVAIL unsigned
+#define CK_CTYPE_BREAK	 enum breaking_point
+#define CK_CTYPE_METHOD	 enum method
+#define CK_CTYPE_LEAK	 enum leak_verdict
+#define ROW_REQ		 true
+#define ROW_OPT		 false
 
-struct summary_col {
-	const char *name;
-	enum col_kind kind;
-	size_t off, size;
-	bool required; /* summary_read fails without it */
-};
-
-/* The column is named after the field; the _Generic term makes a field whose C
- * type is not the kind's a compile error (char[-1]). One macro per kind ties
- * the kind to its C type. */
 // clang-format off
-#define COL(field, ctype, kind, req)                                                        \
-	{#field, kind,                                                                      \
-	 offsetof(struct run_result, field) +                                               \
-	 0 * sizeof(char[_Generic(((struct run_result *)0)->field, ctype: 1, default: -1)]), \
-	 sizeof(((struct run_result *)0)->field), req}
-#define C_STR(f, req)     COL(f, char *, CK_STR, req)
-#define C_INT(f, req)     COL(f, int, CK_INT, req)
-#define C_I64(f, req)     COL(f, int64_t, CK_I64, req)
-#define C_SECONDS(f, req) COL(f, double, CK_SECONDS, req)
-#define C_SLOPE(f, req)   COL(f, double, CK_SLOPE, req)
-#define C_BOOL01(f, req)  COL(f, bool, CK_BOOL01, req)
-#define C_OUTCOME(f, req) COL(f, enum outcome, CK_OUTCOME, req)
-#define C_UNAVAIL(f, req) COL(f, unsigned, CK_UNAVAIL, req)
-#define C_BREAK(f, req)   COL(f, enum breaking_point, CK_BREAK, req)
-#define C_METHOD(f, req)  COL(f, enum method, CK_METHOD, req)
-#define C_LEAK(f, req)    COL(f, enum leak_verdict, CK_LEAK, req)
+#define COL_ENTRY(field, kind, req, gate, report, help)                                             \
+	[COL_##field] = {#field, CK_##kind,                                                         \
+			 offsetof(struct run_result, field) +                                       \
+			 0 * sizeof(char[_Generic(((struct run_result *)0)->field,                  \
+						  CK_CTYPE_##kind: 1, default: -1)]),               \
+			 sizeof(((struct run_result *)0)->field), ROW_##req, help},
+const struct summary_col summary_cols[SUMMARY_N_COLS] = {SUMMARY_COLUMNS(COL_ENTRY)};
+#undef COL_ENTRY
 
-/* summary.csv's columns, in the order of the result layout. */
-static const struct summary_col summary_cols[] = {
-	C_STR(scenario, true),
-	C_INT(rep, true),
-	C_OUTCOME(outcome, true),
-	C_INT(exit_code, false),
-	C_INT(signal, false),
-	C_SECONDS(duration_s, false),
-	C_I64(peak_rss_bytes, false),
-	C_I64(peak_mem_bytes, false),
-	C_I64(peak_fds, false),
-	C_I64(peak_threads, false),
-	C_I64(fd_limit, false),
-	C_I64(fd_baseline, false),
-	C_BOOL01(fd_exhausted, false),
-	C_I64(mem_limit_bytes, false),
-	C_I64(oom_kills, false),
-	C_SECONDS(oom_onset_s, false),
-	C_I64(pids_limit, false),
-	C_I64(pids_limit_hits, false),
-	C_BREAK(limit_hit, true),
-	C_METHOD(limit_method, false),
-	C_STR(cause, false),
-	C_LEAK(leak, true),
-	C_STR(leak_metrics, false),
-	C_STR(leak_reason, false),
-	C_SLOPE(rss_slope_bytes_per_s, false),
-	C_SLOPE(mem_slope_bytes_per_s, false),
-	C_SLOPE(fd_slope_per_s, false),
-	C_SLOPE(thread_slope_per_s, false),
-	C_I64(samples, false),
-	C_I64(missed_samples, false),
-	C_STR(first_failure_syscall, false),
-	C_STR(first_failure_errno, false),
-	C_SECONDS(first_failure_s, false),
-	C_I64(first_failure_pid, false),
-	C_I64(emfile_count, false),
-	C_I64(enfile_count, false),
-	C_I64(eagain_fork_count, false),
-	C_I64(enomem_count, false),
-	C_I64(oom_victim_pid, false),
-	C_UNAVAIL(unavailable, false),
-	C_STR(expect_failure, false),
-	C_STR(exec_error, false),
-	/* a service under load (service.h) */
-	C_SECONDS(ready_s, false),
-	C_STR(load_status, false),
-	C_INT(load_exit_code, false),
-	C_SECONDS(load_duration_s, false),
-	C_I64(go_heap_live_bytes, false),
-	C_I64(gc_count, false),
-	C_SLOPE(go_heap_slope_bytes_per_s, false),
-	C_I64(goroutines, false),
-	C_STR(goroutines_top, false),
-};
+/* "scenario,rep,...": every name with a comma before it, the first one's skipped. */
+#define COL_HEADER(field, kind, req, gate, report, help) "," #field
+const char *const summary_header = &(SUMMARY_COLUMNS(COL_HEADER))[1];
+#undef COL_HEADER
 // clang-format on
 
-#define N_SUMMARY_COLS (sizeof(summary_cols) / sizeof(summary_cols[0]))
+int summary_col_find(const char *name)
+{
+	for (size_t i = 0; i < SUMMARY_N_COLS; i++)
+		if (strcmp(summary_cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
 
-/* summary_cols' names in order: test_record's golden and round-trip tests fail
- * when the two disagree. */
-const char summary_header[] =
-    "scenario,rep,outcome,exit_code,signal,duration_s,peak_rss_bytes,peak_mem_bytes,"
-    "peak_fds,peak_threads,fd_limit,fd_baseline,fd_exhausted,mem_limit_bytes,oom_kills,"
-    "oom_onset_s,pids_limit,pids_limit_hits,limit_hit,limit_method,cause,leak,leak_metrics,"
-    "leak_reason,"
-    "rss_slope_bytes_per_s,mem_slope_bytes_per_s,fd_slope_per_s,thread_slope_per_s,samples,missed_"
-    "samples,"
-    "first_failure_syscall,first_failure_errno,first_failure_s,first_failure_pid,"
-    "emfile_count,enfile_count,eagain_fork_count,enomem_count,oom_victim_pid,"
-    "unavailable,expect_failure,exec_error,"
-    "ready_s,load_status,load_exit_code,load_duration_s,go_heap_live_bytes,gc_count,"
-    "go_heap_slope_bytes_per_s,goroutines,goroutines_top";
+bool summary_col_empty(const struct run_result *r, int col)
+{
+	const struct summary_col *c = &summary_cols[col];
+	const void *p = (const char *)r + c->off;
+	switch (c->kind) {
+	case CK_STR:
+		return *(const char *)p == '\0';
+	case CK_INT:
+		return *(const int *)p == RES_NONE;
+	case CK_I64:
+		return *(const int64_t *)p == RES_NONE;
+	case CK_SECONDS:
+		return !(isfinite(*(const double *)p) && *(const double *)p >= 0);
+	case CK_SLOPE:
+		return !isfinite(*(const double *)p);
+	case CK_UNAVAIL:
+		return *(const unsigned *)p == 0;
+	case CK_BREAK:
+		return *(const enum breaking_point *)p == BP_NONE;
+	case CK_METHOD:
+		return *(const enum method *)p == METH_NONE;
+	case CK_LEAK:
+		return *(const enum leak_verdict *)p == LEAK_NONE;
+	case CK_BOOL01:
+	case CK_OUTCOME:
+	case CK__COUNT:
+		break;
+	}
+	return false;
+}
+
+double summary_col_number(const struct run_result *r, int col)
+{
+	const struct summary_col *c = &summary_cols[col];
+	const void *p = (const char *)r + c->off;
+	switch (c->kind) {
+	case CK_INT:
+		return *(const int *)p >= 0 ? *(const int *)p : NAN;
+	case CK_I64:
+		return *(const int64_t *)p >= 0 ? (double)*(const int64_t *)p : NAN;
+	case CK_SECONDS:
+		return *(const double *)p >= 0 ? *(const double *)p : NAN;
+	case CK_SLOPE:
+		return isfinite(*(const double *)p) ? *(const double *)p : NAN;
+	case CK_BOOL01:
+		return *(const bool *)p ? 1 : 0;
+	default:
+		return NAN;
+	}
+}
+
+enum col_json summary_col_json(int col, const char **no, const char **yes)
+{
+	switch (summary_cols[col].kind) {
+	case CK_BOOL01:
+		*no = "0";
+		*yes = "1";
+		return CJ_BOOL;
+	case CK_LEAK:
+		*no = leak_verdict_name(LEAK_NO);
+		*yes = leak_verdict_name(LEAK_YES);
+		return CJ_BOOL;
+	case CK_STR:
+	case CK_OUTCOME:
+	case CK_UNAVAIL:
+	case CK_BREAK:
+	case CK_METHOD:
+		return CJ_TEXT;
+	default:
+		return CJ_NUMBER;
+	}
+}
 
 static void put_str(FILE *f, const void *p, size_t size)
 {
@@ -540,7 +536,7 @@ static const struct {
 
 void summary_put_fields(FILE *f, const struct run_result *r)
 {
-	for (size_t i = 0; i < N_SUMMARY_COLS; i++) {
+	for (size_t i = 0; i < SUMMARY_N_COLS; i++) {
 		const struct summary_col *c = &summary_cols[i];
 		if (i)
 			putc(',', f);
@@ -572,10 +568,10 @@ int summary_read(const char *path, struct run_result **rows, size_t *n, struct b
 	colmap = malloc(rd.nheader * sizeof(*colmap));
 	if (!colmap)
 		goto nomem;
-	bool seen[N_SUMMARY_COLS] = {false};
+	bool seen[SUMMARY_N_COLS] = {false};
 	for (size_t i = 0; i < rd.nheader; i++) {
 		colmap[i] = -1;
-		for (size_t k = 0; k < N_SUMMARY_COLS; k++) {
+		for (size_t k = 0; k < SUMMARY_N_COLS; k++) {
 			if (strcmp(rd.header[i], summary_cols[k].name) != 0)
 				continue;
 			if (seen[k]) {
@@ -587,7 +583,7 @@ int summary_read(const char *path, struct run_result **rows, size_t *n, struct b
 			colmap[i] = (int)k;
 		}
 	}
-	for (size_t k = 0; k < N_SUMMARY_COLS; k++) {
+	for (size_t k = 0; k < SUMMARY_N_COLS; k++) {
 		if (summary_cols[k].required && !seen[k]) {
 			berr_set(err, 0, "%s: missing column %s", path, summary_cols[k].name);
 			goto out;

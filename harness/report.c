@@ -168,26 +168,6 @@ static void cell_notes(const struct run_result *r, char *b, size_t n)
 	}
 }
 
-static const struct report_col {
-	const char *title;
-	bool numeric; /* right-aligned */
-	void (*cell)(const struct run_result *r, char *buf, size_t len);
-} report_cols[] = {
-    {"scenario", false, cell_scenario},
-    {"rep", true, cell_rep},
-    {"outcome", false, cell_outcome},
-    {"limit hit", false, cell_limit_hit},
-    {"first failing call", false, cell_first_failure},
-    {"duration", true, cell_duration},
-    {"peak RSS", true, cell_peak_rss},
-    {"peak memory (cgroup)", true, cell_peak_mem},
-    {"peak fds / limit", true, cell_peak_fds},
-    {"peak threads / limit", true, cell_peak_threads},
-    {"leak", false, cell_leak},
-    {"notes", false, cell_notes},
-};
-#define N_REPORT_COLS (sizeof(report_cols) / sizeof(report_cols[0]))
-
 /* ---- the service and Go runtime table (service.h) ---------------------- */
 
 static void cell_ready(const struct run_result *r, char *b, size_t n)
@@ -237,23 +217,70 @@ static void cell_goroutines_top(const struct run_result *r, char *b, size_t n)
 	snprintf(b, n, "%s", r->goroutines_top[0] ? r->goroutines_top : "-");
 }
 
-static const struct report_col svc_cols[] = {
-    {"scenario", false, cell_scenario},
-    {"rep", true, cell_rep},
-    {"ready", true, cell_ready},
-    {"load", false, cell_load},
-    {"Go live heap (peak)", true, cell_go_heap},
-    {"Go live heap growth", true, cell_go_heap_slope},
-    {"GCs", true, cell_gcs},
-    {"goroutines", true, cell_goroutines},
-    {"largest goroutine group", false, cell_goroutines_top},
-};
-#define N_SVC_COLS (sizeof(svc_cols) / sizeof(svc_cols[0]))
+/* ---- the tables: the REPORT of the summary columns (row.h) ------------- */
 
-/* Does the row have anything for the service table? */
+struct report_col {
+	const char *title;
+	bool numeric; /* right-aligned */
+	void (*cell)(const struct run_result *r, char *buf, size_t len);
+	int col;  /* the summary column (COL_*) */
+	bool key; /* the row's name, first in every table */
+};
+
+/* Each REPORT becomes the tuple (table, N, title, align, cell), then a row
+ * [N] = {...} of the tables it belongs to: KEY of both, SUMMARY of
+ * report_cols, SERVICES of svc_cols. An N out of range does not compile (the
+ * asserts below); one used twice is a warning (-Woverride-init). */
+#define REP_SPEC_NO_REPORT			 NONE, 0, "", LEFT, none
+#define REP_SPEC_KEY(n, title, align, cell)	 KEY, n, title, align, cell
+#define REP_SPEC_SUMMARY(n, title, align, cell)	 SUMMARY, n, title, align, cell
+#define REP_SPEC_SERVICES(n, title, align, cell) SERVICES, n, title, align, cell
+#define REP_APPLY(table, spec, field)		 REP_EMIT(table, spec, field)
+#define REP_EMIT(table, where, n, title, align, cell, field) \
+	REP_##table##_##where(n, title, align, cell, field)
+#define REP_ALIGN_LEFT	false
+#define REP_ALIGN_RIGHT true
+#define REP_COL(n, title, align, cell, field, key) \
+	[n] = {title, REP_ALIGN_##align, cell_##cell, COL_##field, key},
+#define REP_SUM_NONE(n, t, a, c, f)
+#define REP_SUM_KEY(n, t, a, c, f)     REP_COL(n, t, a, c, f, true)
+#define REP_SUM_SUMMARY(n, t, a, c, f) REP_COL(n, t, a, c, f, false)
+#define REP_SUM_SERVICES(n, t, a, c, f)
+#define REP_SVC_NONE(n, t, a, c, f)
+#define REP_SVC_KEY(n, t, a, c, f) REP_COL(n, t, a, c, f, true)
+#define REP_SVC_SUMMARY(n, t, a, c, f)
+#define REP_SVC_SERVICES(n, t, a, c, f)			    REP_COL(n, t, a, c, f, false)
+#define REP_SUM_ENTRY(field, kind, req, gate, report, help) REP_APPLY(SUM, REP_SPEC_##report, field)
+#define REP_SVC_ENTRY(field, kind, req, gate, report, help) REP_APPLY(SVC, REP_SPEC_##report, field)
+/* How many columns each table has. */
+#define REP_IN_NO_REPORT				0, 0
+#define REP_IN_KEY(n, t, a, c)				1, 1
+#define REP_IN_SUMMARY(n, t, a, c)			1, 0
+#define REP_IN_SERVICES(n, t, a, c)			0, 1
+#define REP_FIRST(sum, svc)				sum
+#define REP_SECOND(sum, svc)				svc
+#define REP_PICK(which, in)				which(in)
+#define REP_N_SUM(field, kind, req, gate, report, help) +REP_PICK(REP_FIRST, REP_IN_##report)
+#define REP_N_SVC(field, kind, req, gate, report, help) +REP_PICK(REP_SECOND, REP_IN_##report)
+
+/* The summary table. */
+static const struct report_col report_cols[] = {SUMMARY_COLUMNS(REP_SUM_ENTRY)};
+#define N_REPORT_COLS (sizeof(report_cols) / sizeof(report_cols[0]))
+_Static_assert(N_REPORT_COLS == 0 SUMMARY_COLUMNS(REP_N_SUM), "SUMMARY numbers without a gap");
+
+/* The service and Go runtime table (service.h). */
+static const struct report_col svc_cols[] = {SUMMARY_COLUMNS(REP_SVC_ENTRY)};
+#define N_SVC_COLS (sizeof(svc_cols) / sizeof(svc_cols[0]))
+_Static_assert(N_SVC_COLS == 0 SUMMARY_COLUMNS(REP_N_SVC), "SERVICES numbers without a gap");
+
+/* Does the row have anything for the service table: a column of its own that
+ * is not empty? */
 static bool svc_row(const struct run_result *r)
 {
-	return r->ready_s >= 0 || r->load_status[0] || r->gc_count >= 0 || r->goroutines >= 0;
+	for (size_t c = 0; c < N_SVC_COLS; c++)
+		if (!svc_cols[c].key && !summary_col_empty(r, svc_cols[c].col))
+			return true;
+	return false;
 }
 
 /* ---- the result directory ---------------------------------------------- */
@@ -450,25 +477,143 @@ static void md_cell(FILE *f, const char *s)
 	}
 }
 
-static void md_summary(FILE *f, const struct report_data *d)
+static void html_text(FILE *f, const char *s)
 {
-	char cell[CELL_MAX];
-	fputs("| ", f);
-	for (size_t c = 0; c < N_REPORT_COLS; c++)
-		fprintf(f, "%s |%s", report_cols[c].title, c + 1 < N_REPORT_COLS ? " " : "\n");
-	fputs("|", f);
-	for (size_t c = 0; c < N_REPORT_COLS; c++)
-		fputs(report_cols[c].numeric ? "---:|" : "---|", f);
-	fputs("\n", f);
-	for (size_t k = 0; k < d->nrows; k++) {
-		const struct run_result *r = row_in_order(d, k);
-		fputs("| ", f);
-		for (size_t c = 0; c < N_REPORT_COLS; c++) {
-			report_cols[c].cell(r, cell, sizeof(cell));
-			md_cell(f, cell);
-			fputs(c + 1 < N_REPORT_COLS ? " | " : " |\n", f);
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			putc(*s, f);
 		}
 	}
+}
+
+/* ---- one table writer for report.md and report.html --------------------- */
+
+/* What a table is made of in one format; [0] left-aligned, [1] numeric. */
+struct dialect {
+	void (*text)(FILE *f, const char *s); /* a cell's text, escaped */
+	const char *open;		      /* printf format of the table id */
+	const char *head_row[2];	      /* before and after the titles */
+	const char *head_cell[2];	      /* before and after a title */
+	const char *rule_row[2];	      /* the alignment row; NULL: none */
+	const char *rule_cell[2];
+	const char *row[2];
+	const char *cell_open[2];
+	const char *cell_close;
+	const char *close;
+	/* the services section: its heading, and each goroutine dump's largest
+	 * groups (a heading that names the run, then the lines as they are) */
+	const char *services_head;
+	void (*dump_head)(FILE *f, const struct run_result *r);
+	void (*pre_text)(FILE *f, const char *s);
+	const char *pre_close;
+};
+
+static void md_dump_head(FILE *f, const struct run_result *r)
+{
+	/* linked to the whole list */
+	fprintf(f, "\n%s, repetition %d ([goroutines.txt](%s/%d/goroutines.txt)):\n\n```\n",
+		r->scenario, r->rep, r->scenario, r->rep);
+}
+
+static void html_dump_head(FILE *f, const struct run_result *r)
+{
+	fputs("<p>", f);
+	html_text(f, r->scenario);
+	fprintf(f, ", repetition %d (goroutines.txt):</p>\n<pre>", r->rep);
+}
+
+static void raw_text(FILE *f, const char *s)
+{
+	fputs(s, f);
+}
+
+static const struct dialect md = {
+    .text = md_cell,
+    .open = "",
+    .head_row = {"|", "\n"},
+    .head_cell = {" ", " |"},
+    .rule_row = {"|", "\n"},
+    .rule_cell = {"---|", "---:|"},
+    .row = {"|", "\n"},
+    .cell_open = {" ", " "},
+    .cell_close = " |",
+    .close = "",
+    .services_head =
+	"\n## Services and the Go runtime\n\n"
+	"The load, the Go live heap after GC (go-runtime = gctrace) and the goroutines "
+	"of the SIGQUIT dump (go-runtime = dump; every group in "
+	"SCENARIO/REP/goroutines.txt).\n\n",
+    .dump_head = md_dump_head,
+    .pre_text = raw_text,
+    .pre_close = "```\n",
+};
+
+static const struct dialect html = {
+    .text = html_text,
+    .open = "<table id=\"%s\">\n<thead>",
+    .head_row = {"<tr>", "</tr></thead>\n<tbody>\n"},
+    .head_cell = {"<th>", "</th>"},
+    .row = {"<tr>", "</tr>\n"},
+    .cell_open = {"<td>", "<td class=\"num\">"},
+    .cell_close = "</td>",
+    .close = "</tbody>\n</table>\n",
+    .services_head = "<h2>Services and the Go runtime</h2>\n",
+    .dump_head = html_dump_head,
+    .pre_text = html_text,
+    .pre_close = "</pre>\n",
+};
+
+/* The rows of d (those `keep` accepts; NULL: all), in summary order, in the
+ * columns cols[0..n). `id` names the table where the format can. */
+static void put_table(FILE *f, const struct dialect *t, const struct report_data *d, const char *id,
+		      const struct report_col *cols, size_t n,
+		      bool (*keep)(const struct run_result *))
+{
+	char cell[CELL_MAX];
+	fprintf(f, t->open, id);
+	fputs(t->head_row[0], f);
+	for (size_t c = 0; c < n; c++) {
+		fputs(t->head_cell[0], f);
+		t->text(f, cols[c].title);
+		fputs(t->head_cell[1], f);
+	}
+	fputs(t->head_row[1], f);
+	if (t->rule_row[0]) {
+		fputs(t->rule_row[0], f);
+		for (size_t c = 0; c < n; c++)
+			fputs(t->rule_cell[cols[c].numeric], f);
+		fputs(t->rule_row[1], f);
+	}
+	for (size_t k = 0; k < d->nrows; k++) {
+		const struct run_result *r = row_in_order(d, k);
+		if (keep && !keep(r))
+			continue;
+		fputs(t->row[0], f);
+		for (size_t c = 0; c < n; c++) {
+			cols[c].cell(r, cell, sizeof(cell));
+			fputs(t->cell_open[cols[c].numeric], f);
+			t->text(f, cell);
+			fputs(t->cell_close, f);
+		}
+		fputs(t->row[1], f);
+	}
+	fputs(t->close, f);
 }
 
 #define GOR_REPORT_LINES 6
@@ -520,48 +665,29 @@ static void md_scrapes(FILE *f, const struct report_data *d)
 	}
 }
 
-static void md_services(FILE *f, const struct report_data *d)
+/* The services table and the largest groups of each goroutine dump, in
+ * either format (nothing when no run has a column of the table). */
+static void put_services(FILE *f, const struct dialect *t, const struct report_data *d)
 {
-	char cell[CELL_MAX];
 	bool any = false;
 	for (size_t k = 0; k < d->nrows; k++)
 		any |= svc_row(row_in_order(d, k));
 	if (!any)
 		return;
-	fputs("\n## Services and the Go runtime\n\n"
-	      "The load, the Go live heap after GC (go-runtime = gctrace) and the goroutines "
-	      "of the SIGQUIT dump (go-runtime = dump; every group in "
-	      "SCENARIO/REP/goroutines.txt).\n\n| ",
-	      f);
-	for (size_t c = 0; c < N_SVC_COLS; c++)
-		fprintf(f, "%s |%s", svc_cols[c].title, c + 1 < N_SVC_COLS ? " " : "\n");
-	fputs("|", f);
-	for (size_t c = 0; c < N_SVC_COLS; c++)
-		fputs(svc_cols[c].numeric ? "---:|" : "---|", f);
-	fputs("\n", f);
-	for (size_t k = 0; k < d->nrows; k++) {
-		const struct run_result *r = row_in_order(d, k);
-		if (!svc_row(r))
-			continue;
-		fputs("| ", f);
-		for (size_t c = 0; c < N_SVC_COLS; c++) {
-			svc_cols[c].cell(r, cell, sizeof(cell));
-			md_cell(f, cell);
-			fputs(c + 1 < N_SVC_COLS ? " | " : " |\n", f);
-		}
-	}
-	/* The largest groups of each dump, linked to the whole list. */
+	fputs(t->services_head, f);
+	put_table(f, t, d, "services", svc_cols, N_SVC_COLS, svc_row);
 	for (size_t k = 0; k < d->nrows; k++) {
 		const struct run_result *r = row_in_order(d, k);
 		char lines[GOR_REPORT_LINES][400];
 		size_t n = goroutine_groups(d, r, lines);
 		if (n == 0)
 			continue;
-		fprintf(f, "\n%s, repetition %d ([goroutines.txt](%s/%d/goroutines.txt)):\n\n```\n",
-			r->scenario, r->rep, r->scenario, r->rep);
-		for (size_t i = 0; i < n; i++)
-			fprintf(f, "%s\n", lines[i]);
-		fputs("```\n", f);
+		t->dump_head(f, r);
+		for (size_t i = 0; i < n; i++) {
+			t->pre_text(f, lines[i]);
+			fputs("\n", f);
+		}
+		fputs(t->pre_close, f);
 	}
 }
 
@@ -612,9 +738,9 @@ static int write_md(const struct report_data *d, struct berr *err)
 		d->nrows, d->nscen,
 		file_exists(d->dir, "%s", "summary.json") ? ", [summary.json](summary.json)" : "");
 	fputs("## Summary\n\n", f);
-	md_summary(f, d);
+	put_table(f, &md, d, "summary", report_cols, N_REPORT_COLS, NULL);
 	curves_md(d->dir, f);
-	md_services(f, d);
+	put_services(f, &md, d);
 	md_scrapes(f, d);
 	fputs("\n## Machine\n\n", f);
 	if (d->nmachine) {
@@ -634,31 +760,6 @@ static int write_md(const struct report_data *d, struct berr *err)
 }
 
 /* ---- report.html ------------------------------------------------------- */
-
-static void html_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			putc(*s, f);
-		}
-	}
-}
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -818,62 +919,6 @@ static const char html_style[] =
     "figcaption{font-weight:bold;margin-bottom:0.3em}"
     ".missing{color:#a00}";
 
-/* An HTML table of the rows of d (those `keep` accepts; NULL: all) in the
- * columns cols[0..n). */
-static void html_table(FILE *f, const struct report_data *d, const char *id,
-		       const struct report_col *cols, size_t n,
-		       bool (*keep)(const struct run_result *))
-{
-	char cell[CELL_MAX];
-	fprintf(f, "<table id=\"%s\">\n<thead><tr>", id);
-	for (size_t c = 0; c < n; c++) {
-		fputs("<th>", f);
-		html_text(f, cols[c].title);
-		fputs("</th>", f);
-	}
-	fputs("</tr></thead>\n<tbody>\n", f);
-	for (size_t k = 0; k < d->nrows; k++) {
-		const struct run_result *r = row_in_order(d, k);
-		if (keep && !keep(r))
-			continue;
-		fputs("<tr>", f);
-		for (size_t c = 0; c < n; c++) {
-			cols[c].cell(r, cell, sizeof(cell));
-			fputs(cols[c].numeric ? "<td class=\"num\">" : "<td>", f);
-			html_text(f, cell);
-			fputs("</td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</tbody>\n</table>\n", f);
-}
-
-static void html_services(FILE *f, const struct report_data *d)
-{
-	bool any = false;
-	for (size_t k = 0; k < d->nrows; k++)
-		any |= svc_row(row_in_order(d, k));
-	if (!any)
-		return;
-	fputs("<h2>Services and the Go runtime</h2>\n", f);
-	html_table(f, d, "services", svc_cols, N_SVC_COLS, svc_row);
-	for (size_t k = 0; k < d->nrows; k++) {
-		const struct run_result *r = row_in_order(d, k);
-		char lines[GOR_REPORT_LINES][400];
-		size_t n = goroutine_groups(d, r, lines);
-		if (n == 0)
-			continue;
-		fputs("<p>", f);
-		html_text(f, r->scenario);
-		fprintf(f, ", repetition %d (goroutines.txt):</p>\n<pre>", r->rep);
-		for (size_t i = 0; i < n; i++) {
-			html_text(f, lines[i]);
-			fputs("\n", f);
-		}
-		fputs("</pre>\n", f);
-	}
-}
-
 static int write_html(const struct report_data *d, struct berr *err)
 {
 	struct afile o;
@@ -889,9 +934,9 @@ static int write_html(const struct report_data *d, struct berr *err)
 	fprintf(f, "</h1>\n<p>%zu runs of %zu scenarios.</p>\n", d->nrows, d->nscen);
 
 	fputs("<h2>Summary</h2>\n", f);
-	html_table(f, d, "summary", report_cols, N_REPORT_COLS, NULL);
+	put_table(f, &html, d, "summary", report_cols, N_REPORT_COLS, NULL);
 	curves_html(d->dir, f);
-	html_services(f, d);
+	put_services(f, &html, d);
 
 	fputs("<h2>Machine</h2>\n", f);
 	if (d->nmachine) {

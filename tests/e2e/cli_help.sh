@@ -50,6 +50,13 @@ for col in $(head -n 1 d/summary.csv | tr , ' ') $(head -n 1 d/true/1/samples.cs
   grep -qE "^  $col " r.txt || fail "help results does not explain $col"
 done
 ok "help results explains every column"
+# ... and so does the README's table of summary.csv
+sed -n '/^`summary.csv`, every column:/,/^$/{n;:a;/^|/{p;n;ba}}' "$BRINK_SOURCE_DIR/README.md" >readme-cols.txt
+[ -s readme-cols.txt ] || fail "no summary.csv table in the README"
+for col in $(head -n 1 d/summary.csv | tr , ' '); do
+  grep -q "^| .*\`$col\`.* |" readme-cols.txt || fail "the README's summary.csv table does not explain $col"
+done
+ok "the README explains every summary.csv column"
 for f in run.ini summary.csv summary.json samples.csv events.csv stderr.log report.html; do
   grep -q "$f" r.txt || fail "help results does not name $f"
 done

@@ -51,10 +51,25 @@ case "$(field "$s" goroutines_top)" in
   "incomplete dump (the program was killed after stop-grace"*"at least 50 goroutines") ok "reason given" ;;
   *) fail "goroutines_top '$(field "$s" goroutines_top)'" ;;
 esac
+grep -q "| incomplete dump (the program was killed after stop-grace" "$TMP/hang/report.md" &&
+  ok "the report's services table gives the reason" || fail "report.md: $(cat "$TMP/hang/report.md")"
 grep -q "warning: incomplete dump" "$TMP/hang.err" && ok "said on the terminal" ||
   fail "stderr: $(cat "$TMP/hang.err")"
 head -1 "$TMP/hang/fakedump.sh/1/goroutines.txt" | grep -q "^# INCOMPLETE" &&
   ok "goroutines.txt says incomplete" || fail "goroutines.txt: $(head -2 "$TMP/hang/fakedump.sh/1/goroutines.txt")"
+
+# brink compare gates the goroutine count: the same program with 11 goroutines
+# in its dump (BASE) and with 200 (NEW), nothing else changed, one run each.
+q --out "$TMP/gbase" --timeout 500ms --go-runtime dump -- "$TMP/fakedump.sh" 11 0 0
+q --out "$TMP/gnew" --timeout 500ms --go-runtime dump -- "$TMP/fakedump.sh" 200 0 0
+expect_eq "BASE's goroutines" "$(field "$TMP/gbase/summary.csv" goroutines)" 11
+expect_eq "NEW's goroutines" "$(field "$TMP/gnew/summary.csv" goroutines)" 200
+"$BRINK" compare "$TMP/gbase" "$TMP/gnew" >"$TMP/gcmp.out" 2>&1
+expect_eq "compare: goroutines 11 -> 200, status" "$?" 1
+grep -q "^Regressed: fakedump.sh: goroutines$" "$TMP/gcmp.out" && ok "compare names goroutines alone" ||
+  fail "compare: $(cat "$TMP/gcmp.out")"
+"$BRINK" compare "$TMP/gbase" "$TMP/gbase" >"$TMP/gself.out" 2>&1
+expect_eq "compare with itself: status" "$?" 0
 
 # Not a Go program: SIGQUIT ends it, no dump: said, not silent.
 q --out "$TMP/nogo" --timeout 300ms --go-runtime dump -- /bin/sleep 5 2>"$TMP/nogo.err" >/dev/null

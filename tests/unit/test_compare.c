@@ -275,6 +275,79 @@ static void test_verdict_and_breaking_point_always_regress(void **state)
 	assert_string_equal(regressed_line(), "Regressed: x: breaking_point");
 }
 
+/* A Go service whose goroutines grow while nothing else does: 11 goroutines
+ * in each BASE dump (go-service's idle count), 11 + 40 + i in NEW's, the
+ * other columns equal. Four repetitions a side: complete separation gives
+ * the exact two-sided p = 2/C(8,4) = 0.029 < 0.05, and +40 is over the floor
+ * of 10 and the 10% threshold. */
+static void test_goroutines_grow(void **state)
+{
+	(void)state;
+	struct run_result b[4], n[4];
+	for (int i = 0; i < 4; i++) {
+		b[i] = run("svc", i + 1);
+		n[i] = run("svc", i + 1);
+		b[i].goroutines = 11;
+		n[i].goroutines = 11 + 40 + i;
+	}
+	const char *db = result_dir("gor-base", b, 4), *dn = result_dir("gor-new", n, 4);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_string_equal(regressed_line(), "Regressed: svc: goroutines");
+	assert_int_equal(compare("--format", "csv", db, dn, NULL), EXIT_FAILED);
+	assert_non_null(strstr(out, "\nsvc,goroutines,4,4,11,52.5,"));
+	/* the way back is an improvement */
+	assert_int_equal(compare(dn, db, NULL), EXIT_MEASURED);
+
+	/* 11 -> 21: +10 is within the floor of 10 goroutines */
+	for (int i = 0; i < 4; i++)
+		n[i].goroutines = 21;
+	dn = result_dir("gor-floor", n, 4);
+	assert_int_equal(compare(db, dn, NULL), EXIT_MEASURED);
+	assert_int_equal(compare("--min-change", "goroutines=9", db, dn, NULL), EXIT_FAILED);
+
+	/* a program without a goroutine dump on either side (a C program) has
+	 * no goroutines row at all */
+	struct run_result c = run("c", 1);
+	const char *dc = result_dir("gor-c", &c, 1);
+	assert_int_equal(compare("--format", "csv", dc, dc, NULL), EXIT_MEASURED);
+	assert_null(strstr(out, "goroutines"));
+	assert_non_null(strstr(out, "\nc,peak_fds,"));
+}
+
+/* The goroutines column measured in BASE and missing from NEW's summary.csv
+ * fails the gate; when BASE has no value there is nothing to miss. */
+static void test_goroutines_column_missing(void **state)
+{
+	(void)state;
+	char path[700], line[8192];
+	struct run_result b = run("svc", 1);
+	b.goroutines = 11;
+	const char *db = result_dir("gmc-base", &b, 1);
+	struct run_result n = run("svc", 1);
+	const char *dn = result_dir("gmc-new", &n, 1);
+	/* NEW without its last two columns, goroutines and goroutines_top */
+	snprintf(path, sizeof(path), "%s/summary.csv", dn);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	const char *cut = strstr(summary_header, ",goroutines,");
+	assert_non_null(cut);
+	fprintf(f, "%.*s\n", (int)(cut - summary_header), summary_header);
+	FILE *m = fmemopen(line, sizeof(line), "w");
+	assert_non_null(m);
+	summary_put_row(m, &n);
+	fclose(m);
+	/* the row's last two fields are empty: ",,\n" */
+	size_t len = strlen(line);
+	assert_true(len > 3 && strcmp(line + len - 3, ",,\n") == 0);
+	fprintf(f, "%.*s\n", (int)(len - 3), line);
+	fclose(f);
+	assert_int_equal(compare(db, dn, NULL), EXIT_FAILED);
+	assert_non_null(strstr(out, "Missing in NEW: svc: column goroutines"));
+	b.goroutines = RES_NONE;
+	db = result_dir("gmc-base2", &b, 1);
+	assert_int_equal(compare(db, dn, NULL), EXIT_MEASURED);
+}
+
 /* Scenarios are matched by name; interrupted runs do not count. */
 static void test_matching(void **state)
 {
@@ -334,6 +407,8 @@ int main(void)
 	    cmocka_unit_test(test_large_but_not_significant),
 	    cmocka_unit_test(test_single_rep_threshold_only),
 	    cmocka_unit_test(test_verdict_and_breaking_point_always_regress),
+	    cmocka_unit_test(test_goroutines_grow),
+	    cmocka_unit_test(test_goroutines_column_missing),
 	    cmocka_unit_test(test_matching),
 	    cmocka_unit_test(test_bad_input),
 	};

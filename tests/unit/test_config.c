@@ -349,7 +349,7 @@ static void test_cannot_open(void **state)
 #define COMPARE_KEYS                                                                        \
 	"(expected alpha, threshold, threshold.METRIC or min-change.METRIC, METRIC one of " \
 	"peak_rss_bytes, peak_mem_bytes, peak_fds, peak_threads, rss_slope_bytes_per_s, "   \
-	"mem_slope_bytes_per_s, fd_slope_per_s, thread_slope_per_s, duration_s)"
+	"mem_slope_bytes_per_s, fd_slope_per_s, thread_slope_per_s, duration_s, goroutines)"
 #define PCT_WHY	  "(expected a percentage >= 0, such as 10% or 10)"
 #define SIZE_WHY  "(expected a number with an optional K, M, G or T suffix, or max)"
 #define COUNT_WHY "(expected a whole number without sign, or max)"

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csvread.h"
+#include "gate.h"
 #include "record.h"
 
 static char tmpdir[] = "/tmp/brink-test-record-XXXXXX";
@@ -370,6 +372,78 @@ static void test_summary_rows_golden(void **state)
 	free(want);
 }
 
+/* The row description's accessors agree with the writer: a column is empty
+ * (summary_col_empty) exactly where its CSV field is, and a number
+ * (summary_col_number) is the field's value; on the golden rows and on a row
+ * that measured nothing. */
+static void test_summary_col_accessors(void **state)
+{
+	(void)state;
+	struct run_result r[4];
+	size_t n = golden_results(r);
+	run_result_init(&r[n]);
+	strcpy(r[n].scenario, "nothing");
+	r[n].rep = 1;
+	n++;
+	char path[256];
+	tmp_path(path, sizeof(path), "accessors.csv");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", summary_header);
+	for (size_t i = 0; i < n; i++)
+		summary_put_row(f, &r[i]);
+	fclose(f);
+	struct csv_reader rd;
+	struct berr err;
+	assert_int_equal(csvr_open(&rd, path, &err), 0);
+	assert_int_equal(rd.nheader, SUMMARY_N_COLS);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(csvr_next(&rd, &err), 1);
+		for (int c = 0; c < SUMMARY_N_COLS; c++) {
+			const char *fld = rd.field[c];
+			assert_string_equal(rd.header[c], summary_cols[c].name);
+			assert_int_equal(summary_col_find(summary_cols[c].name), c);
+			if (summary_col_empty(&r[i], c) != (fld[0] == '\0'))
+				fail_msg("row %zu column %s: field \"%s\", empty %d", i,
+					 summary_cols[c].name, fld, summary_col_empty(&r[i], c));
+			const char *no, *yes;
+			double v = summary_col_number(&r[i], c);
+			if (summary_col_json(c, &no, &yes) != CJ_NUMBER || !fld[0])
+				continue;
+			if (fabs(v - strtod(fld, NULL)) > 0.0005 * fmax(1, fabs(v)))
+				fail_msg("row %zu column %s: field %s, number %g", i,
+					 summary_cols[c].name, fld, v);
+		}
+	}
+	assert_int_equal(csvr_next(&rd, &err), 0);
+	csvr_close(&rd);
+	assert_int_equal(summary_col_find("no_such_column"), -1);
+	for (int c = 0; c < SUMMARY_N_COLS; c++)
+		assert_true(summary_cols[c].help && summary_cols[c].help[0]);
+}
+
+/* compare's metrics, from the row description: numbered without a gap, each
+ * reading a column; the numbers named after their column. */
+static void test_gate_metrics(void **state)
+{
+	(void)state;
+	size_t breaks = 0, verdicts = 0;
+	for (size_t m = 0; m < GATE_N_METRICS; m++) {
+		const struct metric *g = &gate_metrics[m];
+		assert_non_null(g->name);
+		assert_true(g->col >= 0 && g->col < SUMMARY_N_COLS);
+		assert_int_equal(gate_metric_find(g->name, strlen(g->name)), (int)m);
+		if (g->kind == MK_NUMBER)
+			assert_string_equal(g->name, summary_cols[g->col].name);
+		breaks += g->kind == MK_BREAK;
+		verdicts += g->kind == MK_VERDICT;
+	}
+	assert_int_equal(breaks, 1);
+	assert_int_equal(verdicts, 1);
+	assert_string_equal(gate_metrics[0].name, "peak_rss_bytes");
+	assert_string_equal(gate_metrics[GATE_N_METRICS - 1].name, "leak");
+}
+
 /* Every column the writer knows, read back by name: the header and the reader
  * agree on all of them. */
 static void assert_same_result(const struct run_result *a, const struct run_result *b)
@@ -693,6 +767,8 @@ int main(void)
 	    cmocka_unit_test(test_samples_match_printf),
 	    cmocka_unit_test(test_summary_header_golden),
 	    cmocka_unit_test(test_summary_rows_golden),
+	    cmocka_unit_test(test_summary_col_accessors),
+	    cmocka_unit_test(test_gate_metrics),
 	    cmocka_unit_test(test_summary_roundtrip),
 	    cmocka_unit_test(test_summary_read_by_name),
 	    cmocka_unit_test(test_summary_read_errors),
