@@ -1,6 +1,7 @@
 /* cgroup.c - run cgroups on v1 and v2 (see cgroup.h). The only file that knows
- * cgroup file names. */
+ * cgroup file names (cgroup_v2.c takes them from here). */
 #include "cgroup.h"
+#include "cgroup_int.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -32,23 +34,8 @@ const char *cg_ctrl_name(enum cg_ctrl c)
 	return ctrl_names[c];
 }
 
-/* The files brink reads or writes, per version: index [v2]. */
-enum cg_file {
-	F_MEM_LIMIT,
-	F_MEM_SWAP_LIMIT,
-	F_MEM_CURRENT,
-	F_MEM_PEAK,
-	F_MEM_OOM,
-	F_PIDS_MAX,
-	F_PIDS_EVENTS,
-	F_PIDS_PEAK,
-	F_PIDS_CURRENT,
-	F_CPU_QUOTA,
-	F_PROCS,
-	F_MEM_STAT,
-	F__COUNT
-};
-
+/* The files brink reads or writes, per version: index [v2] (enum cg_file in
+ * cgroup_int.h). */
 static const char *const file_names[F__COUNT][2] = {
     [F_MEM_LIMIT] = {"memory.limit_in_bytes", "memory.max"},
     /* v1: memsw is memory+swap, so equal to the memory limit means no swap;
@@ -69,11 +56,18 @@ static const char *const file_names[F__COUNT][2] = {
      * shared memory ("shmem") included in it on both; v1 only: the limit that
      * applies once every ancestor is counted (hierarchical_memory_limit) */
     [F_MEM_STAT] = {"memory.stat", "memory.stat"},
+    [F_CONTROLLERS] = {NULL, "cgroup.controllers"},
+    [F_SUBTREE_CONTROL] = {NULL, "cgroup.subtree_control"},
 };
+
+const char *cg_file_name(enum cg_file f, int version)
+{
+	return file_names[f][version == 2];
+}
 
 static const char *fname(const struct cg_system *sys, enum cg_ctrl c, enum cg_file f)
 {
-	return file_names[f][sys->ctrl[c].version == 2];
+	return cg_file_name(f, sys->ctrl[c].version);
 }
 
 struct cg_run {
@@ -91,7 +85,7 @@ struct cg_run {
 
 /* ---- small file helpers ---- */
 
-static int write_file(const char *dir, const char *file, const char *val, struct berr *err)
+int cg_write(const char *dir, const char *file, const char *val, struct berr *err)
 {
 	char p[PATH_MAX];
 	if (path_fmt(p, sizeof(p), "%s/%s", dir, file) != 0)
@@ -113,7 +107,7 @@ static bool file_exists(const char *dir, const char *file)
 	return path_fmt(p, sizeof(p), "%s/%s", dir, file) == 0 && access(p, F_OK) == 0;
 }
 
-static int open_ro(const char *dir, const char *file)
+int cg_open_ro(const char *dir, const char *file)
 {
 	char p[PATH_MAX];
 	if (path_fmt(p, sizeof(p), "%s/%s", dir, file) != 0)
@@ -122,7 +116,7 @@ static int open_ro(const char *dir, const char *file)
 }
 
 /* pread a small file from offset 0 into buf; returns length or -1. */
-static ssize_t pread_all(int fd, char *buf, size_t cap)
+ssize_t cg_pread_all(int fd, char *buf, size_t cap)
 {
 	if (fd < 0)
 		return -1;
@@ -136,7 +130,7 @@ static ssize_t pread_all(int fd, char *buf, size_t cap)
 static int64_t read_int_fd(int fd)
 {
 	char buf[64];
-	if (pread_all(fd, buf, sizeof(buf)) <= 0)
+	if (cg_pread_all(fd, buf, sizeof(buf)) <= 0)
 		return -1;
 	char *end;
 	errno = 0;
@@ -169,7 +163,7 @@ static int64_t keyed_value(char *buf, const char *key)
 static int64_t read_keyed_fd(int fd, const char *key)
 {
 	char buf[1024];
-	if (pread_all(fd, buf, sizeof(buf)) <= 0)
+	if (cg_pread_all(fd, buf, sizeof(buf)) <= 0)
 		return -1;
 	return keyed_value(buf, key);
 }
@@ -216,8 +210,7 @@ static long long proc_starttime(pid_t pid)
 	return procstat_field(pid, 22);
 }
 
-static void dir_of(const struct cg_system *sys, enum cg_ctrl c, const char *sub, char *out,
-		   size_t len)
+void cg_dir(const struct cg_system *sys, enum cg_ctrl c, const char *sub, char *out, size_t len)
 {
 	const struct cg_ctrl_state *s = &sys->ctrl[c];
 	const char *own = strcmp(s->own, "/") == 0 ? "" : s->own;
@@ -227,12 +220,14 @@ static void dir_of(const struct cg_system *sys, enum cg_ctrl c, const char *sub,
 
 static int kill_listed(const char *dir, void (*reap)(void *), void *arg);
 
-/* Remove a directory tree of cgroups (children first), killing tasks inside. */
-static int remove_tree(const char *dir, void (*reap)(void *), void *arg)
+/* Remove a directory tree of cgroups (children first), killing tasks inside;
+ * bounded. 0, or -1 with err naming the first directory that would not go (a
+ * child's, when that is what kept `dir`). */
+static int remove_tree(const char *dir, void (*reap)(void *), void *arg, struct berr *err)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT ? 0 : berr_set(err, errno, "cannot open %s", dir);
 	struct dirent *e;
 	int rc = 0;
 	while ((e = readdir(d))) {
@@ -241,7 +236,7 @@ static int remove_tree(const char *dir, void (*reap)(void *), void *arg)
 		char sub[PATH_MAX];
 		if (path_fmt(sub, sizeof(sub), "%s/%s", dir, e->d_name) != 0)
 			continue;
-		if (remove_tree(sub, reap, arg) != 0)
+		if (remove_tree(sub, reap, arg, rc == 0 ? err : NULL) != 0)
 			rc = -1;
 	}
 	closedir(d);
@@ -250,10 +245,12 @@ static int remove_tree(const char *dir, void (*reap)(void *), void *arg)
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return rc;
 		if (errno != EBUSY)
-			return -1;
+			break;
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+	if (rc == 0)
+		berr_set(err, errno, "cannot remove %s", dir);
 	return -1;
 }
 
@@ -262,11 +259,110 @@ static void no_reap(void *arg)
 	(void)arg;
 }
 
-/* Groups named brink-<pid>-<start> whose brink is gone: kill and remove. */
-static void remove_stale(struct cg_system *sys, enum cg_ctrl c)
+void cg_warn(struct cg_system *sys, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	char **w = n < 0 ? NULL : realloc(sys->warn, (sys->n_warn + 1) * sizeof(*w));
+	if (!w) {
+		if (n >= 0)
+			free(line);
+		sys->warn_lost++;
+		return;
+	}
+	sys->warn = w;
+	w[sys->n_warn++] = line;
+}
+
+void cg_system_flush_warnings(struct cg_system *sys, void (*say)(void *arg, const char *line),
+			      void *arg)
+{
+	if (!sys)
+		return;
+	for (size_t i = 0; i < sys->n_warn; i++) {
+		if (say)
+			say(arg, sys->warn[i]);
+		free(sys->warn[i]);
+	}
+	free(sys->warn);
+	sys->warn = NULL;
+	sys->n_warn = 0;
+	if (sys->warn_lost && say)
+		say(arg, "more cgroup warnings were lost (out of memory)");
+	sys->warn_lost = 0;
+}
+
+/* ---- the proof of life of a brink: the lock on its parent group ----
+ *
+ * A brink takes flock(2) LOCK_EX on its parent group's directory right after
+ * making it and holds it until it removes the group or dies: the kernel lets
+ * the lock go with the last fd, however brink ends (SIGKILL included). The
+ * directory is the same inode from every pid and mount namespace, while a pid is
+ * not: a brink in another pid namespace (unshare --pid --mount-proc) shows /proc
+ * a pid it does not know, or knows as another process. Once locked, the group
+ * gets the sticky bit (mode 1755): "made by a brink that holds this lock while
+ * it lives". kernfs keeps the mode as set; the bit only restricts removals by
+ * other users inside the group, which are not allowed there anyway. */
+#define LOCKED_MARK S_ISVTX
+
+/* Try the lock of `dir` without waiting. 0: taken, *fd holds it; 1: held by
+ * another open file (a live brink); -1: cannot open or lock (errno). */
+static int lock_dir(const char *dir, int *fd)
+{
+	*fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0)
+		return -1;
+	if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	int e = errno;
+	close(*fd);
+	*fd = -1;
+	errno = e;
+	return e == EWOULDBLOCK ? 1 : -1;
+}
+
+/* Can a pid in a group's name be looked up in /proc here? Only in the initial
+ * pid namespace, which sees every process (with the pids a brink there uses in
+ * its name). Its namespace has a fixed inode number, PROC_PID_INIT_INO
+ * (include/linux/proc_ns.h). */
+static bool pids_comparable(void)
+{
+	struct stat st;
+	return stat("/proc/self/ns/pid", &st) == 0 && st.st_ino == 0xEFFFFFFCu;
+}
+
+/* Is the brink that made `dir` (named brink-PID-START) proven gone? Not while
+ * PID with START is alive here, nor while anybody holds the group's lock. A
+ * free lock proves it for a group with the mark (its owner held the lock). For
+ * one without (a brink from before the lock, or one between its mkdir and its
+ * lock), the pid does, where pids are comparable (pids_comparable). On true,
+ * *lockfd holds the lock, which keeps another brink cleaning up at the same
+ * time out; the caller closes it after the removal. When in doubt (the
+ * directory cannot be opened or locked), the owner is not proven gone. */
+static bool owner_gone(const char *dir, int pid, long long start, int *lockfd)
+{
+	*lockfd = -1;
+	if (pid > 0 && proc_starttime(pid) == start)
+		return false;
+	int fd;
+	if (lock_dir(dir, &fd) != 0)
+		return false;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || (!(st.st_mode & LOCKED_MARK) && !pids_comparable())) {
+		close(fd);
+		return false;
+	}
+	*lockfd = fd;
+	return true;
+}
+
+void cg_remove_stale(struct cg_system *sys, enum cg_ctrl c)
 {
 	char base[PATH_MAX];
-	dir_of(sys, c, NULL, base, sizeof(base));
+	cg_dir(sys, c, NULL, base, sizeof(base));
 	DIR *d = opendir(base);
 	if (!d)
 		return;
@@ -275,45 +371,125 @@ static void remove_stale(struct cg_system *sys, enum cg_ctrl c)
 		int pid;
 		long long start;
 		char tail;
-		if (sscanf(e->d_name, "brink-%d-%lld%c", &pid, &start, &tail) != 2)
+		if (sscanf(e->d_name, "brink-%d-%lld%c", &pid, &start, &tail) != 2 ||
+		    strcmp(e->d_name, sys->parent) == 0)
 			continue;
-		if (pid > 0 && proc_starttime(pid) == start)
-			continue; /* that brink is alive: not ours to touch */
 		char p[PATH_MAX];
 		if (path_fmt(p, sizeof(p), "%s/%s", base, e->d_name) != 0)
 			continue;
-		if (remove_tree(p, no_reap, NULL) == 0) {
-			fprintf(stderr, "brink: removed %s, left by brink %d which is gone\n", p,
-				pid);
+		int lock;
+		if (!owner_gone(p, pid, start, &lock))
+			continue; /* alive, or not proven gone: not ours to touch */
+		struct berr err = {0};
+		if (remove_tree(p, no_reap, NULL, &err) == 0) {
+			cg_warn(sys, "removed %s, left by brink %d which is gone", p, pid);
 			sys->stale_removed++;
 		} else {
-			fprintf(stderr, "brink: cannot remove %s left by a dead brink: %s\n", p,
-				strerror(errno));
+			cg_warn(sys, "cannot remove %s left by a dead brink: %s", p, err.msg);
 		}
+		close(lock);
 	}
 	closedir(d);
 }
 
-static void mark(struct cg_ctrl_state *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void mark(struct cg_ctrl_state *s, const char *fmt, ...)
+int cg_parent_make(struct cg_system *sys, enum cg_ctrl c, const char *dir, struct berr *err)
+{
+	/* v1 controllers mounted together share one parent group, made and
+	 * locked once. */
+	for (int o = 0; o < (int)c; o++) {
+		char other[PATH_MAX];
+		if (!sys->parent_made[o] || sys->ctrl[o].version != sys->ctrl[c].version)
+			continue;
+		cg_dir(sys, (enum cg_ctrl)o, sys->parent, other, sizeof(other));
+		if (strcmp(other, dir) == 0) {
+			sys->parent_made[c] = true;
+			return 0;
+		}
+	}
+	for (int attempt = 0; attempt < 3; attempt++) {
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return berr_set(err, errno, "cannot create %s", dir);
+		/* Another brink may hold the lock for a moment: it found this group
+		 * before it was locked and is judging it (owner_gone). Bounded. */
+		int fd = -1, rc = 1;
+		for (int i = 0; i < 300 && rc == 1; i++) { /* about 3 s */
+			rc = lock_dir(dir, &fd);
+			if (rc == 1) {
+				struct timespec ts = {0, 10 * 1000 * 1000};
+				nanosleep(&ts, NULL);
+			}
+		}
+		if (rc != 0)
+			return berr_set(err, errno, "cannot lock %s", dir);
+		/* Still the group made above? That other brink may have removed it. */
+		struct stat held, now;
+		if (fstat(fd, &held) == 0 && stat(dir, &now) == 0 && held.st_ino == now.st_ino &&
+		    held.st_dev == now.st_dev) {
+			/* The mark, mode 1755 whatever the umask. Without it the group
+			 * is judged as an older brink's: still safe, only removed later
+			 * by a brink in the initial pid namespace. */
+			if (fchmod(fd, LOCKED_MARK | 0755) != 0)
+				cg_warn(sys, "cannot mark %s as locked (chmod 1755): %s", dir,
+					strerror(errno));
+			sys->lock_fd[c] = fd;
+			sys->parent_made[c] = true;
+			return 0;
+		}
+		close(fd);
+	}
+	return berr_set(err, 0, "cannot keep %s: removed by another brink as soon as made", dir);
+}
+
+void cg_parent_remove(struct cg_system *sys, enum cg_ctrl c, const char *dir)
+{
+	struct berr err = {0};
+	if (remove_tree(dir, no_reap, NULL, &err) != 0) {
+		/* "cannot remove DIR: ..." as it is, else what kept DIR there */
+		size_t dl = strlen(dir);
+		if (strncmp(err.msg, "cannot remove ", 14) != 0 ||
+		    strncmp(err.msg + 14, dir, dl) != 0 || err.msg[14 + dl] != ':')
+			berr_wrap(&err, "cannot remove %s", dir);
+		cg_warn(sys, "%s", err.msg);
+	}
+	if (sys->lock_fd[c] >= 0)
+		close(sys->lock_fd[c]);
+	sys->lock_fd[c] = -1;
+	sys->parent_made[c] = false;
+}
+
+static void vmark(struct cg_ctrl_state *s, const char *fmt, va_list ap)
 {
 	s->usable = false;
+	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+}
+
+void cg_mark(struct cg_system *sys, enum cg_ctrl c, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+	vmark(&sys->ctrl[c], fmt, ap);
 	va_end(ap);
 }
 
-/* Is `word` one of the space-separated words of dir/file (cgroup.controllers,
- * cgroup.subtree_control)? 1 yes, 0 no, -1 unreadable. */
-static int list_has(const char *dir, const char *file, const char *word)
+void cg_mark_all(struct cg_system *sys, unsigned mask, const char *fmt, ...)
+{
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (!(mask & (1u << c)))
+			continue;
+		va_list ap;
+		va_start(ap, fmt);
+		vmark(&sys->ctrl[c], fmt, ap);
+		va_end(ap);
+	}
+}
+
+int cg_list_has(const char *dir, const char *file, const char *word)
 {
 	char buf[512];
-	int fd = open_ro(dir, file);
+	int fd = cg_open_ro(dir, file);
 	if (fd < 0)
 		return -1;
-	ssize_t n = pread_all(fd, buf, sizeof(buf));
+	ssize_t n = cg_pread_all(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < 0)
 		return -1;
@@ -323,261 +499,72 @@ static int list_has(const char *dir, const char *file, const char *word)
 	return 0;
 }
 
-/* v2: enable controller `ctrl` for the children of `dir`. 1 = brink enabled it,
- * 0 = it was already on (someone else's: never turned off by brink), -1 = error. */
-static int v2_enable(const char *dir, const char *ctrl, struct berr *err)
+int cg_ctrl_proven(const struct cg_system *sys, enum cg_ctrl c, const char *dir, struct berr *err)
 {
-	if (list_has(dir, "cgroup.subtree_control", ctrl) == 1)
-		return 0;
-	char want[32];
-	snprintf(want, sizeof(want), "+%s", ctrl);
-	return write_file(dir, "cgroup.subtree_control", want, err) == 0 ? 1 : -1;
-}
-
-/* Undo v2_enable() for the controllers in `mask`, last enabled first (a controller
- * may depend on one enabled before it). Failures are reported, not returned: this
- * is cleanup, and the next controller is still worth trying. */
-static void v2_disable(const char *dir, unsigned mask)
-{
-	for (int c = CG__COUNT - 1; c >= 0; c--) {
-		if (!(mask & (1u << c)))
-			continue;
-		char val[32];
-		snprintf(val, sizeof(val), "-%s", ctrl_names[c]);
-		struct berr err = {0};
-		if (write_file(dir, "cgroup.subtree_control", val, &err) != 0)
-			fprintf(stderr, "brink: cannot give back %s: %s\n", ctrl_names[c], err.msg);
-	}
-}
-
-/* Processes of the v2 group `dir` other than brink: their number (a page full of
- * pids counts as "many"), or -1 with err filled. */
-static int v2_other_procs(const char *dir, struct berr *err)
-{
-	char buf[4096];
-	int fd = open_ro(dir, "cgroup.procs");
-	if (fd < 0)
-		return berr_set(err, errno, "cannot open %s/cgroup.procs", dir);
-	ssize_t n = pread_all(fd, buf, sizeof(buf));
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return berr_set(err, e, "cannot read %s/cgroup.procs", dir);
-	int others = 0;
-	for (char *save, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
-		if (strtol(t, NULL, 10) != (long)getpid())
-			others++;
-	return others;
-}
-
-/* Mark every controller of `mask` unusable with the same reason. */
-static void mark_all(struct cg_system *sys, unsigned mask, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void mark_all(struct cg_system *sys, unsigned mask, const char *fmt, ...)
-{
-	for (int c = 0; c < CG__COUNT; c++) {
-		if (!(mask & (1u << c)))
-			continue;
-		struct cg_ctrl_state *s = &sys->ctrl[c];
-		s->usable = false;
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(s->why, sizeof(s->why), fmt, ap);
-		va_end(ap);
-	}
-}
-
-/* The v2 controllers still usable after the mount probe, as a mask, and the first
- * of them (whose state gives the mount and brink's own group: one hierarchy). */
-static unsigned v2_mask(const struct cg_system *sys, enum cg_ctrl *first)
-{
-	unsigned m = 0;
-	for (int c = CG__COUNT - 1; c >= 0; c--) {
-		if (sys->ctrl[c].usable && sys->ctrl[c].version == 2) {
-			m |= 1u << c;
-			*first = (enum cg_ctrl)c;
-		}
-	}
-	return m;
-}
-
-/* Directories of the v2 layout: brink's own group, the parent it makes and, below
- * the root, the leaf brink moves itself into. */
-struct v2_dirs {
-	char own[PATH_MAX], parent[PATH_MAX], self[PATH_MAX];
-	bool root; /* brink's own group is the root: exempt, brink stays there */
-};
-
-static int v2_dirs(const struct cg_system *sys, enum cg_ctrl first, struct v2_dirs *d)
-{
-	dir_of(sys, first, NULL, d->own, sizeof(d->own));
-	dir_of(sys, first, sys->parent, d->parent, sizeof(d->parent));
-	d->root = strcmp(sys->ctrl[first].own, "/") == 0;
-	if (!d->own[0] || !d->parent[0] ||
-	    path_fmt(d->self, sizeof(d->self), "%s/self", d->parent) != 0)
-		return -1;
+	/* The limit file: it exists only where the controller is enabled, and
+	 * writing it is what brink does with the controller. */
+	static const enum cg_file proof[CG__COUNT] = {
+	    [CG_MEMORY] = F_MEM_LIMIT, [CG_PIDS] = F_PIDS_MAX, [CG_CPU] = F_CPU_QUOTA};
+	const char *f = fname(sys, c, proof[c]);
+	if (!file_exists(dir, f))
+		return berr_set(err, 0, "%s has no %s", dir, f);
 	return 0;
 }
 
-/* Undo what v2_setup() did, in reverse: controllers off in the parent, then those
- * brink turned on in its own group (at the root only when `undo_root`: after a
- * successful setup other groups below the root may have come to rely on them),
- * brink back into its own group, the parent (and self) removed. */
-static void v2_teardown(struct cg_system *sys, enum cg_ctrl first, bool undo_root)
+/* ---- v1: one parent group in each controller's hierarchy ---- */
+
+static void v1_setup(struct cg_system *sys)
 {
-	struct v2_dirs d;
-	if (v2_dirs(sys, first, &d) != 0)
-		return;
-	v2_disable(d.parent, sys->v2_parent_enabled);
-	sys->v2_parent_enabled = 0;
-	if (!d.root || undo_root) {
-		v2_disable(d.own, sys->v2_own_enabled);
-		sys->v2_own_enabled = 0;
-	}
-	if (sys->v2_moved) {
-		char pid[32];
-		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	for (int c = 0; c < CG__COUNT; c++) {
+		if (!sys->ctrl[c].usable || sys->ctrl[c].version != 1)
+			continue;
+		cg_remove_stale(sys, c);
+		char parent[PATH_MAX];
+		cg_dir(sys, c, sys->parent, parent, sizeof(parent));
+		/* The limit file must exist in a child: check it in our parent group,
+		 * which is a child of brink's own. */
 		struct berr err = {0};
-		if (write_file(d.own, "cgroup.procs", pid, &err) != 0) {
-			/* Still in self: removing it would kill brink. Left for the
-			 * delegating manager (or the next brink) to remove. */
-			fprintf(stderr, "brink: cannot move back, leaving %s: %s\n", d.self,
-				err.msg);
-			return;
-		}
-		sys->v2_moved = false;
-	}
-	if (sys->parent_made[first]) {
-		if (remove_tree(d.parent, no_reap, NULL) != 0)
-			fprintf(stderr, "brink: cannot remove %s: %s\n", d.parent, strerror(errno));
-		sys->parent_made[first] = false;
+		if (cg_parent_make(sys, c, parent, &err) != 0 ||
+		    cg_ctrl_proven(sys, c, parent, &err) != 0)
+			cg_mark(sys, c, "%s", err.msg);
 	}
 }
 
-/* v2: all of brink's v2 controllers or none. Root group: enable them there and in
- * the parent. Below the root, alone: move into <parent>/self, then enable them in
- * the own group and in the parent. Below the root, with other processes: change
- * nothing (moving or restricting processes brink does not own is not its call). */
-static void v2_setup(struct cg_system *sys)
+static void v1_teardown(struct cg_system *sys)
 {
-	enum cg_ctrl first = CG_MEMORY;
-	unsigned want = v2_mask(sys, &first);
-	if (!want)
-		return;
-	struct v2_dirs d;
-	if (v2_dirs(sys, first, &d) != 0) {
-		mark_all(sys, want, "the v2 group paths are too long");
-		return;
-	}
-	/* A controller the own group does not receive cannot be had by anyone below
-	 * it: not a failure of the others. */
 	for (int c = 0; c < CG__COUNT; c++) {
-		if ((want & (1u << c)) &&
-		    list_has(d.own, "cgroup.controllers", ctrl_names[c]) != 1) {
-			mark(&sys->ctrl[c],
-			     "%s is not available to %s (not in its cgroup.controllers: not "
-			     "delegated)",
-			     ctrl_names[c], d.own);
-			want &= ~(1u << c);
-		}
-	}
-	if (!want)
-		return;
-	struct berr err = {0};
-	if (!d.root) {
-		int others = v2_other_procs(d.own, &err);
-		if (others < 0) {
-			mark_all(sys, want, "%s", err.msg);
-			return;
-		}
-		if (others > 0) {
-			/* The advice first: a long path is what gets truncated. */
-			mark_all(sys, want,
-				 "brink shares its v2 cgroup with %d other process%s, and a group "
-				 "with processes cannot pass controllers on: run brink in a "
-				 "delegated cgroup of its own (e.g. systemd-run --scope -p "
-				 "Delegate=yes brink ...); its cgroup: %s",
-				 others, others == 1 ? "" : "es", d.own);
-			return;
-		}
-	}
-	remove_stale(sys, first);
-	if (mkdir(d.parent, 0755) != 0 && errno != EEXIST) {
-		berr_set(&err, errno, "cannot create %s", d.parent);
-		goto fail;
-	}
-	sys->parent_made[first] = true;
-	if (!d.root) {
-		if (mkdir(d.self, 0755) != 0 && errno != EEXIST) {
-			berr_set(&err, errno, "cannot create %s", d.self);
-			goto fail;
-		}
-		char pid[32];
-		snprintf(pid, sizeof(pid), "%d", (int)getpid());
-		if (write_file(d.self, "cgroup.procs", pid, &err) != 0)
-			goto fail;
-		sys->v2_moved = true;
-	}
-	/* Memory first (enum order): it is the one that most often fails, and the
-	 * one whose failure makes the others pointless. */
-	for (int c = 0; c < CG__COUNT; c++) {
-		if (!(want & (1u << c)))
+		if (!sys->parent_made[c] || sys->ctrl[c].version != 1)
 			continue;
-		int r = v2_enable(d.own, ctrl_names[c], &err);
-		if (r < 0)
-			goto fail;
-		if (r == 1)
-			sys->v2_own_enabled |= 1u << c;
+		char parent[PATH_MAX];
+		cg_dir(sys, c, sys->parent, parent, sizeof(parent));
+		cg_parent_remove(sys, c, parent);
 	}
-	for (int c = 0; c < CG__COUNT; c++) {
-		if (!(want & (1u << c)))
-			continue;
-		int r = v2_enable(d.parent, ctrl_names[c], &err);
-		if (r < 0)
-			goto fail;
-		if (r == 1)
-			sys->v2_parent_enabled |= 1u << c;
-	}
-	/* The limit files must exist in a child of the own group: check the parent. */
-	for (int c = 0; c < CG__COUNT; c++) {
-		enum cg_file probe = c == CG_MEMORY ? F_MEM_LIMIT
-				     : c == CG_PIDS ? F_PIDS_MAX
-						    : F_CPU_QUOTA;
-		if ((want & (1u << c)) && !file_exists(d.parent, fname(sys, c, probe))) {
-			berr_set(&err, 0, "%s has no %s", d.parent, fname(sys, c, probe));
-			goto fail;
-		}
-	}
-	return;
-fail:
-	mark_all(sys, want, "%s%s",
-		 err.errnum == EBUSY ? "a v2 group with processes cannot pass controllers on "
-				       "(run brink in a delegated cgroup of its own): "
-				     : "",
-		 err.msg);
-	v2_teardown(sys, first, true);
 }
 
-void cg_system_init(struct cg_system *sys, bool disable)
+const struct cg_hier cg_hier_v1 = {.setup = v1_setup, .teardown = v1_teardown};
+
+/* The strategies, in the order they set up (v2 first) and tear down. */
+static const struct cg_hier *const hiers[] = {&cg_hier_v2, &cg_hier_v1};
+
+/* Mounts, versions and brink's own group of each controller; `versions` gets
+ * a bit per version seen (1 | 2). */
+static int probe_mounts(struct cg_system *sys, bool disable)
 {
-	memset(sys, 0, sizeof(*sys));
-	snprintf(sys->parent, sizeof(sys->parent), "brink-%d-%lld", (int)getpid(),
-		 proc_starttime(getpid()));
 	int versions = 0;
 	int rc = disable ? -1 : cgroup_init();
 	for (int c = 0; c < CG__COUNT; c++) {
 		struct cg_ctrl_state *s = &sys->ctrl[c];
 		if (disable) {
-			mark(s, "cgroups disabled by --no-cgroup");
+			cg_mark(sys, c, "cgroups disabled by --no-cgroup");
 			continue;
 		}
 		if (rc != 0) {
-			mark(s, "libcgroup cannot initialise: %s", cgroup_strerror(rc));
+			cg_mark(sys, c, "libcgroup cannot initialise: %s", cgroup_strerror(rc));
 			continue;
 		}
 		char *mp = NULL;
 		if (cgroup_get_subsys_mount_point(ctrl_names[c], &mp) != 0 || !mp) {
-			mark(s, "the %s controller is not mounted", ctrl_names[c]);
+			cg_mark(sys, c, "the %s controller is not mounted", ctrl_names[c]);
 			free(mp);
 			continue;
 		}
@@ -585,17 +572,29 @@ void cg_system_init(struct cg_system *sys, bool disable)
 		free(mp);
 		struct statfs st;
 		if (statfs(s->mount, &st) != 0) {
-			mark(s, "cannot statfs %s: %s", s->mount, strerror(errno));
+			cg_mark(sys, c, "cannot statfs %s: %s", s->mount, strerror(errno));
 			continue;
 		}
 		s->version = st.f_type == CGROUP2_SUPER_MAGIC ? 2 : 1;
 		versions |= s->version;
 		if (own_cgroup(ctrl_names[c], s->version, s->own, sizeof(s->own)) != 0) {
-			mark(s, "brink's own %s group is not in /proc/self/cgroup", ctrl_names[c]);
+			cg_mark(sys, c, "brink's own %s group is not in /proc/self/cgroup",
+				ctrl_names[c]);
 			continue;
 		}
 		s->usable = true;
 	}
+	return versions;
+}
+
+void cg_system_init(struct cg_system *sys, bool disable)
+{
+	memset(sys, 0, sizeof(*sys));
+	for (int c = 0; c < CG__COUNT; c++)
+		sys->lock_fd[c] = -1;
+	snprintf(sys->parent, sizeof(sys->parent), "brink-%d-%lld", (int)getpid(),
+		 proc_starttime(getpid()));
+	int versions = probe_mounts(sys, disable);
 	snprintf(sys->mode, sizeof(sys->mode), "%s",
 		 versions == 3	 ? "hybrid"
 		 : versions == 2 ? "v2"
@@ -603,30 +602,8 @@ void cg_system_init(struct cg_system *sys, bool disable)
 				 : "none");
 	if (versions == 1 && access("/sys/fs/cgroup/unified/cgroup.controllers", F_OK) == 0)
 		snprintf(sys->mode, sizeof(sys->mode), "hybrid");
-
-	v2_setup(sys);
-	for (int c = 0; c < CG__COUNT; c++) {
-		struct cg_ctrl_state *s = &sys->ctrl[c];
-		if (!s->usable || s->version != 1)
-			continue;
-		remove_stale(sys, c);
-		char parent[PATH_MAX];
-		dir_of(sys, c, sys->parent, parent, sizeof(parent));
-		if (mkdir(parent, 0755) != 0 && errno != EEXIST) {
-			mark(s, "cannot create %s: %s", parent, strerror(errno));
-			continue;
-		}
-		sys->parent_made[c] = true;
-		/* The limit file must exist in a child: check it in our parent group,
-		 * which is a child of brink's own. */
-		enum cg_file probe = c == CG_MEMORY ? F_MEM_LIMIT
-				     : c == CG_PIDS ? F_PIDS_MAX
-						    : F_CPU_QUOTA;
-		if (!file_exists(parent, fname(sys, c, probe))) {
-			mark(s, "%s has no %s", parent, fname(sys, c, probe));
-			continue;
-		}
-	}
+	for (size_t i = 0; i < sizeof(hiers) / sizeof(hiers[0]); i++)
+		hiers[i]->setup(sys);
 }
 
 /* Limits at or above this are "none": v1 reports PAGE_COUNTER_MAX pages in bytes
@@ -656,7 +633,7 @@ int cg_memory_ceiling(int64_t *bytes, char *where, size_t len, struct berr *err)
 		free(mp);
 		return berr_set(err, 0, "the memory controller is not mounted");
 	}
-	struct cg_system tmp; /* only .ctrl[CG_MEMORY] is filled, for fname()/dir_of() */
+	struct cg_system tmp; /* only .ctrl[CG_MEMORY] is filled, for fname()/cg_dir() */
 	memset(&tmp.ctrl[CG_MEMORY], 0, sizeof(tmp.ctrl[CG_MEMORY]));
 	struct cg_ctrl_state *s = &tmp.ctrl[CG_MEMORY];
 	snprintf(s->mount, sizeof(s->mount), "%s", mp);
@@ -668,10 +645,10 @@ int cg_memory_ceiling(int64_t *bytes, char *where, size_t len, struct berr *err)
 	if (own_cgroup("memory", s->version, s->own, sizeof(s->own)) != 0)
 		return berr_set(err, 0, "brink's own memory group is not in /proc/self/cgroup");
 	char dir[PATH_MAX];
-	dir_of(&tmp, CG_MEMORY, NULL, dir, sizeof(dir));
+	cg_dir(&tmp, CG_MEMORY, NULL, dir, sizeof(dir));
 	if (s->version == 1) {
 		const char *file = fname(&tmp, CG_MEMORY, F_MEM_STAT);
-		int fd = open_ro(dir, file);
+		int fd = cg_open_ro(dir, file);
 		int64_t v = read_keyed_fd(fd, "hierarchical_memory_limit");
 		if (fd >= 0)
 			close(fd);
@@ -689,9 +666,9 @@ int cg_memory_ceiling(int64_t *bytes, char *where, size_t len, struct berr *err)
 	for (;;) {
 		const char *file = fname(&tmp, CG_MEMORY, F_MEM_LIMIT);
 		char buf[64];
-		int fd = open_ro(dir, file);
+		int fd = cg_open_ro(dir, file);
 		if (fd >= 0) {
-			ssize_t n = pread_all(fd, buf, sizeof(buf));
+			ssize_t n = cg_pread_all(fd, buf, sizeof(buf));
 			close(fd);
 			int64_t v = n > 0 ? parse_mem_limit(buf) : -2;
 			if (v == -2)
@@ -721,21 +698,8 @@ void cg_system_fini(struct cg_system *sys)
 {
 	if (!sys)
 		return;
-	/* v2: one hierarchy, torn down as a whole, from the controller whose slot
-	 * holds the parent (v2_setup() records it there; a move into self implies
-	 * it). */
-	for (int c = 0; c < CG__COUNT; c++)
-		if (sys->ctrl[c].version == 2 && sys->parent_made[c])
-			v2_teardown(sys, (enum cg_ctrl)c, false);
-	for (int c = 0; c < CG__COUNT; c++) {
-		if (!sys->parent_made[c] || sys->ctrl[c].version != 1)
-			continue;
-		char parent[PATH_MAX];
-		dir_of(sys, c, sys->parent, parent, sizeof(parent));
-		if (remove_tree(parent, no_reap, NULL) != 0)
-			fprintf(stderr, "brink: cannot remove %s: %s\n", parent, strerror(errno));
-		sys->parent_made[c] = false;
-	}
+	for (size_t i = 0; i < sizeof(hiers) / sizeof(hiers[0]); i++)
+		hiers[i]->teardown(sys);
 }
 
 unsigned cg_system_missing(const struct cg_system *sys, const struct limits *lim)
@@ -814,9 +778,9 @@ static int open_counters(struct cg_run *r, struct berr *err)
 	struct cg_system *sys = r->sys;
 	if (r->have[CG_MEMORY]) {
 		const char *d = r->path[CG_MEMORY];
-		r->mem_current_fd = open_ro(d, fname(sys, CG_MEMORY, F_MEM_CURRENT));
-		r->mem_peak_fd = open_ro(d, fname(sys, CG_MEMORY, F_MEM_PEAK));
-		r->oom_file_fd = open_ro(d, fname(sys, CG_MEMORY, F_MEM_OOM));
+		r->mem_current_fd = cg_open_ro(d, fname(sys, CG_MEMORY, F_MEM_CURRENT));
+		r->mem_peak_fd = cg_open_ro(d, fname(sys, CG_MEMORY, F_MEM_PEAK));
+		r->oom_file_fd = cg_open_ro(d, fname(sys, CG_MEMORY, F_MEM_OOM));
 		if (r->mem_current_fd < 0 || r->oom_file_fd < 0)
 			return berr_set(err, errno, "cannot open the memory counters of %s", d);
 		if (sys->ctrl[CG_MEMORY].version == 1) {
@@ -825,14 +789,16 @@ static int open_counters(struct cg_run *r, struct berr *err)
 				return berr_set(err, errno, "cannot create an eventfd");
 			char reg[64];
 			snprintf(reg, sizeof(reg), "%d %d", r->oom_event_fd, r->oom_file_fd);
-			if (write_file(d, "cgroup.event_control", reg, err) != 0)
-				return -1;
+			if (cg_write(d, "cgroup.event_control", reg, err) != 0)
+				return berr_wrap(err, "cannot ask for OOM notifications");
 		}
 	}
 	if (r->have[CG_PIDS]) {
-		r->pids_events_fd = open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_EVENTS));
-		r->pids_peak_fd = open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_PEAK));
-		r->pids_current_fd = open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_CURRENT));
+		r->pids_events_fd =
+		    cg_open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_EVENTS));
+		r->pids_peak_fd = cg_open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_PEAK));
+		r->pids_current_fd =
+		    cg_open_ro(r->path[CG_PIDS], fname(sys, CG_PIDS, F_PIDS_CURRENT));
 	}
 	enum cg_ctrl main = r->have[CG_MEMORY] ? CG_MEMORY : CG_PIDS;
 	if (r->have[main]) {
@@ -840,7 +806,7 @@ static int open_counters(struct cg_run *r, struct berr *err)
 		 * an open file and serves it again to later reads of that file while
 		 * the list lives; v2 walks the group again at every read from 0. */
 		r->procs_cached = sys->ctrl[main].version == 1;
-		r->procs_fd = open_ro(r->path[main], fname(sys, main, F_PROCS));
+		r->procs_fd = cg_open_ro(r->path[main], fname(sys, main, F_PROCS));
 		if (r->procs_fd < 0)
 			return berr_set(err, errno, "cannot open %s/cgroup.procs", r->path[main]);
 	}
@@ -872,9 +838,9 @@ int cg_run_create(struct cg_system *sys, const struct limits *lim, struct cg_run
 		 * measures and kills); cpu only when a CPU limit is asked for. */
 		if (!s->usable || (c == CG_CPU && lim->v[LIM_CPUS] == BRINK_UNSET))
 			continue;
-		dir_of(sys, c, sub, r->path[c], sizeof(r->path[c]));
+		cg_dir(sys, c, sub, r->path[c], sizeof(r->path[c]));
 		char parent[PATH_MAX];
-		dir_of(sys, c, sys->parent, parent, sizeof(parent));
+		cg_dir(sys, c, sys->parent, parent, sizeof(parent));
 		/* v2: one group holds every controller; reuse the handle made for the
 		 * first controller of the same directory. */
 		struct cgroup *cg = NULL;
@@ -931,6 +897,7 @@ int cg_run_create(struct cg_system *sys, const struct limits *lim, struct cg_run
 	*out = r;
 	return 0;
 fail:
+	berr_wrap(err, "cannot make run group %s/run-%d", sys->parent, r->n);
 	cg_run_destroy(r, NULL, NULL, NULL);
 	return -1;
 }
@@ -949,7 +916,7 @@ int cg_run_attach(struct cg_run *r, pid_t pid, struct berr *err)
 		for (int o = 0; o < c; o++)
 			if (r->have[o] && strcmp(r->path[o], r->path[c]) == 0)
 				dup = true;
-		if (!dup && write_file(r->path[c], fname(r->sys, c, F_PROCS), val, err) != 0)
+		if (!dup && cg_write(r->path[c], fname(r->sys, c, F_PROCS), val, err) != 0)
 			return -1;
 	}
 	return 0;
@@ -995,9 +962,9 @@ int64_t cg_run_mem_reclaimable(struct cg_run *r)
 {
 	if (!r || !r->have[CG_MEMORY])
 		return -1;
-	int fd = open_ro(r->path[CG_MEMORY], fname(r->sys, CG_MEMORY, F_MEM_STAT));
+	int fd = cg_open_ro(r->path[CG_MEMORY], fname(r->sys, CG_MEMORY, F_MEM_STAT));
 	char buf[8192];
-	ssize_t n = fd < 0 ? -1 : pread_all(fd, buf, sizeof(buf));
+	ssize_t n = fd < 0 ? -1 : cg_pread_all(fd, buf, sizeof(buf));
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
@@ -1081,7 +1048,7 @@ bool cg_run_procs_cached(const struct cg_run *r)
 static int read_procs_fd(int fd, pid_t *buf, int cap)
 {
 	char small[4096];
-	ssize_t n = pread_all(fd, small, sizeof(small));
+	ssize_t n = cg_pread_all(fd, small, sizeof(small));
 	if (n < 0)
 		return -1;
 	if ((size_t)n < sizeof(small) - 1)
@@ -1110,7 +1077,7 @@ int cg_run_procs(struct cg_run *r, pid_t *buf, int cap)
 		return read_procs_fd(r->procs_fd, buf, cap);
 	/* v1: only a fresh open gives the list as it is now. */
 	enum cg_ctrl main = r->have[CG_MEMORY] ? CG_MEMORY : CG_PIDS;
-	int fd = open_ro(r->path[main], fname(r->sys, main, F_PROCS));
+	int fd = cg_open_ro(r->path[main], fname(r->sys, main, F_PROCS));
 	if (fd < 0)
 		return -1;
 	int k = read_procs_fd(fd, buf, cap);
@@ -1157,17 +1124,17 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 		return 0;
 	/* v2 >= 5.14 kills the whole group in the kernel, forks included. */
 	if (file_exists(dir, "cgroup.kill"))
-		write_file(dir, "cgroup.kill", "1", NULL);
+		cg_write(dir, "cgroup.kill", "1", NULL);
 	/* v1: stop forks first where the pids controller is here, then kill. */
 	if (file_exists(dir, "pids.max"))
-		write_file(dir, "pids.max", "0", NULL);
+		cg_write(dir, "pids.max", "0", NULL);
 	int left = 0;
 	for (int round = 0; round < 100; round++) { /* bounded: about 1 s */
 		pid_t pids[512];
 		char buf[8192];
 		/* Opened afresh every round: a kept-open v1 list is a cached one. */
-		int fd = open_ro(dir, "cgroup.procs");
-		ssize_t n = pread_all(fd, buf, sizeof(buf));
+		int fd = cg_open_ro(dir, "cgroup.procs");
+		ssize_t n = cg_pread_all(fd, buf, sizeof(buf));
 		if (fd >= 0)
 			close(fd);
 		left = n > 0 ? parse_pids(buf, pids, 512) : 0;
@@ -1228,8 +1195,8 @@ int cg_run_destroy(struct cg_run *r, void (*reap)(void *), void *arg, struct ber
 			cgroup_delete_cgroup_ext(r->lib[c], CGFLAG_DELETE_EMPTY_ONLY);
 			cgroup_free(&r->lib[c]);
 		}
-		if (r->have[c] && remove_tree(r->path[c], reap, arg) != 0 && rc == 0)
-			rc = berr_set(err, errno, "cannot remove %s", r->path[c]);
+		if (r->have[c] && remove_tree(r->path[c], reap, arg, rc == 0 ? err : NULL) != 0)
+			rc = -1;
 	}
 	free(r);
 	return rc;

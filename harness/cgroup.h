@@ -1,15 +1,21 @@
 /* cgroup.h - run cgroups: creation, limits, counters, kill and removal.
  *
- * All knowledge of cgroup v1 versus v2 lives in cgroup.c; nothing outside it
+ * All knowledge of cgroup v1 versus v2 lives in the cgroup module: cgroup.c (the
+ * one table of cgroup file names, the run groups, v1's parent groups) and
+ * cgroup_v2.c (v2 delegation), which share cgroup_int.h; nothing outside them
  * spells a cgroup file name. libcgroup creates and deletes the groups and
  * attaches tasks; the counters read in the sampling loop are files kept open and
- * read with pread.
+ * read with pread. Nothing here prints: what the caller should say is collected
+ * (cg_system_flush_warnings) or returned in a struct berr.
  *
  * Layout: below the cgroup brink itself runs in (per hierarchy, from
  * /proc/self/cgroup) brink makes "brink-<pid>-<starttime>" for its lifetime and
- * one "run-<n>" inside it per run. The pid and start time let a later brink tell
- * groups of a dead brink (removed, with whatever is inside killed) from those of
- * one still running (left alone).
+ * one "run-<n>" inside it per run. brink holds flock(2) LOCK_EX on that
+ * directory while it lives. A later brink removes the group (with whatever is
+ * inside killed) only when the owner is proven gone: the pid with that start
+ * time is not alive here, and nobody holds the lock. The lock is what tells a
+ * live brink in another pid namespace, whose pid /proc here does not show, from
+ * a dead one; a group whose owner cannot be proven gone is left alone.
  *
  * v2 below the root: a group with processes cannot pass controllers on (the
  * no-internal-process rule), so brink, when alone in its group (a delegated scope),
@@ -60,6 +66,13 @@ struct cg_system {
 	bool v2_moved;	   /* brink moved itself into <own>/<parent>/self */
 	int runs;	   /* run cgroups made so far (names run-1, run-2, ...) */
 	int stale_removed; /* groups of dead brinks removed at start */
+	/* The lock on each parent group brink made (the proof that it lives), -1
+	 * where none is held (controllers sharing a group hold it once). */
+	int lock_fd[CG__COUNT];
+	/* Warnings for the caller to print, oldest first: lines without "brink: "
+	 * and newline (cg_system_flush_warnings). */
+	char **warn;
+	size_t n_warn, warn_lost;
 };
 
 const char *cg_ctrl_name(enum cg_ctrl c);
@@ -67,10 +80,20 @@ const char *cg_ctrl_name(enum cg_ctrl c);
 /* Detect mounts and versions, find brink's own groups, remove groups left by dead
  * brinks, make brink's parent group and check each controller can be limited.
  * `disable` forces the rlimits-only path. Never fails outright: a controller that
- * cannot be used is marked with the reason (the caller says so once). */
+ * cannot be used is marked with the reason (the caller says so once). Each group
+ * of a dead brink removed ("removed DIR, left by brink PID which is gone") or
+ * not ("cannot remove DIR left by a dead brink: ...") is a warning. sys is
+ * cleared first: flush the warnings of an earlier init before. */
 void cg_system_init(struct cg_system *sys, bool disable);
-/* Remove brink's parent group (runs must be destroyed first). NULL-safe. */
+/* Remove brink's parent group (runs must be destroyed first) and undo the v2
+ * delegation. What cannot be undone is a warning ("cannot give back CTRL: ...",
+ * "cannot move back, leaving DIR: ...", "cannot remove DIR: ..."). NULL-safe;
+ * safe to repeat. */
 void cg_system_fini(struct cg_system *sys);
+/* Hand each warning collected since the last call to say(arg, line), oldest
+ * first, and forget them (say may be NULL: forget only). NULL-safe. */
+void cg_system_flush_warnings(struct cg_system *sys, void (*say)(void *arg, const char *line),
+			      void *arg);
 bool cg_system_any(const struct cg_system *sys);
 
 /* The most memory brink and everything below it may use: the smallest limit on

@@ -68,3 +68,45 @@ int berr_set(struct berr *e, int errnum, const char *fmt, ...)
 	e->errnum = errnum;
 	return -1;
 }
+
+int berr_wrap(struct berr *e, const char *fmt, ...)
+{
+	if (!e)
+		return -1;
+	char ctx[sizeof(e->msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		ctx[0] = '\0';
+	char old[sizeof(e->msg)];
+	memcpy(old, e->msg, sizeof(old));
+	old[sizeof(old) - 1] = '\0';
+	size_t cl = strlen(ctx), ol = strlen(old);
+	const size_t room = sizeof(e->msg) - 1; /* characters, without the NUL */
+	const char *cut = "";
+	if (ol > 0 && cl + 2 + ol > room) {
+		/* Too long: the context (up to half of msg), "...", and as much of
+		 * the old message's end as fits. */
+		if (cl > room / 2)
+			cl = room / 2;
+		cut = "...";
+		size_t tail = room - cl - 2 - strlen(cut);
+		memmove(old, old + ol - tail, tail + 1);
+		ol = tail;
+	}
+	char *o = e->msg;
+	memcpy(o, ctx, cl);
+	o += cl;
+	if (ol > 0) {
+		memcpy(o, ": ", 2);
+		o += 2;
+		memcpy(o, cut, strlen(cut));
+		o += strlen(cut);
+		memcpy(o, old, ol);
+		o += ol;
+	}
+	*o = '\0';
+	return -1;
+}

@@ -407,7 +407,12 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 			rc = berr_set(err, errno, "cannot trace pid %d (ptrace seize)", (int)p);
 	}
 	if (rc == 0 && cg && cg_run_attach(cg, p, err) != 0)
-		rc = -1;
+		rc = berr_wrap(err, "cannot move %s (pid %d) into its run group", o->path, (int)p);
+	/* Release the child. EPIPE: it is gone already, and wait_exec() below
+	 * says how it died. */
+	if (rc == 0 && write(syncp[1], "x", 1) != 1 && errno != EPIPE)
+		rc = berr_set(err, errno, "cannot release %s (pid %d) for its exec", o->path,
+			      (int)p);
 	if (rc != 0) {
 		kill(p, SIGKILL);
 		close(syncp[1]);
@@ -415,8 +420,6 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
 		waitpid(p, NULL, __WALL);
 		return -1;
 	}
-	ssize_t w = write(syncp[1], "x", 1);
-	(void)w;
 	close(syncp[1]);
 	struct child_fail f;
 	int died = -1; /* exit status seen in an exit stop before the exec */

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -623,87 +624,113 @@ static void print_final(FILE *f, const struct tally *t, const char *out)
 	fputc('\n', f);
 }
 
-/* Run every scenario of cfg. Exit status per commands.h. */
-static int run_set(struct config *cfg, const struct runset_opts *ro)
-{
-	struct berr err = {0};
-	char sdir[PATH_MAX];
-	scenario_dir(sdir, sizeof(sdir));
+/* ---- a run set, step by step: preflight (everything that can be found wrong,
+ * before anything runs) -> result directory -> signals and cgroups -> what this
+ * machine cannot limit -> the system call watcher -> run.ini -> summary.csv ->
+ * the runs -> summary.json, plots, report -> the final line. The config is
+ * never changed here, except by a search appending its probes: a limit this
+ * machine cannot apply is dropped from the copy of the scenario a run gets. */
 
-	/* Everything that can be found wrong is found before anything runs. */
-	char(*paths)[PATH_MAX] = calloc(cfg->n_scenarios ? cfg->n_scenarios : 1, PATH_MAX);
-	if (!paths) {
-		fprintf(stderr, "brink: out of memory\n");
-		return EXIT_FAILED;
-	}
-	int bad = 0;
-	struct said said = {.n = 0};
-	/* The digest of the config as given (before limits this machine cannot apply
-	 * are dropped): the same on every machine that runs a shard of it. */
-	struct shard whole = {1, 1};
-	const struct shard *shard = ro->shard.count ? &ro->shard : &whole;
-	if (ro->search && shard->count > 1) {
-		/* a search picks its next limit from the runs before: it cannot be cut */
-		fprintf(stderr, "brink: --shard %d/%d: a search cannot be split into shards\n",
-			shard->index, shard->count);
-		bad++;
-	}
-	if (shard->count > 1 && shard_check_nonempty(shard, cfg, &err) != 0) {
-		fprintf(stderr, "brink: --shard %d/%d: %s\n", shard->index, shard->count, err.msg);
-		bad++;
-	}
+struct runset {
+	struct config *cfg;
+	const struct runset_opts *ro;
+	char sdir[PATH_MAX];	   /* scenario_dir() */
+	char (*paths)[PATH_MAX];   /* the program of each scenario */
+	struct shard whole;	   /* the shard when none is given: all */
+	const struct shard *shard; /* --shard, or &whole */
 	char digest[SHARD_DIGEST_LEN];
-	if (shard_digest(cfg, digest, sizeof(digest), &err) != 0) {
-		fprintf(stderr, "brink: %s\n", err.msg);
-		bad++;
-	}
+	char out[PATH_MAX]; /* the result directory */
+	int sigfd;	    /* SIGCHLD and the termination signals */
+	struct cg_system *sys;
+	bool no_limit[CG__COUNT]; /* controller missing for a limit asked for */
+	struct syswatch *sw;	  /* NULL: not watched, sw_why says why */
+	char sw_why[512];
+	struct csv summary;
+	struct sweep_columns scols;
+	struct progress *prog;
+	struct table table;
+	struct tally tally;
+	int status;	   /* exit status so far (commands.h) */
+	bool interrupted;  /* no more runs */
+	bool brink_failed; /* brink itself failed: no reports */
+};
+
+/* The checks of each scenario this shard runs: limits, command, service,
+ * user, cwd, and the memory ceiling of a batch job. Returns the errors found
+ * (each printed once). */
+static int check_scenarios(struct runset *rs, struct said *said)
+{
+	struct config *cfg = rs->cfg;
+	struct berr err = {0};
+	int bad = 0;
 	/* Inside a batch job (or any memory-limited group) a scenario's limit must
 	 * fit the allocation. */
 	int64_t ceiling = BRINK_UNLIMITED;
 	char ceiling_src[PATH_MAX + 64] = "";
-	if (!ro->no_cgroup &&
+	if (!rs->ro->no_cgroup &&
 	    cg_memory_ceiling(&ceiling, ceiling_src, sizeof(ceiling_src), &err) != 0)
 		ceiling = BRINK_UNLIMITED; /* no memory controller: no memory limits either */
 	for (size_t i = 0; i < cfg->n_scenarios; i++) {
 		struct scenario *sc = &cfg->scenarios[i];
-		if (!shard_has_scenario(shard, cfg, i))
+		if (!shard_has_scenario(rs->shard, cfg, i))
 			continue; /* another shard's: checked where it runs */
-		if (shard_memory_check(sc, ceiling, ceiling_src, &err) != 0) {
-			bad += check_failed(&said, cfg, sc, "memory", err.msg);
-		}
+		if (shard_memory_check(sc, ceiling, ceiling_src, &err) != 0)
+			bad += check_failed(said, cfg, sc, "memory", err.msg);
 		for (int id = 0; id < LIM__COUNT; id++)
-			if (limits_check_one(&sc->lim, id, &err) != 0) {
-				bad += check_failed(&said, cfg, sc, limit_table[id].key, err.msg);
-			}
-		if (launch_resolve(sc->argv[0], sdir, paths[i], PATH_MAX, &err) != 0) {
-			bad += check_failed(&said, cfg, sc, "command", err.msg);
-		}
-		if (service_check(&sc->svc, sc->shell ? sc->argv[2] : NULL, sdir, &err) != 0) {
+			if (limits_check_one(&sc->lim, id, &err) != 0)
+				bad += check_failed(said, cfg, sc, limit_table[id].key, err.msg);
+		if (launch_resolve(sc->argv[0], rs->sdir, rs->paths[i], PATH_MAX, &err) != 0)
+			bad += check_failed(said, cfg, sc, "command", err.msg);
+		if (service_check(&sc->svc, sc->shell ? sc->argv[2] : NULL, rs->sdir, &err) != 0) {
 			/* "KEY: reason": the place of that key */
 			char key[32];
 			snprintf(key, sizeof(key), "%.*s", (int)strcspn(err.msg, ":"), err.msg);
-			bad += check_failed(&said, cfg, sc, key, err.msg);
+			bad += check_failed(said, cfg, sc, key, err.msg);
 		}
 		uid_t uid;
 		gid_t gid;
 		if (sc->user[0] && launch_user_resolve(sc->user, &uid, &gid, &err) != 0) {
-			bad += check_failed(&said, cfg, sc, "user", err.msg);
+			bad += check_failed(said, cfg, sc, "user", err.msg);
 		} else if (sc->user[0] && geteuid() != 0) {
 			/* Changing user, groups and capabilities takes root. */
 			snprintf(err.msg, sizeof(err.msg),
 				 "running as %s needs brink to run as root", sc->user);
-			bad += check_failed(&said, cfg, sc, "user", err.msg);
+			bad += check_failed(said, cfg, sc, "user", err.msg);
 		}
 		char cwd[PATH_MAX];
-		if (sc->cwd && resolve_dir(sc->cwd, cwd, &err) != 0) {
-			bad += check_failed(&said, cfg, sc, "cwd", err.msg);
-		}
+		if (sc->cwd && resolve_dir(sc->cwd, cwd, &err) != 0)
+			bad += check_failed(said, cfg, sc, "cwd", err.msg);
 	}
-	char out[PATH_MAX];
-	bool default_dir = !ro->out && !cfg->out;
-	if (!default_dir)
-		snprintf(out, sizeof(out), "%s", ro->out ? ro->out : cfg->out);
-	/* [brink] out with --shard: OUT/shard-K-of-N, the shards side by side */
+	return bad;
+}
+
+/* Everything that can be found wrong before anything runs: the shard, the
+ * config's digest, each scenario, BRINK_BPF. Returns the errors found. */
+static int preflight(struct runset *rs)
+{
+	struct config *cfg = rs->cfg;
+	const struct runset_opts *ro = rs->ro;
+	struct berr err = {0};
+	int bad = 0;
+	struct said said = {.n = 0};
+	if (ro->search && rs->shard->count > 1) {
+		/* a search picks its next limit from the runs before: it cannot be cut */
+		fprintf(stderr, "brink: --shard %d/%d: a search cannot be split into shards\n",
+			rs->shard->index, rs->shard->count);
+		bad++;
+	}
+	if (rs->shard->count > 1 && shard_check_nonempty(rs->shard, cfg, &err) != 0) {
+		fprintf(stderr, "brink: --shard %d/%d: %s\n", rs->shard->index, rs->shard->count,
+			err.msg);
+		bad++;
+	}
+	/* The digest of the config as given: the same on every machine that runs
+	 * a shard of it (limits this one cannot apply are never dropped from cfg). */
+	if (shard_digest(cfg, rs->digest, sizeof(rs->digest), &err) != 0) {
+		fprintf(stderr, "brink: %s\n", err.msg);
+		bad++;
+	}
+	bad += check_scenarios(rs, &said);
 	const char *bpf_env = getenv("BRINK_BPF");
 	if (syswatch_env(bpf_env) == SW_ENV_BAD) {
 		fprintf(stderr,
@@ -712,8 +739,24 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			bpf_env);
 		bad++;
 	}
+	return bad;
+}
+
+/* The result directory: --out, else [brink] out (OUT/shard-K-of-N with
+ * --shard), else results/<stamp>-NAME made here. Made (or checked new or empty)
+ * only when `bad` is 0. Returns the errors found, `bad` included. */
+static int claim_out(struct runset *rs, int bad)
+{
+	const struct config *cfg = rs->cfg;
+	const struct runset_opts *ro = rs->ro;
+	const struct shard *shard = rs->shard;
+	struct berr err = {0};
+	bool default_dir = !ro->out && !cfg->out;
+	if (!default_dir)
+		snprintf(rs->out, sizeof(rs->out), "%s", ro->out ? ro->out : cfg->out);
+	/* [brink] out with --shard: OUT/shard-K-of-N, the shards side by side */
 	if (!ro->out && cfg->out && shard->count > 1 &&
-	    shard_out_dir(cfg->out, shard, out, sizeof(out)) != 0) {
+	    shard_out_dir(cfg->out, shard, rs->out, sizeof(rs->out)) != 0) {
 		fprintf(stderr, "brink: %s: [brink] out: %s: path too long\n", cfg->path, cfg->out);
 		bad++;
 	}
@@ -723,11 +766,12 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 			 shard->index, shard->count);
 	else
 		snprintf(default_name, sizeof(default_name), "%s", cfg->name);
-	if (!bad && default_dir && claim_default_out(default_name, out, sizeof(out), &err) != 0) {
+	if (!bad && default_dir &&
+	    claim_default_out(default_name, rs->out, sizeof(rs->out), &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
 		bad++;
 	}
-	if (!bad && !default_dir && prepare_out(out, &err) != 0) {
+	if (!bad && !default_dir && prepare_out(rs->out, &err) != 0) {
 		if (ro->out) /* else say where the directory came from */
 			fprintf(stderr, "brink: %s\n", err.msg);
 		else
@@ -735,230 +779,325 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 				err.msg + (strncmp(err.msg, "--out ", 6) == 0 ? 6 : 0));
 		bad++;
 	}
-	if (bad) {
-		if (cfg->path)
-			fprintf(stderr, "brink: %d error%s in %s; nothing was run\n", bad,
-				bad == 1 ? "" : "s", cfg->path);
-		free(paths);
-		return EXIT_BAD_INPUT;
-	}
+	return bad;
+}
 
-	int sigfd = block_signals();
-	if (sigfd < 0) {
+/* A warning of the cgroup module, on stderr (arg). */
+static void say_cg_warning(void *arg, const char *line)
+{
+	fprintf((FILE *)arg, "brink: %s\n", line);
+}
+
+/* Signals on a signalfd, orphans reaped by brink, brink's cgroups made.
+ * EXIT_MEASURED, or EXIT_FAILED said on stderr. */
+static int start_machine(struct runset *rs)
+{
+	rs->sigfd = block_signals();
+	if (rs->sigfd < 0) {
 		fprintf(stderr, "brink: cannot create a signalfd: %s\n", strerror(errno));
-		free(paths);
 		return EXIT_FAILED;
 	}
 	/* Orphans of the programs are re-parented to brink, which reaps them. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	struct cg_system *sys = calloc(1, sizeof(*sys));
-	if (!sys) {
+	rs->sys = calloc(1, sizeof(*rs->sys));
+	if (!rs->sys) {
 		fprintf(stderr, "brink: out of memory\n");
-		free(paths);
-		close(sigfd);
 		return EXIT_FAILED;
 	}
-	cg_system_init(sys, ro->no_cgroup);
-	bool warned[CG__COUNT] = {0};
-	for (size_t i = 0; i < cfg->n_scenarios; i++) {
-		unsigned miss = cg_system_missing(sys, &cfg->scenarios[i].lim);
+	cg_system_init(rs->sys, rs->ro->no_cgroup);
+	cg_system_flush_warnings(rs->sys, say_cg_warning, stderr);
+	return EXIT_MEASURED;
+}
+
+/* The controllers that limits of cfg need and this machine cannot give, said
+ * once each: those limits are dropped from every run (run_scenario). */
+static void warn_missing_limits(struct runset *rs)
+{
+	for (size_t i = 0; i < rs->cfg->n_scenarios; i++) {
+		unsigned miss = cg_system_missing(rs->sys, &rs->cfg->scenarios[i].lim);
 		for (int c = 0; c < CG__COUNT; c++) {
-			if (!(miss & (1u << c)) || warned[c])
+			if (!(miss & (1u << c)) || rs->no_limit[c])
 				continue;
-			warned[c] = true;
+			rs->no_limit[c] = true;
 			fprintf(stderr,
 				"brink: warning: no %s limit: %s; running with rlimits only, the "
 				"results say what was not measured\n",
-				cg_ctrl_name(c), sys->ctrl[c].why);
+				cg_ctrl_name(c), rs->sys->ctrl[c].why);
 		}
-		/* Limits that cannot be applied are dropped and marked unavailable. */
-		if (miss & (1u << CG_MEMORY))
-			cfg->scenarios[i].lim.v[LIM_MEMORY] = BRINK_UNSET;
-		if (miss & (1u << CG_PIDS))
-			cfg->scenarios[i].lim.v[LIM_PIDS] = BRINK_UNSET;
-		if (miss & (1u << CG_CPU))
-			cfg->scenarios[i].lim.v[LIM_CPUS] = BRINK_UNSET;
 	}
+}
 
-	/* The kernel's view of failing system calls: loaded once for every run. It
-	 * filters on the run's group, so without groups there is nothing to load. */
-	char sw_why[512] = "";
-	struct syswatch *sw = NULL;
-	if (!cg_system_any(sys))
-		snprintf(sw_why, sizeof(sw_why), "no run cgroup to filter on (rlimits only)");
+/* The scenario as it runs here: a shallow copy of sc (its strings borrowed)
+ * without the limits whose controller this machine lacks; they are marked
+ * unavailable in the results. */
+static void run_scenario(const struct cg_system *sys, const struct scenario *sc,
+			 struct scenario *out)
+{
+	static const struct {
+		enum cg_ctrl ctrl;
+		enum limit_id lim;
+	} drop[] = {{CG_MEMORY, LIM_MEMORY}, {CG_PIDS, LIM_PIDS}, {CG_CPU, LIM_CPUS}};
+	*out = *sc;
+	unsigned miss = cg_system_missing(sys, &sc->lim);
+	for (size_t k = 0; k < sizeof(drop) / sizeof(drop[0]); k++)
+		if (miss & (1u << drop[k].ctrl))
+			out->lim.v[drop[k].lim] = BRINK_UNSET;
+}
+
+/* The kernel's view of failing system calls: loaded once for every run. It
+ * filters on the run's group, so without groups there is nothing to load. */
+static void open_syswatch(struct runset *rs)
+{
+	if (!cg_system_any(rs->sys))
+		snprintf(rs->sw_why, sizeof(rs->sw_why),
+			 "no run cgroup to filter on (rlimits only)");
 	else
-		sw = syswatch_open(ro->no_bpf, sw_why, sizeof(sw_why));
-	if (!sw)
+		rs->sw = syswatch_open(rs->ro->no_bpf, rs->sw_why, sizeof(rs->sw_why));
+	if (!rs->sw)
 		fprintf(stderr,
 			"brink: warning: failing system calls not watched: %s; breaking points "
 			"come from sampling and the exit stop (unavailable=syscalls)\n",
-			sw_why);
+			rs->sw_why);
+}
 
-	int status = EXIT_MEASURED;
-	/* A search over a limit that cannot be applied here would find nothing. */
-	if (ro->search) {
-		int lim = search_plan_lim(ro->search);
-		int c = lim == LIM_MEMORY ? CG_MEMORY : lim == LIM_PIDS ? CG_PIDS : -1;
-		if (c >= 0 && warned[c]) {
-			fprintf(stderr, "brink: cannot search %s here: no %s limit (%s)\n",
-				limit_table[lim].key, cg_ctrl_name(c), sys->ctrl[c].why);
-			status = EXIT_FAILED;
-			goto done;
-		}
+/* A search over a limit that cannot be applied here would find nothing.
+ * EXIT_MEASURED, or EXIT_FAILED said on stderr. */
+static int check_search_limit(const struct runset *rs)
+{
+	if (!rs->ro->search)
+		return EXIT_MEASURED;
+	int lim = search_plan_lim(rs->ro->search);
+	int c = lim == LIM_MEMORY ? CG_MEMORY : lim == LIM_PIDS ? CG_PIDS : -1;
+	if (c >= 0 && rs->no_limit[c]) {
+		fprintf(stderr, "brink: cannot search %s here: no %s limit (%s)\n",
+			limit_table[lim].key, cg_ctrl_name(c), rs->sys->ctrl[c].why);
+		return EXIT_FAILED;
 	}
+	return EXIT_MEASURED;
+}
+
+/* The effective config into f: for a search, what was searched (the probes are
+ * in summary.csv); else every scenario as it runs here (run_scenario). 0, or -1
+ * with errno from the failing write. */
+static int write_effective(const struct runset *rs, FILE *f)
+{
+	struct config view = *rs->cfg;
+	if (rs->ro->search) {
+		search_plan_bases(rs->ro->search, &view);
+		return config_write_effective(&view, f);
+	}
+	struct scenario *run = calloc(view.n_scenarios ? view.n_scenarios : 1, sizeof(*run));
+	if (!run) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < view.n_scenarios; i++)
+		run_scenario(rs->sys, &rs->cfg->scenarios[i], &run[i]);
+	view.scenarios = run;
+	int rc = config_write_effective(&view, f);
+	int e = errno;
+	free(run);
+	errno = e;
+	return rc;
+}
+
+/* OUT/run.ini: the effective config, [machine], how system calls were watched,
+ * [shard]. 0, or -1 with err naming the file. */
+static int write_run_ini(const struct runset *rs, struct berr *err)
+{
 	char p[PATH_MAX + 64];
-	snprintf(p, sizeof(p), "%s/run.ini", out);
+	snprintf(p, sizeof(p), "%s/run.ini", rs->out);
 	struct afile ini;
-	if (afile_open(&ini, p, 0, &err) != 0) {
-		fprintf(stderr, "brink: %s\n", err.msg);
-		status = EXIT_FAILED;
-		goto done;
-	}
-	if (ro->search) { /* what was searched; the probes are in summary.csv */
-		struct config searched = *cfg;
-		search_plan_bases(ro->search, &searched);
-		config_write_effective(&searched, ini.f);
-	} else {
-		config_write_effective(cfg, ini.f);
+	if (afile_open(&ini, p, 0, err) != 0)
+		return -1;
+	errno = 0;
+	if (write_effective(rs, ini.f) != 0) {
+		berr_set(err, errno, "cannot write %s", ini.tmp);
+		afile_abandon(&ini);
+		return -1;
 	}
 	fputc('\n', ini.f);
-	probe_write(ini.f, sys);
+	probe_write(ini.f, rs->sys);
 	/* under [machine]: how failing system calls were watched, or why not */
-	fprintf(ini.f, "syscalls = %s\n", sw ? syswatch_method(sw) : sw_why);
-	shard_write_ini(ini.f, shard, digest, shard_runs(shard, cfg), shard_total(cfg));
-	if (afile_commit(&ini, &err) != 0) { /* any failed write above is caught here */
-		fprintf(stderr, "brink: %s\n", err.msg);
-		status = EXIT_FAILED;
-		goto done;
-	}
+	fprintf(ini.f, "syscalls = %s\n", rs->sw ? syswatch_method(rs->sw) : rs->sw_why);
+	shard_write_ini(ini.f, rs->shard, rs->digest, shard_runs(rs->shard, rs->cfg),
+			shard_total(rs->cfg));
+	return afile_commit(&ini, err); /* a failed write of the lines above: here */
+}
 
-	struct csv summary = {0};
-	struct sweep_columns scols;
-	sweep_columns_of(cfg, &scols);
-	if (ro->search)
-		search_plan_columns(ro->search, &scols);
-	char *header = sweep_summary_header(&scols);
-	snprintf(p, sizeof(p), "%s/summary.csv", out);
-	if (!header || csv_open(&summary, p, header, &err) != 0 ||
-	    (ro->search &&
-	     search_plan_write_reused(ro->search, header, summary.f, out, &err) != 0)) {
-		fprintf(stderr, "brink: %s\n", header ? err.msg : "out of memory");
-		free(header);
-		status = EXIT_FAILED;
-		goto done;
-	}
+/* OUT/summary.csv opened with its header (and, for a search reusing an earlier
+ * result, the rows reused). 0, or -1 with err. */
+static int open_summary(struct runset *rs, struct berr *err)
+{
+	sweep_columns_of(rs->cfg, &rs->scols);
+	if (rs->ro->search)
+		search_plan_columns(rs->ro->search, &rs->scols);
+	char *header = sweep_summary_header(&rs->scols);
+	if (!header)
+		return berr_set(err, ENOMEM, "cannot make the summary header");
+	char p[PATH_MAX + 64];
+	snprintf(p, sizeof(p), "%s/summary.csv", rs->out);
+	int rc = csv_open(&rs->summary, p, header, err);
+	if (rc == 0 && rs->ro->search &&
+	    search_plan_write_reused(rs->ro->search, header, rs->summary.f, rs->out, err) != 0)
+		rc = -1;
 	free(header);
-	size_t total = shard_runs(shard, cfg);
+	return rc;
+}
+
+/* The progress line, the table's header and where the results go. */
+static void start_output(struct runset *rs)
+{
+	const struct runset_opts *ro = rs->ro;
+	size_t total = shard_runs(rs->shard, rs->cfg);
 	if (ro->search)
 		total = search_plan_estimate(ro->search);
 	/* --no-progress: nothing on stderr; the table on stdout says it all.
 	 * --quiet: no table, no line per run and, unless --progress asks for it,
 	 * no status line: stderr has only what went wrong (explain_run). */
-	struct progress *prog = ro->progress_tty == 0 || (ro->quiet && ro->progress_tty < 0)
-				    ? NULL
-				    : progress_new(stderr, ro->progress_tty, total);
-	progress_set_lines(prog, false); /* the table is the line per run */
-	struct table table;
-	table_plan(&table, cfg);
-	struct tally tally = {0};
+	rs->prog = ro->progress_tty == 0 || (ro->quiet && ro->progress_tty < 0)
+		       ? NULL
+		       : progress_new(stderr, ro->progress_tty, total);
+	progress_set_lines(rs->prog, false); /* the table is the line per run */
+	table_plan(&rs->table, rs->cfg);
 	if (!ro->quiet) {
-		printf("brink: results in %s\n", out);
-		print_workdirs(stdout, cfg, out);
-		print_table_header(stdout, &table);
+		printf("brink: results in %s\n", rs->out);
+		print_workdirs(stdout, rs->cfg, rs->out);
+		print_table_header(stdout, &rs->table);
 		fflush(stdout);
 	}
-	bool interrupted = false, brink_failed = false;
+}
+
+/* brink itself failed (not a program): say so and run nothing more. */
+static void runset_fail(struct runset *rs, bool stop_reports, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void runset_fail(struct runset *rs, bool stop_reports, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("brink: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	rs->status = EXIT_FAILED;
+	rs->interrupted = true;
+	rs->brink_failed |= stop_reports;
+}
+
+/* Repetition `rep` of scenario i: monitored, its row in summary.csv (flushed:
+ * a crash keeps the runs so far), the table and the tally. */
+static void run_one(struct runset *rs, size_t i, int rep)
+{
+	const struct scenario *given = &rs->cfg->scenarios[i];
+	struct scenario sc;
+	run_scenario(rs->sys, given, &sc);
+	struct berr err = {0};
+	char rdir[PATH_MAX];
+	if (path_fmt(rdir, sizeof(rdir), "%s/%s/%d", rs->out, sc.name, rep) != 0) {
+		runset_fail(rs, false, "%s/%s: path too long", rs->out, sc.name);
+		return;
+	}
+	/* resolved again for each run: a search adds scenarios as it goes */
+	char cwd[PATH_MAX];
+	if (sc.cwd && resolve_dir(sc.cwd, cwd, &err) != 0) {
+		runset_fail(rs, false, "%s: %s", sc.name, err.msg);
+		return;
+	}
+	struct run_result r;
+	struct monitor_opts mo = {.sc = &sc,
+				  .rep = rep,
+				  .path = rs->paths[i],
+				  .sys = rs->sys,
+				  .run_dir = rdir,
+				  .sigfd = rs->sigfd,
+				  .progress = rs->prog,
+				  .cwd = sc.cwd ? cwd : NULL,
+				  .scenario_dir = rs->sdir,
+				  .sw = rs->sw};
+	if (path_mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
+		/* brink itself is in trouble: stop */
+		berr_wrap(&err, "%s: run %d", sc.name, rep);
+		runset_fail(rs, true, "%s", err.msg);
+		return;
+	}
+	sweep_summary_row(rs->summary.f, &rs->scols, &r, &sc);
+	if (rs->ro->search)
+		search_plan_ran(rs->ro->search, &sc, &r);
+	errno = 0;
+	if (fflush(rs->summary.f) != 0 || ferror(rs->summary.f)) {
+		berr_set(&err, errno, "cannot write %s", rs->summary.file.tmp);
+		runset_fail(rs, true, "%s", err.msg);
+		return;
+	}
+	tally_add(&rs->tally, &sc, &r);
+	if (!rs->ro->quiet) {
+		print_table_row(stdout, &rs->table, &r, sc.expect.set);
+		fflush(stdout);
+	}
+	explain_run(rs->ro->quiet ? stderr : stdout, &sc, &r, rdir);
+	if (r.outcome == OUT_INTERRUPTED) {
+		rs->interrupted = true;
+		rs->status = EXIT_INTERRUPT;
+	} else if ((r.outcome == OUT_EXEC_FAILED &&
+		    /* killed before exec by the limit searched: a break */
+		    !(rs->ro->search && search_run_evidence(&r) == SE_BREAK)) ||
+		   r.expect_failure[0] || service_load_failed(&r)) {
+		if (rs->status == EXIT_MEASURED)
+			rs->status = EXIT_FAILED;
+	}
+}
+
+/* Every run of this shard, in order; a search appends its next probes after
+ * the last scenario. */
+static void run_all(struct runset *rs)
+{
+	struct config *cfg = rs->cfg;
 	size_t run_index = 0; /* position in the whole run list (shard.h) */
-	for (size_t i = 0; i < cfg->n_scenarios && !interrupted; i++) {
-		struct scenario *sc = &cfg->scenarios[i];
-		for (int rep = 1; rep <= sc->repetitions && !interrupted; rep++) {
-			if (!shard_has(shard, run_index++))
-				continue;
-			char rdir[PATH_MAX];
-			if (path_fmt(rdir, sizeof(rdir), "%s/%s/%d", out, sc->name, rep) != 0) {
-				fprintf(stderr, "brink: %s/%s: path too long\n", out, sc->name);
-				status = EXIT_FAILED;
-				interrupted = true;
-				break;
-			}
-			/* resolved again for each run: a search adds scenarios as it goes */
-			char cwd[PATH_MAX];
-			if (sc->cwd && resolve_dir(sc->cwd, cwd, &err) != 0) {
-				fprintf(stderr, "brink: %s: %s\n", sc->name, err.msg);
-				status = EXIT_FAILED;
-				interrupted = true;
-				break;
-			}
-			struct run_result r;
-			struct monitor_opts mo = {.sc = sc,
-						  .rep = rep,
-						  .path = paths[i],
-						  .sys = sys,
-						  .run_dir = rdir,
-						  .sigfd = sigfd,
-						  .progress = prog,
-						  .cwd = sc->cwd ? cwd : NULL,
-						  .scenario_dir = sdir,
-						  .sw = sw};
-			if (path_mkdir_p(rdir, &err) != 0 || monitor_run(&mo, &r, &err) != 0) {
-				fprintf(stderr, "brink: %s: run %d: %s\n", sc->name, rep, err.msg);
-				status = EXIT_FAILED;
-				brink_failed = true;
-				interrupted = true; /* brink itself is in trouble: stop */
-				break;
-			}
-			sweep_summary_row(summary.f, &scols, &r, sc);
-			if (ro->search)
-				search_plan_ran(ro->search, sc, &r);
-			fflush(summary.f);
-			tally_add(&tally, sc, &r);
-			if (!ro->quiet) {
-				print_table_row(stdout, &table, &r, sc->expect.set);
-				fflush(stdout);
-			}
-			explain_run(ro->quiet ? stderr : stdout, sc, &r, rdir);
-			if (r.outcome == OUT_INTERRUPTED) {
-				interrupted = true;
-				status = EXIT_INTERRUPT;
-			} else if ((r.outcome == OUT_EXEC_FAILED &&
-				    /* killed before exec by the limit searched: a break */
-				    !(ro->search && search_run_evidence(&r) == SE_BREAK)) ||
-				   r.expect_failure[0] || service_load_failed(&r)) {
-				if (status == EXIT_MEASURED)
-					status = EXIT_FAILED;
-			}
-		}
+	for (size_t i = 0; i < cfg->n_scenarios && !rs->interrupted; i++) {
+		for (int rep = 1; rep <= cfg->scenarios[i].repetitions && !rs->interrupted; rep++)
+			if (shard_has(rs->shard, run_index++))
+				run_one(rs, i, rep);
 		/* A search decides its next limit from the results so far. */
-		if (ro->search && !interrupted && i + 1 == cfg->n_scenarios) {
-			int more = search_plan_more(ro->search, cfg, &err);
-			if (more < 0 ||
-			    (more > 0 && resolve_paths(cfg, i + 1, &paths, sdir, &err) != 0)) {
-				fprintf(stderr, "brink: %s\n", err.msg);
-				status = EXIT_FAILED;
-				brink_failed = true;
+		if (rs->ro->search && !rs->interrupted && i + 1 == cfg->n_scenarios) {
+			struct berr err = {0};
+			int more = search_plan_more(rs->ro->search, cfg, &err);
+			if (more < 0 || (more > 0 && resolve_paths(cfg, i + 1, &rs->paths, rs->sdir,
+								   &err) != 0)) {
+				runset_fail(rs, true, "%s", err.msg);
 				break;
 			}
 		}
 	}
-	progress_free(prog);
-	syswatch_close(sw);
-	sw = NULL;
-	if (csv_commit(&summary, &err) != 0) {
+}
+
+/* After the last run: summary.csv committed, search.csv, brink's groups
+ * removed, then summary.json, the plots and the report, and the final line. */
+static void finish(struct runset *rs)
+{
+	const struct runset_opts *ro = rs->ro;
+	struct berr err = {0};
+	progress_free(rs->prog);
+	rs->prog = NULL;
+	syswatch_close(rs->sw);
+	rs->sw = NULL;
+	if (csv_commit(&rs->summary, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
-		status = EXIT_FAILED;
-		brink_failed = true;
+		rs->status = EXIT_FAILED;
+		rs->brink_failed = true;
 	}
-	if (ro->search && !brink_failed && search_plan_write(ro->search, out, stdout, &err) != 0) {
+	if (ro->search && !rs->brink_failed &&
+	    search_plan_write(ro->search, rs->out, stdout, &err) != 0) {
 		fprintf(stderr, "brink: %s\n", err.msg);
-		status = EXIT_FAILED;
+		rs->status = EXIT_FAILED;
 	}
 	/* Every run is over: remove brink's groups now, and take a signal that came
 	 * after the last run for what it is, an interruption. From here on there is
 	 * nothing left to tear down, so the signals get their default action back
 	 * (^C while the plots are drawn ends brink at once). */
-	cg_system_fini(sys);
-	if (status != EXIT_INTERRUPT && termination_pending(sigfd))
-		status = EXIT_INTERRUPT;
+	cg_system_fini(rs->sys);
+	cg_system_flush_warnings(rs->sys, say_cg_warning, stderr);
+	if (rs->status != EXIT_INTERRUPT && termination_pending(rs->sigfd))
+		rs->status = EXIT_INTERRUPT;
 	/* Plots and reports also for failed expectations: those runs need them
 	 * most. Not when brink itself failed. summary.json and the reports are
 	 * quick and written with the signals still blocked (a signal then would
@@ -966,33 +1105,81 @@ static int run_set(struct config *cfg, const struct runset_opts *ro)
 	 * in every format, as summary.csv has them. Only gnuplot's run, the slow
 	 * part, is cut short by a signal, and not started after one (brink plot
 	 * DIR draws the plots later). */
-	if (!brink_failed) {
-		if (summary_write_json(out, &err) != 0)
+	if (!rs->brink_failed) {
+		if (summary_write_json(rs->out, &err) != 0)
 			fprintf(stderr, "brink: warning: no summary.json: %s\n", err.msg);
-		if (!ro->no_plots && status != EXIT_INTERRUPT) {
+		if (!ro->no_plots && rs->status != EXIT_INTERRUPT) {
 			unblock_termination();
-			if (plot_write(out, &err) != 0)
+			if (plot_write(rs->out, &err) != 0)
 				fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);
 			block_termination();
 		}
-		if (report_write(out, &err) != 0)
+		if (report_write(rs->out, &err) != 0)
 			fprintf(stderr, "brink: warning: no report: %s\n", err.msg);
-		if (termination_pending(sigfd))
-			status = EXIT_INTERRUPT;
+		if (termination_pending(rs->sigfd))
+			rs->status = EXIT_INTERRUPT;
 	}
-	if (status == EXIT_INTERRUPT)
-		fprintf(stderr, "brink: interrupted; the results so far are in %s\n", out);
+	if (rs->status == EXIT_INTERRUPT)
+		fprintf(stderr, "brink: interrupted; the results so far are in %s\n", rs->out);
 	if (ro->quiet)
-		printf("%s\n", out);
+		printf("%s\n", rs->out);
 	else
-		print_final(stdout, &tally, out);
+		print_final(stdout, &rs->tally, rs->out);
 	fflush(stdout);
-done:
-	syswatch_close(sw);
-	cg_system_fini(sys);
-	free(sys);
-	free(paths);
-	close(sigfd);
+}
+
+/* Whatever is still held, on every path. */
+static void runset_free(struct runset *rs)
+{
+	csv_abandon(&rs->summary);
+	progress_free(rs->prog);
+	syswatch_close(rs->sw);
+	cg_system_fini(rs->sys);
+	cg_system_flush_warnings(rs->sys, say_cg_warning, stderr);
+	free(rs->sys);
+	free(rs->paths);
+	if (rs->sigfd >= 0)
+		close(rs->sigfd);
+}
+
+/* Run every scenario of cfg. Exit status per commands.h. */
+static int run_set(struct config *cfg, const struct runset_opts *ro)
+{
+	struct runset rs = {.cfg = cfg, .ro = ro, .whole = {1, 1}, .sigfd = -1};
+	rs.shard = ro->shard.count ? &ro->shard : &rs.whole;
+	scenario_dir(rs.sdir, sizeof(rs.sdir));
+	rs.paths = calloc(cfg->n_scenarios ? cfg->n_scenarios : 1, PATH_MAX);
+	if (!rs.paths) {
+		fprintf(stderr, "brink: out of memory\n");
+		return EXIT_FAILED;
+	}
+	int bad = claim_out(&rs, preflight(&rs));
+	if (bad) {
+		if (cfg->path)
+			fprintf(stderr, "brink: %d error%s in %s; nothing was run\n", bad,
+				bad == 1 ? "" : "s", cfg->path);
+		runset_free(&rs);
+		return EXIT_BAD_INPUT;
+	}
+	struct berr err = {0};
+	rs.status = start_machine(&rs);
+	if (rs.status == EXIT_MEASURED) {
+		warn_missing_limits(&rs);
+		open_syswatch(&rs);
+		rs.status = check_search_limit(&rs);
+	}
+	if (rs.status == EXIT_MEASURED &&
+	    (write_run_ini(&rs, &err) != 0 || open_summary(&rs, &err) != 0)) {
+		fprintf(stderr, "brink: %s\n", err.msg);
+		rs.status = EXIT_FAILED;
+	}
+	if (rs.status == EXIT_MEASURED) {
+		start_output(&rs);
+		run_all(&rs);
+		finish(&rs);
+	}
+	int status = rs.status;
+	runset_free(&rs);
 	return status;
 }
 
