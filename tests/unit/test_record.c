@@ -417,6 +417,7 @@ static void test_summary_col_accessors(void **state)
 	}
 	assert_int_equal(csvr_next(&rd, &err), 0);
 	csvr_close(&rd);
+	assert_int_equal(unlink(path), 0);
 	assert_int_equal(summary_col_find("no_such_column"), -1);
 	for (int c = 0; c < SUMMARY_N_COLS; c++)
 		assert_true(summary_cols[c].help && summary_cols[c].help[0]);
