@@ -143,6 +143,10 @@ struct run {
 	int64_t max_fds_one;	/* largest fd count of one process */
 	bool sw_armed, sw_done; /* the kernel watches this run's system calls */
 	struct sw_facts sw;
+	/* The sampler's process list kept from the kernel's fork and exit
+	 * records (sample.h, sampler_follow), and the lost ones seen so far. */
+	bool follow;
+	int64_t proc_lost_seen;
 	/* events.csv's rows, held until the run's end and written in time order:
 	 * some are known late (the kernel's failures, the exit state, OOM victims
 	 * from the log) but dated when they happened */
@@ -254,12 +258,40 @@ static void put_sample(struct run *x, const struct sample *s)
 		series_add(&x->series->go_heap, secs(s->t_ns), (double)go[0]);
 }
 
+static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind);
+
+/* A process made or ended in the run's group, from the kernel. */
+static void on_proc_record(void *arg, bool started, pid_t pid)
+{
+	struct run *x = arg;
+	if (started)
+		sampler_proc_started(x->sampler, pid);
+	else
+		sampler_proc_ended(x->sampler, pid);
+}
+
+/* Bring the sampler's process list up to date: the kernel's fork and exit
+ * records wait in the ring buffer (sent without a wake-up); taking them reads
+ * mapped memory, no system call. Records lost: the group is listed again. */
+static void sync_procs(struct run *x)
+{
+	if (!x->follow)
+		return;
+	syswatch_drain(x->o->sw, &x->sw, on_syscall_fact, x);
+	int64_t lost = syswatch_proc_lost(x->o->sw);
+	if (lost != x->proc_lost_seen) {
+		x->proc_lost_seen = lost;
+		sampler_list_again(x->sampler);
+	}
+}
+
 static void take_sample(struct run *x)
 {
 	/* Before the exec stop the child is still brink's code (it holds the
 	 * error pipe): not the program yet. */
 	if (x->traced && !x->baseline_done)
 		return;
+	sync_procs(x);
 	struct sample s = {.t_ns = now_ns() - x->t0};
 	if (sampler_take(x->sampler, &s) != 0)
 		return; /* nobody left to sample: not a zero */
@@ -346,6 +378,14 @@ static void take_syscall_facts(struct run *x)
 		r->oom_victim_pid = f->victims[0].pid;
 	if (f->lost > 0)
 		event(x, (int64_t)(r->duration_s * 1e9), "syscall-records-lost", f->lost, NULL);
+	/* The run's processes as the kernel made and ended them, and how often
+	 * the group was listed (sample.h: at the start, after lost records and
+	 * now and then where the list follows the records; else at changes). */
+	char d[128];
+	snprintf(d, sizeof(d), "threads=%lld exits=%lld lost=%lld lists=%lld list=%s",
+		 (long long)f->threads_made, (long long)f->exits, (long long)f->proc_lost,
+		 (long long)sampler_relists(x->sampler), x->follow ? "events" : "cgroup");
+	event(x, (int64_t)(r->duration_s * 1e9), "forks", f->forks, d);
 }
 
 static void reap(struct run *x);
@@ -587,6 +627,7 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 		return;
 	}
 	exit_cpu(x);
+	sync_procs(x);
 	struct sample s = {.t_ns = t};
 	if (sampler_take_full(x->sampler, &s) != 0)
 		return;
@@ -954,6 +995,14 @@ static int open_csvs(struct run *x, struct berr *err)
 	return csv_open(&x->events, p, "t_s,event,value,detail", err);
 }
 
+/* The process list from the kernel's records, unless BRINK_PROC_LIST=cgroup
+ * asks for the group's own list at every sample (for comparisons). */
+static bool follow_wanted(void)
+{
+	const char *v = getenv("BRINK_PROC_LIST");
+	return !v || strcmp(v, "cgroup") != 0;
+}
+
 int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr *err)
 {
 	const struct scenario *sc = o->sc;
@@ -1090,6 +1139,11 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 	snprintf(pd, sizeof(pd), "/proc/%d", (int)x.pid);
 	x.procdir = open(pd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	x.sampler = sampler_new(x.cg, x.pid, err);
+	if (x.sampler && x.sw_armed && x.cg && follow_wanted()) {
+		x.follow = true;
+		sampler_follow(x.sampler, true);
+		syswatch_on_proc(o->sw, on_proc_record, &x);
+	}
 	if (!x.sampler || x.procdir < 0) {
 		if (x.procdir < 0)
 			berr_set(err, errno, "cannot open %s", pd);
@@ -1197,6 +1251,7 @@ wait_exit:
 			x.exited = true;
 	}
 finish:
+	syswatch_on_proc(o->sw, NULL, NULL); /* the sampler's list is done with */
 	service_program_ended(x.svc, now_ns());
 	/* The main process is gone; whatever it left in the group goes too. */
 	if (x.cg)
@@ -1211,6 +1266,7 @@ finish:
 	if (rc == 0)
 		conclude(&x);
 out:
+	syswatch_on_proc(o->sw, NULL, NULL);
 	if (x.sw_armed && !x.sw_done)
 		syswatch_disarm(o->sw, &x.sw, NULL, NULL);
 	log_close(&x.out);
