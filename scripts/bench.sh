@@ -7,8 +7,9 @@
 #        BENCH_SCALE ("50 200 500" repetitions), BENCH_LONG_S (120 s at 1 ms),
 #        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20), BENCH_BPF_ROUNDS (7),
 #        BENCH_SWEEP_POINTS (100), BENCH_SWEEP_ROUNDS (3), BENCH_SEARCH_REPS (5),
+#        BENCH_PROCLIST_ROUNDS (3),
 #        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn,
-#        persample, sweep, bpf: run only those sections and replace only them in the
+#        persample, sweep, bpf, proclist: run only those sections and replace only them in the
 #        existing $BENCH_OUT; BENCH_BASELINE_BRINK: another brink binary (e.g. built
 #        from an earlier commit) measured beside this one in section 9 (per-sample
 #        cost), named BENCH_BASELINE_LABEL in the table.
@@ -30,10 +31,11 @@ sweep_points=${BENCH_SWEEP_POINTS:-100}
 sweep_rounds=${BENCH_SWEEP_ROUNDS:-3}
 search_reps=${BENCH_SEARCH_REPS:-5}
 bpf_rounds=${BENCH_BPF_ROUNDS:-7}
+proclist_reps=${BENCH_PROCLIST_ROUNDS:-3}
 only=${BENCH_ONLY:-}
 for s in ${only//,/ }; do
-  case "$s" in scale | longrun | oom | firstinsn | persample | sweep | bpf) ;;
-    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample, sweep, bpf)" >&2; exit 2 ;;
+  case "$s" in scale | longrun | oom | firstinsn | persample | sweep | bpf | proclist) ;;
+    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample, sweep, bpf, proclist)" >&2; exit 2 ;;
   esac
 done
 want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
@@ -864,14 +866,119 @@ any cost measured in the loops above.
 MD
 }
 
+# 12. The process list from the kernel's fork and exit records (issue 11): brink's
+# own CPU and system calls per sample at 1 ms (perf stat --no-inherit: brink alone),
+# a 3 s run at 1 ms minus the same at 1 s, per extra sample, for a tree of 20
+# (fork-workers 19) and a churning tree (proc-churn: processes made and ended all the
+# time), each with the BPF programs loaded and the list kept from their records
+# (events), with them loaded and the group listed as without them
+# (BRINK_PROC_LIST=cgroup), and with BRINK_BPF=off; the three alternate in each round.
+bench_proclist() {
+  local shapes=$build/shapes progs=$build/progs reps=$proclist_reps rows="" shape mode r
+  [ -x "$shapes/fork-workers" ] && [ -x "$progs/proc-churn" ] ||
+    { say "proclist: shapes or test programs not built in $build"; exit 1; }
+  perf stat -x, -e raw_syscalls:sys_enter,task-clock --no-inherit true >/dev/null 2>&1 ||
+    { say "proclist: perf stat cannot count system calls here"; exit 1; }
+  local probe_err
+  probe_err=$("$brink" exec --quiet --no-progress --no-plots --out "$tmp/plprobe" -- /bin/true 2>&1 >/dev/null || true)
+  if grep -q "not watched" <<<"$probe_err"; then
+    cat >"$tmp/sec-proclist.md" <<MD
+<!-- bench:proclist -->
+## 12. The process list from fork and exit records (eBPF)
 
-new_sections=(scale longrun oom firstinsn persample sweep bpf)
+$(run_line)
+
+Not measured: brink could not load its eBPF programs here ($(sed -n 's/.*not watched: \([^;]*\);.*/\1/p' <<<"$probe_err")).
+<!-- /bench:proclist -->
+MD
+    return
+  fi
+  pl_run() { # MODE INTERVAL TAG ARGS... -> "syscalls task_clock_ms samples lists"
+    local m=$1 iv=$2 tag=$3 envs=(); shift 3
+    case $m in events) envs=(BRINK_PROC_LIST=events) ;; cgroup) envs=(BRINK_PROC_LIST=cgroup) ;;
+      off) envs=(BRINK_BPF=off) ;; esac
+    env "${envs[@]}" perf stat -x, -e raw_syscalls:sys_enter,task-clock --no-inherit -o "$tmp/pl.$tag" \
+      "$brink" exec --interval "$iv" --timeout 3s --quiet --no-progress --no-plots \
+      --out "$tmp/pl-$tag" -- "$@" >/dev/null 2>&1 || true
+    local ev; ev=$(ls "$tmp/pl-$tag"/*/1/events.csv)
+    echo "$(awk -F, '/raw_syscalls/ {print $1}' "$tmp/pl.$tag") \
+$(awk -F, '/task-clock/ {print $1}' "$tmp/pl.$tag") $(col "$tmp/pl-$tag/summary.csv" samples) \
+$(awk -F, '$2 == "forks" {n = split($4, a, " "); for (i = 1; i <= n; i++) if (a[i] ~ /^lists=/) print substr(a[i], 7)}' "$ev")"
+    rm -rf "$tmp/pl-$tag"
+  }
+  local ratios=""
+  for shape in tree churn; do
+    local args
+    if [ $shape = tree ]; then args=("$shapes/fork-workers" 19 1 5 3500); else
+      args=("$progs/proc-churn" 12 250 40); fi
+    declare -A sc=() cpu=() lists=()
+    say "proclist: $shape, $reps rounds of events, cgroup, off"
+    for r in $(seq "$reps"); do
+      for mode in events cgroup off; do
+        read -r fa fc fn fl < <(pl_run $mode 1ms fast "${args[@]}")
+        read -r sa sc_ sn _ < <(pl_run $mode 1s slow "${args[@]}")
+        sc[$mode]+="$(awk -v a="$fa" -v b="$sa" -v n="$fn" -v m="$sn" 'BEGIN {printf "%.2f", (a-b)/(n-m)}') "
+        cpu[$mode]+="$(awk -v a="$fc" -v b="$sc_" -v n="$fn" -v m="$sn" 'BEGIN {printf "%.1f", (a-b)/(n-m)*1000}') "
+        lists[$mode]="${fl:--} lists in $fn samples"
+      done
+    done
+    local med_e med_c
+    for mode in events cgroup off; do
+      # shellcheck disable=SC2086
+      local ms mc; ms=$(stats median ${sc[$mode]}); mc=$(stats median ${cpu[$mode]})
+      [ $mode = events ] && med_e=$mc
+      [ $mode = cgroup ] && med_c=$mc
+      rows+="| $shape | $mode | $ms | ${sc[$mode]}| $mc | $(awk -v c="$mc" 'BEGIN {printf "%.1f", c}') | ${lists[$mode]} |"$'\n'
+    done
+    ratios+="| $shape | $med_c | $med_e | **$(awk -v a="$med_e" -v b="$med_c" 'BEGIN {printf "%.3f", a / b}')** |"$'\n'
+    unset sc cpu lists
+  done
+  cat >"$tmp/sec-proclist.md" <<MD
+<!-- bench:proclist -->
+## 12. The process list from fork and exit records (eBPF)
+
+$(run_line)
+
+brink's own system calls and CPU per sample at 1 ms, counted with \`perf stat -e
+raw_syscalls:sys_enter,task-clock --no-inherit\` (brink alone, not the program): a
+3 s run at \`--interval 1ms\` minus the same at \`1s\`, per extra sample, $reps rounds
+(median, and every round). tree: \`fork-workers 19 1 5 3500\` (a parent and 19
+workers, 20 processes, none made or ended while they hold); churn: \`proc-churn 12
+250 40\` (tests/progs: phases of 40 processes made and ended within a millisecond
+each, then 1 to 12 holders for 250 ms). events: the eBPF programs loaded, the list
+kept from their fork and exit records (the default); cgroup: the programs loaded,
+the group listed as without them (\`BRINK_PROC_LIST=cgroup\`); off: \`BRINK_BPF=off\`.
+CPU per 1000 samples is the same figure in ms. Last column: how often the group's
+list was read (the run's \`forks\` event; none without eBPF), last round at 1 ms.
+
+| shape | list | system calls per sample | every round | CPU per sample (us) | CPU per 1000 samples (ms) | lists read |
+|---|---|---|---|---|---|---|
+$rows
+brink's CPU per sample, the group listed (cgroup) against the list from records (events):
+
+| shape | cgroup (us) | events (us) | events / cgroup |
+|---|---|---|---|
+$ratios
+On cgroup v1 (this machine) brink listed the group only when its task count
+(\`pids.current\`, one pread per sample) moved, so a tree that holds still costs one
+system call per sample more than the records; each change costs an open, a read and
+a close of \`cgroup.procs\`, and another pass when a listed process vanished. With
+the records, the list costs no system call; the records are taken from the ring
+buffer's mapped pages before each sample. What both pay alike is the three reads of
+each process per sample. With \`BRINK_BPF=off\` no program is attached: where the
+kernel refused fexit (section 11), brink's own system calls are on the slow path
+with the programs loaded, which \`events\` and \`cgroup\` both pay.
+<!-- /bench:proclist -->
+MD
+}
+
+new_sections=(scale longrun oom firstinsn persample sweep bpf proclist)
 for s in "${new_sections[@]}"; do
   want "$s" && "bench_$s"
 done
 
 # --- 5. verdicts and the report --------------------------------------------
-only_note="Sections 5 to 11 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample,sweep,bpf\`);
+only_note="Sections 5 to 12 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample,sweep,bpf,proclist\`);
 each says which run its figures come from, and their goals are listed in the section."
 later_goals="Goals of sections 5 to 8 (scale, long run memory, OOM precision, time to the
 child's first instruction) are in their own sections."
@@ -1119,6 +1226,7 @@ for frag in sys.argv[1:]:
         doc = doc.rstrip("\n") + "\n\n" + text + "\n"
 # The paragraph written before these sections existed, and the header note.
 doc = re.sub(r"Not measured yet:.*?\n\n", lambda m: os.environ["LATER"] + "\n\n", doc, flags=re.S)
+doc = re.sub(r"Sections 5 to \d+ can be re-run alone.*?\n.*?in the section\.\n", "", doc)
 if os.environ["ONLY_NOTE"] not in doc:
     doc = doc.replace("shown for scale only.\n", "shown for scale only.\n" + os.environ["ONLY_NOTE"] + "\n", 1)
 open(out + ".tmp", "w").write(doc)
