@@ -7,7 +7,7 @@
 #        BENCH_SCALE ("50 200 500" repetitions), BENCH_LONG_S (120 s at 1 ms),
 #        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20), BENCH_BPF_ROUNDS (7),
 #        BENCH_SWEEP_POINTS (100), BENCH_SWEEP_ROUNDS (3), BENCH_SEARCH_REPS (5),
-#        BENCH_PROCLIST_ROUNDS (3),
+#        BENCH_PROCLIST_ROUNDS (5),
 #        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn,
 #        persample, sweep, bpf, proclist: run only those sections and replace only them in the
 #        existing $BENCH_OUT; BENCH_BASELINE_BRINK: another brink binary (e.g. built
@@ -31,7 +31,7 @@ sweep_points=${BENCH_SWEEP_POINTS:-100}
 sweep_rounds=${BENCH_SWEEP_ROUNDS:-3}
 search_reps=${BENCH_SEARCH_REPS:-5}
 bpf_rounds=${BENCH_BPF_ROUNDS:-7}
-proclist_reps=${BENCH_PROCLIST_ROUNDS:-3}
+proclist_reps=${BENCH_PROCLIST_ROUNDS:-5}
 only=${BENCH_ONLY:-}
 for s in ${only//,/ }; do
   case "$s" in scale | longrun | oom | firstinsn | persample | sweep | bpf | proclist) ;;
@@ -806,6 +806,26 @@ MD
   local sm_on sm_off
   sm_on=$(stats median "${st_on[@]}")
   sm_off=$(stats median "${st_off[@]}")
+  # Where the load's time goes, from one start under strace (which slows each
+  # system call it sees, so for proportions): reading and parsing the kernel's
+  # BTF (from the open of /sys/kernel/btf/vmlinux to the next bpf() call), the
+  # verifier (the program loads' own time), and the rest of the span from the
+  # first bpf() call to the last attach (CO-RE relocations, maps, attaching).
+  local split
+  rm -rf "$tmp/st"
+  strace -tt -T -e trace=openat,bpf -o "$tmp/start.trace" \
+    "$brink" exec --quiet --no-progress --no-plots --out "$tmp/st" -- /bin/true >/dev/null 2>&1
+  split=$(awk 'function t(s, a) { split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+    / bpf\(/ { now = t($1); if (!first) first = now
+      if (open) { btf += now - open; open = 0 }
+      if (/BPF_PROG_LOAD/ && /BPF_PROG_TYPE_(TRACING|RAW_TRACEPOINT)/ && match($0, /<[0-9.]+>$/))
+        ver += substr($0, RSTART + 1, RLENGTH - 2)
+      if (/BPF_LINK_CREATE|BPF_RAW_TRACEPOINT_OPEN/) last = now }
+    /openat\(.*"\/sys\/kernel\/btf\/vmlinux"/ { open = t($1); n++ }
+    END { printf "%.1f %.1f %d %.1f %.1f", (last - first) * 1000, btf * 1000, n, ver * 1000,
+      (last - first - btf - ver) * 1000 }' "$tmp/start.trace")
+  local sp_all sp_btf sp_n sp_ver sp_rest
+  read -r sp_all sp_btf sp_n sp_ver sp_rest <<<"$split"
   # The seed job, C half, one repetition (as tests/e2e/seed_c.sh cuts it).
   awk '/^\[scenario / { keep = ($2 ~ "-c-") } /^\[/ && !/^\[scenario / { keep = 1 }
     /^repetitions/ { print "repetitions = 1"; next } keep { print }' "$src/configs/seed.ini" >"$tmp/seedc.ini"
@@ -844,9 +864,20 @@ $rows
 What loading and attaching the programs adds to a brink's start (once per brink
 process, before its first run; \`brink exec --no-plots -- /bin/true\`, wall time,
 $((bpf_rounds * 2)) runs each way, alternating, medians): **$sm_off ms** with \`BRINK_BPF=off\`,
-**$sm_on ms** with the programs. Most of it is libbpf parsing the kernel's BTF (about
-5 MB) for each load (twice here: fexit refused, then the tracepoint), the verifier,
-and detaching at the end.
+**$sm_on ms** with the programs. Where it goes, from one start under strace (slower
+than without, so for proportions): of the **$sp_all ms** from brink's first \`bpf()\` call to
+its last attach, **$sp_btf ms** reading and parsing the kernel's BTF (about 5 MB;
+libbpf does it for each object it loads: $sp_n times here, the object with fexit
+refused, then the one with the tracepoint), **$sp_ver ms** in the verifier (every
+program load), and **$sp_rest ms** for the rest: mostly libbpf's CO-RE relocations,
+whose search for each kernel type a program names scans the kernel's BTF again, per
+object. Detaching at the end adds to the wall time above. The count of open fds
+at a failure walks up to 1024 words of the fd bitmap; counted with \`bpf_loop\`
+(Linux >= 5.17) the verifier checks that step once instead of the whole loop in
+each program that inlines it (8 ms to 1 ms for the \`sys_exit\` program here).
+libbpf 1.1 has no way to hand one parsed BTF to two objects; trying fexit first
+costs the second parse and relocation where the kernel refuses it, and saves the
+tracepoint's cost to every system call where it does not (section 11's loops).
 
 The C half of the seed job (18 scenarios, one repetition, \`--no-plots\`), once each
 way: wall time and CPU (user + system) of brink and every program it ran, from
@@ -922,15 +953,17 @@ $(awk -F, '$2 == "forks" {n = split($4, a, " "); for (i = 1; i <= n; i++) if (a[
         lists[$mode]="${fl:--} lists in $fn samples"
       done
     done
-    local med_e med_c
+    local med_e med_c sys_e sys_c
     for mode in events cgroup off; do
       # shellcheck disable=SC2086
       local ms mc; ms=$(stats median ${sc[$mode]}); mc=$(stats median ${cpu[$mode]})
       [ $mode = events ] && med_e=$mc
       [ $mode = cgroup ] && med_c=$mc
-      rows+="| $shape | $mode | $ms | ${sc[$mode]}| $mc | $(awk -v c="$mc" 'BEGIN {printf "%.1f", c}') | ${lists[$mode]} |"$'\n'
+      [ $mode = events ] && sys_e=$ms
+      [ $mode = cgroup ] && sys_c=$ms
+      rows+="| $shape | $mode | $ms | ${sc[$mode]}| $mc | ${cpu[$mode]}| ${lists[$mode]} |"$'\n'
     done
-    ratios+="| $shape | $med_c | $med_e | **$(awk -v a="$med_e" -v b="$med_c" 'BEGIN {printf "%.3f", a / b}')** |"$'\n'
+    ratios+="| $shape | $sys_c | $sys_e | $med_c | $med_e | **$(awk -v a="$med_e" -v b="$med_c" 'BEGIN {printf "%.3f", a / b}')** |"$'\n'
     unset sc cpu lists
   done
   cat >"$tmp/sec-proclist.md" <<MD
@@ -948,26 +981,33 @@ workers, 20 processes, none made or ended while they hold); churn: \`proc-churn 
 each, then 1 to 12 holders for 250 ms). events: the eBPF programs loaded, the list
 kept from their fork and exit records (the default); cgroup: the programs loaded,
 the group listed as without them (\`BRINK_PROC_LIST=cgroup\`); off: \`BRINK_BPF=off\`.
-CPU per 1000 samples is the same figure in ms. Last column: how often the group's
-list was read (the run's \`forks\` event; none without eBPF), last round at 1 ms.
+CPU per sample in us is also brink's CPU (user + system) per 1000 samples in ms.
+Last column: how often the group's list was read (the run's \`forks\` event; none
+without eBPF), last round at 1 ms.
 
-| shape | list | system calls per sample | every round | CPU per sample (us) | CPU per 1000 samples (ms) | lists read |
+| shape | list | system calls per sample | every round | CPU per sample (us) | every round | lists read |
 |---|---|---|---|---|---|---|
 $rows
-brink's CPU per sample, the group listed (cgroup) against the list from records (events):
+The group listed (cgroup) against the list from records (events), medians:
 
-| shape | cgroup (us) | events (us) | events / cgroup |
-|---|---|---|---|
+| shape | system calls, cgroup | system calls, events | CPU (us), cgroup | CPU (us), events | CPU events / cgroup |
+|---|---|---|---|---|---|
 $ratios
-On cgroup v1 (this machine) brink listed the group only when its task count
-(\`pids.current\`, one pread per sample) moved, so a tree that holds still costs one
-system call per sample more than the records; each change costs an open, a read and
-a close of \`cgroup.procs\`, and another pass when a listed process vanished. With
-the records, the list costs no system call; the records are taken from the ring
-buffer's mapped pages before each sample. What both pay alike is the three reads of
-each process per sample. With \`BRINK_BPF=off\` no program is attached: where the
-kernel refused fexit (section 11), brink's own system calls are on the slow path
-with the programs loaded, which \`events\` and \`cgroup\` both pay.
+What the records save is the list's own cost, and it was small already. On cgroup
+v1 (this machine) brink listed the group only when its task count (\`pids.current\`,
+one pread per sample) moved: the records save that pread, one system call per
+sample, and in the churning tree also the lists read again at each change (an open,
+a read and a close of \`cgroup.procs\` each, and a second pass when a listed process
+had vanished). On v2 the list is one pread per sample, the same one call. Taking
+the records costs no system call (the ring buffer's pages are mapped), but a
+process the records add is opened as a listed one is. Against the three reads each
+process costs per sample, one call is a few percent of a 20-process tree's
+samples; brink's CPU per sample moves by more than that from round to round on
+this shared machine (the \`every round\` columns), so the CPU ratio above says
+"the same, within the noise", not cheaper. With \`BRINK_BPF=off\` no program is
+attached at all; where the kernel refused fexit (section 11), brink's own system
+calls take the tracepoint's slow path while the programs are loaded, which
+\`events\` and \`cgroup\` both pay.
 <!-- /bench:proclist -->
 MD
 }
