@@ -869,9 +869,10 @@ than without, so for proportions): of the **$sp_all ms** from brink's first \`bp
 its last attach, **$sp_btf ms** reading and parsing the kernel's BTF (about 5 MB;
 libbpf does it for each object it loads: $sp_n times here, the object with fexit
 refused, then the one with the tracepoint), **$sp_ver ms** in the verifier (every
-program load), and **$sp_rest ms** for the rest: mostly libbpf's CO-RE relocations,
-whose search for each kernel type a program names scans the kernel's BTF again, per
-object. Detaching at the end adds to the wall time above. The count of open fds
+program load), and **$sp_rest ms** for the rest: libbpf's work between those calls (CO-RE
+relocations, which search the parsed BTF for each kernel type the programs name;
+a profile shows libbpf's scans of the BTF and the page faults of its copies of it,
+about 5 MB per object), maps and attaching. Detaching at the end adds to the wall time above. The count of open fds
 at a failure walks up to 1024 words of the fd bitmap; counted with \`bpf_loop\`
 (Linux >= 5.17) the verifier checks that step once instead of the whole loop in
 each program that inlines it (8 ms to 1 ms for the \`sys_exit\` program here).
