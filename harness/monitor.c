@@ -126,7 +126,10 @@ struct run {
 	struct csv samples, events;
 	struct leak_series *series;
 	struct logcap out, errlog;
-	struct service *svc; /* load, readiness, stop, Go runtime (service.h) */
+	int out_w, err_w;	 /* the pipes' write ends, the program's until launched */
+	int tick_fd, timeout_fd; /* timerfds: the sampling tick, the run's timeout */
+	char cwd[4096];		 /* the program's working directory */
+	struct service *svc;	 /* load, readiness, stop, Go runtime (service.h) */
 	bool traced, exited, timed_out, interrupted, baseline_done, exit_state_done;
 	/* The main thread exited with others running: seize them once every stop
 	 * brink holds is let go (see reap). */
@@ -143,6 +146,10 @@ struct run {
 	int64_t max_fds_one;	/* largest fd count of one process */
 	bool sw_armed, sw_done; /* the kernel watches this run's system calls */
 	struct sw_facts sw;
+	/* The sampler's process list kept from the kernel's fork and exit
+	 * records (sample.h, sampler_follow), and the lost ones seen so far. */
+	bool follow;
+	int64_t proc_lost_seen;
 	/* events.csv's rows, held until the run's end and written in time order:
 	 * some are known late (the kernel's failures, the exit state, OOM victims
 	 * from the log) but dated when they happened */
@@ -254,12 +261,40 @@ static void put_sample(struct run *x, const struct sample *s)
 		series_add(&x->series->go_heap, secs(s->t_ns), (double)go[0]);
 }
 
+static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind);
+
+/* A process made or ended in the run's group, from the kernel. */
+static void on_proc_record(void *arg, bool started, pid_t pid)
+{
+	struct run *x = arg;
+	if (started)
+		sampler_proc_started(x->sampler, pid);
+	else
+		sampler_proc_ended(x->sampler, pid);
+}
+
+/* Bring the sampler's process list up to date: the kernel's fork and exit
+ * records wait in the ring buffer (sent without a wake-up); taking them reads
+ * mapped memory, no system call. Records lost: the group is listed again. */
+static void sync_procs(struct run *x)
+{
+	if (!x->follow)
+		return;
+	syswatch_drain(x->o->sw, &x->sw, on_syscall_fact, x);
+	int64_t lost = syswatch_proc_lost(x->o->sw);
+	if (lost != x->proc_lost_seen) {
+		x->proc_lost_seen = lost;
+		sampler_list_again(x->sampler);
+	}
+}
+
 static void take_sample(struct run *x)
 {
 	/* Before the exec stop the child is still brink's code (it holds the
 	 * error pipe): not the program yet. */
 	if (x->traced && !x->baseline_done)
 		return;
+	sync_procs(x);
 	struct sample s = {.t_ns = now_ns() - x->t0};
 	if (sampler_take(x->sampler, &s) != 0)
 		return; /* nobody left to sample: not a zero */
@@ -346,6 +381,14 @@ static void take_syscall_facts(struct run *x)
 		r->oom_victim_pid = f->victims[0].pid;
 	if (f->lost > 0)
 		event(x, (int64_t)(r->duration_s * 1e9), "syscall-records-lost", f->lost, NULL);
+	/* The run's processes as the kernel made and ended them, and how often
+	 * the group was listed (sample.h: at the start, after lost records and
+	 * now and then where the list follows the records; else at changes). */
+	char d[128];
+	snprintf(d, sizeof(d), "threads=%lld exits=%lld lost=%lld lists=%lld list=%s",
+		 (long long)f->threads_made, (long long)f->exits, (long long)f->proc_lost,
+		 (long long)sampler_relists(x->sampler), x->follow ? "events" : "cgroup");
+	event(x, (int64_t)(r->duration_s * 1e9), "forks", f->forks, d);
 }
 
 static void reap(struct run *x);
@@ -587,6 +630,7 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 		return;
 	}
 	exit_cpu(x);
+	sync_procs(x);
 	struct sample s = {.t_ns = t};
 	if (sampler_take_full(x->sampler, &s) != 0)
 		return;
@@ -954,126 +998,155 @@ static int open_csvs(struct run *x, struct berr *err)
 	return csv_open(&x->events, p, "t_s,event,value,detail", err);
 }
 
-int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr *err)
+/* The process list from the kernel's records, unless BRINK_PROC_LIST=cgroup
+ * asks for the group's own list at every sample (for comparisons). */
+static bool follow_wanted(void)
 {
+	const char *v = getenv("BRINK_PROC_LIST");
+	return !v || strcmp(v, "cgroup") != 0;
+}
+
+/* The fds the event loop polls, one slot each. */
+enum poll_slot {
+	SLOT_TICK,     /* the sampling timer */
+	SLOT_TIMEOUT,  /* the run's timeout */
+	SLOT_SIGNALS,  /* signalfd: SIGCHLD, and SIGINT/SIGTERM/SIGHUP to interrupt */
+	SLOT_OOM,      /* the run cgroup's OOM notification */
+	SLOT_STDOUT,   /* the program's stdout pipe */
+	SLOT_STDERR,   /* its stderr pipe */
+	SLOT_SERVICE,  /* the service's timer (readiness, the load, the grace) */
+	SLOT_SYSCALLS, /* the kernel's failing calls and OOM victims (syswatch) */
+	SLOT__COUNT
+};
+
+/* Step 1: the result, the run's cgroup, its service, its files and timers, and
+ * the program's working directory (x->cwd). -1 with err. */
+static int run_setup(struct run *x, struct berr *err)
+{
+	const struct monitor_opts *o = x->o;
 	const struct scenario *sc = o->sc;
-	struct run x = {.o = o, .r = r, .procdir = -1, .pid = -1, .exit_cpu_s = -1};
-	x.out.rd = x.out.file = x.errlog.rd = x.errlog.file = -1;
-	int tfd = -1, tofd = -1, out_w = -1, err_w = -1, rc = -1;
+	struct run_result *r = x->r;
 	run_result_init(r);
 	snprintf(r->scenario, sizeof(r->scenario), "%s", sc->name);
 	r->rep = o->rep;
-	fill_limits(&x);
-	x.series = malloc(sizeof(*x.series));
-	if (!x.series) {
-		berr_set(err, errno, "out of memory");
-		goto out;
-	}
-	series_init(&x.series->rss);
-	series_init(&x.series->mem);
-	series_init(&x.series->fds);
-	series_init(&x.series->threads);
-	x.series->mem_reclaimable_bytes = -1;
-	series_init(&x.series->go_heap);
+	fill_limits(x);
+	x->series = malloc(sizeof(*x->series));
+	if (!x->series)
+		return berr_set(err, errno, "out of memory");
+	series_init(&x->series->rss);
+	series_init(&x->series->mem);
+	series_init(&x->series->fds);
+	series_init(&x->series->threads);
+	x->series->mem_reclaimable_bytes = -1;
+	series_init(&x->series->go_heap);
 
-	if (o->sys && cg_system_any(o->sys) && cg_run_create(o->sys, &sc->lim, &x.cg, err) != 0)
-		goto out;
-	if (!cg_run_has(x.cg, CG_MEMORY))
+	if (o->sys && cg_system_any(o->sys) && cg_run_create(o->sys, &sc->lim, &x->cg, err) != 0)
+		return -1;
+	if (!cg_run_has(x->cg, CG_MEMORY))
 		r->unavailable |= UNAV_MEM | UNAV_OOM;
-	if (!cg_run_has(x.cg, CG_PIDS))
+	if (!cg_run_has(x->cg, CG_PIDS))
 		r->unavailable |= UNAV_PIDS;
-	if (!x.cg)
+	if (!x->cg)
 		r->unavailable |= UNAV_CGROUP_PROCS;
-	if (!x.cg && sc->lim.v[LIM_CPUS] != BRINK_UNSET)
+	if (!x->cg && sc->lim.v[LIM_CPUS] != BRINK_UNSET)
 		r->unavailable |= UNAV_CPU_LIMIT;
 	if (!sc->exit_stop)
 		r->unavailable |= UNAV_EXIT_STOP;
 
 	/* The program's working directory (and its load's): `cwd`, else a fresh
 	 * one of its own, made below. */
-	char cwd[4096];
 	if (o->cwd)
-		snprintf(cwd, sizeof(cwd), "%s", o->cwd);
+		snprintf(x->cwd, sizeof(x->cwd), "%s", o->cwd);
 	else
-		snprintf(cwd, sizeof(cwd), "%s/work", o->run_dir);
+		snprintf(x->cwd, sizeof(x->cwd), "%s/work", o->run_dir);
 	struct service_opts so = {.cfg = &sc->svc,
 				  .shell = sc->shell,
 				  .scenario_dir = o->scenario_dir,
 				  .run_dir = o->run_dir,
-				  .cwd = cwd,
+				  .cwd = x->cwd,
 				  .env = sc->env,
 				  .sys = o->sys && cg_system_any(o->sys) ? o->sys : NULL,
 				  .event = service_event,
-				  .event_arg = &x};
-	if (!(x.svc = service_new(&so, err)))
-		goto out;
-	if (open_csvs(&x, err) != 0)
-		goto out;
-	if (log_open(&x.out, o->run_dir, "stdout.log", sc->log_cap_bytes, &out_w, err) != 0 ||
-	    log_open(&x.errlog, o->run_dir, "stderr.log", sc->log_cap_bytes, &err_w, err) != 0)
-		goto out;
-	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	tofd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (tfd < 0 || tofd < 0) {
-		berr_set(err, errno, "cannot create a timerfd");
-		goto out;
-	}
-	if (!o->cwd && mkdir(cwd, 0755) != 0) {
-		berr_set(err, errno, "cannot create %s", cwd);
-		goto out;
-	}
+				  .event_arg = x};
+	if (!(x->svc = service_new(&so, err)))
+		return -1;
+	if (open_csvs(x, err) != 0)
+		return -1;
+	if (log_open(&x->out, o->run_dir, "stdout.log", sc->log_cap_bytes, &x->out_w, err) != 0 ||
+	    log_open(&x->errlog, o->run_dir, "stderr.log", sc->log_cap_bytes, &x->err_w, err) != 0)
+		return -1;
+	x->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	x->timeout_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (x->tick_fd < 0 || x->timeout_fd < 0)
+		return berr_set(err, errno, "cannot create a timerfd");
+	if (!o->cwd && mkdir(x->cwd, 0755) != 0)
+		return berr_set(err, errno, "cannot create %s", x->cwd);
+	return 0;
+}
 
+/* How the launch went. */
+enum launched {
+	LAUNCH_RUNNING, /* the program runs: watch it */
+	LAUNCH_ENDED,	/* a result already: exec failed, or interrupted before it */
+	LAUNCH_ERROR,	/* brink could not start it (err) */
+};
+
+/* Step 2: arm the kernel's watch and start the program (t0 is now). */
+static enum launched run_launch(struct run *x, struct berr *err)
+{
+	const struct monitor_opts *o = x->o;
+	const struct scenario *sc = o->sc;
+	struct run_result *r = x->r;
 	if (o->progress)
 		progress_run_start(o->progress, sc, o->rep);
 	int term_signo = 0;
 	struct launch_opts lo = {.path = o->path,
 				 .argv = sc->argv,
 				 .lim = &sc->lim,
-				 .cwd = cwd,
+				 .cwd = x->cwd,
 				 .cwd_fresh = !o->cwd,
-				 .stdout_fd = out_w,
-				 .stderr_fd = err_w,
+				 .stdout_fd = x->out_w,
+				 .stderr_fd = x->err_w,
 				 .trace = sc->exit_stop,
 				 .user = sc->user,
 				 .env = sc->env,
-				 .env_add = service_env(x.svc),
+				 .env_add = service_env(x->svc),
 				 .sigfd = o->sigfd,
 				 .term_signo = &term_signo};
-	x.oomw = oom_watch_start();
-	x.out.feed = service_stdout;
-	x.errlog.feed = service_stderr;
-	x.out.svc = x.errlog.svc = x.svc;
-	x.t0 = now_ns();
-	service_set_t0(x.svc, x.t0);
+	x->oomw = oom_watch_start();
+	x->out.feed = service_stdout;
+	x->errlog.feed = service_stderr;
+	x->out.svc = x->errlog.svc = x->svc;
+	x->t0 = now_ns();
+	service_set_t0(x->svc, x->t0);
 	if (o->sw) {
 		char why[256];
-		x.sw_armed = syswatch_arm(o->sw, x.cg, x.t0, why, sizeof(why)) == 0;
+		x->sw_armed = syswatch_arm(o->sw, x->cg, x->t0, why, sizeof(why)) == 0;
 	}
-	event(&x, 0, "start", RES_NONE, o->path);
-	int lr = launch_start(&lo, x.cg, &x.pid, &x.traced, err);
-	close(out_w);
-	close(err_w);
-	out_w = err_w = -1;
+	event(x, 0, "start", RES_NONE, o->path);
+	int lr = launch_start(&lo, x->cg, &x->pid, &x->traced, err);
+	close(x->out_w);
+	close(x->err_w);
+	x->out_w = x->err_w = -1;
 	if (lr < 0)
-		goto out;
+		return LAUNCH_ERROR;
 	if (lr == 2) {
 		/* A termination signal before the exec: the child is gone. */
 		r->outcome = OUT_INTERRUPTED;
-		event(&x, now_ns() - x.t0, "interrupted", term_signo, err->msg);
-		r->duration_s = secs(now_ns() - x.t0);
-		rc = 0;
-		goto out;
+		event(x, now_ns() - x->t0, "interrupted", term_signo, err->msg);
+		r->duration_s = secs(now_ns() - x->t0);
+		return LAUNCH_ENDED;
 	}
 	if (lr == 1) {
 		r->outcome = OUT_EXEC_FAILED;
 		struct cg_oom_counts oc;
-		if (x.cg && cg_run_oom_counts(x.cg, &oc) == 0 && oc.oom_kill > 0) {
+		if (x->cg && cg_run_oom_counts(x->cg, &oc) == 0 && oc.oom_kill > 0) {
 			/* killed before its exec by the OOM killer: the limit is too
 			 * small to start the program at all */
 			r->oom_kills = oc.oom_kill;
 			r->limit_hit = BP_MEMORY; /* the counter moved: memory (README) */
 			r->limit_method = METH_KERNEL_COUNTER;
-			event(&x, now_ns() - x.t0, "oom-kill", oc.oom_kill, NULL);
+			event(x, now_ns() - x->t0, "oom-kill", oc.oom_kill, NULL);
 			snprintf(
 			    r->exec_error, sizeof(r->exec_error),
 			    "%.600s (the OOM killer: the memory limit is too small to start it)",
@@ -1081,168 +1154,247 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
 		} else {
 			snprintf(r->exec_error, sizeof(r->exec_error), "%s", err->msg);
 		}
-		event(&x, now_ns() - x.t0, "exec-failed", RES_NONE, r->exec_error);
-		r->duration_s = secs(now_ns() - x.t0);
-		rc = 0;
-		goto out;
+		event(x, now_ns() - x->t0, "exec-failed", RES_NONE, r->exec_error);
+		r->duration_s = secs(now_ns() - x->t0);
+		return LAUNCH_ENDED;
 	}
+	return LAUNCH_RUNNING;
+}
+
+/* Step 3: the sampler (following the kernel's process records where it can)
+ * and the timers. -1 with err: the program was killed. */
+static int start_watching(struct run *x, struct berr *err)
+{
+	const struct scenario *sc = x->o->sc;
 	char pd[32];
-	snprintf(pd, sizeof(pd), "/proc/%d", (int)x.pid);
-	x.procdir = open(pd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	x.sampler = sampler_new(x.cg, x.pid, err);
-	if (!x.sampler || x.procdir < 0) {
-		if (x.procdir < 0)
-			berr_set(err, errno, "cannot open %s", pd);
-		kill_all(&x, "brink could not start sampling");
-		goto wait_exit;
+	snprintf(pd, sizeof(pd), "/proc/%d", (int)x->pid);
+	x->procdir = open(pd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	x->sampler = sampler_new(x->cg, x->pid, err);
+	if (x->sampler && x->sw_armed && x->cg && follow_wanted()) {
+		x->follow = true;
+		sampler_follow(x->sampler, true);
+		syswatch_on_proc(x->o->sw, on_proc_record, x);
 	}
-	if (arm_timer(tfd, x.t0 + sc->interval_ns, sc->interval_ns) != 0 ||
-	    (sc->timeout_ns > 0 && arm_timer(tofd, x.t0 + sc->timeout_ns, 0) != 0)) {
+	if (!x->sampler || x->procdir < 0) {
+		if (x->procdir < 0)
+			berr_set(err, errno, "cannot open %s", pd);
+		kill_all(x, "brink could not start sampling");
+		return -1;
+	}
+	if (arm_timer(x->tick_fd, x->t0 + sc->interval_ns, sc->interval_ns) != 0 ||
+	    (sc->timeout_ns > 0 && arm_timer(x->timeout_fd, x->t0 + sc->timeout_ns, 0) != 0)) {
 		berr_set(err, errno, "cannot arm a timer");
-		kill_all(&x, "brink could not arm its timers");
-		goto wait_exit;
+		kill_all(x, "brink could not arm its timers");
+		return -1;
 	}
 	/* The first sample comes at the first tick: right after launch the
 	 * program is still in its exec stop, with nothing mapped yet. That stop's
 	 * SIGCHLD may have been read while launch_start waited: answer it now. */
-	reap(&x);
+	reap(x);
+	return 0;
+}
 
-	while (!x.exited) {
+/* SLOT_SIGNALS: SIGCHLD (children to reap, ptrace stops) or an interruption:
+ * the first ends the program through the service's stop, the next kills. */
+static void on_signals(struct run *x)
+{
+	struct signalfd_siginfo si;
+	while (read(x->o->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		if (!x->interrupted) {
+			x->interrupted = true;
+			event(x, now_ns() - x->t0, "interrupted", si.ssi_signo,
+			      strsignal((int)si.ssi_signo));
+			end_program(x, "brink was interrupted");
+		} else {
+			kill_all(x, "brink was interrupted again");
+		}
+	}
+	reap(x);
+}
+
+/* SLOT_TICK: a sample; ticks the timer counted past are missed samples. */
+static void on_tick(struct run *x)
+{
+	uint64_t exp = 0;
+	if (read(x->tick_fd, &exp, sizeof(exp)) == sizeof(exp) && exp > 1)
+		x->r->missed_samples += (int64_t)(exp - 1);
+	if (!x->exited)
+		take_sample(x);
+}
+
+/* SLOT_TIMEOUT: the run's time is up. */
+static void on_timeout(struct run *x)
+{
+	uint64_t exp;
+	if (read(x->timeout_fd, &exp, sizeof(exp)) > 0 && !x->timed_out) {
+		x->timed_out = true;
+		event(x, now_ns() - x->t0, "timeout", RES_NONE, NULL);
+		end_program(x, "timeout");
+	}
+}
+
+/* Step 4: until the main process is reaped, act on each slot that is ready.
+ * -1 with err when poll fails (the program was killed). */
+static int event_loop(struct run *x, struct berr *err)
+{
+	const struct monitor_opts *o = x->o;
+	while (!x->exited) {
 		short oom_ev = 0;
-		int oomfd = cg_run_oom_fd(x.cg, &oom_ev);
-		int swfd = x.sw_armed ? syswatch_fd(o->sw) : -1;
-		struct pollfd pf[8] = {
-		    {tfd, POLLIN, 0},
-		    {tofd, POLLIN, 0},
-		    {o->sigfd, POLLIN, 0},
-		    {oomfd, oom_ev, 0},
-		    {x.out.rd, POLLIN, 0},
-		    {x.errlog.rd, POLLIN, 0},
-		    {service_timer_fd(x.svc), POLLIN, 0},
-		    {swfd, POLLIN, 0},
+		int oomfd = cg_run_oom_fd(x->cg, &oom_ev);
+		struct pollfd pf[SLOT__COUNT] = {
+		    [SLOT_TICK] = {x->tick_fd, POLLIN, 0},
+		    [SLOT_TIMEOUT] = {x->timeout_fd, POLLIN, 0},
+		    [SLOT_SIGNALS] = {o->sigfd, POLLIN, 0},
+		    [SLOT_OOM] = {oomfd, oom_ev, 0},
+		    [SLOT_STDOUT] = {x->out.rd, POLLIN, 0},
+		    [SLOT_STDERR] = {x->errlog.rd, POLLIN, 0},
+		    [SLOT_SERVICE] = {service_timer_fd(x->svc), POLLIN, 0},
+		    [SLOT_SYSCALLS] = {x->sw_armed ? syswatch_fd(o->sw) : -1, POLLIN, 0},
 		};
-		int n = poll(pf, 8, -1);
+		int n = poll(pf, SLOT__COUNT, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			berr_set(err, errno, "poll failed");
-			kill_all(&x, "brink's event loop failed");
-			goto wait_exit;
+			kill_all(x, "brink's event loop failed");
+			return -1;
 		}
-		if (pf[2].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(o->sigfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGCHLD)
-					continue;
-				if (!x.interrupted) {
-					x.interrupted = true;
-					event(&x, now_ns() - x.t0, "interrupted", si.ssi_signo,
-					      strsignal((int)si.ssi_signo));
-					end_program(&x, "brink was interrupted");
-				} else {
-					kill_all(&x, "brink was interrupted again");
-				}
-			}
-			reap(&x);
-		}
-		if (pf[3].revents & (POLLIN | POLLPRI | POLLERR))
-			check_oom(&x);
-		if (pf[0].revents & POLLIN) {
-			uint64_t exp = 0;
-			if (read(tfd, &exp, sizeof(exp)) == sizeof(exp) && exp > 1)
-				r->missed_samples += (int64_t)(exp - 1);
-			if (!x.exited)
-				take_sample(&x);
-		}
-		if (pf[1].revents & POLLIN) {
-			uint64_t exp;
-			if (read(tofd, &exp, sizeof(exp)) > 0 && !x.timed_out) {
-				x.timed_out = true;
-				event(&x, now_ns() - x.t0, "timeout", RES_NONE, NULL);
-				end_program(&x, "timeout");
-			}
-		}
-		if (pf[4].revents)
-			log_drain(&x.out);
-		if (pf[5].revents)
-			log_drain(&x.errlog);
-		if (!x.exited && (pf[6].revents || pf[2].revents || pf[4].revents)) {
+		if (pf[SLOT_SIGNALS].revents & POLLIN)
+			on_signals(x);
+		if (pf[SLOT_OOM].revents & (POLLIN | POLLPRI | POLLERR))
+			check_oom(x);
+		if (pf[SLOT_TICK].revents & POLLIN)
+			on_tick(x);
+		if (pf[SLOT_TIMEOUT].revents & POLLIN)
+			on_timeout(x);
+		if (pf[SLOT_STDOUT].revents)
+			log_drain(&x->out);
+		if (pf[SLOT_STDERR].revents)
+			log_drain(&x->errlog);
+		if (!x->exited && (pf[SLOT_SERVICE].revents || pf[SLOT_SIGNALS].revents ||
+				   pf[SLOT_STDOUT].revents)) {
 			/* readiness, the load's end (after a reap), the grace */
 			int sig = 0;
-			enum service_do d = service_poll(x.svc, now_ns(), &sig);
-			service_act(&x, d, sig, "brink stopped the service");
+			enum service_do d = service_poll(x->svc, now_ns(), &sig);
+			service_act(x, d, sig, "brink stopped the service");
 		}
-		if (pf[7].revents & POLLIN)
-			syswatch_drain(o->sw, &x.sw, on_syscall_fact, &x);
+		if (pf[SLOT_SYSCALLS].revents & POLLIN)
+			syswatch_drain(o->sw, &x->sw, on_syscall_fact, x);
 		/* No reap() on other wake-ups: SIGCHLD is blocked, so every child
 		 * state change (exit, ptrace stop, orphan exit) after the last read
 		 * of the signalfd leaves it readable again, and the read above is
 		 * followed by a reap() that takes every waiting child. A wait4()
 		 * per tick would only add a system call to every sample. */
 	}
-	r->duration_s = secs(now_ns() - x.t0);
-	rc = 0;
-	goto finish;
+	x->r->duration_s = secs(now_ns() - x->t0);
+	return 0;
+}
 
-wait_exit:
-	/* brink failed mid-run: the program was killed; wait for it. */
-	while (x.pid > 0 && !x.exited) {
+/* brink failed mid-run: the program was killed; wait for it. */
+static void wait_killed(struct run *x)
+{
+	while (x->pid > 0 && !x->exited) {
 		int st;
-		pid_t p = waitpid(x.pid, &st, __WALL);
+		pid_t p = waitpid(x->pid, &st, __WALL);
 		if (p < 0)
 			break;
 		if (WIFSTOPPED(st))
-			ptrace(PTRACE_CONT, x.pid, 0, 0);
+			ptrace(PTRACE_CONT, x->pid, 0, 0);
 		else
-			x.exited = true;
+			x->exited = true;
 	}
-finish:
-	service_program_ended(x.svc, now_ns());
-	/* The main process is gone; whatever it left in the group goes too. */
-	if (x.cg)
-		cg_run_kill(x.cg, reap_cb, &x);
-	else if (x.pid > 0)
-		kill(-x.pid, SIGKILL);
+}
+
+/* Step 5: the main process is gone; whatever it left in the group goes too,
+ * then the kernel's last records, and (with a result: ok) the verdict. */
+static void run_finish(struct run *x, bool ok)
+{
+	syswatch_on_proc(x->o->sw, NULL, NULL); /* the sampler's list is done with */
+	service_program_ended(x->svc, now_ns());
+	if (x->cg)
+		cg_run_kill(x->cg, reap_cb, x);
+	else if (x->pid > 0)
+		kill(-x->pid, SIGKILL);
 	monitor_reap_all(NULL);
-	if (x.sw_armed) { /* every task of the run is gone: all its records are in */
-		syswatch_disarm(o->sw, &x.sw, on_syscall_fact, &x);
-		x.sw_done = true;
+	if (x->sw_armed) { /* every task of the run is gone: all its records are in */
+		syswatch_disarm(x->o->sw, &x->sw, on_syscall_fact, x);
+		x->sw_done = true;
 	}
-	if (rc == 0)
-		conclude(&x);
-out:
-	if (x.sw_armed && !x.sw_done)
-		syswatch_disarm(o->sw, &x.sw, NULL, NULL);
-	log_close(&x.out);
-	log_close(&x.errlog);
-	if (out_w >= 0)
-		close(out_w);
-	if (err_w >= 0)
-		close(err_w);
-	if (tfd >= 0)
-		close(tfd);
-	if (tofd >= 0)
-		close(tofd);
-	if (x.procdir >= 0)
-		close(x.procdir);
-	sampler_free(x.sampler);
-	oom_watch_stop(x.oomw);
-	service_free(x.svc);
+	if (ok)
+		conclude(x);
+}
+
+/* Step 6: close and free everything, remove the cgroup, commit the files.
+ * Returns rc, or -1 where that failed (err, when rc was 0). */
+static int run_teardown(struct run *x, int rc, struct berr *err)
+{
+	const struct monitor_opts *o = x->o;
+	syswatch_on_proc(o->sw, NULL, NULL);
+	if (x->sw_armed && !x->sw_done)
+		syswatch_disarm(o->sw, &x->sw, NULL, NULL);
+	log_close(&x->out);
+	log_close(&x->errlog);
+	if (x->out_w >= 0)
+		close(x->out_w);
+	if (x->err_w >= 0)
+		close(x->err_w);
+	if (x->tick_fd >= 0)
+		close(x->tick_fd);
+	if (x->timeout_fd >= 0)
+		close(x->timeout_fd);
+	if (x->procdir >= 0)
+		close(x->procdir);
+	sampler_free(x->sampler);
+	oom_watch_stop(x->oomw);
+	service_free(x->svc);
 	struct berr derr = {0};
-	if (cg_run_destroy(x.cg, monitor_reap_all, NULL, &derr) != 0) {
+	if (cg_run_destroy(x->cg, monitor_reap_all, NULL, &derr) != 0) {
 		fprintf(stderr, "brink: %s\n", derr.msg);
 		if (rc == 0) {
 			*err = derr;
 			rc = -1;
 		}
 	}
-	if (x.samples.f && csv_commit(&x.samples, rc == 0 ? err : NULL) != 0)
+	if (x->samples.f && csv_commit(&x->samples, rc == 0 ? err : NULL) != 0)
 		rc = -1;
-	flush_events(&x);
-	if (x.events.f && csv_commit(&x.events, rc == 0 ? err : NULL) != 0)
+	flush_events(x);
+	if (x->events.f && csv_commit(&x->events, rc == 0 ? err : NULL) != 0)
 		rc = -1;
-	free(x.series);
+	free(x->series);
 	if (o->progress && rc == 0)
-		progress_run_end(o->progress, r);
+		progress_run_end(o->progress, x->r);
 	return rc;
+}
+
+int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr *err)
+{
+	struct run x = {.o = o,
+			.r = r,
+			.procdir = -1,
+			.pid = -1,
+			.exit_cpu_s = -1,
+			.tick_fd = -1,
+			.timeout_fd = -1,
+			.out_w = -1,
+			.err_w = -1};
+	x.out.rd = x.out.file = x.errlog.rd = x.errlog.file = -1;
+	int rc = -1;
+	if (run_setup(&x, err) != 0)
+		return run_teardown(&x, -1, err);
+	switch (run_launch(&x, err)) {
+	case LAUNCH_ERROR:
+		return run_teardown(&x, -1, err);
+	case LAUNCH_ENDED:
+		return run_teardown(&x, 0, err);
+	case LAUNCH_RUNNING:
+		break;
+	}
+	if (start_watching(&x, err) == 0 && event_loop(&x, err) == 0)
+		rc = 0;
+	else
+		wait_killed(&x);
+	run_finish(&x, rc == 0);
+	return run_teardown(&x, rc, err);
 }

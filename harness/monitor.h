@@ -6,6 +6,10 @@
  * and the pipes that carry the program's stdout and stderr to capped log files.
  * The program's exec and exit stops (ptrace) give its exact fd count at exec
  * (the baseline) and at death (the breaking point) before the kernel closes them.
+ * Where the kernel's view is watched (syswatch.h), its failing calls wake the loop,
+ * and its fork and exit records are taken before each sample to keep the
+ * sampler's process list (sample.h); set BRINK_PROC_LIST=cgroup to list the group
+ * at each sample instead.
  */
 #ifndef BRINK_MONITOR_H
 #define BRINK_MONITOR_H

@@ -45,6 +45,13 @@ struct sampler {
 	int64_t tasks;	   /* the group's task count when the list was read */
 	int64_t tasks_gap; /* tasks minus threads sampled then; 0 = all accounted */
 	int64_t relists;   /* lists read (for the benchmarks and tests) */
+	/* Following the kernel's fork and exit records (sampler_follow): pids[0..np)
+	 * is the list, kept from them between lists of the group. */
+	bool follow;
+	bool changed;	     /* the kept list moved since the entries were matched to it */
+	bool list_now;	     /* records were lost: list the group at the next sample */
+	int np;		     /* pids in s->pids */
+	int64_t list_due_ns; /* CLOCK_MONOTONIC time of the next safety list */
 };
 
 static int fast_path = -1; /* -1 unknown, 0 readdir, 1 st_size */
@@ -422,8 +429,8 @@ static int take(struct sampler *s, struct sample *out, bool full)
 	out->mem_bytes = cg_run_mem_current(s->cg);
 
 	bool cpu_now = full;
+	int64_t now = mono_ns();
 	if (!cpu_now) {
-		int64_t now = mono_ns();
 		cpu_now = now >= s->cpu_due_ns;
 		if (cpu_now)
 			s->cpu_due_ns = now + SAMPLER_CPU_PERIOD_NS;
@@ -434,6 +441,31 @@ static int take(struct sampler *s, struct sample *out, bool full)
 			reconcile(s, s->pids, 1);
 		}
 		sample_all(s, out, cpu_now);
+		return out->procs > 0 ? 0 : -1;
+	}
+	if (s->follow) {
+		/* The list kept from the kernel's records; the group itself listed
+		 * at the first sample, after lost records, and every
+		 * SAMPLER_LIST_PERIOD_NS (a process moved in or out of the group
+		 * by a write to cgroup.procs makes no fork or exit). A listed
+		 * process that cannot be read is gone, its end not taken yet:
+		 * skipped, as always. */
+		if (!s->listed || s->list_now || now >= s->list_due_ns) {
+			s->np = list_procs(s);
+			s->changed = true;
+			s->listed = true;
+			s->list_now = false;
+			s->list_due_ns = now + SAMPLER_LIST_PERIOD_NS;
+		}
+		if (s->changed) {
+			bool same = (size_t)s->np == s->n;
+			for (int j = 0; same && j < s->np; j++)
+				same = s->ents[j].pid == s->pids[j];
+			if (!same)
+				reconcile(s, s->pids, s->np);
+			s->changed = false;
+		}
+		sample_all(s, out, cpu_now || full);
 		return out->procs > 0 ? 0 : -1;
 	}
 	/* Where a list is cheap (v2: one pread), read it every sample. Where it
@@ -465,6 +497,69 @@ static int take(struct sampler *s, struct sample *out, bool full)
 		fresh = true; /* something changed unseen: list again, sample again */
 	}
 	return out->procs > 0 ? 0 : -1;
+}
+
+void sampler_follow(struct sampler *s, bool on)
+{
+	if (!s || !s->cg)
+		return;
+	s->follow = on;
+	s->list_now = true;
+}
+
+/* Where pid is, or would go, in the sorted list. */
+static int pid_slot(const struct sampler *s, pid_t pid)
+{
+	int lo = 0, hi = s->np;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (s->pids[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void sampler_proc_started(struct sampler *s, pid_t pid)
+{
+	/* Before the first list, the list read then holds what came before. */
+	if (!s || !s->follow || !s->listed)
+		return;
+	int i = pid_slot(s, pid);
+	if (i < s->np && s->pids[i] == pid)
+		return;
+	if (s->np == s->pids_cap) {
+		pid_t *bigger = realloc(s->pids, sizeof(pid_t) * (size_t)s->pids_cap * 2);
+		if (!bigger) {
+			s->list_now = true; /* a list read later knows it */
+			return;
+		}
+		s->pids = bigger;
+		s->pids_cap *= 2;
+	}
+	memmove(s->pids + i + 1, s->pids + i, sizeof(pid_t) * (size_t)(s->np - i));
+	s->pids[i] = pid;
+	s->np++;
+	s->changed = true;
+}
+
+void sampler_proc_ended(struct sampler *s, pid_t pid)
+{
+	if (!s || !s->follow || !s->listed)
+		return;
+	int i = pid_slot(s, pid);
+	if (i >= s->np || s->pids[i] != pid)
+		return;
+	memmove(s->pids + i, s->pids + i + 1, sizeof(pid_t) * (size_t)(s->np - i - 1));
+	s->np--;
+	s->changed = true;
+}
+
+void sampler_list_again(struct sampler *s)
+{
+	if (s)
+		s->list_now = true;
 }
 
 int64_t sampler_relists(const struct sampler *s)

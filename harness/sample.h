@@ -33,6 +33,10 @@
  *              sampled do not add up to the count, or while the last list left
  *              tasks unaccounted for (zombies): a process alive at a sample is
  *              in that sample. Without the pids controller v1 lists every sample.
+ *              Where the kernel reports the group's forks and exits (syswatch.h,
+ *              sampler_follow), the list is kept from them instead, with no read
+ *              at all: the group is listed at the first sample, after records
+ *              were lost, and every SAMPLER_LIST_PERIOD_NS as a safety net.
  *   nofile     each process's own soft RLIMIT_NOFILE (prlimit(2)), read when the
  *              process is first sampled, at each new high of its fd count, and
  *              with the CPU time: the limit a process set itself counts, not the
@@ -90,7 +94,25 @@ int sampler_take(struct sampler *s, struct sample *out);
 /* The same, with the CPU time of every process read now (the exit-state sample). */
 int sampler_take_full(struct sampler *s, struct sample *out);
 
-/* Process lists read so far (one per sample on v2; on v1 only on changes). */
+/* Keep the process list from fork and exit records (on: true) instead of
+ * listing the group at each sample (see above); no effect without a group.
+ * Records come through sampler_proc_started() and sampler_proc_ended(), in the
+ * order the kernel saw them, taken before each sample; those that come before
+ * the first list are ignored (the list is newer), later ones applied to it
+ * (a start already listed, an end of a pid not listed, change nothing). */
+void sampler_follow(struct sampler *s, bool on);
+/* A process made in the group (fork, clone without CLONE_THREAD). */
+void sampler_proc_started(struct sampler *s, pid_t pid);
+/* A process of the group ended (its last thread exited). */
+void sampler_proc_ended(struct sampler *s, pid_t pid);
+/* Records were lost: list the group at the next sample. */
+void sampler_list_again(struct sampler *s);
+
+/* How often a followed list is checked against the group's own list. */
+#define SAMPLER_LIST_PERIOD_NS (1000 * 1000000LL)
+
+/* Process lists read so far (one per sample on v2; on v1 only on changes;
+ * following records, one at the start and one a SAMPLER_LIST_PERIOD_NS). */
 int64_t sampler_relists(const struct sampler *s);
 
 /* How old the carried CPU time of a sample may be. */

@@ -45,6 +45,8 @@ struct syswatch {
 	struct sw_facts *f;
 	void (*on_new)(void *, const struct sw_facts *, int);
 	void *arg;
+	void (*on_proc)(void *, bool, pid_t);
+	void *proc_arg;
 };
 
 const char *syswatch_kind_name(enum sw_fail_kind k)
@@ -152,7 +154,15 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct syswatch *w = ctx;
 	const struct sw_event *e = data;
 	struct sw_facts *f = w->f;
-	if (size < sizeof(*e) || !f)
+	if (size < sizeof(unsigned) || !f)
+		return 0;
+	if (e->type == SW_EV_FORK || e->type == SW_EV_EXIT) {
+		const struct sw_proc_event *p = data;
+		if (size >= sizeof(*p) && w->on_proc)
+			w->on_proc(w->proc_arg, p->type == SW_EV_FORK, p->pid);
+		return 0;
+	}
+	if (size < sizeof(*e))
 		return 0;
 	double t = (double)((int64_t)e->t_ns - w->t0_ns) / 1e9;
 	if (e->type == SW_EV_OOM_VICTIM) {
@@ -408,6 +418,9 @@ int syswatch_arm(struct syswatch *w, const struct cg_run *cg, int64_t t0_ns, cha
 	memset(b->counts, 0, sizeof(b->counts));
 	memset(b->reported, 0, sizeof(b->reported));
 	b->lost = 0;
+	memset(b->proc_counts, 0, sizeof(b->proc_counts));
+	b->proc_lost = 0;
+	b->run_gen++; /* the ends counted in earlier runs are not this run's */
 	b->target_mode = version == 2	     ? SW_MODE_V2
 			 : ctrl == CG_MEMORY ? SW_MODE_V1_MEMORY
 					     : SW_MODE_V1_PIDS;
@@ -420,6 +433,20 @@ int syswatch_arm(struct syswatch *w, const struct cg_run *cg, int64_t t0_ns, cha
 int syswatch_fd(const struct syswatch *w)
 {
 	return w && w->rb ? ring_buffer__epoll_fd(w->rb) : -1;
+}
+
+void syswatch_on_proc(struct syswatch *w, void (*on_proc)(void *arg, bool started, pid_t pid),
+		      void *arg)
+{
+	if (!w)
+		return;
+	w->on_proc = on_proc;
+	w->proc_arg = arg;
+}
+
+int64_t syswatch_proc_lost(const struct syswatch *w)
+{
+	return w && w->skel->bss->target_id ? (int64_t)w->skel->bss->proc_lost : 0;
 }
 
 int syswatch_drain(struct syswatch *w, struct sw_facts *f,
@@ -449,6 +476,10 @@ void syswatch_disarm(struct syswatch *w, struct sw_facts *f,
 	for (int k = 0; k < SWK__COUNT; k++)
 		f->count[k] = (int64_t)b->counts[k];
 	f->lost = (int64_t)b->lost;
+	f->forks = (int64_t)b->proc_counts[SW_PC_FORKS];
+	f->threads_made = (int64_t)b->proc_counts[SW_PC_THREADS];
+	f->exits = (int64_t)b->proc_counts[SW_PC_EXITS];
+	f->proc_lost = (int64_t)b->proc_lost;
 }
 
 void syswatch_close(struct syswatch *w)

@@ -11,7 +11,11 @@
  *   - counts by kind: EMFILE and ENFILE from calls that make a descriptor, EAGAIN
  *     from clone/clone3/fork/vfork (elsewhere it is ordinary non-blocking I/O),
  *     ENOMEM from mmap/brk/mremap and the calls that make a task;
- *   - the OOM killer's victim, pid and time (the mark_victim tracepoint).
+ *   - the OOM killer's victim, pid and time (the mark_victim tracepoint);
+ *   - the processes made and ended in the run's group (the sched_process_fork
+ *     and sched_process_exit tracepoints), as they happen, so that the sampler
+ *     keeps the run's process list without listing the group at every sample;
+ *     and the counts of processes and threads made and processes ended.
  *
  * Needs: kernel BTF (/sys/kernel/btf/vmlinux), CAP_BPF + CAP_PERFMON (or root),
  * a run cgroup to filter on, and a brink built with libbpf (the optional CMake
@@ -65,6 +69,11 @@ struct sw_facts {
 		char comm[16]; /* its command name; "" when the kernel gave a pid only */
 	} victims[16];
 	int64_t lost; /* records the ring buffer had no room for */
+	/* Tasks made in the run's group (its first process, placed there by
+	 * brink, not among them) and processes ended, counted by the kernel
+	 * side; -1 when not watched. A process ends when its last thread exits. */
+	int64_t forks, threads_made, exits;
+	int64_t proc_lost; /* process records the ring buffer had no room for */
 };
 
 /* Names of the kinds: "emfile", "enfile", "eagain-fork", "enomem". */
@@ -100,6 +109,18 @@ int syswatch_fd(const struct syswatch *w);
  * of records taken, -1 on a ring buffer error. */
 int syswatch_drain(struct syswatch *w, struct sw_facts *f,
 		   void (*on_new)(void *arg, const struct sw_facts *f, int kind), void *arg);
+
+/* During syswatch_drain() and syswatch_disarm(), each process made (started
+ * true) or ended (false) in the group is given to on_proc(arg, started, pid),
+ * in the order the kernel saw them. Records are sent without waking the poll
+ * of syswatch_fd(): drain before each use of the list. NULL: none given. */
+void syswatch_on_proc(struct syswatch *w, void (*on_proc)(void *arg, bool started, pid_t pid),
+		      void *arg);
+
+/* Process records of the armed run the ring buffer had no room for so far
+ * (the list kept from them is wrong until the group is listed again); 0 when
+ * not armed. No system call: read from the program's mapped data. */
+int64_t syswatch_proc_lost(const struct syswatch *w);
 
 /* Stop watching: drain what is left, copy the counts into f. */
 void syswatch_disarm(struct syswatch *w, struct sw_facts *f,

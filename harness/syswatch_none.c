@@ -50,6 +50,18 @@ int syswatch_drain(struct syswatch *w, struct sw_facts *f,
 	return 0;
 }
 
+void syswatch_on_proc(struct syswatch *w, void (*on_proc)(void *arg, bool started, pid_t pid),
+		      void *arg)
+{
+	(void)w, (void)on_proc, (void)arg;
+}
+
+int64_t syswatch_proc_lost(const struct syswatch *w)
+{
+	(void)w;
+	return 0;
+}
+
 void syswatch_disarm(struct syswatch *w, struct sw_facts *f,
 		     void (*on_new)(void *arg, const struct sw_facts *f, int kind), void *arg)
 {

@@ -8,7 +8,7 @@ build=(cmake make gcc pkg-config libcgroup-dev libinih-dev scdoc nettle-dev libc
 # which no -dev package above pulls in)
 test=(libbz2-dev libcmocka-dev golang-go python3 procps chromium libxml2-utils file clang libclang-rt-14-dev valgrind man-db bash-completion slurm-wlm munge parallel tmux)
 run=(golang-go gnuplot-nox)
-bench=(python3-psutil sysstat cgroup-tools time linux-perf)
+bench=(python3-psutil sysstat cgroup-tools time linux-perf strace)
 
 want=()
 [ $# -eq 0 ] && set -- build

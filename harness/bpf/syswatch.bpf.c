@@ -6,7 +6,10 @@
  *                failure of the watched group whose errno matters for a limit
  *                is counted, and the first of each kind sent with the state of
  *                the process at that moment;
- *   mark_victim  the task the OOM killer chose.
+ *   mark_victim  the task the OOM killer chose;
+ *   sched_process_fork, sched_process_exit
+ *                the processes made and ended in the watched group, so that
+ *                brink keeps a run's process list without listing the group.
  * The cheap tests come first (the return value). */
 #include "vmlinux.h"
 
@@ -37,11 +40,30 @@ __u32 target_mode;
 __u64 counts[SW_KIND__COUNT];
 __u32 reported[SW_KIND__COUNT];
 __u64 lost;
+/* Per run: tasks made and ended (enum sw_proc_count), and process records the
+ * ring buffer had no room for (brink lists the group again then). */
+__u64 proc_counts[SW_PC__COUNT];
+__u64 proc_lost;
+/* Which arming of the program this is: keys of `ended` belong to one run. */
+__u32 run_gen;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 64 * 1024);
+	/* room for 8192 process records between two samples */
+	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
+
+/* Processes of the run whose end was counted, by (run_gen << 32 | pid): every
+ * thread that finds the group's live count at zero in its exit may be the last
+ * (two threads of an exit_group() can both see it), and the first to insert
+ * the key counts the end. A fork of a process in the group clears its pid's key
+ * (the pid was reused); old keys go as the map fills (LRU). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} ended SEC(".maps");
 
 struct scratch {
 	unsigned long w[SW_FD_WORDS];
@@ -77,7 +99,27 @@ static __always_inline int popcount64(__u64 x)
 	return (int)((x * 0x0101010101010101ULL) >> 56);
 }
 
-/* Open fds of t's process: the bits set in its fd table's open_fds bitmap. */
+struct fd_count {
+	__u32 words; /* words of the bitmap read into scratch */
+	int n;	     /* bits set so far */
+};
+
+/* One word of the bitmap (a bpf_loop step): verified once, not once per word. */
+static long count_word(__u32 i, void *arg)
+{
+	struct fd_count *c = arg;
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s || i >= c->words || i >= SW_FD_WORDS)
+		return 1;
+	c->n += popcount64(s->w[i]);
+	return 0;
+}
+
+/* Open fds of t's process: the bits set in its fd table's open_fds bitmap.
+ * Counted with bpf_loop() (Linux >= 5.17) where the kernel has it: the
+ * verifier then checks the step once, where an open-coded loop of 1024 words
+ * costs it milliseconds at each load of each program that inlines it. */
 static __always_inline int count_fds(struct task_struct *t, int *words_out)
 {
 	__u32 zero = 0;
@@ -93,10 +135,16 @@ static __always_inline int count_fds(struct task_struct *t, int *words_out)
 	if (words == 0 || bpf_probe_read_kernel(s->w, words * sizeof(long), open) != 0)
 		return -1;
 	int n = 0;
-	for (__u32 i = 0; i < SW_FD_WORDS; i++) {
-		if (i >= words)
-			break;
-		n += popcount64(s->w[i]);
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
+		struct fd_count c = {.words = words, .n = 0};
+		bpf_loop(SW_FD_WORDS, count_word, &c, 0);
+		n = c.n;
+	} else {
+		for (__u32 i = 0; i < SW_FD_WORDS; i++) {
+			if (i >= words)
+				break;
+			n += popcount64(s->w[i]);
+		}
 	}
 	*words_out = (int)words;
 	return n;
@@ -176,7 +224,9 @@ static __always_inline int watch(void *ctx, struct pt_regs *regs, long ret, __u8
 	fill_state(e, t);
 	long n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
 	e->stack_n = n > 0 ? (int)(n / sizeof(e->stack[0])) : 0;
-	bpf_ringbuf_submit(e, 0);
+	/* woken at once, even behind process records that wait for the
+	 * next sample (those are sent without a wake-up) */
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	return 0;
 }
 
@@ -364,6 +414,66 @@ int sw_mark_victim(__u64 *ctx)
 	e->fds = -1;
 	e->cg_mem_pages = -1;
 	e->cg_tasks = -1;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
+/* A process record, sent without waking brink: it takes them before each
+ * sample, and a fork loop would otherwise wake it at every fork. */
+static __always_inline void send_proc(__u32 type, int pid, int parent, int tid)
+{
+	struct sw_proc_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&proc_lost, 1);
+		return;
+	}
+	e->type = type;
+	e->pid = pid;
+	e->parent = parent;
+	e->tid = tid;
+	e->t_ns = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+/* A task made: the child's group is the one checked (it is the parent's, but
+ * for clone3's CLONE_INTO_CGROUP); set by cgroup_post_fork() before the
+ * tracepoint. A thread is counted, a process counted and sent. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u64 want = target_id;
+	if (!want || task_group_id(child) != want)
+		return 0;
+	int pid = BPF_CORE_READ(child, tgid);
+	if (BPF_CORE_READ(child, pid) != pid) {
+		__sync_fetch_and_add(&proc_counts[SW_PC_THREADS], 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&proc_counts[SW_PC_FORKS], 1);
+	__u64 key = (__u64)run_gen << 32 | (__u32)pid;
+	bpf_map_delete_elem(&ended, &key);
+	send_proc(SW_EV_FORK, pid, BPF_CORE_READ(parent, tgid), 0);
+	return 0;
+}
+
+/* A task ended (do_exit(), after its exit_mm()). Its process has ended when no
+ * thread of it is left alive: do_exit() took the task off signal->live before
+ * the tracepoint (the group_dead test). The tracepoint's group_dead argument
+ * (Linux >= 6.16) is not read: older kernels pass the task alone. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sw_exit, struct task_struct *p)
+{
+	__u64 want = target_id;
+	if (!want || task_group_id(p) != want)
+		return 0;
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	int pid = BPF_CORE_READ(p, tgid);
+	__u64 key = (__u64)run_gen << 32 | (__u32)pid;
+	__u8 one = 1;
+	if (bpf_map_update_elem(&ended, &key, &one, BPF_NOEXIST) != 0)
+		return 0; /* another thread of it counted the end */
+	__sync_fetch_and_add(&proc_counts[SW_PC_EXITS], 1);
+	send_proc(SW_EV_EXIT, pid, 0, BPF_CORE_READ(p, pid));
 	return 0;
 }

@@ -33,12 +33,14 @@ shapes+=(thread-exec self-stop trace-me) # cases_ptrace.sh
 shapes+=(fd-high) # cases_fdnum.sh
 # The failing-call shapes (tests/shapes/failcall.c), for the guest's syscalls phase.
 tests_bins=(failcall)
+# The program whose processes come and go between samples (tests/progs/proc-churn.c).
+progs_bins=(proc-churn)
 echo "v2_lane: static build in $build" >&2
 mkdir -p "$build"
 cmake -S "$src" -B "$build" -DBRINK_STATIC=ON >"$build/v2lane-cmake.log" 2>&1 ||
 	{ cat "$build/v2lane-cmake.log" >&2; echo "v2_lane: cmake -DBRINK_STATIC=ON failed" >&2; exit 1; }
 # Only what the guest needs; the whole tree if the scenario targets are named otherwise.
-if ! cmake --build "$build" -j2 --target brink "${scenarios[@]}" "${shapes[@]/#/shape-}" "${tests_bins[@]}" \
+if ! cmake --build "$build" -j2 --target brink "${scenarios[@]}" "${shapes[@]/#/shape-}" "${tests_bins[@]}" "${progs_bins[@]}" \
 	>"$build/v2lane-build.log" 2>&1; then
 	cmake --build "$build" -j2 >"$build/v2lane-build.log" 2>&1 ||
 		{ tail -n 40 "$build/v2lane-build.log" >&2; echo "v2_lane: static build failed" >&2; exit 1; }
@@ -60,6 +62,10 @@ done
 for s in "${tests_bins[@]}"; do
 	[ -x "$build/tests/$s" ] || { echo "v2_lane: $s not built in $build/tests" >&2; exit 1; }
 	cp "$build/tests/$s" "$bindir/"
+done
+for s in "${progs_bins[@]}"; do
+	[ -x "$build/progs/$s" ] || { echo "v2_lane: $s not built in $build/progs" >&2; exit 1; }
+	cp "$build/progs/$s" "$bindir/"
 done
 # The shapes' runner and its cases, beside them (the runner finds both in its own
 # directory); not binaries, so not checked below.

@@ -12,6 +12,8 @@
 #   syscalls   the failing-call shapes of tests/shapes/failcall.c (survive EMFILE, a
 #              child's self-lowered limit, a thread bomb, --as, a child's OOM kill):
 #              call, errno, pid and time from the kernel against the program's own;
+#              and the process list kept from the kernel's fork and exit records
+#              (tests/progs/proc-churn.c);
 #   shapes     the corpus of program shapes (tests/shapes/run.sh, copied beside the
 #              binaries as shapes-run.sh with its cases_*.sh), brink in the root
 #              cgroup, at 10 ms and 1 ms (SHAPES_INTERVALS), results in
@@ -187,6 +189,36 @@ check_syscalls() {
 	expect_set "$1" first_failure_pid
 }
 
+# check_proc_churn DIR: the process list kept from the kernel's fork and exit
+# records (tests/e2e/bpf_procs.sh): a program whose processes come and go faster
+# than the samples; the forks and exits the kernel counted are the program's, and
+# each phase's processes and fds, as it counted them, are in a sample.
+check_proc_churn() {
+	brink_exec "$1" --interval 50ms -- "$V2LANE_BIN/proc-churn" 3 250 20
+	pc_log=$(ls "$1"/*/1/stdout.log 2>/dev/null | head -n 1)
+	pc_ev=$(ls "$1"/*/1/events.csv 2>/dev/null | head -n 1)
+	pc_sam=$(ls "$1"/*/1/samples.csv 2>/dev/null | head -n 1)
+	pc_forks=$(sed -n 's/^forks=//p' "$pc_log" | head -n 1)
+	pc_row=$(awk -F, '$2 == "forks" { print $3 " " $4 }' "$pc_ev")
+	if [ -n "$pc_forks" ] && [ "${pc_row%% *}" = "$pc_forks" ]; then ok "proc-churn: $pc_forks forks"
+	else bad "proc-churn: forks event '$pc_row', the program made '$pc_forks'"; fi
+	case " $pc_row " in
+	*" exits=$((pc_forks + 1)) "*" list=events "*) ok "proc-churn: exits, list from the records" ;;
+	*) bad "proc-churn: forks event '$pc_row', want exits=$((pc_forks + 1)) and list=events" ;;
+	esac
+	for pc_p in 1 2 3; do
+		pc_line=$(grep "^phase=$pc_p " "$pc_log")
+		pc_k=$(echo "$pc_line" | sed 's/.* procs=\([0-9]*\).*/\1/')
+		pc_f=$(echo "$pc_line" | sed 's/.* fds=\([0-9]*\).*/\1/')
+		if awk -F, -v k="$pc_k" -v f="$pc_f" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["procs"] == k && $c["fds"] == f { s = 1 } END { exit !s }' "$pc_sam"; then
+			ok "proc-churn: phase $pc_p: a sample with $pc_k processes, $pc_f fds"
+		else
+			bad "proc-churn: phase $pc_p: no sample with $pc_k processes, $pc_f fds"
+		fi
+	done
+}
+
 check_fd() {
 	d=$1/fd
 	brink_exec "$d" --nofile $NOFILE -- "$V2LANE_BIN/fd-exhaust"
@@ -325,6 +357,7 @@ for phase in $phases; do
 		expect_eq "$phase_out/child-oom/summary.csv" oom_victim_pid \
 			"$(sed -n 's/^child=//p' "$co_log" | head -n 1)"
 		expect_eq "$phase_out/child-oom/summary.csv" outcome exited
+		check_proc_churn "$phase_out/proc-churn"
 		;;
 	shapes)
 		# From here on without the eBPF watcher: root and syscalls exercise it, and
