@@ -1044,6 +1044,17 @@ bool cg_run_procs_cached(const struct cg_run *r)
 	return r && r->procs_cached;
 }
 
+int cg_run_nested(const struct cg_run *r)
+{
+	if (!r || r->procs_fd < 0)
+		return -1;
+	enum cg_ctrl main = r->have[CG_MEMORY] ? CG_MEMORY : CG_PIDS;
+	struct stat st;
+	if (stat(r->path[main], &st) != 0 || st.st_nlink < 2)
+		return -1;
+	return (int)(st.st_nlink - 2);
+}
+
 /* Read a whole cgroup.procs from offset 0 of `fd` into pids; -1 on error. */
 static int read_procs_fd(int fd, pid_t *buf, int cap)
 {

@@ -159,6 +159,11 @@ int64_t cg_run_pids_peak(struct cg_run *cg);
 int cg_run_procs(struct cg_run *cg, pid_t *buf, int cap);
 /* Does cg_run_procs cost an open and a close (v1)? */
 bool cg_run_procs_cached(const struct cg_run *cg);
+/* Groups made below the run's group (by the program: a runtime inside the run
+ * moving its children), from the link count of its directory: kernfs counts
+ * a directory's subdirectories in st_nlink (2 + subdirs). One stat(); -1 if
+ * unknown. A move between the group and a nested one changes no task count. */
+int cg_run_nested(const struct cg_run *cg);
 /* Tasks (threads) charged to the group, pids.current: live ones and zombies not
  * yet reaped (the pids controller uncharges at release). One pread of a kept fd;
  * -1 without the pids controller. */

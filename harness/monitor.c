@@ -263,14 +263,16 @@ static void put_sample(struct run *x, const struct sample *s)
 
 static void on_syscall_fact(void *arg, const struct sw_facts *f, int kind);
 
-/* A process made or ended in the run's group, from the kernel. */
-static void on_proc_record(void *arg, bool started, pid_t pid)
+/* A process made, ended or moved in or out of the run's group, from the kernel. */
+static void on_proc_record(void *arg, enum sw_proc_change change, pid_t pid)
 {
 	struct run *x = arg;
-	if (started)
+	if (change == SW_PROC_STARTED)
 		sampler_proc_started(x->sampler, pid);
-	else
+	else if (change == SW_PROC_ENDED)
 		sampler_proc_ended(x->sampler, pid);
+	else
+		sampler_list_again(x->sampler);
 }
 
 /* Bring the sampler's process list up to date: the kernel's fork and exit
@@ -384,10 +386,11 @@ static void take_syscall_facts(struct run *x)
 	/* The run's processes as the kernel made and ended them, and how often
 	 * the group was listed (sample.h: at the start, after lost records and
 	 * now and then where the list follows the records; else at changes). */
-	char d[128];
-	snprintf(d, sizeof(d), "threads=%lld exits=%lld lost=%lld lists=%lld list=%s",
-		 (long long)f->threads_made, (long long)f->exits, (long long)f->proc_lost,
-		 (long long)sampler_relists(x->sampler), x->follow ? "events" : "cgroup");
+	char d[160];
+	snprintf(d, sizeof(d), "threads=%lld exits=%lld moved_in=%lld lost=%lld lists=%lld list=%s",
+		 (long long)f->threads_made, (long long)f->exits, (long long)f->moved_in,
+		 (long long)f->proc_lost, (long long)sampler_relists(x->sampler),
+		 x->follow ? "events" : "cgroup");
 	event(x, (int64_t)(r->duration_s * 1e9), "forks", f->forks, d);
 }
 

@@ -471,10 +471,14 @@ static int take(struct sampler *s, struct sample *out, bool full)
 	/* Where a list is cheap (v2: one pread), read it every sample. Where it
 	 * costs an open (v1), only when it may have changed: the task count
 	 * moved, or the last list left tasks unaccounted for (zombies, a race),
-	 * or (below) a listed process is gone or the threads do not add up. */
+	 * or (below) a listed process is gone or the threads do not add up; and
+	 * at every sample while the program has groups of its own below the
+	 * run's, as a move between them change no count (pids.current counts
+	 * the nested groups' tasks too). */
 	bool cached = cg_run_procs_cached(s->cg);
 	int64_t tasks = cached ? cg_run_tasks(s->cg) : -1;
-	bool fresh = !cached || tasks < 0 || !s->listed || tasks != s->tasks || s->tasks_gap != 0;
+	bool fresh = !cached || tasks < 0 || !s->listed || tasks != s->tasks || s->tasks_gap != 0 ||
+		     cg_run_nested(s->cg) != 0;
 	for (int pass = 0; pass < 2; pass++) {
 		if (fresh) {
 			int np = list_procs(s);

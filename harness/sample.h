@@ -32,11 +32,15 @@
  *              listed process could not be read (gone), when the threads it
  *              sampled do not add up to the count, or while the last list left
  *              tasks unaccounted for (zombies): a process alive at a sample is
- *              in that sample. Without the pids controller v1 lists every sample.
+ *              in that sample; and at every sample while the group has groups
+ *              below it (cg_run_nested: a move between them changes no count).
+ *              Processes in those nested groups are not the run's.
+ *              Without the pids controller v1 lists every sample.
  *              Where the kernel reports the group's forks and exits (syswatch.h,
  *              sampler_follow), the list is kept from them instead, with no read
  *              at all: the group is listed at the first sample, after records
- *              were lost, and every SAMPLER_LIST_PERIOD_NS as a safety net.
+ *              were lost, and every SAMPLER_LIST_PERIOD_NS as a safety net;
+ *              processes moved in or out (cgroup_attach_task) are records too.
  *   nofile     each process's own soft RLIMIT_NOFILE (prlimit(2)), read when the
  *              process is first sampled, at each new high of its fd count, and
  *              with the CPU time: the limit a process set itself counts, not the
@@ -101,9 +105,10 @@ int sampler_take_full(struct sampler *s, struct sample *out);
  * the first list are ignored (the list is newer), later ones applied to it
  * (a start already listed, an end of a pid not listed, change nothing). */
 void sampler_follow(struct sampler *s, bool on);
-/* A process made in the group (fork, clone without CLONE_THREAD). */
+/* A process made in the group (fork, clone without CLONE_THREAD), or moved
+ * into it. */
 void sampler_proc_started(struct sampler *s, pid_t pid);
-/* A process of the group ended (its last thread exited). */
+/* A process of the group ended (its last thread exited), or moved out of it. */
 void sampler_proc_ended(struct sampler *s, pid_t pid);
 /* Records were lost: list the group at the next sample. */
 void sampler_list_again(struct sampler *s);

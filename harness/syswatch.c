@@ -45,7 +45,7 @@ struct syswatch {
 	struct sw_facts *f;
 	void (*on_new)(void *, const struct sw_facts *, int);
 	void *arg;
-	void (*on_proc)(void *, bool, pid_t);
+	void (*on_proc)(void *, enum sw_proc_change, pid_t);
 	void *proc_arg;
 };
 
@@ -156,10 +156,18 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct sw_facts *f = w->f;
 	if (size < sizeof(unsigned) || !f)
 		return 0;
-	if (e->type == SW_EV_FORK || e->type == SW_EV_EXIT) {
+	if (e->type == SW_EV_FORK || e->type == SW_EV_EXIT || e->type == SW_EV_MOVED_IN ||
+	    e->type == SW_EV_MOVED_OUT) {
 		const struct sw_proc_event *p = data;
-		if (size >= sizeof(*p) && w->on_proc)
-			w->on_proc(w->proc_arg, p->type == SW_EV_FORK, p->pid);
+		if (size < sizeof(*p) || !w->on_proc)
+			return 0;
+		/* A thread moved alone: its process may be half in the group. */
+		if ((p->type == SW_EV_MOVED_IN || p->type == SW_EV_MOVED_OUT) && p->parent)
+			w->on_proc(w->proc_arg, SW_PROC_RELIST, p->pid);
+		else if (p->type == SW_EV_FORK || p->type == SW_EV_MOVED_IN)
+			w->on_proc(w->proc_arg, SW_PROC_STARTED, p->pid);
+		else
+			w->on_proc(w->proc_arg, SW_PROC_ENDED, p->pid);
 		return 0;
 	}
 	if (size < sizeof(*e))
@@ -420,7 +428,8 @@ int syswatch_arm(struct syswatch *w, const struct cg_run *cg, int64_t t0_ns, cha
 	b->lost = 0;
 	memset(b->proc_counts, 0, sizeof(b->proc_counts));
 	b->proc_lost = 0;
-	b->run_gen++; /* the ends counted in earlier runs are not this run's */
+	b->run_gen++;			/* the ends counted in earlier runs are not this run's */
+	b->self_tgid = (__u32)getpid(); /* brink placing its program is no move */
 	b->target_mode = version == 2	     ? SW_MODE_V2
 			 : ctrl == CG_MEMORY ? SW_MODE_V1_MEMORY
 					     : SW_MODE_V1_PIDS;
@@ -435,8 +444,8 @@ int syswatch_fd(const struct syswatch *w)
 	return w && w->rb ? ring_buffer__epoll_fd(w->rb) : -1;
 }
 
-void syswatch_on_proc(struct syswatch *w, void (*on_proc)(void *arg, bool started, pid_t pid),
-		      void *arg)
+void syswatch_on_proc(struct syswatch *w,
+		      void (*on_proc)(void *arg, enum sw_proc_change change, pid_t pid), void *arg)
 {
 	if (!w)
 		return;
@@ -479,6 +488,7 @@ void syswatch_disarm(struct syswatch *w, struct sw_facts *f,
 	f->forks = (int64_t)b->proc_counts[SW_PC_FORKS];
 	f->threads_made = (int64_t)b->proc_counts[SW_PC_THREADS];
 	f->exits = (int64_t)b->proc_counts[SW_PC_EXITS];
+	f->moved_in = (int64_t)b->proc_counts[SW_PC_MOVES];
 	f->proc_lost = (int64_t)b->proc_lost;
 }
 

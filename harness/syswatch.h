@@ -73,6 +73,9 @@ struct sw_facts {
 	 * brink, not among them) and processes ended, counted by the kernel
 	 * side; -1 when not watched. A process ends when its last thread exits. */
 	int64_t forks, threads_made, exits;
+	/* Processes written into the run's group from elsewhere (cgroup.procs),
+	 * by anyone but brink; -1 when not watched. */
+	int64_t moved_in;
 	int64_t proc_lost; /* process records the ring buffer had no room for */
 };
 
@@ -110,12 +113,23 @@ int syswatch_fd(const struct syswatch *w);
 int syswatch_drain(struct syswatch *w, struct sw_facts *f,
 		   void (*on_new)(void *arg, const struct sw_facts *f, int kind), void *arg);
 
-/* During syswatch_drain() and syswatch_disarm(), each process made (started
- * true) or ended (false) in the group is given to on_proc(arg, started, pid),
- * in the order the kernel saw them. Records are sent without waking the poll
- * of syswatch_fd(): drain before each use of the list. NULL: none given. */
-void syswatch_on_proc(struct syswatch *w, void (*on_proc)(void *arg, bool started, pid_t pid),
-		      void *arg);
+/* What a process record says of the run's group. */
+enum sw_proc_change {
+	SW_PROC_STARTED, /* pid forked in it, or moved into it */
+	SW_PROC_ENDED,	 /* pid ended, or moved to another group (maybe a nested
+			    one): no longer one of its processes */
+	SW_PROC_RELIST,	 /* a single thread of pid moved in or out: list the group */
+};
+
+/* During syswatch_drain() and syswatch_disarm(), each process made, ended or
+ * moved (tracepoints sched_process_fork, sched_process_exit and
+ * cgroup_attach_task) is given to on_proc(arg, change, pid), in the order the
+ * kernel saw them. An ENDED pid may be one the group never held (a move
+ * between two other groups of the hierarchy): ignore those. Records are sent
+ * without waking the poll of syswatch_fd(): drain before each use of the
+ * list. NULL: none given. */
+void syswatch_on_proc(struct syswatch *w,
+		      void (*on_proc)(void *arg, enum sw_proc_change change, pid_t pid), void *arg);
 
 /* Process records of the armed run the ring buffer had no room for so far
  * (the list kept from them is wrong until the group is listed again); 0 when

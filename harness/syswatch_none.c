@@ -50,8 +50,8 @@ int syswatch_drain(struct syswatch *w, struct sw_facts *f,
 	return 0;
 }
 
-void syswatch_on_proc(struct syswatch *w, void (*on_proc)(void *arg, bool started, pid_t pid),
-		      void *arg)
+void syswatch_on_proc(struct syswatch *w,
+		      void (*on_proc)(void *arg, enum sw_proc_change change, pid_t pid), void *arg)
 {
 	(void)w, (void)on_proc, (void)arg;
 }

@@ -46,6 +46,9 @@ __u64 proc_counts[SW_PC__COUNT];
 __u64 proc_lost;
 /* Which arming of the program this is: keys of `ended` belong to one run. */
 __u32 run_gen;
+/* brink itself: its writes of the program into the group are not counted as
+ * moves. */
+__u32 self_tgid;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -80,15 +83,22 @@ static __always_inline struct cgroup_subsys_state *task_css(struct task_struct *
 	return BPF_CORE_READ(t, cgroups, subsys[id]);
 }
 
-static __always_inline __u64 task_group_id(struct task_struct *t)
+/* t's group in the watched hierarchy (v2: the unified one; v1: memory's or
+ * pids'). */
+static __always_inline struct cgroup *task_group(struct task_struct *t)
 {
 	if (target_mode == SW_MODE_V2)
-		return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+		return BPF_CORE_READ(t, cgroups, dfl_cgrp);
 	int id = target_mode == SW_MODE_V1_MEMORY
 		     ? bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id)
 		     : bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id);
 	struct cgroup_subsys_state *css = task_css(t, id);
-	return BPF_CORE_READ(css, cgroup, kn, id);
+	return BPF_CORE_READ(css, cgroup);
+}
+
+static __always_inline __u64 task_group_id(struct task_struct *t)
+{
+	return BPF_CORE_READ(task_group(t), kn, id);
 }
 
 static __always_inline int popcount64(__u64 x)
@@ -475,5 +485,28 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 		return 0; /* another thread of it counted the end */
 	__sync_fetch_and_add(&proc_counts[SW_PC_EXITS], 1);
 	send_proc(SW_EV_EXIT, pid, 0, BPF_CORE_READ(p, pid));
+	return 0;
+}
+
+/* A task written into a group (cgroup.procs, or v1's tasks), after the move:
+ * cgroup_attach_task() fires this once per hierarchy, with the group it went
+ * to. A process leaves the run's group without an exit when it is moved into
+ * a nested group (a brink, a container runtime or systemd-run inside the run)
+ * or elsewhere, and joins it without a fork when written into it. Moves are
+ * rare on any machine, so every move within the watched hierarchy is sent;
+ * brink drops a moved-out pid it does not list. A single thread moved (v1's
+ * tasks file, v2 threaded groups) asks for a fresh list. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(sw_attach, struct cgroup *dst, const char *path, struct task_struct *task,
+	     bool threadgroup)
+{
+	__u64 want = target_id;
+	if (!want || task_group(task) != dst)
+		return 0; /* nothing watched, or a move in another hierarchy */
+	int pid = BPF_CORE_READ(task, tgid);
+	__u32 type = BPF_CORE_READ(dst, kn, id) == want ? SW_EV_MOVED_IN : SW_EV_MOVED_OUT;
+	if (type == SW_EV_MOVED_IN && bpf_get_current_pid_tgid() >> 32 != self_tgid)
+		__sync_fetch_and_add(&proc_counts[SW_PC_MOVES], 1);
+	send_proc(type, pid, !threadgroup, BPF_CORE_READ(task, pid));
 	return 0;
 }

@@ -26,20 +26,28 @@ enum sw_class {
 /* Kinds of failure, each counted and reported once (its first) per run. */
 enum sw_kind { SW_EMFILE, SW_ENFILE, SW_EAGAIN_FORK, SW_ENOMEM, SW_KIND__COUNT };
 
-enum sw_type { SW_EV_FAILURE = 1, SW_EV_OOM_VICTIM = 2, SW_EV_FORK = 3, SW_EV_EXIT = 4 };
+enum sw_type {
+	SW_EV_FAILURE = 1,
+	SW_EV_OOM_VICTIM = 2,
+	SW_EV_FORK = 3,
+	SW_EV_EXIT = 4,
+	SW_EV_MOVED_IN = 5,  /* a process written into the watched group */
+	SW_EV_MOVED_OUT = 6, /* a process written into another group of its hierarchy */
+};
 
 /* Tasks made and ended in the watched group, counted by the kernel side
- * (indexes of proc_counts). */
-enum sw_proc_count { SW_PC_FORKS, SW_PC_THREADS, SW_PC_EXITS, SW_PC__COUNT };
+ * (indexes of proc_counts); SW_PC_MOVES: processes moved into or out of it. */
+enum sw_proc_count { SW_PC_FORKS, SW_PC_THREADS, SW_PC_EXITS, SW_PC_MOVES, SW_PC__COUNT };
 
 /* A process made or ended in the watched group (the list of a run's processes
  * kept without listing it). Only processes are sent: a thread's birth or end
  * changes no list, and a thread bomb would fill the buffer; both are counted.
  * Sent without waking brink up: it takes them at its next sample. */
 struct sw_proc_event {
-	unsigned int type;	 /* SW_EV_FORK or SW_EV_EXIT; first, as in sw_event */
+	unsigned int type;	 /* SW_EV_FORK, SW_EV_EXIT, SW_EV_MOVED_*; first, as in sw_event */
 	int pid;		 /* the new process, or the one that ended (thread group id) */
-	int parent;		 /* fork: the forking process (thread group id); exit: 0 */
+	int parent;		 /* fork: the forking process (thread group id); moved: 1 when a
+				    single thread moved (the list must be read again); exit: 0 */
 	int tid;		 /* exit: the last thread, the one that ended it */
 	unsigned long long t_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 };

@@ -6,7 +6,8 @@
 # are in a sample; and with the records followed, the group was listed far fewer
 # times than its list changed: the list at most samples came from the records
 # alone. The same run with the group listed at each sample (BRINK_PROC_LIST=cgroup)
-# and without BPF (BRINK_BPF=off) sees the same processes.
+# and without BPF (BRINK_BPF=off) sees the same processes. A child moved into a
+# nested group and back is followed too (no fork or exit marks a move).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bpf_common.inc"
 P=$BRINK_BUILD_DIR/progs/proc-churn
@@ -69,6 +70,41 @@ for how in events cgroup; do
 			ok "events: $lists lists of the group in ${dur}s, $(kv "$OUT" changes) changes" ||
 			fail "events: $lists lists of the group in ${dur}s (want at most $max, fewer than $PHASES)"
 	fi
+done
+
+# Moves: a child written into a nested group of the run's own and back (tests/
+# progs/nest-move.sh) makes no fork and no exit. From the program's own clock:
+# while it is out, the run has 1 process; once back, 2, at every sample (the
+# once-a-second list alone would leave up to a second of samples wrong).
+# brink's clock runs ahead of the program's by the launch (at most LAUNCH).
+M=$BRINK_SOURCE_DIR/tests/progs/nest-move.sh
+for how in events cgroup; do
+	env BRINK_PROC_LIST=$how "$BRINK" exec --quiet --no-progress --no-plots --interval 50ms \
+		--out "$TMP/move-$how" -- "$M" >/dev/null 2>"$TMP/move-$how.err" ||
+		fail "move-$how: brink exited $?: $(cat "$TMP/move-$how.err")"
+	OUT=$(ls "$TMP/move-$how"/*/1/stdout.log)
+	SAM=$(ls "$TMP/move-$how"/*/1/samples.csv)
+	EV=$(ls "$TMP/move-$how"/*/1/events.csv)
+	st=$(kv "$OUT" start)
+	rel() { awk -v a="$(kv "$OUT" "$1")" -v s="$st" 'BEGIN { printf "%.3f", a - s }'; }
+	out=$(rel out) back=$(rel back) end=$(rel end)
+	# procs in the samples of brink's [LO, HI): "count:values"
+	window() {
+		awk -F, -v lo="$1" -v hi="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["t_s"] >= lo && $c["t_s"] < hi { n++; v[$c["procs"]] = 1 }
+			END { s = ""; for (k in v) s = s (s == "" ? "" : ";") k; print n + 0 ":" s }' "$SAM"
+	}
+	w=$(window "$(awk -v a="$out" -v l=$LAUNCH 'BEGIN { print a + l + 0.1 }')" "$back")
+	case $w in
+	[3-9]:1 | [1-9][0-9]:1) ok "move-$how: 1 process in the $w samples while the child was out" ;;
+	*) fail "move-$how: samples:procs while the child was out (${out}s..${back}s): $w, want 1" ;;
+	esac
+	w=$(window "$(awk -v a="$back" -v l=$LAUNCH 'BEGIN { print a + l + 0.1 }')" "$end")
+	case $w in
+	[3-9]:2 | [1-9][0-9]:2) ok "move-$how: 2 processes in the $w samples once it was back" ;;
+	*) fail "move-$how: samples:procs once it was back (${back}s..${end}s): $w, want 2" ;;
+	esac
+	[ $how = events ] && expect_eq "move-events: moved_in" "$(detail moved_in)" 1
 done
 
 churn off BRINK_BPF=off
