@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -80,6 +81,8 @@ struct cg_run {
 	int pids_peak_fd, procs_fd;
 	int pids_current_fd;   /* tasks of the group: the sampler's change signal */
 	bool procs_cached;     /* v1: a kept-open cgroup.procs serves a cached list */
+	int nest_wd;	       /* v1: its directory's watch in sys->nest_fd, or -1 */
+	int nested;	       /* groups below it, as of the watch's last event */
 	int64_t v1_oom_events; /* eventfd wake-ups seen (v1 has no "oom" counter) */
 };
 
@@ -592,6 +595,7 @@ void cg_system_init(struct cg_system *sys, bool disable)
 	memset(sys, 0, sizeof(*sys));
 	for (int c = 0; c < CG__COUNT; c++)
 		sys->lock_fd[c] = -1;
+	sys->nest_fd = -1;
 	snprintf(sys->parent, sizeof(sys->parent), "brink-%d-%lld", (int)getpid(),
 		 proc_starttime(getpid()));
 	int versions = probe_mounts(sys, disable);
@@ -700,6 +704,9 @@ void cg_system_fini(struct cg_system *sys)
 		return;
 	for (size_t i = 0; i < sizeof(hiers) / sizeof(hiers[0]); i++)
 		hiers[i]->teardown(sys);
+	if (sys->nest_fd >= 0)
+		close(sys->nest_fd);
+	sys->nest_fd = -1;
 }
 
 unsigned cg_system_missing(const struct cg_system *sys, const struct limits *lim)
@@ -809,6 +816,14 @@ static int open_counters(struct cg_run *r, struct berr *err)
 		r->procs_fd = cg_open_ro(r->path[main], fname(sys, main, F_PROCS));
 		if (r->procs_fd < 0)
 			return berr_set(err, errno, "cannot open %s/cgroup.procs", r->path[main]);
+		/* Groups made below the run's (cg_run_nested): mkdir and rmdir
+		 * there raise IN_CREATE/IN_DELETE on its directory (inotify(7)).
+		 * Without it, cg_run_nested() stats the directory at each call. */
+		if (r->procs_cached && sys->nest_fd < 0)
+			sys->nest_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (r->procs_cached && sys->nest_fd >= 0)
+			r->nest_wd = inotify_add_watch(sys->nest_fd, r->path[main],
+						       IN_CREATE | IN_DELETE | IN_ONLYDIR);
 	}
 	return 0;
 }
@@ -829,6 +844,7 @@ int cg_run_create(struct cg_system *sys, const struct limits *lim, struct cg_run
 	r->n = ++sys->runs;
 	r->mem_current_fd = r->mem_peak_fd = r->oom_file_fd = r->oom_event_fd = -1;
 	r->pids_events_fd = r->pids_peak_fd = r->procs_fd = r->pids_current_fd = -1;
+	r->nest_wd = -1;
 	char sub[128];
 	snprintf(sub, sizeof(sub), "%s/run-%d", sys->parent, r->n);
 
@@ -1044,15 +1060,44 @@ bool cg_run_procs_cached(const struct cg_run *r)
 	return r && r->procs_cached;
 }
 
-int cg_run_nested(const struct cg_run *r)
+static int count_nested(const struct cg_run *r)
 {
-	if (!r || r->procs_fd < 0)
-		return -1;
 	enum cg_ctrl main = r->have[CG_MEMORY] ? CG_MEMORY : CG_PIDS;
 	struct stat st;
 	if (stat(r->path[main], &st) != 0 || st.st_nlink < 2)
 		return -1;
 	return (int)(st.st_nlink - 2);
+}
+
+int cg_run_nested(const struct cg_run *r)
+{
+	if (!r || r->procs_fd < 0)
+		return -1;
+	return r->nest_wd >= 0 ? r->nested : count_nested(r);
+}
+
+int cg_run_nest_fd(const struct cg_run *r)
+{
+	return r && r->nest_wd >= 0 ? r->sys->nest_fd : -1;
+}
+
+void cg_run_nest_changed(struct cg_run *r)
+{
+	if (!r || r->nest_wd < 0)
+		return;
+	/* The instance is shared by the runs of this brink: events of earlier
+	 * runs' watches (their IN_IGNORED when the directory went) are dropped. */
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool mine = false;
+	ssize_t n;
+	while ((n = read(r->sys->nest_fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off + (ssize_t)sizeof(struct inotify_event) <= n;) {
+			const struct inotify_event *ev = (const void *)(buf + off);
+			mine |= ev->wd == r->nest_wd;
+			off += (ssize_t)sizeof(*ev) + ev->len;
+		}
+	if (mine)
+		r->nested = count_nested(r);
 }
 
 /* Read a whole cgroup.procs from offset 0 of `fd` into pids; -1 on error. */

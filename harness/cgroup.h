@@ -69,6 +69,10 @@ struct cg_system {
 	/* The lock on each parent group brink made (the proof that it lives), -1
 	 * where none is held (controllers sharing a group hold it once). */
 	int lock_fd[CG__COUNT];
+	/* One inotify(7) instance for the run groups' directories (cg_run_nest_fd),
+	 * made at the first v1 run, -1 before: closing an instance waits for the
+	 * kernel's grace period (milliseconds), too slow for one per run. */
+	int nest_fd;
 	/* Warnings for the caller to print, oldest first: lines without "brink: "
 	 * and newline (cg_system_flush_warnings). */
 	char **warn;
@@ -161,9 +165,16 @@ int cg_run_procs(struct cg_run *cg, pid_t *buf, int cap);
 bool cg_run_procs_cached(const struct cg_run *cg);
 /* Groups made below the run's group (by the program: a runtime inside the run
  * moving its children), from the link count of its directory: kernfs counts
- * a directory's subdirectories in st_nlink (2 + subdirs). One stat(); -1 if
- * unknown. A move between the group and a nested one changes no task count. */
+ * a directory's subdirectories in st_nlink (2 + subdirs); -1 if unknown. A
+ * move between the group and a nested one changes no task count. Where the
+ * list is cached (v1) the count is kept from cg_run_nest_fd()'s events (no
+ * system call); elsewhere each call costs a stat(). */
 int cg_run_nested(const struct cg_run *cg);
+/* An inotify(7) fd on the group's directory to poll (POLLIN when a group was
+ * made or removed below it), or -1 (v2, or inotify unavailable). */
+int cg_run_nest_fd(const struct cg_run *cg);
+/* After POLLIN on cg_run_nest_fd(): take its events and count the groups again. */
+void cg_run_nest_changed(struct cg_run *cg);
 /* Tasks (threads) charged to the group, pids.current: live ones and zombies not
  * yet reaped (the pids controller uncharges at release). One pread of a kept fd;
  * -1 without the pids controller. */

@@ -1019,6 +1019,7 @@ enum poll_slot {
 	SLOT_STDERR,   /* its stderr pipe */
 	SLOT_SERVICE,  /* the service's timer (readiness, the load, the grace) */
 	SLOT_SYSCALLS, /* the kernel's failing calls and OOM victims (syswatch) */
+	SLOT_NESTED,   /* groups made or removed below the run's (cg_run_nest_fd) */
 	SLOT__COUNT
 };
 
@@ -1255,6 +1256,7 @@ static int event_loop(struct run *x, struct berr *err)
 		    [SLOT_STDERR] = {x->errlog.rd, POLLIN, 0},
 		    [SLOT_SERVICE] = {service_timer_fd(x->svc), POLLIN, 0},
 		    [SLOT_SYSCALLS] = {x->sw_armed ? syswatch_fd(o->sw) : -1, POLLIN, 0},
+		    [SLOT_NESTED] = {cg_run_nest_fd(x->cg), POLLIN, 0},
 		};
 		int n = poll(pf, SLOT__COUNT, -1);
 		if (n < 0 && errno == EINTR)
@@ -1268,6 +1270,8 @@ static int event_loop(struct run *x, struct berr *err)
 			on_signals(x);
 		if (pf[SLOT_OOM].revents & (POLLIN | POLLPRI | POLLERR))
 			check_oom(x);
+		if (pf[SLOT_NESTED].revents & POLLIN)
+			cg_run_nest_changed(x->cg); /* before the sample it concerns */
 		if (pf[SLOT_TICK].revents & POLLIN)
 			on_tick(x);
 		if (pf[SLOT_TIMEOUT].revents & POLLIN)
