@@ -29,6 +29,13 @@ void option_error(const char *cmd, int c, char **argv);
  * (`--out --quiet`: --quiet was meant as an option, not a directory name), 0
  * otherwise. `--out=--quiet` is taken as written. Negative numbers pass. */
 int option_value_check(const char *cmd, char **argv);
+/* runset.c: the arguments of `brink CMD [-h|--help] DIR` (plot, report), CMD
+ * "brink plot" etc.: -1 with *dir set when DIR is a directory and the command
+ * goes on; otherwise the exit status to return: EXIT_MEASURED after --help
+ * (usage(stdout)), EXIT_BAD_INPUT for an unknown option, not one DIR, or a DIR
+ * that is not a directory (said on stderr, with usage(stderr) for the count). */
+int command_result_dir(const char *cmd, int argc, char **argv, void (*usage)(FILE *f),
+		       const char **dir);
 
 /* help.c: `brink help TOPIC` for the topics config, results and exit-codes
  * (0; 2 with the list of topics on stderr for an unknown one); help_topics

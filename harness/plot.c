@@ -1032,32 +1032,12 @@ static void plot_usage(FILE *f)
 
 int cmd_plot(int argc, char **argv)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			plot_usage(stdout);
-			return EXIT_MEASURED;
-		}
-		option_error("brink plot", c, argv);
-		fprintf(stderr, "(brink plot --help lists them)\n");
-		return EXIT_BAD_INPUT;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "brink plot: expected one result DIR, got %d\n", argc - optind);
-		plot_usage(stderr);
-		return EXIT_BAD_INPUT;
-	}
-	const char *dir = argv[optind];
+	const char *dir;
+	int ret = command_result_dir("brink plot", argc, argv, plot_usage, &dir);
+	if (ret >= 0)
+		return ret;
 	struct berr err = {0};
 	bool missing;
-	struct stat st;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "brink plot: %s is not a result directory\n", dir);
-		return EXIT_BAD_INPUT;
-	}
 	int rc = plot_dir(dir, &missing, &err);
 	if (rc != 0) {
 		fprintf(stderr, "brink plot: %s\n", err.msg);

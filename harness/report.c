@@ -1016,30 +1016,10 @@ static void report_usage(FILE *f)
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			report_usage(stdout);
-			return EXIT_MEASURED;
-		}
-		option_error("brink report", c, argv);
-		fprintf(stderr, "(brink report --help lists them)\n");
-		return EXIT_BAD_INPUT;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "brink report: expected one result DIR, got %d\n", argc - optind);
-		report_usage(stderr);
-		return EXIT_BAD_INPUT;
-	}
-	const char *dir = argv[optind];
-	struct stat st;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "brink report: %s is not a result directory\n", dir);
-		return EXIT_BAD_INPUT;
-	}
+	const char *dir;
+	int ret = command_result_dir("brink report", argc, argv, report_usage, &dir);
+	if (ret >= 0)
+		return ret;
 	struct berr err = {0};
 	bool bad;
 	if (report_dir(dir, &bad, &err) < 0) {

@@ -1289,6 +1289,36 @@ void option_error(const char *cmd, int c, char **argv)
 		fprintf(stderr, "%s: unknown option %s\n", cmd, argv[optind - 1]);
 }
 
+int command_result_dir(const char *cmd, int argc, char **argv, void (*usage)(FILE *f),
+		       const char **dir)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return EXIT_MEASURED;
+		}
+		option_error(cmd, c, argv);
+		fprintf(stderr, "(%s --help lists them)\n", cmd);
+		return EXIT_BAD_INPUT;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "%s: expected one result DIR, got %d\n", cmd, argc - optind);
+		usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	*dir = argv[optind];
+	struct stat st;
+	if (stat(*dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: %s is not a result directory\n", cmd, *dir);
+		return EXIT_BAD_INPUT;
+	}
+	return -1;
+}
+
 int option_value_check(const char *cmd, char **argv)
 {
 	/* optarg is NULL after an option without a value; a value written as
