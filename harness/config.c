@@ -1171,16 +1171,6 @@ static bool has_msg_at(const struct parser *p, int line)
 	return false;
 }
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 static int new_section(struct parser *p, enum sec_kind kind, const char *label, const char *name)
 {
 	if (p->nsecs == p->capsecs) {
@@ -1251,7 +1241,7 @@ static void open_section(struct parser *p, char *label)
 		return;
 	}
 	p->scenario_headers++;
-	char *name = trim(label + 8);
+	char *name = units_trim(label + 8);
 	if (!*name) {
 		/* label is "scenario": nothing after it. */
 		err_sec(p, label, p->lineno, "expected a scenario name: [scenario NAME]");
@@ -1306,7 +1296,7 @@ static void classify_line(struct parser *p, char *line)
 			p->oom = true;
 			return;
 		}
-		char *t = trim(label);
+		char *t = units_trim(label);
 		open_section(p, t);
 		char *after = end + 1;
 		while (isspace((unsigned char)*after))

@@ -35,16 +35,6 @@ static bool word_valid(const char *w)
 	       strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 void sweep_axis_free(struct sweep_axis *ax)
 {
 	for (size_t i = 0; i < ax->n; i++) {
@@ -124,7 +114,7 @@ static int parse_range(struct sweep_axis *ax, char *spec, const char **why)
 					"LO..HI +STEP (arithmetic)";
 	char *dots = strstr(spec, "..");
 	*dots = '\0';
-	char *lo_s = trim(spec), *rest = dots + 2;
+	char *lo_s = units_trim(spec), *rest = dots + 2;
 	char *step = strpbrk(rest, "x+");
 	if (!step) {
 		*why = need_step;
@@ -132,7 +122,7 @@ static int parse_range(struct sweep_axis *ax, char *spec, const char **why)
 	}
 	char kind = *step;
 	*step = '\0';
-	char *hi_s = trim(rest), *step_s = trim(step + 1);
+	char *hi_s = units_trim(rest), *step_s = units_trim(step + 1);
 	int64_t lo, hi;
 	if (parse_value(ax, lo_s, &lo, why) != 0 || parse_value(ax, hi_s, &hi, why) != 0)
 		return -1;
@@ -284,7 +274,7 @@ int sweep_axis_parse(struct sweep_axis *ax, const char *key, int lim, const char
 			char *comma = strchr(p, ',');
 			if (comma)
 				*comma = '\0';
-			char *item = trim(p);
+			char *item = units_trim(p);
 			int64_t v;
 			if (!*item) {
 				*why = "expected a value between each pair of commas";

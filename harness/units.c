@@ -13,6 +13,7 @@
  */
 #include "units.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -491,4 +492,14 @@ char *units_format_measure(enum units_measure what, double v, char *buf, size_t 
 	}
 	snprintf(buf, len, "%g", v);
 	return buf;
+}
+
+char *units_trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
 }

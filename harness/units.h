@@ -101,4 +101,8 @@ enum units_measure {
 /* v in the form of `what`; "-" for NaN. */
 char *units_format_measure(enum units_measure what, double v, char *buf, size_t len);
 
+/* A value's text as the parsers above take it: s without the blanks
+ * (isspace) around it, cut in place (the end) and returned (the start). */
+char *units_trim(char *s);
+
 #endif
