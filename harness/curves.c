@@ -469,11 +469,9 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 	} terms[] = {{"pngcairo size 900,900 noenhanced font 'sans,10'", "png"},
 		     {"svg size 900,900 noenhanced font 'sans,10' background 'white'", "svg"}};
 	for (size_t t = 0; t < 2; t++) {
-		char out[SCENARIO_NAME_MAX + 32];
-		snprintf(out, sizeof(out), "%s.%s", page, terms[t].ext);
-		fprintf(g, "set terminal %s\nset output ", terms[t].term);
-		plot_quote(g, out);
-		fprintf(g, "\n%s\nunset output\n", body);
+		fprintf(g, "set terminal %s\n", terms[t].term);
+		plot_put_output(g, page, terms[t].ext);
+		fprintf(g, "%s\nunset output\n", body);
 	}
 	free(body);
 	if (fclose(g) != 0)

@@ -61,10 +61,32 @@ void plot_quote(FILE *f, const char *s);
 /* Is gnuplot on $PATH? */
 bool plot_have_gnuplot(void);
 
-/* Kill (SIGKILL, its whole process group) and reap the gnuplot that
- * plot_write() is waiting for, if any, so that nothing writes plots once brink
- * has gone. Async-signal-safe (kill(2) and waitpid(2) only, signal-safety(7)):
- * for the handler of a termination signal that then ends brink. */
+/* gnuplot writes each page to data/<page>.<ext>.part (plot_put_output) and
+ * plot_write() moves it to <page>.<ext> when both files of the page are
+ * complete, so that no half-written plot ever has a plot's name, even when
+ * brink is killed. */
+void plot_put_output(FILE *g, const char *page, const char *ext);
+
+/* Cut the drawing short: kill (SIGKILL, its whole process group) and reap the
+ * gnuplot that plot_write() is waiting for, if any, and start none after.
+ * plot_write() then keeps the pages drawn completely, removes the rest, writes
+ * PLOT_CUT_NOTE into DIR/plots and returns -1; plot_interrupted() tells why.
+ * Async-signal-safe (kill(2) and waitpid(2) only, signal-safety(7)): for the
+ * handler of a termination signal. */
 void plot_abort(void);
+
+/* A handler for the termination signals while plot_write() runs: the first
+ * signal calls plot_abort() (plot_write() then returns, and the caller goes on
+ * to write the report and exit EXIT_INTERRUPT), a second one ends brink at once
+ * with EXIT_INTERRUPT. Async-signal-safe. */
+void plot_cut_signal(int sig);
+
+/* Has plot_abort() been called? */
+bool plot_interrupted(void);
+
+/* DIR/plots/<PLOT_CUT_NOTE> exists while the plots are incomplete because
+ * their drawing was cut short (the report says so); the next plot_write()
+ * removes it. */
+#define PLOT_CUT_NOTE "INCOMPLETE"
 
 #endif

@@ -302,6 +302,7 @@ struct report_data {
 	size_t nmachine;
 	char machine_problem[256]; /* why the machine section is missing */
 	bool have_plots;	   /* plots/ exists */
+	bool plots_cut;		   /* their drawing was interrupted (PLOT_CUT_NOTE) */
 };
 
 static int machine_handler(void *user, const char *section, const char *name, const char *value)
@@ -411,6 +412,8 @@ static int report_data_load(const char *dir, struct report_data *d, struct berr 
 	snprintf(path, sizeof(path), "%s/plots", dir);
 	struct stat st;
 	d->have_plots = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	snprintf(path, sizeof(path), "%s/plots/" PLOT_CUT_NOTE, dir);
+	d->plots_cut = d->have_plots && stat(path, &st) == 0;
 	return 0;
 }
 
@@ -700,6 +703,10 @@ static void md_plots(FILE *f, const struct report_data *d)
 		      f);
 		return;
 	}
+	if (d->plots_cut)
+		fputs("**The plots are incomplete**: drawing them was interrupted. "
+		      "Run `brink plot DIR`, then `brink report DIR`.\n\n",
+		      f);
 	for (size_t i = 0; i < d->nscen; i++) {
 		const char *a, *b;
 		char twin[SCENARIO_NAME_MAX + 8];
@@ -960,6 +967,11 @@ static int write_html(const struct report_data *d, struct berr *err)
 		fputs("<p class=\"missing\">No plots: this result was written with "
 		      "<code>--no-plots</code> or without gnuplot. Run <code>brink plot DIR</code> "
 		      "(gnuplot-nox installed), then <code>brink report DIR</code>.</p>\n",
+		      f);
+	else if (d->plots_cut)
+		fputs("<p class=\"missing\">The plots are incomplete: drawing them was "
+		      "interrupted. Run <code>brink plot DIR</code>, then <code>brink report "
+		      "DIR</code>.</p>\n",
 		      f);
 	size_t fig = 0;
 	for (size_t i = 0; i < d->nscen && d->have_plots; i++) {

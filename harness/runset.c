@@ -440,20 +440,11 @@ static bool termination_pending(int sigfd)
 	return pending;
 }
 
-/* After the runs, a termination signal ends brink at once, with the status
- * of an interruption (the default action would give 128 + the signal). */
-static void exit_interrupted(int sig)
-{
-	(void)sig;
-	plot_abort(); /* no gnuplot left writing plots */
-	_exit(EXIT_INTERRUPT);
-}
-
 static void unblock_termination(void)
 {
-	signal(SIGINT, exit_interrupted);
-	signal(SIGTERM, exit_interrupted);
-	signal(SIGHUP, exit_interrupted);
+	signal(SIGINT, plot_cut_signal);
+	signal(SIGTERM, plot_cut_signal);
+	signal(SIGHUP, plot_cut_signal);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -1092,8 +1083,8 @@ static void finish(struct runset *rs)
 	}
 	/* Every run is over: remove brink's groups now, and take a signal that came
 	 * after the last run for what it is, an interruption. From here on there is
-	 * nothing left to tear down, so the signals get their default action back
-	 * (^C while the plots are drawn ends brink at once). */
+	 * nothing left to tear down: ^C while the plots are drawn cuts the drawing
+	 * short, and a second ^C ends brink at once (plot_cut_signal). */
 	cg_system_fini(rs->sys);
 	cg_system_flush_warnings(rs->sys, say_cg_warning, stderr);
 	if (rs->status != EXIT_INTERRUPT && termination_pending(rs->sigfd))
@@ -1104,15 +1095,19 @@ static void finish(struct runset *rs)
 	 * leave a .part behind), also when brink was interrupted: the runs so far
 	 * in every format, as summary.csv has them. Only gnuplot's run, the slow
 	 * part, is cut short by a signal, and not started after one (brink plot
-	 * DIR draws the plots later). */
+	 * DIR draws the plots later); the report then says the plots are
+	 * incomplete. */
 	if (!rs->brink_failed) {
 		if (summary_write_json(rs->out, &err) != 0)
 			fprintf(stderr, "brink: warning: no summary.json: %s\n", err.msg);
 		if (!ro->no_plots && rs->status != EXIT_INTERRUPT) {
 			unblock_termination();
-			if (plot_write(rs->out, &err) != 0)
-				fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);
+			int prc = plot_write(rs->out, &err);
 			block_termination();
+			if (plot_interrupted())
+				rs->status = EXIT_INTERRUPT;
+			else if (prc != 0)
+				fprintf(stderr, "brink: warning: no plots: %s\n", err.msg);
 		}
 		if (report_write(rs->out, &err) != 0)
 			fprintf(stderr, "brink: warning: no report: %s\n", err.msg);
@@ -1218,7 +1213,8 @@ static void run_usage(FILE *f)
 		"Exit status: 0 every run was measured, 1 one could not be (or an expectation\n"
 		"failed, or brink failed), 2 bad input (nothing run, nothing written), 130\n"
 		"interrupted by SIGINT, SIGTERM or SIGHUP (the runs so far are in the results,\n"
-		"the one cut short marked interrupted and not graded; no plots or report).\n"
+		"the one cut short marked interrupted and not graded, and the report; the\n"
+		"plots are not drawn, or only those complete when the signal came).\n"
 		"More: brink help results, brink help exit-codes, man brink.\n");
 }
 
