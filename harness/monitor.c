@@ -606,6 +606,28 @@ static void scan_fd(long fd, void *arg)
 		f->from10++;
 }
 
+/* The resident memory of the process of thread tid alone, in bytes, from
+ * /proc/PID/task/TID/statm's "resident" pages (proc(5)); -1 when unreadable.
+ * The exit stop's sample sums every process of the run: this is the main
+ * process's own figure, the same scope as its fds and limit. */
+static int64_t own_rss(pid_t pid, pid_t tid)
+{
+	char p[64], buf[128];
+	snprintf(p, sizeof(p), "/proc/%d/task/%d/statm", (int)pid, (int)tid);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	long long size, resident;
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld %lld", &size, &resident) != 2 || resident < 0)
+		return -1;
+	return (int64_t)resident * sysconf(_SC_PAGESIZE);
+}
+
 /* Stopped in do_exit before its fds and memory go: the exact state at the
  * moment of death, unless other threads of the process run on. */
 static void exit_stop(struct run *x, pid_t tid, int64_t t)
@@ -661,9 +683,14 @@ static void exit_stop(struct run *x, pid_t tid, int64_t t)
 		r->fd_exhausted_by = METH_EXIT_STOP;
 	else if (f.limit > 10 && f.from10 >= f.limit - 10 && r->fd_exhausted_by == METH_NONE)
 		r->fd_exhausted_by = METH_FD_NUMBERS;
-	char detail[64];
-	snprintf(detail, sizeof(detail), "rss=%lld", (long long)s.rss_bytes);
-	event(x, t, "exit-state", f.count, detail);
+	/* Every figure of the event is the main process's own (README: exit
+	 * state); the sample above, summed over the run's processes, feeds the
+	 * peaks. */
+	char detail[64] = "";
+	int64_t rss = own_rss(x->pid, tid);
+	if (rss >= 0)
+		snprintf(detail, sizeof(detail), "rss=%lld", (long long)rss);
+	event(x, t, "exit-state", f.count, detail[0] ? detail : NULL);
 	x->exit_state_done = true;
 }
 

@@ -27,6 +27,7 @@
 #include "afile.h"
 #include "commands.h"
 #include "config.h"
+#include "csvread.h"
 #include "curves.h"
 #include "plot.h"
 #include "record.h"
@@ -584,6 +585,55 @@ static const struct dialect html = {
 
 /* The rows of d (those `keep` accepts; NULL: all), in summary order, in the
  * columns cols[0..n). `id` names the table where the format can. */
+/* The OOM killer's first victim of run r (oom_victim_pid), with the name and
+ * the source its oom-victim event in RUN/events.csv gives ("comm
+ * source=tracepoint|kernel-log"), appended to the notes cell b: "OOM victim:
+ * pid 4711 (failcall, from the tracepoint)"; the pid alone when the event
+ * cannot be read. Nothing when the run has no victim. */
+static void note_oom_victim(const struct report_data *d, const struct run_result *r, char *b,
+			    size_t n)
+{
+	if (r->oom_victim_pid == RES_NONE || r->oom_victim_pid <= 0)
+		return;
+	char path[PATH_MAX], comm[64] = "", source[32] = "";
+	struct csv_reader rd;
+	struct berr e = {0};
+	if (snprintf(path, sizeof(path), "%s/%s/%d/events.csv", d->dir, r->scenario, r->rep) <
+		(int)sizeof(path) &&
+	    csvr_open(&rd, path, &e) == 0) {
+		int ce = csvr_col(&rd, "event"), cv = csvr_col(&rd, "value"),
+		    cd = csvr_col(&rd, "detail");
+		char pid[32];
+		snprintf(pid, sizeof(pid), "%" PRId64, r->oom_victim_pid);
+		while (ce >= 0 && cv >= 0 && cd >= 0 && csvr_next(&rd, &e) == 1) {
+			if (strcmp(rd.field[ce], "oom-victim") != 0 ||
+			    strcmp(rd.field[cv], pid) != 0)
+				continue;
+			/* the name may hold blanks; the source is the last word */
+			const char *det = rd.field[cd], *src = strstr(det, "source=");
+			while (src && strstr(src + 1, " source="))
+				src = strstr(src + 1, " source=") + 1;
+			size_t clen = src ? (size_t)(src - det) : strlen(det);
+			while (clen > 0 && det[clen - 1] == ' ')
+				clen--;
+			snprintf(comm, sizeof(comm), "%.*s", (int)clen, det);
+			if (src)
+				snprintf(source, sizeof(source), "%s", src + 7);
+			break;
+		}
+		csvr_close(&rd);
+	}
+	size_t used = strlen(b);
+	if (used >= n)
+		return;
+	int w = snprintf(b + used, n - used, "%sOOM victim: pid %" PRId64, used ? "; " : "",
+			 r->oom_victim_pid);
+	used += w > 0 ? (size_t)w : 0;
+	if (used < n && (comm[0] || source[0]))
+		snprintf(b + used, n - used, " (%s%s%s%s)", comm, comm[0] && source[0] ? ", " : "",
+			 source[0] ? "from the " : "", source);
+}
+
 static void put_table(FILE *f, const struct dialect *t, const struct report_data *d, const char *id,
 		      const struct report_col *cols, size_t n,
 		      bool (*keep)(const struct run_result *))
@@ -610,6 +660,8 @@ static void put_table(FILE *f, const struct dialect *t, const struct report_data
 		fputs(t->row[0], f);
 		for (size_t c = 0; c < n; c++) {
 			cols[c].cell(r, cell, sizeof(cell));
+			if (cols[c].col == COL_cause) /* the victim's name is in events.csv */
+				note_oom_victim(d, r, cell, sizeof(cell));
 			fputs(t->cell_open[cols[c].numeric], f);
 			t->text(f, cell);
 			fputs(t->cell_close, f);

@@ -15,6 +15,22 @@ onset=$(field "$s" oom_onset_s)
 peak=$(field "$s" peak_mem_bytes)
 awk -v p="$peak" 'BEGIN { d = (p - 67108864) / 67108864; exit !(d > -0.05 && d < 0.05) }' &&
   ok "peak_mem_bytes $peak within 5% of 64 MiB" || fail "peak_mem_bytes $peak not within 5% of 64 MiB"
+# A child OOM-killed while its parent lives on (tests/shapes/failcall.c child-oom):
+# the report's notes name the victim, the pid the child printed, by name and source.
+F=$BRINK_BUILD_DIR/tests/failcall
+if [ -x "$F" ]; then
+  "$BRINK" exec --quiet --no-progress --no-plots --memory 64M --out "$TMP/c" -- "$F" child-oom >/dev/null
+  expect_eq "child-oom: exit status" "$?" 0
+  kid=$(sed -n 's/^pid=//p' "$TMP"/c/failcall/1/stdout.log)
+  [ -n "$kid" ] || fail "child-oom: the child printed no pid"
+  row=$(grep '^| failcall |' "$TMP/c/report.md")
+  echo "$row" | grep -qE "OOM victim: pid $kid \\(failcall, from the (tracepoint|kernel-log)\\)" &&
+    ok "child-oom: report.md names the victim, pid $kid" || fail "child-oom: report.md row: $row"
+  grep -qE "OOM victim: pid $kid \\(failcall" "$TMP/c/report.html" &&
+    ok "child-oom: report.html names the victim" || fail "child-oom: report.html does not name pid $kid"
+else
+  fail "no $F (built with the tests)"
+fi
 # A SIGKILL from someone else is not an OOM kill.
 "$BRINK" exec --quiet --no-progress --memory 64M --out "$TMP/k" -- sh -c 'kill -9 $$'
 s="$TMP/k/summary.csv"
