@@ -8,6 +8,24 @@ max_col() {
     $c != "" && $c + 0 > m { m = $c + 0 } END { printf "%d\n", m }' "$1"
 }
 
+# The exit state is the main process's alone: a shell whose child holds 50 MiB
+# exits while the child lives on. The exit-state event's rss= is the shell's own
+# (the VmRSS it printed just before exiting, give or take 2 MiB), not the sum
+# with the child's 50 MiB, which the peak (summed over the processes) holds.
+"$BRINK" exec --quiet --no-progress --no-plots --interval 5ms --out "$TMP/x" -- \
+  sh -c "\"$p/rss-spike\" 50 >/dev/null & sleep 0.2; grep VmRSS /proc/\$\$/status" >/dev/null
+expect_eq "exit state: exit status" "$?" 0
+own=$(awk '$1 == "VmRSS:" { print $2 * 1024 }' "$TMP"/x/sh/1/stdout.log)
+st=$(awk -F, '$2 == "exit-state" { sub(/.*rss=/, "", $4); print $4 }' "$TMP"/x/sh/1/events.csv)
+peak=$(field "$TMP/x/summary.csv" peak_rss_bytes)
+if [ -z "$peak" ] || [ "$peak" -lt $((50 << 20)) ]; then
+  fail "exit state: peak_rss_bytes '$peak': the child's 50 MiB not seen, the test proves nothing"
+elif [ -n "$own" ] && [ -n "$st" ] && [ "$st" -le $((own + (2 << 20))) ] && [ "$st" -ge $((own - (2 << 20))) ]; then
+  ok "exit state: rss=$st is the shell's own ($own), the child's 50 MiB not in it (peak $peak)"
+else
+  fail "exit state: rss='$st', the shell's own VmRSS '$own' (peak $peak)"
+fi
+
 # RSS: 90 MiB touched, held 300 ms, unmapped, then 300 ms at a small RSS. The peak
 # is the kernel's own high-water mark (VmHWM), give or take what 1 ms sampling
 # misses and the per-CPU slack of the kernel's RSS counters, and the largest
