@@ -1028,12 +1028,18 @@ static int open_csvs(struct run *x, struct berr *err)
 	return csv_open(&x->events, p, "t_s,event,value,detail", err);
 }
 
+int monitor_proc_list_env(const char *v)
+{
+	if (!v || !v[0] || strcmp(v, "events") == 0)
+		return 0;
+	return strcmp(v, "cgroup") == 0 ? 1 : -1;
+}
+
 /* The process list from the kernel's records, unless BRINK_PROC_LIST=cgroup
  * asks for the group's own list at every sample (for comparisons). */
 static bool follow_wanted(void)
 {
-	const char *v = getenv("BRINK_PROC_LIST");
-	return !v || strcmp(v, "cgroup") != 0;
+	return monitor_proc_list_env(getenv("BRINK_PROC_LIST")) != 1;
 }
 
 /* The fds the event loop polls, one slot each. */

@@ -45,4 +45,10 @@ int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr 
  * orphans of the programs land here). */
 void monitor_reap_all(void *unused);
 
+/* What BRINK_PROC_LIST asks (v its value, NULL when unset): 0 for unset, "" or
+ * "events" (the process list kept from the kernel's fork and exit records where
+ * they are watched), 1 for "cgroup" (the group listed at every sample), -1 for
+ * anything else, which brink refuses (exit 2) before any run. */
+int monitor_proc_list_env(const char *v);
+
 #endif

@@ -696,7 +696,8 @@ static int check_scenarios(struct runset *rs, struct said *said)
 }
 
 /* Everything that can be found wrong before anything runs: the shard, the
- * config's digest, each scenario, BRINK_BPF. Returns the errors found. */
+ * config's digest, each scenario, BRINK_BPF, BRINK_PROC_LIST. Returns the
+ * errors found. */
 static int preflight(struct runset *rs)
 {
 	struct config *cfg = rs->cfg;
@@ -728,6 +729,11 @@ static int preflight(struct runset *rs)
 			"brink: BRINK_BPF=%s: expected on, off, auto, 1, 0, yes, no, true, false "
 			"or tracepoint\n",
 			bpf_env);
+		bad++;
+	}
+	const char *list_env = getenv("BRINK_PROC_LIST");
+	if (monitor_proc_list_env(list_env) < 0) {
+		fprintf(stderr, "brink: BRINK_PROC_LIST=%s: expected events or cgroup\n", list_env);
 		bad++;
 	}
 	return bad;

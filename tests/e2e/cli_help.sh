@@ -61,6 +61,28 @@ for f in run.ini summary.csv summary.json samples.csv events.csv stderr.log repo
   grep -q "$f" r.txt || fail "help results does not name $f"
 done
 
+# events.csv: brink help results and the README name the same events, and every
+# event the sources write (event(x, ...) in monitor.c, ev(s, ...) in service.c)
+# is among them. events_of: the names of an events.csv item's text (stdin),
+# parenthesised explanations and the "services:" label left out.
+events_of() {
+  tr '\n' ' ' | sed 's/([^)]*)//g; s/services://; s/t_s,event,value,detail://' | tr ',;' '\n\n' |
+    sed 's/^ *//; s/ *$//' | grep -v '^$' | sort -u
+}
+sed -n '/^  <scenario>\/<rep>\/events.csv/,/^  <scenario>\/<rep>\/stdout.log/p' r.txt | sed '$d' |
+  sed 's/^  <scenario>\/<rep>\/events.csv//' | events_of >ev-help.txt
+sed -n '/^  <scenario>\/<rep>\/events.csv/,/^  <scenario>\/<rep>\/stdout.log/p' "$BRINK_SOURCE_DIR/README.md" |
+  sed '$d' | sed 's/^  <scenario>\/<rep>\/events.csv//' | events_of >ev-readme.txt
+[ "$(wc -l <ev-readme.txt)" -ge 25 ] && ok "the README lists $(wc -l <ev-readme.txt) events" ||
+  fail "README events: $(tr '\n' ' ' <ev-readme.txt)"
+if cmp -s ev-help.txt ev-readme.txt; then ok "help results and the README list the same events"
+else fail "events: help results / README differ: $(diff ev-help.txt ev-readme.txt | grep '^[<>]' | tr '\n' ' ')"; fi
+grep -ohE '\b(ev|event)\([^;"]*"[a-z][a-z-]*"' "$BRINK_SOURCE_DIR"/harness/*.c |
+  grep -oE '"[a-z][a-z-]*"$' | tr -d '"' | sort -u >ev-src.txt
+[ "$(wc -l <ev-src.txt)" -ge 25 ] || fail "events written by the sources: $(tr '\n' ' ' <ev-src.txt)"
+missing=$(comm -23 ev-src.txt ev-readme.txt | tr '\n' ' ')
+[ -z "$missing" ] && ok "every event the sources write is listed" || fail "events not listed: $missing"
+
 "$BRINK" help exit-codes >x.txt; expect_eq "help exit-codes: status" "$?" 0
 for c in 0 1 2 130; do grep -qE "^  $c " x.txt || fail "exit-codes lacks $c"; done
 ok "exit-codes lists 0 1 2 130"

@@ -222,4 +222,16 @@ ok "--nofile 0..3 refused before running"
 q exec --nofile 4 --out "$TMP/n4" -- true >/dev/null 2>&1
 expect_eq "--nofile 4: /bin/true starts" "$(field n4/summary.csv exit_code)" 0
 
+# environment: an unknown BRINK_BPF or BRINK_PROC_LIST is bad input, refused before
+# anything runs or is written; the values the README names are taken
+for e in BRINK_BPF=bogus BRINK_PROC_LIST=bogus BRINK_PROC_LIST=Cgroup; do
+  out=$(env "$e" "$BRINK" exec --quiet --no-progress --no-plots --out "$TMP/e-bad" -- true 2>&1); rc=$?
+  case "$rc $out" in "2 "*"${e%%=*}=${e#*=}: expected"*) ok "$e refused (exit 2)" ;; *) fail "$e: $rc $out" ;; esac
+  [ -e "$TMP/e-bad" ] && { fail "$e wrote its result directory"; rm -rf "$TMP/e-bad"; }
+done
+for e in BRINK_PROC_LIST=events BRINK_PROC_LIST=cgroup BRINK_PROC_LIST=; do
+  env "$e" "$BRINK" exec --quiet --no-progress --no-plots --out "$TMP/e-${e#*=}x" -- true >/dev/null 2>&1
+  expect_eq "$e: taken, /bin/true measured" "$?" 0
+done
+
 finish
