@@ -57,7 +57,8 @@ static const struct panel_desc {
 	const char *column; /* the limit's summary.csv column (for messages) */
 } panel_table[P__COUNT] = {
     [P_MEM] = {"memory (MiB)", 1.0 / 1048576.0, "memory limit", " MiB", "mem_limit_bytes"},
-    [P_FDS] = {"open fds", 1.0, "nofile limit", "", "fd_limit"},
+    /* fds are summed over the processes; the limit holds for each one */
+    [P_FDS] = {"open fds (all processes)", 1.0, "nofile limit", " per process", "fd_limit"},
     [P_THREADS] = {"threads", 1.0, "pids limit", "", "pids_limit"},
     [P_GO] = {"Go heap (MiB)", 1.0 / 1048576.0, "", " MiB", ""},
 };

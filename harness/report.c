@@ -98,9 +98,15 @@ static void cell_peak_mem(const struct run_result *r, char *b, size_t n)
 	cell_size(r->peak_mem_bytes, b, n);
 }
 
+/* peak_fds is summed over the run's processes and fd_limit holds for each
+ * process: a sum above the limit ("512 / 16" of 32 processes of 16 fds) would
+ * read as a process beyond its limit, so then the cell says which is which. */
 static void cell_peak_fds(const struct run_result *r, char *b, size_t n)
 {
-	if (r->peak_fds >= 0 && r->fd_limit > 0)
+	if (r->peak_fds >= 0 && r->fd_limit > 0 && r->peak_fds > r->fd_limit)
+		snprintf(b, n, "%" PRId64 " (sum) / %" PRId64 " per process", r->peak_fds,
+			 r->fd_limit);
+	else if (r->peak_fds >= 0 && r->fd_limit > 0)
 		snprintf(b, n, "%" PRId64 " / %" PRId64, r->peak_fds, r->fd_limit);
 	else
 		cell_count(r->peak_fds, b, n);

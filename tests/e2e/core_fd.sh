@@ -22,4 +22,21 @@ expect_eq "fixed outcome" "$(field "$s" outcome)" exited
 expect_eq "fixed exit_code" "$(field "$s" exit_code)" 0
 expect_eq "fixed fd_exhausted" "$(field "$s" fd_exhausted)" 0
 [ "$(field "$s" peak_fds)" -le 4 ] && ok "fixed peak_fds <= 4" || fail "fixed peak_fds $(field "$s" peak_fds)"
+# Several processes under one nofile limit: peak_fds sums them, the limit is each
+# one's. fd-tree 3 5 400: four processes hold 8, 13, 18 and 23 fds (5, 10, 15, 20
+# opened, plus stdin, stdout, stderr) together under --nofile 32, none at its limit
+# but their sum above it. The report says the sum is a sum and the limit per
+# process, not "62 / 32".
+"$BRINK" exec --quiet --no-progress --no-plots --nofile 32 --interval 5ms --out "$TMP/tree" \
+  -- "$BRINK_PROG_DIR/fd-tree" 3 5 400 >/dev/null
+expect_eq "fd-tree: exit status" "$?" 0
+sum=$(awk '$1 == "fds" { s += $3 } END { print s + 0 }' "$TMP"/tree/fd-tree/1/stdout.log)
+[ "$sum" -gt 32 ] || fail "fd-tree: its processes held $sum fds together, not above 32: the test proves nothing"
+cellv=$(grep '^| fd-tree |' "$TMP/tree/report.md" | awk -F' [|] ' '{ print $9 }')
+n=${cellv%% *}
+case "$cellv" in
+  *" (sum) / 32 per process") [ "$n" -ge "$sum" ] && ok "fd-tree: report cell '$cellv' (the processes held $sum)" ||
+    fail "fd-tree: report cell '$cellv' below the $sum the processes held" ;;
+  *) fail "fd-tree: report cell '$cellv' does not say sum and per-process limit" ;;
+esac
 finish
