@@ -65,7 +65,7 @@ interrupt() {
 # check_plots WHAT DIR [TWICE]: every page a complete pair, no part file left (after
 # one signal: two may end brink before it removes them)
 check_plots() {
-  local what=$1 dir=$2 twice=$3 f bad=
+  local what=$1 dir=$2 twice=${3:-} f bad=
   [ -d "$dir" ] || { fail "$what: no $dir"; return; }
   for f in "$dir"/*.png "$dir"/*.svg; do
     [ -e "$f" ] || continue
