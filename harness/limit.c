@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "cgroup.h"
 #include "units.h"
 
 const struct limit_desc limit_table[LIM__COUNT] = {

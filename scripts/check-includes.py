@@ -2,7 +2,9 @@
 """Fail when brink's modules include each other in a loop.
 
 A module is a file name without its extension (config.c and config.h are the
-module config). Module X depends on Y when X.c or X.h includes "Y.h". The
+module config); NAME_int.h is the private header of module NAME, shared by its
+own .c files only (cgroup_int.h: cgroup.c and cgroup_v2.c), so it counts as
+NAME. Module X depends on Y when X.c or X.h includes "Y.h". The
 modules of harness/ must form a DAG, so that each can be read, tested and
 changed knowing only those below it: this prints every strongly connected
 component of more than one module (with the edges inside it) and exits 1, or
@@ -17,15 +19,20 @@ import sys
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)\.h"', re.M)
 
 
+def module(name):
+    return name[: -len("_int")] if name.endswith("_int") else name
+
+
 def graph(root):
     deps = {}
     for name in sorted(os.listdir(root)):
         mod, ext = os.path.splitext(name)
+        mod = module(mod)
         if ext not in (".c", ".h"):
             continue
         with open(os.path.join(root, name), encoding="utf-8") as f:
             found = INCLUDE.findall(f.read())
-        deps.setdefault(mod, set()).update(d for d in found if d != mod)
+        deps.setdefault(mod, set()).update(module(d) for d in found if module(d) != mod)
     for mod in list(deps):  # generated headers (syswatch.skel.h), bpf/...: leaves
         for d in deps[mod]:
             deps.setdefault(d, set())
