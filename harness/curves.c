@@ -14,7 +14,7 @@
 #include "config.h"
 #include "csvread.h"
 #include "limit.h"
-#include "plot.h"
+#include "quote.h"
 #include "result.h"
 #include "search.h"
 #include "units.h"
@@ -377,7 +377,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 	char title[256];
 	snprintf(title, sizeof(title), "%s: peaks over %s (dots survived, red crosses broke)", base,
 		 cs->keys[k1]);
-	plot_quote(b, title);
+	quote_gnuplot(b, title);
 	putc('\n', b);
 	/* Ranges set here, not autoscaled: gnuplot refuses a page whose points
 	 * are all missing or all at one x, and one gnuplot draws every page. */
@@ -405,7 +405,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			snprintf(u, sizeof(u), " %.*s", (int)strlen(unit) - 3, unit + 2);
 		snprintf(lab, sizeof(lab), "smallest passing %s: %.6g%s", cs->keys[k1], x, u);
 		fprintf(b, "set label 1 ");
-		plot_quote(b, lab);
+		quote_gnuplot(b, lab);
 		fprintf(b, " at %.6g, graph 0.5 left offset 1,0 tc rgb '#d62728'\n", x);
 	}
 	static const char *const ylabels[] = {"peak memory (MiB)", "peak fds", "peak threads"};
@@ -421,7 +421,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			char xl[96];
 			snprintf(xl, sizeof(xl), "%s%s", cs->keys[k1], unit);
 			fputs("set xlabel ", b);
-			plot_quote(b, xl);
+			quote_gnuplot(b, xl);
 			putc('\n', b);
 		}
 		fputs("plot ", b);
@@ -430,18 +430,18 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			const char *c = palette[g % (sizeof(palette) / sizeof(palette[0]))];
 			if (g)
 				fputs(", ", b);
-			plot_quote(b, dat);
+			quote_gnuplot(b, dat);
 			fprintf(b, " index %zu using 1:%d with lines lc rgb '#%s' title ", g, col,
 				c);
-			plot_quote(b, groups[g][0] ? groups[g] : base);
+			quote_gnuplot(b, groups[g][0] ? groups[g] : base);
 			fputs(", ", b);
-			plot_quote(b, dat);
+			quote_gnuplot(b, dat);
 			fprintf(b,
 				" index %zu using 1:($5==1?$%d:1/0) with points pt 7 ps 1 lc rgb "
 				"'#%s' notitle",
 				g, col, c);
 			fputs(", ", b);
-			plot_quote(b, dat);
+			quote_gnuplot(b, dat);
 			fprintf(b,
 				" index %zu using 1:($5==0?$%d:1/0) with points pt 2 ps 1.5 lw 2 "
 				"lc rgb '#d62728' notitle",
@@ -472,7 +472,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 		char out[SCENARIO_NAME_MAX + 32];
 		snprintf(out, sizeof(out), "%s.%s", page, terms[t].ext);
 		fprintf(g, "set terminal %s\nset output ", terms[t].term);
-		plot_quote(g, out);
+		quote_gnuplot(g, out);
 		fprintf(g, "\n%s\nunset output\n", body);
 	}
 	free(body);
@@ -527,19 +527,13 @@ static void fmt_x(const char *key, const char *raw, char *buf, size_t len)
 		snprintf(buf, len, "%s", raw);
 }
 
-/* Text for HTML: '<', '>', '&' escaped (names and numbers need no more). */
+/* s as it is, or as HTML text (quote.h) for the HTML page. */
 static void put_text(FILE *f, bool html, const char *s)
 {
-	for (; *s; s++) {
-		if (html && *s == '<')
-			fputs("&lt;", f);
-		else if (html && *s == '>')
-			fputs("&gt;", f);
-		else if (html && *s == '&')
-			fputs("&amp;", f);
-		else
-			putc(*s, f);
-	}
+	if (html)
+		quote_html(f, s);
+	else
+		fputs(s, f);
 }
 
 #define CELLS_MAX 8

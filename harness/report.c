@@ -29,6 +29,7 @@
 #include "config.h"
 #include "curves.h"
 #include "plot.h"
+#include "quote.h"
 #include "record.h"
 #include "result.h"
 #include "service.h"
@@ -479,27 +480,7 @@ static void md_cell(FILE *f, const char *s)
 
 static void html_text(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			putc(*s, f);
-		}
-	}
+	quote_html(f, s);
 }
 
 /* ---- one table writer for report.md and report.html --------------------- */
