@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "config.h"
 #include "csvread.h"
 #include "json.h"
@@ -769,12 +770,12 @@ static void fmt_limit(int lim, int64_t v, char *buf, size_t len)
 
 int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct berr *err)
 {
-	char path[4200], tmp[4208];
+	char path[4200];
 	snprintf(path, sizeof(path), "%s/search.csv", dir);
-	snprintf(tmp, sizeof(tmp), "%s.part", path);
-	FILE *o = fopen(tmp, "we");
-	if (!o)
-		return berr_set(err, errno, "cannot create %s", tmp);
+	struct afile af;
+	if (afile_open(&af, path, 0, err) != 0)
+		return -1;
+	FILE *o = af.f;
 	const int lim = pl->spec.lim;
 	const char *key = limit_table[lim].key;
 	fprintf(o, "scenario,resource,lo,hi,resolution,repetitions,verdict,pass_limit,fail_limit,"
@@ -847,15 +848,7 @@ int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct b
 			    pl->bases[b].name, key, p, fl[i]->passes, fl[i]->passes + fl[i]->fails);
 		}
 	}
-	if (fflush(o) != 0 || fsync(fileno(o)) != 0) {
-		int e = errno;
-		fclose(o);
-		return berr_set(err, e, "cannot write %s", tmp);
-	}
-	fclose(o);
-	if (rename(tmp, path) != 0)
-		return berr_set(err, errno, "cannot rename %s", tmp);
-	return 0;
+	return afile_commit(&af, err);
 }
 
 int search_plan_lim(const struct search_plan *pl)

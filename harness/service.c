@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "analyse.h"
 #include "cgroup.h"
 #include "csvread.h"
@@ -881,8 +882,10 @@ static void goroutines(struct service *s, struct run_result *r)
 					 sizeof(r->goroutines_top));
 	}
 	snprintf(p, sizeof(p), "%s/goroutines.txt", s->o.run_dir);
-	FILE *o = fopen(p, "we");
-	if (o) {
+	struct afile af;
+	struct berr e = {0};
+	if (afile_open(&af, p, 0, &e) == 0) {
+		FILE *o = af.f;
 		if (cut)
 			fprintf(o, "# INCOMPLETE (%s): at least %lld goroutines\n", cut,
 				(long long)d.total);
@@ -895,8 +898,10 @@ static void goroutines(struct service *s, struct run_result *r)
 			gor_group_format(&d.groups[i], line, sizeof(line));
 			fprintf(o, "%s\n", line);
 		}
-		if (fclose(o) != 0)
-			fprintf(stderr, "brink: cannot write %s: %s\n", p, strerror(errno));
+		if (afile_commit(&af, &e) != 0)
+			fprintf(stderr, "brink: %s\n", e.msg);
+	} else {
+		fprintf(stderr, "brink: %s\n", e.msg);
 	}
 	gor_dump_free(&d);
 }
