@@ -513,18 +513,10 @@ static void fmt_x(const char *key, const char *raw, char *buf, size_t len)
 {
 	int lim = limits_find(key);
 	double v;
-	if (lim < 0 || csv_parse_number(raw, &v) != 0) {
+	if (lim < 0 || csv_parse_number(raw, &v) != 0)
 		snprintf(buf, len, "%s", raw);
-		return;
-	}
-	if (limit_table[lim].kind == LK_SIZE)
-		units_format_size((int64_t)v, buf, len);
-	else if (limit_table[lim].kind == LK_DURATION)
-		units_format_duration((int64_t)v, buf, len);
-	else if (limit_table[lim].kind == LK_CPUS)
-		snprintf(buf, len, "%g", v / 1000);
 	else
-		snprintf(buf, len, "%s", raw);
+		limits_format(lim, (int64_t)v, false, buf, len);
 }
 
 /* s as it is, or as HTML text (quote.h) for the HTML page. */
@@ -636,7 +628,7 @@ static void curves_section(const char *dir, FILE *f, bool html)
 			else
 				snprintf(cells[n++], 64, "broke: %s (%d/%d passed)", p->broke,
 					 p->passed, p->reps);
-			fmt_num(p->mem, 1.0 / 1048576.0, " MiB", "%.1f%s", cells[n++], 64);
+			units_format_measure(UM_MIB, p->mem, cells[n++], 64);
 			fmt_num(p->fds, 1, "", "%.0f%s", cells[n++], 64);
 			fmt_num(p->threads, 1, "", "%.0f%s", cells[n++], 64);
 			put_row(f, html, cells, n, false);

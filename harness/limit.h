@@ -8,6 +8,7 @@
 #ifndef BRINK_LIMITS_H
 #define BRINK_LIMITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -83,5 +84,12 @@ int limits_check_one(const struct limits *l, int id, struct berr *err);
 /* In the child, before exec: set soft = hard = value for every rlimit given.
  * Async-signal-safe. Returns 0, or -1 with errno set and *failed = limit id. */
 int limits_apply_rlimits(const struct limits *l, int *failed);
+
+/* A value of limit `id` for people, by the limit's kind: a size with
+ * units_format_size (rounded: 1536 -> "1.5 KiB"), or with `whole` with
+ * units_format_size_whole (never rounded: "1536 bytes"); a duration with
+ * units_format_duration; CPUs with units_format_cpus (500 -> "0.5"); a count
+ * as the number. Returns buf. */
+char *limits_format(int id, int64_t v, bool whole, char *buf, size_t len);
 
 #endif

@@ -277,7 +277,7 @@ static void cell_time(const struct run_result *r, char *b, size_t n)
 	if (r->duration_s < 0)
 		snprintf(b, n, "-");
 	else
-		snprintf(b, n, "%.2fs", r->duration_s);
+		units_format_measure(UM_SECONDS_TIGHT, r->duration_s, b, n);
 }
 
 /* Filled in by the caller: the expectation is the scenario's, not the row's. */
@@ -591,8 +591,10 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 			start = buf + k;
 			break;
 		}
-	fprintf(f, "    %s/%d exited with %d after %.2f s; the end of its stderr.log:\n", sc->name,
-		r->rep, r->exit_code, r->duration_s);
+	char secs[32];
+	fprintf(f, "    %s/%d exited with %d after %s; the end of its stderr.log:\n", sc->name,
+		r->rep, r->exit_code,
+		units_format_measure(UM_SECONDS, r->duration_s, secs, sizeof(secs)));
 	for (const char *l = start; *l;) {
 		size_t len = strcspn(l, "\n");
 		fprintf(f, "    | %.*s\n", (int)len, l);

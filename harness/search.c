@@ -760,12 +760,8 @@ static void fmt_limit(int lim, int64_t v, char *buf, size_t len)
 {
 	if (v < 0)
 		snprintf(buf, len, "-");
-	else if (limit_table[lim].kind == LK_SIZE)
-		units_format_size_whole(v, buf, len);
-	else if (limit_table[lim].kind == LK_DURATION)
-		units_format_duration(v, buf, len);
 	else
-		snprintf(buf, len, "%" PRId64, v);
+		limits_format(lim, v, true, buf, len);
 }
 
 int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct berr *err)
