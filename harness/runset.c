@@ -1446,16 +1446,7 @@ static void exec_usage(FILE *f)
 		   "                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
 		   "                     +STEP (HI included); points are named NAME.KEY=VALUE\n"
 		   "Settings (the same keys as a config file's scenario sections):\n");
-	for (size_t i = 0; i < scenario_key_count(); i++) {
-		struct scenario_key k = scenario_key_at(i);
-		if (strcmp(k.key, "command") == 0)
-			continue;
-		char opt[48];
-		snprintf(opt, sizeof(opt), "%s %s", k.key, k.metavar ? k.metavar : "VALUE");
-		/* on 80 columns: the text wraps under itself */
-		int col = fprintf(f, "  --%-22s ", opt);
-		help_put_wrapped(f, col, 27, 79, k.help);
-	}
+	help_scenario_keys(f, true);
 	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it\n"
 		   "could not be (the command could not be executed, an expectation failed,\n"
 		   "a load failed, brink failed), 2 bad input, 130 interrupted (SIGINT,\n"
