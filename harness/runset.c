@@ -1627,8 +1627,8 @@ static int exec_main(int argc, char **argv, struct search_spec *spec)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "brink exec: no command given (put it after --)\n");
-		exec_usage(stderr);
+		fprintf(stderr, "%s: no command given (put it after --)\n", who);
+		(spec ? search_usage : exec_usage)(stderr);
 		goto out;
 	}
 	size_t n = (size_t)(argc - optind);
