@@ -17,6 +17,10 @@
  *
  * Every problem is reported as "FILE:LINE: [SECTION] KEY: reason" on the error
  * stream; all problems are reported, not just the first.
+ *
+ * What it fills, struct config and struct scenario, is plain data declared in
+ * scenario.h, which the modules whose value parsers config.c calls (analyse,
+ * search, service, sweep) include instead of this header.
  */
 #ifndef BRINK_CONFIG_H
 #define BRINK_CONFIG_H
