@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "scenario.h"
 #include "result.h"
 
 /* A process the OOM killer chose, as the kernel named it. */

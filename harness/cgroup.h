@@ -34,16 +34,8 @@
 #include "error.h"
 #include "limit.h"
 
-/* CPU bandwidth as brink writes it: a quota of CPUs x CG_CPU_PERIOD_US per
- * period of CG_CPU_PERIOD_US microseconds (cpu.max on v2; cpu.cfs_period_us and
- * cpu.cfs_quota_us on v1). The kernel refuses a quota below 1 ms with EINVAL
- * (Documentation/scheduler/sched-bwc.rst: "The minimum quota allowed for the
- * quota or period is 1ms"), so the fewest CPUs brink can set is 1 ms / 100 ms =
- * 0.01, in thousandths of a CPU (the unit of the cpus limit): 10. */
-#define CG_CPU_PERIOD_US    100000
-#define CG_CPU_QUOTA_MIN_US 1000
-#define CG_CPUS_MIN_MILLI   (CG_CPU_QUOTA_MIN_US * 1000LL / CG_CPU_PERIOD_US)
-
+/* CPU bandwidth: CG_CPU_PERIOD_US and the smallest quota are in limit.h,
+ * which checks the cpus limit against them. */
 enum cg_ctrl { CG_MEMORY, CG_PIDS, CG_CPU, CG__COUNT };
 
 struct cg_ctrl_state {

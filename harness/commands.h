@@ -4,6 +4,7 @@
 #ifndef BRINK_COMMANDS_H
 #define BRINK_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -49,6 +50,12 @@ const char *help_key_example(const char *key, const char *metavar);
  * others from column `indent`; ends with a newline. A word longer than the
  * room is not cut. */
 void help_put_wrapped(FILE *f, int col, int indent, int width, const char *text);
+/* The settable scenario keys (config.h: scenario_key_at), for `brink help
+ * config` (options false: "  KEY = METAVAR", then the help wrapped under it
+ * with the default a limit has when unset, and an example) or for `brink exec
+ * --help` (options true: "  --KEY METAVAR" in 27 columns, the help beside it;
+ * `command` left out, it is the words after the options). */
+void help_scenario_keys(FILE *f, bool options);
 
 /* Called by run/exec after a result directory is complete: plots (if gnuplot is
  * there) and report.md/report.html. A missing gnuplot is a warning, not an error. */

@@ -15,6 +15,7 @@
 #include "csvread.h"
 #include "limit.h"
 #include "plot.h"
+#include "quote.h"
 #include "result.h"
 #include "search.h"
 #include "units.h"
@@ -377,7 +378,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 	char title[256];
 	snprintf(title, sizeof(title), "%s: peaks over %s (dots survived, red crosses broke)", base,
 		 cs->keys[k1]);
-	plot_quote(b, title);
+	quote_gnuplot(b, title);
 	putc('\n', b);
 	/* Ranges set here, not autoscaled: gnuplot refuses a page whose points
 	 * are all missing or all at one x, and one gnuplot draws every page. */
@@ -405,7 +406,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			snprintf(u, sizeof(u), " %.*s", (int)strlen(unit) - 3, unit + 2);
 		snprintf(lab, sizeof(lab), "smallest passing %s: %.6g%s", cs->keys[k1], x, u);
 		fprintf(b, "set label 1 ");
-		plot_quote(b, lab);
+		quote_gnuplot(b, lab);
 		fprintf(b, " at %.6g, graph 0.5 left offset 1,0 tc rgb '#d62728'\n", x);
 	}
 	static const char *const ylabels[] = {"peak memory (MiB)", "peak fds", "peak threads"};
@@ -421,7 +422,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			char xl[96];
 			snprintf(xl, sizeof(xl), "%s%s", cs->keys[k1], unit);
 			fputs("set xlabel ", b);
-			plot_quote(b, xl);
+			quote_gnuplot(b, xl);
 			putc('\n', b);
 		}
 		fputs("plot ", b);
@@ -430,18 +431,18 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 			const char *c = palette[g % (sizeof(palette) / sizeof(palette[0]))];
 			if (g)
 				fputs(", ", b);
-			plot_quote(b, dat);
+			quote_gnuplot(b, dat);
 			fprintf(b, " index %zu using 1:%d with lines lc rgb '#%s' title ", g, col,
 				c);
-			plot_quote(b, groups[g][0] ? groups[g] : base);
+			quote_gnuplot(b, groups[g][0] ? groups[g] : base);
 			fputs(", ", b);
-			plot_quote(b, dat);
+			quote_gnuplot(b, dat);
 			fprintf(b,
 				" index %zu using 1:($5==1?$%d:1/0) with points pt 7 ps 1 lc rgb "
 				"'#%s' notitle",
 				g, col, c);
 			fputs(", ", b);
-			plot_quote(b, dat);
+			quote_gnuplot(b, dat);
 			fprintf(b,
 				" index %zu using 1:($5==0?$%d:1/0) with points pt 2 ps 1.5 lw 2 "
 				"lc rgb '#d62728' notitle",
@@ -511,33 +512,19 @@ static void fmt_x(const char *key, const char *raw, char *buf, size_t len)
 {
 	int lim = limits_find(key);
 	double v;
-	if (lim < 0 || csv_parse_number(raw, &v) != 0) {
+	if (lim < 0 || csv_parse_number(raw, &v) != 0)
 		snprintf(buf, len, "%s", raw);
-		return;
-	}
-	if (limit_table[lim].kind == LK_SIZE)
-		units_format_size((int64_t)v, buf, len);
-	else if (limit_table[lim].kind == LK_DURATION)
-		units_format_duration((int64_t)v, buf, len);
-	else if (limit_table[lim].kind == LK_CPUS)
-		snprintf(buf, len, "%g", v / 1000);
 	else
-		snprintf(buf, len, "%s", raw);
+		limits_format(lim, (int64_t)v, false, buf, len);
 }
 
-/* Text for HTML: '<', '>', '&' escaped (names and numbers need no more). */
+/* s as it is, or as HTML text (quote.h) for the HTML page. */
 static void put_text(FILE *f, bool html, const char *s)
 {
-	for (; *s; s++) {
-		if (html && *s == '<')
-			fputs("&lt;", f);
-		else if (html && *s == '>')
-			fputs("&gt;", f);
-		else if (html && *s == '&')
-			fputs("&amp;", f);
-		else
-			putc(*s, f);
-	}
+	if (html)
+		quote_html(f, s);
+	else
+		fputs(s, f);
 }
 
 #define CELLS_MAX 8
@@ -640,7 +627,7 @@ static void curves_section(const char *dir, FILE *f, bool html)
 			else
 				snprintf(cells[n++], 64, "broke: %s (%d/%d passed)", p->broke,
 					 p->passed, p->reps);
-			fmt_num(p->mem, 1.0 / 1048576.0, " MiB", "%.1f%s", cells[n++], 64);
+			units_format_measure(UM_MIB, p->mem, cells[n++], 64);
 			fmt_num(p->fds, 1, "", "%.0f%s", cells[n++], 64);
 			fmt_num(p->threads, 1, "", "%.0f%s", cells[n++], 64);
 			put_row(f, html, cells, n, false);

@@ -80,6 +80,37 @@ static void put_wrapped(FILE *f, int indent, const char *text)
 	help_put_wrapped(f, 0, indent, 68, text);
 }
 
+void help_scenario_keys(FILE *f, bool options)
+{
+	for (size_t i = 0; i < scenario_key_count(); i++) {
+		struct scenario_key k = scenario_key_at(i);
+		const char *metavar = k.metavar ? k.metavar : "VALUE";
+		if (options) {
+			if (strcmp(k.key, "command") == 0)
+				continue; /* the words after the options */
+			char opt[48];
+			snprintf(opt, sizeof(opt), "%s %s", k.key, metavar);
+			/* on 80 columns: the text wraps under itself */
+			int col = fprintf(f, "  --%-22s ", opt);
+			help_put_wrapped(f, col, 27, 79, k.help);
+			continue;
+		}
+		const char *ex = help_key_example(k.key, k.metavar);
+		char help[512];
+		fprintf(f, "  %s = %s\n", k.key, metavar);
+		/* limits have no default of their own: say what holds without one */
+		int lim = limits_find(k.key);
+		if (lim >= 0 && !strstr(k.help, "default"))
+			snprintf(help, sizeof(help), "%s (default: %s)", k.help,
+				 limit_table[lim].resource < 0 ? "no limit" : "brink's own limit");
+		else
+			snprintf(help, sizeof(help), "%s", k.help);
+		put_wrapped(f, 6, help);
+		if (ex)
+			fprintf(f, "      example: %s = %s\n", k.key, ex);
+	}
+}
+
 static void help_config(FILE *f)
 {
 	fprintf(f, "brink config files (brink-config(5)): what `brink run CONFIG` reads.\n"
@@ -103,22 +134,7 @@ static void help_config(FILE *f)
 		   "Sizes take K, M, G, T (binary) or max; durations ns, us, ms, s, m, h.\n"
 		   "\n"
 		   "Scenario keys (each is also the option --KEY VALUE of brink exec):\n");
-	for (size_t i = 0; i < scenario_key_count(); i++) {
-		struct scenario_key k = scenario_key_at(i);
-		const char *ex = help_key_example(k.key, k.metavar);
-		char help[512];
-		fprintf(f, "  %s = %s\n", k.key, k.metavar ? k.metavar : "VALUE");
-		/* limits have no default of their own: say what holds without one */
-		int lim = limits_find(k.key);
-		if (lim >= 0 && !strstr(k.help, "default"))
-			snprintf(help, sizeof(help), "%s (default: %s)", k.help,
-				 limit_table[lim].resource < 0 ? "no limit" : "brink's own limit");
-		else
-			snprintf(help, sizeof(help), "%s", k.help);
-		put_wrapped(f, 6, help);
-		if (ex)
-			fprintf(f, "      example: %s = %s\n", k.key, ex);
-	}
+	help_scenario_keys(f, false);
 	fprintf(f, "\nExample:\n"
 		   "  [defaults]\n"
 		   "  memory = 256M\n"

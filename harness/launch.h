@@ -70,4 +70,9 @@ int launch_user_resolve(const char *spec, uid_t *uid, gid_t *gid, struct berr *e
 int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, bool *traced,
 		 struct berr *err);
 
+/* Reap every exited child without blocking (brink is a child subreaper, so
+ * orphans of the programs land here); a child stopped by ptrace is let go on
+ * to its end. The shape of cg_run_destroy's reap callback (cgroup.h). */
+void launch_reap_all(void *unused);
+
 #endif

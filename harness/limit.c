@@ -2,12 +2,12 @@
 #include "limit.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
-#include "cgroup.h"
 #include "units.h"
 
 const struct limit_desc limit_table[LIM__COUNT] = {
@@ -223,4 +223,21 @@ int limits_apply_rlimits(const struct limits *l, int *failed)
 		}
 	}
 	return 0;
+}
+
+char *limits_format(int id, int64_t v, bool whole, char *buf, size_t len)
+{
+	switch (limit_table[id].kind) {
+	case LK_SIZE:
+		return whole ? units_format_size_whole(v, buf, len)
+			     : units_format_size(v, buf, len);
+	case LK_DURATION:
+		return units_format_duration(v, buf, len);
+	case LK_CPUS:
+		return units_format_cpus(v, buf, len);
+	case LK_COUNT:
+		break;
+	}
+	snprintf(buf, len, "%" PRId64, v);
+	return buf;
 }

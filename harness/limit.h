@@ -8,9 +8,20 @@
 #ifndef BRINK_LIMITS_H
 #define BRINK_LIMITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
+
+/* CPU bandwidth as brink writes it: a quota of CPUs x CG_CPU_PERIOD_US per
+ * period of CG_CPU_PERIOD_US microseconds (cpu.max on v2; cpu.cfs_period_us and
+ * cpu.cfs_quota_us on v1). The kernel refuses a quota below 1 ms with EINVAL
+ * (Documentation/scheduler/sched-bwc.rst: "The minimum quota allowed for the
+ * quota or period is 1ms"), so the fewest CPUs brink can set is 1 ms / 100 ms =
+ * 0.01, in thousandths of a CPU (the unit of the cpus limit): 10. */
+#define CG_CPU_PERIOD_US    100000
+#define CG_CPU_QUOTA_MIN_US 1000
+#define CG_CPUS_MIN_MILLI   (CG_CPU_QUOTA_MIN_US * 1000LL / CG_CPU_PERIOD_US)
 
 enum limit_id {
 	LIM_MEMORY,   /* cgroup memory limit, no swap headroom */
@@ -73,5 +84,12 @@ int limits_check_one(const struct limits *l, int id, struct berr *err);
 /* In the child, before exec: set soft = hard = value for every rlimit given.
  * Async-signal-safe. Returns 0, or -1 with errno set and *failed = limit id. */
 int limits_apply_rlimits(const struct limits *l, int *failed);
+
+/* A value of limit `id` for people, by the limit's kind: a size with
+ * units_format_size (rounded: 1536 -> "1.5 KiB"), or with `whole` with
+ * units_format_size_whole (never rounded: "1536 bytes"); a duration with
+ * units_format_duration; CPUs with units_format_cpus (500 -> "0.5"); a count
+ * as the number. Returns buf. */
+char *limits_format(int id, int64_t v, bool whole, char *buf, size_t len);
 
 #endif

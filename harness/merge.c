@@ -15,6 +15,7 @@
 
 #include <ini.h>
 
+#include "afile.h"
 #include "commands.h"
 #include "config.h"
 #include "csvread.h"
@@ -653,11 +654,19 @@ static int write_run_ini(struct merge *m, struct berr *err)
 	char *text = config_text(m->parts[0].dir);
 	if (!text)
 		return berr_set(err, errno, "cannot read %s/run.ini", m->parts[0].dir);
-	FILE *f = fopen(path, "wxe");
-	if (!f) {
+	/* Never over an existing run.ini (as O_EXCL would refuse): the output
+	 * directory is new, so one there is another merge's. */
+	struct stat st;
+	if (lstat(path, &st) == 0) {
 		free(text);
-		return berr_set(err, errno, "cannot create %s", path);
+		return berr_set(err, EEXIST, "cannot create %s", path);
 	}
+	struct afile af;
+	if (afile_open(&af, path, 0, err) != 0) {
+		free(text);
+		return -1;
+	}
+	FILE *f = af.f;
 	fputs(text, f);
 	free(text);
 	const struct part *a = &m->parts[0];
@@ -690,9 +699,7 @@ static int write_run_ini(struct merge *m, struct berr *err)
 		}
 	}
 	free(order);
-	if (fclose(f) != 0)
-		return berr_set(err, errno, "cannot write %s", path);
-	return 0;
+	return afile_commit(&af, err);
 }
 
 /* What brink run says at its end, for the merged set (runset.c, print_final):

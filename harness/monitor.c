@@ -440,16 +440,6 @@ static void end_program(struct run *x, const char *why)
 	service_act(x, d, sig, why);
 }
 
-void monitor_reap_all(void *unused)
-{
-	(void)unused;
-	int st;
-	pid_t p;
-	while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
-		if (WIFSTOPPED(st)) /* a traced task: let it go on to its end */
-			ptrace(PTRACE_CONT, p, 0, 0);
-}
-
 /* The main process's CPU time and RLIMIT_CPU in its exit stop: what the
  * kernel compared when it sent SIGXCPU or SIGKILL (the program may have set
  * its own limit). The time is read from the process's CPUCLOCK_PROF clock
@@ -1357,7 +1347,7 @@ static void run_finish(struct run *x, bool ok)
 		cg_run_kill(x->cg, reap_cb, x);
 	else if (x->pid > 0)
 		kill(-x->pid, SIGKILL);
-	monitor_reap_all(NULL);
+	launch_reap_all(NULL);
 	if (x->sw_armed) { /* every task of the run is gone: all its records are in */
 		syswatch_disarm(x->o->sw, &x->sw, on_syscall_fact, x);
 		x->sw_done = true;
@@ -1390,7 +1380,7 @@ static int run_teardown(struct run *x, int rc, struct berr *err)
 	oom_watch_stop(x->oomw);
 	service_free(x->svc);
 	struct berr derr = {0};
-	if (cg_run_destroy(x->cg, monitor_reap_all, NULL, &derr) != 0) {
+	if (cg_run_destroy(x->cg, launch_reap_all, NULL, &derr) != 0) {
 		fprintf(stderr, "brink: %s\n", derr.msg);
 		if (rc == 0) {
 			*err = derr;

@@ -15,7 +15,7 @@
 #define BRINK_MONITOR_H
 
 #include "cgroup.h"
-#include "config.h"
+#include "scenario.h"
 #include "error.h"
 #include "progress.h"
 #include "result.h"
@@ -40,10 +40,6 @@ struct monitor_opts {
  * could not run it (err). Nothing is left behind either way: every process of
  * the run is killed and reaped and its cgroup removed. */
 int monitor_run(const struct monitor_opts *o, struct run_result *r, struct berr *err);
-
-/* Reap every exited child without blocking (brink is a child subreaper, so
- * orphans of the programs land here). */
-void monitor_reap_all(void *unused);
 
 /* What BRINK_PROC_LIST asks (v its value, NULL when unset): 0 for unset, "" or
  * "events" (the process list kept from the kernel's fork and exit records where

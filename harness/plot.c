@@ -28,6 +28,7 @@
 #include "config.h"
 #include "csvread.h"
 #include "curves.h"
+#include "quote.h"
 #include "record.h"
 #include "result.h"
 
@@ -125,17 +126,6 @@ struct scen_plot {
 };
 
 /* ---- helpers ----------------------------------------------------------- */
-
-void plot_quote(FILE *f, const char *s)
-{
-	putc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			putc('\'', f);
-		putc(*s, f);
-	}
-	putc('\'', f);
-}
 
 /* Format a path into buf[PATH_MAX]; one that does not fit is an error, never
  * silently truncated. */
@@ -592,7 +582,7 @@ static void put_panel_title(FILE *g, const struct scen_plot *sc)
 		snprintf(title + n, sizeof(title) - (size_t)n,
 			 " (rep %d; %zu reps overlaid, light)", r->rep, sc->nreps);
 	fputs("set title ", g);
-	plot_quote(g, title);
+	quote_gnuplot(g, title);
 	fputs("\n", g);
 }
 
@@ -610,13 +600,13 @@ static void put_limit(FILE *g, const struct scen_plot *sc, int p, double ymax)
 			"lw 1.5 lc rgb '#%s' back\n",
 			lim, lim, LIMIT_COLOR);
 		fputs("set label ", g);
-		plot_quote(g, text);
+		quote_gnuplot(g, text);
 		fprintf(g, " at graph 0.99, first %.10g right offset 0,-0.8 tc rgb '#%s' front\n",
 			lim, LIMIT_COLOR);
 	} else {
 		strncat(text, " (off scale)", sizeof(text) - strlen(text) - 1);
 		fputs("set label ", g);
-		plot_quote(g, text);
+		quote_gnuplot(g, text);
 		fprintf(g, " at graph 0.99, graph 0.08 right tc rgb '#%s' front\n", LIMIT_COLOR);
 	}
 }
@@ -641,7 +631,7 @@ static void put_marks(FILE *g, const struct scen_plot *sc, int p)
 			bool right = m->t > 0.75 * sc->tmax;
 			const char *place = right ? "right offset -0.8" : "left offset 0.8";
 			fputs("set label ", g);
-			plot_quote(g, text);
+			quote_gnuplot(g, text);
 			if (md->value_is_y && m->has_v)
 				fprintf(g,
 					" at first %.10g, first %.10g %s,0.8 point pt 7 ps 1 "
@@ -667,7 +657,7 @@ static void put_panel(FILE *g, const struct scen_plot *sc, int p, double ymax, b
 	/* counts: no 0.5 fd ticks on a small axis */
 	fputs(p != P_MEM && ymax <= 10 ? "set ytics 1\n" : "set ytics autofreq\n", g);
 	fputs("set ylabel ", g);
-	plot_quote(g, pd->ylabel);
+	quote_gnuplot(g, pd->ylabel);
 	fputs(bottom ? "\nset xlabel 'time (s)'\n" : "\nunset xlabel\n", g);
 	put_limit(g, sc, p, ymax);
 	put_marks(g, sc, p);
@@ -685,12 +675,12 @@ static void put_panel(FILE *g, const struct scen_plot *sc, int p, double ymax, b
 				snprintf(file, sizeof(file), "data/%s.rep%d.dat", sc->name,
 					 rp->rep);
 				fputs(clauses++ ? ", \\\n  " : "plot ", g);
-				plot_quote(g, file);
+				quote_gnuplot(g, file);
 				fprintf(g, " index %d using 1:($2*%.10g) with lines ", rp->index[s],
 					pd->scale);
 				if (pass) {
 					fprintf(g, "lw 1.6 lc rgb '#%s' title ", sd->color);
-					plot_quote(g, sd->title);
+					quote_gnuplot(g, sd->title);
 				} else {
 					/* gnuplot's ARGB: the high byte is transparency */
 					fprintf(g, "lw 1 lc rgb '#A0%s' notitle", sd->color);
@@ -734,7 +724,7 @@ static void put_page_body(FILE *g, const char *title, struct scen_plot *const *c
 	fprintf(g, "set multiplot layout %d,%zu rowsfirst", nused, ncols);
 	if (title) {
 		fputs(" title ", g);
-		plot_quote(g, title);
+		quote_gnuplot(g, title);
 	}
 	fputs("\n", g);
 	for (int i = 0; i < nused; i++)
@@ -802,7 +792,7 @@ void plot_put_output(FILE *g, const char *page, const char *ext)
 	char out[SCENARIO_NAME_MAX + 32];
 	snprintf(out, sizeof(out), "data/%s.%s.part", page, ext);
 	fputs("set output ", g);
-	plot_quote(g, out);
+	quote_gnuplot(g, out);
 	putc('\n', g);
 }
 
@@ -961,7 +951,7 @@ static int draw_all(const char *plotdir, struct page_list *pl, struct berr *err)
 		char rel[SCENARIO_NAME_MAX + 32];
 		snprintf(rel, sizeof(rel), "data/%s.gp", pl->page[i]);
 		fputs("reset\nload ", g);
-		plot_quote(g, rel);
+		quote_gnuplot(g, rel);
 		putc('\n', g);
 	}
 	if (fclose(g) != 0)

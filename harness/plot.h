@@ -53,11 +53,6 @@ int plot_twin_of(const char *scenario, char *base, size_t len);
  * twin `base`, given whether a scenario named exactly `base` exists. */
 void plot_twin_page(const char *base, bool base_is_scenario, char *page, size_t len);
 
-/* s as a gnuplot single-quoted string, quotes included: gnuplot processes no
- * escape inside one, and a quote in s is written twice (gnuplot's "help
- * syntax"). For the scripts of plot.c and curves.c. */
-void plot_quote(FILE *f, const char *s);
-
 /* Is gnuplot on $PATH? */
 bool plot_have_gnuplot(void);
 

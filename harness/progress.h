@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "scenario.h"
 #include "result.h"
 #include "sample.h"
 

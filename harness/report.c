@@ -30,6 +30,7 @@
 #include "csvread.h"
 #include "curves.h"
 #include "plot.h"
+#include "quote.h"
 #include "record.h"
 #include "result.h"
 #include "service.h"
@@ -67,7 +68,7 @@ static void cell_limit_hit(const struct run_result *r, char *b, size_t n)
 static void cell_duration(const struct run_result *r, char *b, size_t n)
 {
 	if (r->duration_s >= 0)
-		snprintf(b, n, "%.2f s", r->duration_s);
+		units_format_measure(UM_SECONDS, r->duration_s, b, n);
 	else
 		snprintf(b, n, "-");
 }
@@ -187,11 +188,12 @@ static void cell_ready(const struct run_result *r, char *b, size_t n)
 
 static void cell_load(const struct run_result *r, char *b, size_t n)
 {
+	char s[32];
 	if (!r->load_status[0])
 		snprintf(b, n, "-");
 	else if (r->load_exit_code != RES_NONE && r->load_duration_s >= 0)
-		snprintf(b, n, "%s (exit %d, %.2f s)", r->load_status, r->load_exit_code,
-			 r->load_duration_s);
+		snprintf(b, n, "%s (exit %d, %s)", r->load_status, r->load_exit_code,
+			 units_format_measure(UM_SECONDS, r->load_duration_s, s, sizeof(s)));
 	else
 		snprintf(b, n, "%s", r->load_status);
 }
@@ -203,10 +205,7 @@ static void cell_go_heap(const struct run_result *r, char *b, size_t n)
 
 static void cell_go_heap_slope(const struct run_result *r, char *b, size_t n)
 {
-	if (r->go_heap_slope_bytes_per_s == r->go_heap_slope_bytes_per_s) /* not NAN */
-		snprintf(b, n, "%.2f MiB/s", r->go_heap_slope_bytes_per_s / 1048576.0);
-	else
-		snprintf(b, n, "-");
+	units_format_measure(UM_MIB_PER_S, r->go_heap_slope_bytes_per_s, b, n); /* "-": NAN */
 }
 
 static void cell_gcs(const struct run_result *r, char *b, size_t n)
@@ -489,27 +488,7 @@ static void md_cell(FILE *f, const char *s)
 
 static void html_text(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			putc(*s, f);
-		}
-	}
+	quote_html(f, s);
 }
 
 /* ---- one table writer for report.md and report.html --------------------- */

@@ -277,7 +277,7 @@ static void cell_time(const struct run_result *r, char *b, size_t n)
 	if (r->duration_s < 0)
 		snprintf(b, n, "-");
 	else
-		snprintf(b, n, "%.2fs", r->duration_s);
+		units_format_measure(UM_SECONDS_TIGHT, r->duration_s, b, n);
 }
 
 /* Filled in by the caller: the expectation is the scenario's, not the row's. */
@@ -582,8 +582,10 @@ static void explain_run(FILE *f, const struct scenario *sc, const struct run_res
 			start = buf + k;
 			break;
 		}
-	fprintf(f, "    %s/%d exited with %d after %.2f s; the end of its stderr.log:\n", sc->name,
-		r->rep, r->exit_code, r->duration_s);
+	char secs[32];
+	fprintf(f, "    %s/%d exited with %d after %s; the end of its stderr.log:\n", sc->name,
+		r->rep, r->exit_code,
+		units_format_measure(UM_SECONDS, r->duration_s, secs, sizeof(secs)));
 	for (const char *l = start; *l;) {
 		size_t len = strcspn(l, "\n");
 		fprintf(f, "    | %.*s\n", (int)len, l);
@@ -1446,16 +1448,7 @@ static void exec_usage(FILE *f)
 		   "                     list (32M,64M,128M) or a range: LO..HI xFACTOR, LO..HI\n"
 		   "                     +STEP (HI included); points are named NAME.KEY=VALUE\n"
 		   "Settings (the same keys as a config file's scenario sections):\n");
-	for (size_t i = 0; i < scenario_key_count(); i++) {
-		struct scenario_key k = scenario_key_at(i);
-		if (strcmp(k.key, "command") == 0)
-			continue;
-		char opt[48];
-		snprintf(opt, sizeof(opt), "%s %s", k.key, k.metavar ? k.metavar : "VALUE");
-		/* on 80 columns: the text wraps under itself */
-		int col = fprintf(f, "  --%-22s ", opt);
-		help_put_wrapped(f, col, 27, 79, k.help);
-	}
+	help_scenario_keys(f, true);
 	fprintf(f, "\nExit status: 0 the run was measured (whatever the program did), 1 it\n"
 		   "could not be (the command could not be executed, an expectation failed,\n"
 		   "a load failed, brink failed), 2 bad input, 130 interrupted (SIGINT,\n"
@@ -1636,8 +1629,8 @@ static int exec_main(int argc, char **argv, struct search_spec *spec)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "brink exec: no command given (put it after --)\n");
-		exec_usage(stderr);
+		fprintf(stderr, "%s: no command given (put it after --)\n", who);
+		(spec ? search_usage : exec_usage)(stderr);
 		goto out;
 	}
 	size_t n = (size_t)(argc - optind);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
+#include "config.h"
 #include "csvread.h"
 #include "json.h"
 #include "limit.h"
@@ -216,91 +218,6 @@ enum search_evidence search_run_evidence(const struct run_result *r)
 bool search_run_passes(const struct run_result *r)
 {
 	return search_run_evidence(r) == SE_PASS;
-}
-
-/* ---- settings ---- */
-
-bool search_resource_ok(int lim)
-{
-	static const int ok[] = {LIM_MEMORY, LIM_PIDS,	LIM_NOFILE,  LIM_AS,
-				 LIM_DATA,   LIM_STACK, LIM_CPU_TIME};
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (ok[i] == lim)
-			return true;
-	return false;
-}
-
-int search_parse_range(int lim, const char *s, int64_t *lo, int64_t *hi, const char **why)
-{
-	const char *dots = strstr(s, "..");
-	char a[64];
-	if (!dots || (size_t)(dots - s) >= sizeof(a)) {
-		*why = "expected a range LO..HI, such as 4M..1G";
-		return -1;
-	}
-	snprintf(a, sizeof(a), "%.*s", (int)(dots - s), s);
-	if (strpbrk(dots + 2, " \t")) {
-		*why = "a search range takes no step (LO..HI): the search picks its limits; "
-		       "--resolution says how close";
-		return -1;
-	}
-	struct limits l;
-	limits_init(&l);
-	if (limits_parse(&l, lim, a, why) != 0)
-		return -1;
-	*lo = l.v[lim];
-	if (limits_parse(&l, lim, dots + 2, why) != 0)
-		return -1;
-	*hi = l.v[lim];
-	if (*lo < 0 || *hi < 0) {
-		*why = "expected numbers, not max, in LO..HI";
-		return -1;
-	}
-	if (*lo >= *hi) {
-		*why = "expected LO below HI in LO..HI";
-		return -1;
-	}
-	return 0;
-}
-
-int search_parse_resolution(int lim, const char *s, int64_t *abs, int64_t *ppm, const char **why)
-{
-	size_t n = strlen(s);
-	if (n > 1 && s[n - 1] == '%') {
-		char num[32];
-		int64_t milli;
-		snprintf(num, sizeof(num), "%.*s", (int)(n - 1), s);
-		if (n - 1 >= sizeof(num) || units_parse_fixed(num, 4, &milli) != 0 || milli <= 0 ||
-		    milli > 500000) {
-			*why = "expected a percentage above 0 and at most 50, such as 1% or 0.5%";
-			return -1;
-		}
-		*abs = 0;
-		*ppm = milli; /* percent x 10^4 is parts per million */
-		return 0;
-	}
-	struct limits l;
-	limits_init(&l);
-	if (limits_parse(&l, lim, s, why) != 0 || l.v[lim] < 1) {
-		*why = "expected a resolution in the limit's unit (1M, 16, 1s) or a percentage "
-		       "(1%)";
-		return -1;
-	}
-	*abs = l.v[lim];
-	*ppm = 0;
-	return 0;
-}
-
-int64_t search_default_resolution(int lim)
-{
-	switch (limit_table[lim].kind) {
-	case LK_SIZE:
-		return 1LL << 20;
-	case LK_DURATION:
-		return 1000000000LL;
-	default:
-		return 1;
-	}
 }
 
 /* ---- the plan ---- */
@@ -843,22 +760,18 @@ static void fmt_limit(int lim, int64_t v, char *buf, size_t len)
 {
 	if (v < 0)
 		snprintf(buf, len, "-");
-	else if (limit_table[lim].kind == LK_SIZE)
-		units_format_size_whole(v, buf, len);
-	else if (limit_table[lim].kind == LK_DURATION)
-		units_format_duration(v, buf, len);
 	else
-		snprintf(buf, len, "%" PRId64, v);
+		limits_format(lim, v, true, buf, len);
 }
 
 int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct berr *err)
 {
-	char path[4200], tmp[4208];
+	char path[4200];
 	snprintf(path, sizeof(path), "%s/search.csv", dir);
-	snprintf(tmp, sizeof(tmp), "%s.part", path);
-	FILE *o = fopen(tmp, "we");
-	if (!o)
-		return berr_set(err, errno, "cannot create %s", tmp);
+	struct afile af;
+	if (afile_open(&af, path, 0, err) != 0)
+		return -1;
+	FILE *o = af.f;
 	const int lim = pl->spec.lim;
 	const char *key = limit_table[lim].key;
 	fprintf(o, "scenario,resource,lo,hi,resolution,repetitions,verdict,pass_limit,fail_limit,"
@@ -931,15 +844,7 @@ int search_plan_write(struct search_plan *pl, const char *dir, FILE *f, struct b
 			    pl->bases[b].name, key, p, fl[i]->passes, fl[i]->passes + fl[i]->fails);
 		}
 	}
-	if (fflush(o) != 0 || fsync(fileno(o)) != 0) {
-		int e = errno;
-		fclose(o);
-		return berr_set(err, e, "cannot write %s", tmp);
-	}
-	fclose(o);
-	if (rename(tmp, path) != 0)
-		return berr_set(err, errno, "cannot rename %s", tmp);
-	return 0;
+	return afile_commit(&af, err);
 }
 
 int search_plan_lim(const struct search_plan *pl)

@@ -28,8 +28,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "scenario.h"
 #include "error.h"
+#include "searchspec.h"
 #include "result.h"
 
 enum search_verdict {
@@ -105,27 +106,6 @@ enum search_evidence search_run_evidence(const struct run_result *r);
 bool search_run_passes(const struct run_result *r);
 
 /* ---- brink search / [search] ---- */
-
-/* The search settings as the user gave them. */
-struct search_spec {
-	int lim;	    /* limit id (limit.h) */
-	int64_t lo, hi;	    /* the range, in the limit's unit */
-	int64_t resolution; /* absolute; 0 = relative */
-	int64_t res_ppm;    /* relative */
-	const char *from;   /* --from DIR: reuse its results, or NULL */
-};
-
-/* The limits a search may run over: memory, pids, nofile, as, data, stack,
- * cpu-time. */
-bool search_resource_ok(int lim);
-
-/* Parse "LO..HI" for lim, a resolution ("1M", "1%", "0.5%"). 0, or -1 with
- * *why ("expected ..."). */
-int search_parse_range(int lim, const char *s, int64_t *lo, int64_t *hi, const char **why);
-int search_parse_resolution(int lim, const char *s, int64_t *abs, int64_t *ppm, const char **why);
-/* The resolution when none is given: 1 for counts, 1M for sizes, 1s for
- * durations. */
-int64_t search_default_resolution(int lim);
 
 struct search_plan;
 

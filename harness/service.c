@@ -20,30 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "analyse.h"
 #include "cgroup.h"
-#include "config.h"
 #include "csvread.h"
 #include "gotrace.h"
 #include "launch.h"
 #include "limit.h"
-#include "monitor.h"
 #include "result.h"
 #include "scrape.h"
 #include "units.h"
-
-_Static_assert(sizeof(((struct service_cfg *)0)->metrics) / 64 == SCRAPE_NAMES_MAX,
-	       "service_cfg holds SCRAPE_NAMES_MAX metric names");
-
-void service_cfg_init(struct service_cfg *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->ready_timeout_ns = 30 * 1000000000LL;
-	c->stop_grace_ns = 5 * 1000000000LL;
-	c->metrics_interval_ns = 1000000000LL;
-	const char *why;
-	scrape_parse_names(SCRAPE_DEFAULT_NAMES, c->metrics, &c->n_metrics, &why);
-}
 
 bool service_cfg_active(const struct service_cfg *c)
 {
@@ -385,7 +371,7 @@ void service_free(struct service *s)
 		waitpid(s->load_pid, NULL, 0);
 	}
 	struct berr e = {0};
-	if (cg_run_destroy(s->load_cg, monitor_reap_all, NULL, &e) != 0)
+	if (cg_run_destroy(s->load_cg, launch_reap_all, NULL, &e) != 0)
 		fprintf(stderr, "brink: the load's group: %s\n", e.msg);
 	if (s->load_argv) {
 		for (char **p = s->load_argv; *p; p++)
@@ -896,8 +882,10 @@ static void goroutines(struct service *s, struct run_result *r)
 					 sizeof(r->goroutines_top));
 	}
 	snprintf(p, sizeof(p), "%s/goroutines.txt", s->o.run_dir);
-	FILE *o = fopen(p, "we");
-	if (o) {
+	struct afile af;
+	struct berr e = {0};
+	if (afile_open(&af, p, 0, &e) == 0) {
+		FILE *o = af.f;
 		if (cut)
 			fprintf(o, "# INCOMPLETE (%s): at least %lld goroutines\n", cut,
 				(long long)d.total);
@@ -910,8 +898,10 @@ static void goroutines(struct service *s, struct run_result *r)
 			gor_group_format(&d.groups[i], line, sizeof(line));
 			fprintf(o, "%s\n", line);
 		}
-		if (fclose(o) != 0)
-			fprintf(stderr, "brink: cannot write %s: %s\n", p, strerror(errno));
+		if (afile_commit(&af, &e) != 0)
+			fprintf(stderr, "brink: %s\n", e.msg);
+	} else {
+		fprintf(stderr, "brink: %s\n", e.msg);
 	}
 	gor_dump_free(&d);
 }

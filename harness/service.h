@@ -15,7 +15,8 @@
  *   Not ready within `ready-timeout`: the outcome is `not-ready`, the load never
  *   starts and the program is stopped (SIGQUIT with dump, else SIGKILL).
  *
- * The configuration is plain data in struct scenario (config.h); the run-time
+ * The configuration is plain data, struct service_cfg in struct scenario
+ * (scenario.h); the run-time
  * state is struct service, driven by the monitor's event loop.
  */
 #ifndef BRINK_SERVICE_H
@@ -26,32 +27,7 @@
 #include <sys/types.h>
 
 #include "error.h"
-
-enum ready_kind { READY_NONE, READY_TCP, READY_DELAY, READY_STDOUT };
-
-enum go_runtime_bits {
-	GO_GCTRACE = 1 << 0, /* GODEBUG=gctrace=1, per-GC lines parsed from stderr */
-	GO_DUMP = 1 << 1,    /* SIGQUIT before SIGKILL, goroutine dump parsed */
-};
-
-#define SERVICE_CMD_MAX 1024
-
-struct service_cfg {
-	char load[SERVICE_CMD_MAX]; /* `load` command as written; "" = none */
-	enum ready_kind ready_kind;
-	char ready[512];	     /* `ready` as written ("" = none) */
-	int64_t ready_delay_ns;	     /* READY_DELAY */
-	int64_t ready_timeout_ns;    /* default 30s */
-	int64_t stop_grace_ns;	     /* default 5s */
-	int64_t duration_ns;	     /* `duration`: stop the program after this long; 0 = no */
-	unsigned go_runtime;	     /* enum go_runtime_bits */
-	char metrics_url[512];	     /* `metrics-url` (scrape.h); "" = none */
-	int64_t metrics_interval_ns; /* default 1s */
-	char metrics[8][64];	     /* `metrics`: names scraped (SCRAPE_NAMES_MAX) */
-	int n_metrics;
-};
-
-void service_cfg_init(struct service_cfg *c);
+#include "scenario.h"
 
 /* Parse `ready`: tcp:HOST:PORT (HOST an IPv4 address, [IPv6] or localhost;
  * PORT 1-65535), delay:DURATION, stdout:REGEX (POSIX extended, matched

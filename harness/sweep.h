@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "scenario.h"
 #include "error.h"
 #include "result.h"
 

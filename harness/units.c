@@ -464,6 +464,12 @@ char *units_format_count_rate(double v, char *buf, size_t len)
 	return buf;
 }
 
+char *units_format_cpus(int64_t milli, char *buf, size_t len)
+{
+	snprintf(buf, len, "%g", (double)milli / 1000);
+	return buf;
+}
+
 char *units_format_measure(enum units_measure what, double v, char *buf, size_t len)
 {
 	char tmp[64];
@@ -486,6 +492,15 @@ char *units_format_measure(enum units_measure what, double v, char *buf, size_t 
 		return buf;
 	case UM_SECONDS:
 		snprintf(buf, len, "%.2f s", v);
+		return buf;
+	case UM_SECONDS_TIGHT:
+		snprintf(buf, len, "%.2fs", v);
+		return buf;
+	case UM_MIB:
+		snprintf(buf, len, "%.1f MiB", v / 1048576.0);
+		return buf;
+	case UM_MIB_PER_S:
+		snprintf(buf, len, "%.2f MiB/s", v / 1048576.0);
 		return buf;
 	case UM_PLAIN:
 		break;

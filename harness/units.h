@@ -88,14 +88,21 @@ char *units_format_size_short(double bytes, const char *suffix, char *buf, size_
  * "10000/s". */
 char *units_format_count_rate(double per_s, char *buf, size_t len);
 
+/* A number of CPUs given in thousandths (the unit of the cpus limit), as
+ * printf's %g of the CPUs: 500 -> "0.5", 2000 -> "2", 1500 -> "1.5". */
+char *units_format_cpus(int64_t milli, char *buf, size_t len);
+
 /* What a number measures, for units_format_measure. */
 enum units_measure {
-	UM_BYTES,	/* bytes: units_format_size of the nearest whole byte */
-	UM_BYTES_PER_S, /* bytes per second: the same, signed, then "/s" ("-1.5 MiB/s") */
-	UM_COUNT,	/* a count: no decimals when whole, else one ("3", "2.5") */
-	UM_PER_S,	/* a count per second: three decimals ("0.500/s") */
-	UM_SECONDS,	/* seconds: two decimals ("1.25 s") */
-	UM_PLAIN,	/* no unit: printf's %g ("0.05", "1e+06") */
+	UM_BYTES,	  /* bytes: units_format_size of the nearest whole byte */
+	UM_BYTES_PER_S,	  /* bytes per second: the same, signed, then "/s" ("-1.5 MiB/s") */
+	UM_COUNT,	  /* a count: no decimals when whole, else one ("3", "2.5") */
+	UM_PER_S,	  /* a count per second: three decimals ("0.500/s") */
+	UM_SECONDS,	  /* seconds: two decimals ("1.25 s") */
+	UM_SECONDS_TIGHT, /* seconds: two decimals, no space ("1.25s"), status lines */
+	UM_MIB,		  /* bytes in MiB: one decimal ("64.0 MiB"), table cells */
+	UM_MIB_PER_S,	  /* bytes per second in MiB/s: two decimals ("0.25 MiB/s") */
+	UM_PLAIN,	  /* no unit: printf's %g ("0.05", "1e+06") */
 };
 
 /* v in the form of `what`; "-" for NaN. */

@@ -35,4 +35,10 @@ expect_eq "search memory with --memory: status" "$?" 2
 [ ! -e "$TMP/x2" ] && ok "nothing written" || fail "$TMP/x2 written"
 grep -q "^brink search: --memory: the search sets memory for every run" "$TMP/err" &&
   ok "says why" || fail "$(cat "$TMP/err")"
+
+# No command: the message and the usage are the search's, not exec's.
+"$BRINK" search memory 4M..1G --quiet >/dev/null 2>"$TMP/err"
+expect_eq "search without a command: status" "$?" 2
+grep -q "^brink search: no command given" "$TMP/err" && grep -q "^usage: brink search " "$TMP/err" &&
+  ! grep -qE "^(usage: )?brink exec" "$TMP/err" && ok "no command: says search" || fail "$(cat "$TMP/err")"
 finish

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "limit.h"
 #include "units.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -444,11 +445,40 @@ static void test_format_measure(void **state)
 	    {UM_SECONDS, 1.25, "1.25 s"},
 	    {UM_PLAIN, 0.05, "0.05"},
 	    {UM_SECONDS, NAN, "-"},
+	    {UM_SECONDS_TIGHT, 0.125, "0.12s"}, /* printf rounds 0.125 (exact) to even */
+	    {UM_MIB, 64 * MiB, "64.0 MiB"},
+	    {UM_MIB, 1.25 * MiB, "1.2 MiB"},
+	    {UM_MIB_PER_S, 0.25 * MiB, "0.25 MiB/s"},
+	    {UM_MIB_PER_S, NAN, "-"},
 	};
 	char buf[64];
 	for (size_t i = 0; i < NELEM(t); i++)
 		assert_string_equal(units_format_measure(t[i].what, t[i].v, buf, sizeof(buf)),
 				    t[i].want);
+}
+
+static void test_format_cpus(void **state)
+{
+	(void)state;
+	char buf[32];
+	assert_string_equal(units_format_cpus(500, buf, sizeof(buf)), "0.5");
+	assert_string_equal(units_format_cpus(2000, buf, sizeof(buf)), "2");
+	assert_string_equal(units_format_cpus(10, buf, sizeof(buf)), "0.01");
+}
+
+/* One value per limit kind, as `brink search` (whole) and the sweep tables
+ * write it. */
+static void test_limits_format(void **state)
+{
+	(void)state;
+	char buf[32];
+	assert_string_equal(limits_format(LIM_MEMORY, 1536, false, buf, sizeof(buf)), "1.5 KiB");
+	assert_string_equal(limits_format(LIM_MEMORY, 1536, true, buf, sizeof(buf)), "1536 bytes");
+	assert_string_equal(limits_format(LIM_MEMORY, 64 * MiB, true, buf, sizeof(buf)), "64 MiB");
+	assert_string_equal(limits_format(LIM_CPU_TIME, 1500000000, true, buf, sizeof(buf)),
+			    "1.5 s");
+	assert_string_equal(limits_format(LIM_CPUS, 250, false, buf, sizeof(buf)), "0.25");
+	assert_string_equal(limits_format(LIM_NOFILE, 64, true, buf, sizeof(buf)), "64");
 }
 
 static void test_fixed(void **state)
@@ -507,6 +537,8 @@ int main(void)
 	    cmocka_unit_test(test_format_size_short),
 	    cmocka_unit_test(test_format_count_rate),
 	    cmocka_unit_test(test_format_measure),
+	    cmocka_unit_test(test_format_cpus),
+	    cmocka_unit_test(test_limits_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
