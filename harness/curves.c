@@ -14,7 +14,6 @@
 #include "config.h"
 #include "csvread.h"
 #include "limit.h"
-#include "plot.h"
 #include "quote.h"
 #include "result.h"
 #include "search.h"
@@ -471,7 +470,7 @@ static int write_base(const struct cset *cs, const char *dir, const char *plotdi
 		     {"svg size 900,900 noenhanced font 'sans,10' background 'white'", "svg"}};
 	for (size_t t = 0; t < 2; t++) {
 		fprintf(g, "set terminal %s\n", terms[t].term);
-		plot_put_output(g, page, terms[t].ext);
+		quote_gnuplot_output(g, page, terms[t].ext);
 		fprintf(g, "%s\nunset output\n", body);
 	}
 	free(body);

@@ -56,11 +56,10 @@ void plot_twin_page(const char *base, bool base_is_scenario, char *page, size_t 
 /* Is gnuplot on $PATH? */
 bool plot_have_gnuplot(void);
 
-/* gnuplot writes each page to data/<page>.<ext>.part (plot_put_output) and
- * plot_write() moves it to <page>.<ext> when both files of the page are
- * complete, so that no half-written plot ever has a plot's name, even when
- * brink is killed. */
-void plot_put_output(FILE *g, const char *page, const char *ext);
+/* gnuplot writes each page to data/<page>.<ext>.part (quote_gnuplot_output,
+ * quote.h) and plot_write() moves it to <page>.<ext> when both files of the
+ * page are complete, so that no half-written plot ever has a plot's name, even
+ * when brink is killed. */
 
 /* Cut the drawing short: kill (SIGKILL, its whole process group) and reap the
  * gnuplot that plot_write() is waiting for, if any, and start none after.

@@ -1,6 +1,8 @@
 /* quote.c - text quoted for gnuplot scripts and HTML pages (quote.h). */
 #include "quote.h"
 
+#include <limits.h>
+
 void quote_gnuplot(FILE *f, const char *s)
 {
 	putc('\'', f);
@@ -10,6 +12,15 @@ void quote_gnuplot(FILE *f, const char *s)
 		putc(*s, f);
 	}
 	putc('\'', f);
+}
+
+void quote_gnuplot_output(FILE *f, const char *page, const char *ext)
+{
+	char out[PATH_MAX];
+	snprintf(out, sizeof(out), "data/%s.%s.part", page, ext);
+	fputs("set output ", f);
+	quote_gnuplot(f, out);
+	putc('\n', f);
 }
 
 void quote_html(FILE *f, const char *s)
