@@ -197,7 +197,9 @@ static void help_results(FILE *f)
 		   "\"does not apply\" or \"was not measured\", never zero. When brink is\n"
 		   "interrupted (^C, SIGTERM, SIGHUP) summary.csv, summary.json and the report\n"
 		   "hold the runs so far, the one cut short marked interrupted; the plots are\n"
-		   "not drawn then (brink plot DIR draws them).\n");
+		   "not drawn then, or only the pages complete when the signal came, and the\n"
+		   "report says so (brink plot DIR draws them). A second signal ends brink at\n"
+		   "once.\n");
 	fprintf(f, "\nsummary.csv:\n");
 	for (size_t i = 0; i < SUMMARY_N_COLS; i++)
 		fprintf(f, "  %-22s %s\n", summary_cols[i].name, summary_cols[i].help);
