@@ -990,9 +990,8 @@ static void conclude(struct run *x)
 	 * peak only of a run that was one process whose threads, as sampled,
 	 * came to at least half of it (not a zombie bomb's one). */
 	const struct sw_failure *fork_fail = &x->sw.first[SWK_EAGAIN_FORK];
-	if (x->sw_armed && fork_fail->seen && fork_fail->pid == x->pid) {
-		/* the kernel's count, taken already */
-	} else if (x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
+	bool counted = x->sw_armed && fork_fail->seen && fork_fail->pid == x->pid;
+	if (!counted && x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
 		int64_t ppeak = cg_run_pids_peak(x->cg);
 		if (ppeak > r->peak_threads && r->peak_threads * 2 >= ppeak)
 			r->peak_threads = ppeak;

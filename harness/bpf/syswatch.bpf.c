@@ -115,7 +115,8 @@ static __always_inline __u64 task_group_id(struct task_struct *t)
  * there is the run's: its limits are hierarchical. Walked up through each
  * group's own css (cgroup->self.parent, cgroup_parent() in cgroup.h: the same
  * on every kernel, where kernfs_node's parent was renamed in 6.15), at most
- * NEST_MAX groups. */
+ * NEST_MAX groups, the task's own included: up to NEST_MAX - 1 below the
+ * run's. */
 static __always_inline bool in_run_tree(struct task_struct *t, __u64 want)
 {
 	struct cgroup *cg = task_group(t);
