@@ -211,7 +211,7 @@ static void classify_end(const struct run_facts *f, struct run_result *r, bool c
 	char others[96];
 	other_victims(f, others, sizeof(others));
 	const struct oom_victim *mv = victim_of(f, f->main_pid);
-	bool kills = f->oom_kills != RES_NONE && f->oom_kills > 0;
+	bool kills = r->oom_kills != RES_NONE && r->oom_kills > 0;
 	const char *src = method_name(f->victims_method);
 
 	r->outcome = OUT_EXITED;
@@ -274,10 +274,17 @@ void run_classify(const struct run_facts *f, struct run_result *r)
 {
 	int sig = f->ended && WIFSIGNALED(f->wstatus) ? WTERMSIG(f->wstatus) : 0;
 	bool cpu_hit = (sig == SIGKILL || sig == SIGXCPU) && cpu_limit_reached(f, sig);
-	bool kills = f->oom_kills != RES_NONE && f->oom_kills > 0;
 	const struct oom_victim *mv = victim_of(f, f->main_pid);
 
+	/* v1 counts an OOM kill in the victim's own group only (memory.oom_control;
+	 * memcg_memory_event() goes up the groups on the unified hierarchy alone):
+	 * a victim in a group below the run's moves no counter of the run's. The
+	 * tracepoint names every victim of the run's groups: at least that many. */
 	r->oom_kills = f->oom_kills;
+	if (f->oom_kills != RES_NONE && f->victims_method == METH_TRACEPOINT &&
+	    (int64_t)f->n_victims > f->oom_kills)
+		r->oom_kills = (int64_t)f->n_victims;
+	bool kills = r->oom_kills != RES_NONE && r->oom_kills > 0;
 	r->pids_limit_hits = f->pids_limit_hits;
 	if (kills && f->victims_method == METH_NONE)
 		r->unavailable |= UNAV_OOM_VICTIM;
@@ -292,16 +299,23 @@ void run_classify(const struct run_facts *f, struct run_result *r)
 	r->limit_method = METH_NONE;
 	if (kills) {
 		r->limit_hit = BP_MEMORY;
-		r->limit_method = METH_KERNEL_COUNTER;
+		r->limit_method = f->oom_kills > 0 ? METH_KERNEL_COUNTER : METH_TRACEPOINT;
 	} else if (mv) { /* the global OOM killer, without a memory cgroup */
 		r->limit_hit = BP_MEMORY;
 		r->limit_method = f->victims_method;
 	} else if (r->fd_exhausted) {
+		/* the kernel's record of the failing call, when there is one, is
+		 * the evidence the fd-exhausted event shows too */
 		r->limit_hit = BP_NOFILE;
-		r->limit_method = fds_full ? f->max_fds_method : f->emfile_method;
+		r->limit_method = f->emfile_method == METH_TRACEPOINT || !fds_full
+				      ? f->emfile_method
+				      : f->max_fds_method;
 	} else if (f->pids_limit_hits != RES_NONE && f->pids_limit_hits > 0) {
 		r->limit_hit = BP_PIDS;
 		r->limit_method = METH_KERNEL_COUNTER;
+	} else if (f->eagain_under_nproc) {
+		r->limit_hit = BP_NPROC;
+		r->limit_method = METH_TRACEPOINT;
 	} else if (cpu_hit && !f->timed_out && !f->interrupted) {
 		r->limit_hit = BP_CPU_TIME;
 		r->limit_method = sig == SIGXCPU && f->kernel_sigxcpu >= 0 ? METH_SIGNAL_STOP
@@ -346,6 +360,25 @@ static const struct {
 		   offsetof(struct leak_thresholds, rss_bytes_per_s),
 		   offsetof(struct run_result, go_heap_slope_bytes_per_s), 1, BP_NONE},
 };
+
+/* Why a run that ended on breaking point b is a leak when no sampled series
+ * shows it: a limit brink keeps no series of. NULL for the others. */
+static const char *unsampled_growth(enum breaking_point b)
+{
+	switch (b) {
+	case BP_AS:
+		return "the address space reached RLIMIT_AS (the kernel saw a mapping refused with "
+		       "ENOMEM): no series of it is sampled";
+	case BP_DATA:
+		return "the data segment reached RLIMIT_DATA (the kernel saw mmap or brk refused "
+		       "with ENOMEM): no series of it is sampled";
+	case BP_NPROC:
+		return "the user's tasks reached RLIMIT_NPROC (the kernel saw a fork refused with "
+		       "EAGAIN): no series of them is sampled";
+	default:
+		return NULL;
+	}
+}
 
 /* First point used for the verdict: the first after the warm-up. Start-up
  * (loader, runtime, heap arenas) is growth that is not a leak. */
@@ -419,6 +452,9 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 			    "the pids limit (%lld) was reached by tasks and not threads (at most "
 			    "%lld seen): processes not reaped (zombies) or short-lived",
 			    (long long)r->pids_limit, (long long)r->peak_threads);
+		else if (!used && unsampled_growth(r->limit_hit))
+			snprintf(r->leak_reason, sizeof(r->leak_reason), "%s",
+				 unsampled_growth(r->limit_hit));
 	} else if (judged)
 		r->leak = LEAK_NO;
 	else {
@@ -477,7 +513,7 @@ int expect_parse(const char *s, struct expect *e, const char **why)
 			}
 			if (b < 0) {
 				*why = "breaks= takes nofile, memory, pids, cpu-time, as, data, "
-				       "timeout or none";
+				       "nproc, timeout or none";
 				return -1;
 			}
 			x.breaks = b;

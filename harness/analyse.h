@@ -71,9 +71,15 @@ struct run_facts {
 
 	/* ENOMEM returned by mmap/brk/mremap/clone/fork, as the kernel saw it
 	 * (syswatch.h; RES_NONE: not watched), and whether RLIMIT_AS / RLIMIT_DATA
-	 * were set: a refusal under one of them is that limit's breaking point. */
+	 * applied: set by brink, or finite in the process whose mmap, mremap or
+	 * brk the kernel saw fail first (it may have lowered its own). A refusal
+	 * under one of them is that limit's breaking point. */
 	int64_t enomem_count;
 	bool as_limited, data_limited;
+	/* The kernel saw clone/fork fail with EAGAIN in a process under a finite
+	 * RLIMIT_NPROC of its own, not running as root (root is exempt, fork(2)):
+	 * that limit's breaking point unless the pids limit refused a fork. */
+	bool eagain_under_nproc;
 };
 
 /* Facts with nothing known: every counter RES_NONE, seconds -1, methods
@@ -96,10 +102,17 @@ void run_facts_init(struct run_facts *f);
  *    is oom-killed only when the victim source names the main pid, or, when
  *    that source is unavailable, the oom_kill counter moved (then
  *    UNAV_OOM_VICTIM is set: inferred, not seen).
+ *  - oom_kills: the counter, raised to the number of victims the tracepoint
+ *    named where it is lower (v1 counts a kill in the victim's own group only,
+ *    and a program may nest groups below the run's).
  *  - breaking point, the first that holds: memory (oom_kill counter moved:
- *    kernel-counter; or the victim source names the main pid: its method),
- *    nofile (a process held fd_limit fds, or was seen failing with EMFILE),
- *    pids (pids.events counted a refused fork), cpu-time (the main process
+ *    kernel-counter; victims named by the tracepoint in a memory cgroup whose
+ *    counter did not move: tracepoint; or the victim source names the main
+ *    pid: its method),
+ *    nofile (a process held fd_limit fds, or was seen failing with EMFILE:
+ *    tracepoint where the kernel saw it, else the method that saw the fds),
+ *    pids (pids.events counted a refused fork), nproc (eagain_under_nproc:
+ *    tracepoint), cpu-time (the main process
  *    died of SIGXCPU at its soft limit or SIGKILL at its hard one, its CPU
  *    time within the slack above of it; SIGXCPU alone when the CPU time is unknown),
  *    as / data (ENOMEM seen by the kernel under RLIMIT_AS / RLIMIT_DATA:
@@ -168,20 +181,22 @@ struct leak_series {
  * threshold, its slope goes to mem_slope_bytes_per_s).
  *
  * A run that ended on a breaking point of a growing resource (nofile, memory,
- * pids: breaking_point_is_growth(), or fd_exhausted) is a leak whatever the
- * slopes say; cpu-time and timeout are not. Otherwise each series is cut to
- * the points with t >= warm-up. A metric grows when at least LEAK_MIN_POINTS
- * remain, its Theil-Sen slope over them is >= its threshold and Mann-Kendall
- * finds an upward trend (S > 0, p < LEAK_MAX_P). When no series has
- * LEAK_MIN_POINTS points after the warm-up the run is too short for a trend:
- * leak is LEAK_NONE and leak_reason says why (start-up is growth that is not a
- * leak, and a handful of points is noise). mem does not grow when its growth
- * over those points (slope x their span) is no more than mem_reclaimable_bytes:
- * page cache of files read or written is dropped under pressure, no leak.
- * A slope is NAN (empty in the CSV)
- * unless LEAK_MIN_POINTS points remain. leak_metrics lists, in the order
- * rss;mem;fds;threads;go_heap, the metrics that grow plus the one the breaking point
- * belongs to (nofile or fd_exhausted -> fds, memory -> mem, pids -> threads).
+ * pids, as, data, nproc: breaking_point_is_growth(), or fd_exhausted) is a
+ * leak whatever the slopes say; cpu-time and timeout are not. Where no series
+ * is the limit's (as, data, nproc) and none grew, leak_reason says so.
+ * Otherwise each series is cut to the points with t >= warm-up. A metric
+ * grows when at least LEAK_MIN_POINTS remain, its Theil-Sen slope over them is
+ * >= its threshold and Mann-Kendall finds an upward trend (S > 0, p <
+ * LEAK_MAX_P). When no series has LEAK_MIN_POINTS points after the warm-up the
+ * run is too short for a trend: leak is LEAK_NONE and leak_reason says why
+ * (start-up is growth that is not a leak, and a handful of points is noise).
+ * mem does not grow when its growth over those points (slope x their span) is
+ * no more than mem_reclaimable_bytes: page cache of files read or written is
+ * dropped under pressure, no leak. A slope is NAN (empty in the CSV) unless
+ * LEAK_MIN_POINTS points remain. leak_metrics lists, in the order
+ * rss;mem;fds;threads;go_heap, the metrics that grow plus the one the breaking
+ * point belongs to (nofile or fd_exhausted -> fds, memory -> mem, pids ->
+ * threads).
  * The series are not changed. */
 void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, struct run_result *r);
 
@@ -193,7 +208,7 @@ void leak_series_until(struct leak_series *ls, double until_s);
  * (a static sentence) on bad input, e untouched. Grammar: words separated by
  * blanks, in any order, each at most once:
  *   leak | no-leak                                  exactly one, required
- *   breaks=nofile|memory|pids|cpu-time|timeout|none  optional: the limit_hit
+ *   breaks=nofile|memory|pids|cpu-time|as|data|nproc|timeout|none  optional: the limit_hit
  *                              the run must end with ("none": limit_hit empty)
  * Examples: "leak breaks=nofile", "no-leak", "no-leak breaks=none". */
 int expect_parse(const char *s, struct expect *e, const char **why);

@@ -365,16 +365,28 @@ static void take_syscall_facts(struct run *x)
 		r->first_failure_s = a->t_s;
 		r->first_failure_pid = a->pid;
 	}
-	/* The open fds the kernel counted in a failing process are a measurement
-	 * like a sample's, at the very moment of a failure (an EMFILE: the limit). */
+	/* The open fds and threads the kernel counted in a failing process are
+	 * measurements like a sample's, at the very moment of a failure (an
+	 * EMFILE: the limit); a lower bound of the run's sums then. */
 	for (int k = 0; k < SWK__COUNT; k++) {
-		if (!f->first[k].seen || f->first[k].fds < 0)
+		if (!f->first[k].seen)
+			continue;
+		if (f->first[k].threads > r->peak_threads)
+			r->peak_threads = f->first[k].threads;
+		if (f->first[k].fds < 0)
 			continue;
 		if (f->first[k].fds > r->peak_fds)
 			r->peak_fds = f->first[k].fds;
 		if (f->first[k].fds > x->max_fds_one)
 			x->max_fds_one = f->first[k].fds;
 	}
+	/* The nofile limit the process that got the first EMFILE had then: a
+	 * process of the run with that limit, maybe one too short-lived (or too
+	 * deep in nested groups) for any sample to read its limit. */
+	const struct sw_failure *emf = &f->first[SWK_EMFILE];
+	if (emf->seen && emf->nofile_limit >= 0 &&
+	    (r->fd_limit == RES_NONE || emf->nofile_limit < r->fd_limit))
+		r->fd_limit = emf->nofile_limit;
 	r->emfile_count = f->count[SWK_EMFILE];
 	r->enfile_count = f->count[SWK_ENFILE];
 	r->eagain_fork_count = f->count[SWK_EAGAIN_FORK];
@@ -856,13 +868,13 @@ static void gather_facts(struct run *x, struct run_facts *f)
 		f->main_cpu_method = METH_EXIT_STATUS;
 	}
 
-	/* Exhaustion as the monitor saw it, each process against its own limit;
-	 * where those limits are unknown, the largest count against the limit
-	 * brink set. */
-	f->fd_limit = r->fd_limit;
 	/* What the kernel saw fail, in any process of the run (syswatch.h). */
 	if (x->sw_armed)
 		take_syscall_facts(x);
+	/* Exhaustion as the monitor saw it, each process against its own limit;
+	 * where those limits are unknown, the largest count against the limit
+	 * brink set (or the one the kernel saw at an EMFILE). */
+	f->fd_limit = r->fd_limit;
 	/* Every fd from 10 to the limit - 1 open at the exit, some below 10
 	 * free: open(2) still had fds to give, only an allocation from 10 up
 	 * (fcntl F_DUPFD 10, as bash numbers its fds) was refused. Which one the
@@ -876,14 +888,29 @@ static void gather_facts(struct run *x, struct run_facts *f)
 			 (x->exited && WIFEXITED(x->wstatus) && WEXITSTATUS(x->wstatus) == 0))
 			r->fd_exhausted_by = METH_NONE;
 	}
+	/* The kernel's record of the failing call is the exact evidence: it
+	 * names the method wherever it saw an EMFILE. */
 	f->emfile_method = r->fd_exhausted_by;
 	if (x->sw_armed) {
-		if (f->emfile_method == METH_NONE && r->emfile_count > 0)
+		if (r->emfile_count > 0)
 			f->emfile_method = METH_TRACEPOINT;
 		f->enomem_count = r->enomem_count;
 	}
-	f->as_limited = sc->lim.v[LIM_AS] >= 0;
-	f->data_limited = sc->lim.v[LIM_DATA] >= 0;
+	/* RLIMIT_AS / RLIMIT_DATA as brink set them, or as the process whose
+	 * mapping call failed first had them then (it may lower its own). */
+	const struct sw_failure *nomem = &x->sw.first[SWK_ENOMEM];
+	bool mapping =
+	    x->sw_armed && nomem->seen &&
+	    (strcmp(nomem->syscall, "mmap") == 0 || strcmp(nomem->syscall, "mmap2") == 0 ||
+	     strcmp(nomem->syscall, "mremap") == 0 || strcmp(nomem->syscall, "brk") == 0);
+	f->as_limited = sc->lim.v[LIM_AS] >= 0 || (mapping && nomem->as_limit >= 0);
+	f->data_limited = sc->lim.v[LIM_DATA] >= 0 || (mapping && nomem->data_limit >= 0);
+	/* RLIMIT_NPROC holds for a process not run by root (fork(2): root, and
+	 * CAP_SYS_RESOURCE or CAP_SYS_ADMIN, are exempt; capabilities are not
+	 * read). */
+	const struct sw_failure *fork_fail = &x->sw.first[SWK_EAGAIN_FORK];
+	f->eagain_under_nproc =
+	    x->sw_armed && fork_fail->seen && fork_fail->nproc_limit >= 0 && fork_fail->uid != 0;
 	if (r->nofile_seen == RES_NONE) {
 		f->max_fds_one = x->max_fds_one;
 		f->max_fds_method = x->exit_state_done ? METH_EXIT_STOP : METH_SAMPLING;
@@ -963,27 +990,25 @@ static void conclude(struct run *x)
 		event(x, t_end, "exited", r->exit_code, NULL);
 	else if (f.ended && WIFSIGNALED(f.wstatus))
 		event(x, t_end, "signaled", r->signal, strsignal(r->signal));
-	/* Exhausted when the kernel saw the first EMFILE, with the fds then;
+	/* Exhausted as the breaking point's method says (the same evidence):
+	 * when the kernel saw the first EMFILE, at its time with the fds then;
 	 * else as the method that found it saw it, at the end. */
 	const struct sw_failure *emf = &x->sw.first[SWK_EMFILE];
-	if (r->fd_exhausted && x->sw_armed && emf->seen && emf->fds >= 0)
-		event(x, (int64_t)(emf->t_s * 1e9), "fd-exhausted", emf->fds,
-		      method_name(METH_TRACEPOINT));
+	enum method fd_how = r->limit_hit == BP_NOFILE	    ? r->limit_method
+			     : f.emfile_method != METH_NONE ? f.emfile_method
+							    : f.max_fds_method;
+	if (r->fd_exhausted && fd_how == METH_TRACEPOINT && emf->seen && emf->fds >= 0)
+		event(x, (int64_t)(emf->t_s * 1e9), "fd-exhausted", emf->fds, method_name(fd_how));
 	else if (r->fd_exhausted)
-		event(x, t_end, "fd-exhausted", x->max_fds_one,
-		      method_name(r->fd_exhausted_by != METH_NONE ? r->fd_exhausted_by
-				  : r->limit_hit == BP_NOFILE	  ? r->limit_method
-								  : f.max_fds_method));
-	/* The threads at the refused fork: the kernel's count where it was
-	 * watched. Else pids.peak, where the group reached its pids limit between
-	 * two samples; but it counts tasks, unreaped zombies too: it is the
-	 * thread peak only of a run that was one process whose threads, as
-	 * sampled, came to at least half of it (not a zombie bomb's one). */
+		event(x, t_end, "fd-exhausted", x->max_fds_one, method_name(fd_how));
+	/* The threads at a failure are the kernel's count (take_syscall_facts).
+	 * Else pids.peak, where the group reached its pids limit between two
+	 * samples; but it counts tasks, unreaped zombies too: it is the thread
+	 * peak only of a run that was one process whose threads, as sampled,
+	 * came to at least half of it (not a zombie bomb's one). */
 	const struct sw_failure *fork_fail = &x->sw.first[SWK_EAGAIN_FORK];
-	if (x->sw_armed && fork_fail->seen && fork_fail->pid == x->pid) {
-		if (fork_fail->threads > r->peak_threads)
-			r->peak_threads = fork_fail->threads;
-	} else if (x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
+	bool counted = x->sw_armed && fork_fail->seen && fork_fail->pid == x->pid;
+	if (!counted && x->cg && r->limit_hit == BP_PIDS && r->procs_peak <= 1) {
 		int64_t ppeak = cg_run_pids_peak(x->cg);
 		if (ppeak > r->peak_threads && r->peak_threads * 2 >= ppeak)
 			r->peak_threads = ppeak;

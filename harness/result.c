@@ -54,6 +54,7 @@ static const struct {
     [BP_CPU_TIME] = {"cpu-time", false, true},
     [BP_AS] = {"as", true, true},
     [BP_DATA] = {"data", true, true},
+    [BP_NPROC] = {"nproc", true, true},
     [BP_TIMEOUT] = {"timeout", false, false},
 };
 

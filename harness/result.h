@@ -34,17 +34,18 @@ enum breaking_point {
 	BP_CPU_TIME, /* "cpu-time": the main process's CPU time reached RLIMIT_CPU */
 	BP_AS,	     /* "as": mmap/brk/mremap/clone refused (ENOMEM) under RLIMIT_AS */
 	BP_DATA,     /* "data": the same under RLIMIT_DATA */
+	BP_NPROC,    /* "nproc": fork or clone refused (EAGAIN) under RLIMIT_NPROC */
 	BP_TIMEOUT,  /* "timeout": brink's own timeout, not the program's limit */
 	BP__COUNT
 };
 
-/* "", "nofile", "memory", "pids", "cpu-time", "as", "data", "timeout"; "unknown"
- * outside the enum. */
+/* "", "nofile", "memory", "pids", "cpu-time", "as", "data", "nproc", "timeout";
+ * "unknown" outside the enum. */
 const char *breaking_point_name(enum breaking_point b);
 /* The breaking point named `name` ("" is BP_NONE), or -1. */
 int breaking_point_from_name(const char *name);
 /* Is b a resource the program grew until it ran out (nofile, memory, pids, as,
- * data)?
+ * data, nproc)?
  * Such a breaking point is a leak by itself; cpu-time and timeout are not. */
 bool breaking_point_is_growth(enum breaking_point b);
 /* Is b one of the program's limits (all but BP_NONE and brink's own timeout)? */

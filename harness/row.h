@@ -96,10 +96,10 @@ X(pids_limit, I64, OPT, NO_GATE, NO_REPORT,                                     
 X(pids_limit_hits, I64, OPT, NO_GATE, NO_REPORT,                                                  \
   "forks and clones the pids limit refused")                                                      \
 X(limit_hit, BREAK, REQ, APPEARS(10, breaking_point), SUMMARY(3, "limit hit", LEFT, limit_hit),  \
-  "the breaking point: nofile, memory, pids, cpu-time, timeout, or empty")                        \
+  "the breaking point: nofile, memory, pids, cpu-time, as, data, nproc, timeout, or empty")       \
 X(limit_method, METHOD, OPT, NO_GATE, NO_REPORT,                                                  \
   "how the breaking point was found: exit-stop, fd-numbers, sampling, kernel-counter, "           \
-  "kernel-log, signal-stop, exit-status, timer")                                                  \
+  "kernel-log, tracepoint, signal-stop, exit-status, timer")                                      \
 X(cause, STR, OPT, NO_GATE, SUMMARY(11, "notes", LEFT, notes),                                    \
   "how the main process ended, and on what evidence")                                             \
 X(leak, LEAK, REQ, TURNS_YES(11), SUMMARY(10, "leak", LEFT, leak),                                \

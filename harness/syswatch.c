@@ -104,7 +104,8 @@ static uint64_t start_stack_now(pid_t pid)
 /* The stack's text: the frames that are user addresses (the walk stops at the
  * first that is not: past the frame pointers, it reads whatever the stack
  * holds, text too), symbolised from the process's mappings while they are
- * still those of the failure (no exec since: the same start of stack) and
+ * still those of the failure (no exec since: the same start of stack; read
+ * through the failing thread, else the process) and
  * ending at the first frame outside every mapping; raw addresses otherwise. */
 static void symbolise(struct sw_failure *x, uint64_t start_stack)
 {
@@ -113,9 +114,19 @@ static void symbolise(struct sw_failure *x, uint64_t start_stack)
 	Dwfl *dwfl = NULL;
 	static const Dwfl_Callbacks cb = {.find_elf = dwfl_linux_proc_find_elf,
 					  .find_debuginfo = dwfl_standard_find_debuginfo};
-	if (x->nstack > 0 && start_stack && start_stack_now(x->pid) == start_stack) {
+	/* The failing thread's own /proc entry (any thread id has one): its
+	 * mappings are the process's, and it lives on where the process's first
+	 * thread has exited (pthread_exit in main: /proc/PID/maps is empty then).
+	 * The process's where the thread has gone. */
+	pid_t who = x->tid;
+	uint64_t now = x->nstack > 0 && start_stack ? start_stack_now(who) : 0;
+	if (x->nstack > 0 && start_stack && now != start_stack) {
+		who = x->pid;
+		now = start_stack_now(who);
+	}
+	if (x->nstack > 0 && start_stack && now == start_stack) {
 		dwfl = dwfl_begin(&cb);
-		if (dwfl && (dwfl_linux_proc_report(dwfl, x->pid) != 0 ||
+		if (dwfl && (dwfl_linux_proc_report(dwfl, who) != 0 ||
 			     dwfl_report_end(dwfl, NULL, NULL) != 0)) {
 			dwfl_end(dwfl);
 			dwfl = NULL; /* gone already: raw addresses */
@@ -206,6 +217,11 @@ static int on_record(void *ctx, void *data, size_t size)
 	x->group_tasks = e->cg_tasks;
 	x->group_mem_bytes = e->cg_mem_pages >= 0 ? e->cg_mem_pages * w->page : -1;
 	x->vm_bytes = e->vm_pages * w->page;
+	x->nofile_limit = e->rlim_nofile;
+	x->nproc_limit = e->rlim_nproc;
+	x->as_limit = e->rlim_as;
+	x->data_limit = e->rlim_data;
+	x->uid = (uid_t)e->uid;
 	int nstack = e->stack_n < 0 ? 0 : e->stack_n > 24 ? 24 : e->stack_n;
 	x->nstack = syswatch_user_frames((const uint64_t *)e->stack, nstack, e->task_size);
 	memcpy(x->stack, e->stack, sizeof(x->stack[0]) * (size_t)x->nstack);

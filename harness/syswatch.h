@@ -5,14 +5,16 @@
  * (harness/bpf/syswatch.bpf.c) once per brink, attached to the sys_exit and
  * mark_victim tracepoints, and arms it for one run's cgroup at a time. For each
  * run it gives:
- *   - the first failure of each kind, with time, pid, tid, system call, errno and
- *     the process's state at that moment (open fds, threads, tasks and memory of
- *     its group, address space, user stack);
+ *   - the first failure of each kind in the run's group or a group below it
+ *     (a program may nest groups; the run's limits are hierarchical), with time,
+ *     pid, tid, system call, errno and the process's state at that moment (open
+ *     fds, threads, tasks and memory of its group, address space, its soft
+ *     rlimits and real uid, user stack);
  *   - counts by kind: EMFILE and ENFILE from calls that make a descriptor, EAGAIN
  *     from clone/clone3/fork/vfork (elsewhere it is ordinary non-blocking I/O),
  *     ENOMEM from mmap/brk/mremap and the calls that make a task;
- *   - the OOM killer's victim, pid and time (the mark_victim tracepoint);
- *   - the processes made and ended in the run's group (the sched_process_fork
+ *   - the OOM killer's victims there, pid and time (the mark_victim tracepoint);
+ *   - the processes made and ended in the run's group itself (the sched_process_fork
  *     and sched_process_exit tracepoints), as they happen, so that the sampler
  *     keeps the run's process list without listing the group at every sample;
  *     and the counts of processes and threads made and processes ended.
@@ -52,7 +54,11 @@ struct sw_failure {
 	int64_t group_tasks;	 /* tasks in the run's pids group then; -1 unknown */
 	int64_t group_mem_bytes; /* bytes charged to its memory group then; -1 unknown */
 	int64_t vm_bytes;	 /* address space of the process (VmSize) then */
-	int nstack;		 /* user stack frames (frame-pointer walk); 0 none */
+	/* the process's own soft rlimits then (it may have set them itself);
+	 * -1 unlimited */
+	int64_t nofile_limit, nproc_limit, as_limit, data_limit;
+	uid_t uid;  /* its real uid (RLIMIT_NPROC counts that user's tasks) */
+	int nstack; /* user stack frames (frame-pointer walk); 0 none */
 	uint64_t stack[24];
 	char stack_text[512]; /* "main+0x2a <- __libc_start_call_main+0x7a ..." or hex */
 };
@@ -61,7 +67,7 @@ struct sw_failure {
 struct sw_facts {
 	struct sw_failure first[SWK__COUNT];
 	int64_t count[SWK__COUNT];
-	/* the OOM killer's victims in the run's group, in the order it chose them */
+	/* the OOM killer's victims in the run's group or below it, in the order it chose them */
 	size_t n_victims;
 	struct sw_victim {
 		pid_t pid;     /* thread group id (Linux < 6.8: the task's own id) */

@@ -3,13 +3,15 @@
  * Attached with BPF trampolines or a BTF tracepoint, and a raw tracepoint (no
  * tracefs, no kprobes):
  *   the return of the system calls that make fds, tasks or mappings: each
- *                failure of the watched group whose errno matters for a limit
- *                is counted, and the first of each kind sent with the state of
- *                the process at that moment;
- *   mark_victim  the task the OOM killer chose;
+ *                failure in the watched group or a group below it whose errno
+ *                matters for a limit is counted, and the first of each kind
+ *                sent with the state of the process (and its own rlimits) at
+ *                that moment;
+ *   mark_victim  the task the OOM killer chose there;
  *   sched_process_fork, sched_process_exit
- *                the processes made and ended in the watched group, so that
- *                brink keeps a run's process list without listing the group.
+ *                the processes made and ended in the watched group itself, so
+ *                that brink keeps a run's process list without listing the
+ *                group (a nested group's processes are not sampled).
  * The cheap tests come first (the return value). */
 #include "vmlinux.h"
 
@@ -24,6 +26,14 @@
 #define ENFILE	      23
 #define EMFILE	      24
 #define PID_MAX_LIMIT 4194304
+/* rlimit numbers (x86 and the generic ones, asm-generic/resource.h) */
+#define RLIMIT_DATA   2
+#define RLIMIT_NPROC  6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_AS     9
+/* Groups walked up from a task's own towards the run's: a program may make
+ * groups below its run group and move processes there. */
+#define NEST_MAX 16
 /* brk's number (x86-64 and i386): the one call whose failure is no error code */
 #define NR_BRK_64 12
 #define NR_BRK_32 45
@@ -101,6 +111,25 @@ static __always_inline __u64 task_group_id(struct task_struct *t)
 	return BPF_CORE_READ(task_group(t), kn, id);
 }
 
+/* Is t in the watched group or in a group below it? A failure or an OOM kill
+ * there is the run's: its limits are hierarchical. Walked up through each
+ * group's own css (cgroup->self.parent, cgroup_parent() in cgroup.h: the same
+ * on every kernel, where kernfs_node's parent was renamed in 6.15), at most
+ * NEST_MAX groups, the task's own included: up to NEST_MAX - 1 below the
+ * run's. */
+static __always_inline bool in_run_tree(struct task_struct *t, __u64 want)
+{
+	struct cgroup *cg = task_group(t);
+	__u64 self_off = bpf_core_field_offset(struct cgroup, self);
+	for (int i = 0; i < NEST_MAX && cg; i++) {
+		if (BPF_CORE_READ(cg, kn, id) == want)
+			return true;
+		struct cgroup_subsys_state *up = BPF_CORE_READ(cg, self.parent);
+		cg = up ? (struct cgroup *)((char *)up - self_off) : NULL;
+	}
+	return false;
+}
+
 static __always_inline int popcount64(__u64 x)
 {
 	x = x - ((x >> 1) & 0x5555555555555555ULL);
@@ -160,8 +189,22 @@ static __always_inline int count_fds(struct task_struct *t, int *words_out)
 	return n;
 }
 
+/* A soft rlimit as the record holds it: -1 for RLIM_INFINITY. */
+#define SOFT_LIMIT(sig, r)                                               \
+	({                                                               \
+		unsigned long v_ = BPF_CORE_READ(sig, rlim[r].rlim_cur); \
+		v_ == ~0UL ? -1LL : (long long)v_;                       \
+	})
+
 static __always_inline void fill_state(struct sw_event *e, struct task_struct *t)
 {
+	/* the process's own limits then: it may have set them itself */
+	struct signal_struct *sig = BPF_CORE_READ(t, signal);
+	e->rlim_nofile = SOFT_LIMIT(sig, RLIMIT_NOFILE);
+	e->rlim_nproc = SOFT_LIMIT(sig, RLIMIT_NPROC);
+	e->rlim_as = SOFT_LIMIT(sig, RLIMIT_AS);
+	e->rlim_data = SOFT_LIMIT(sig, RLIMIT_DATA);
+	e->uid = BPF_CORE_READ(t, real_cred, uid.val);
 	e->fds = count_fds(t, &e->fd_words);
 	e->threads = BPF_CORE_READ(t, signal, nr_threads);
 	e->vm_pages = BPF_CORE_READ(t, mm, total_vm);
@@ -212,7 +255,7 @@ static __always_inline int watch(void *ctx, struct pt_regs *regs, long ret, __u8
 	if (k < 0 || k >= SW_KIND__COUNT)
 		return 0;
 	struct task_struct *t = bpf_get_current_task_btf();
-	if (task_group_id(t) != want)
+	if (!in_run_tree(t, want))
 		return 0;
 	__sync_fetch_and_add(&counts[k], 1);
 	if (__sync_val_compare_and_swap(&reported[k], 0, 1) != 0)
@@ -407,7 +450,7 @@ int sw_mark_victim(__u64 *ctx)
 		pid = BPF_CORE_READ(t, tgid);
 		tid = BPF_CORE_READ(t, pid);
 	}
-	if (task_group_id(t) != want)
+	if (!in_run_tree(t, want))
 		return 0;
 	struct sw_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {

@@ -71,6 +71,11 @@ struct sw_event {
 	char comm[16];		/* the task's command name (OOM victims); "" unknown */
 	unsigned long long start_stack; /* mm->start_stack then: tells an exec since apart */
 	unsigned long long task_size;	/* mm->task_size: user addresses are below it */
+	/* the process's soft rlimits at the failure (it may have set them itself);
+	 * -1 unlimited */
+	long long rlim_nofile, rlim_nproc, rlim_as, rlim_data;
+	unsigned int uid; /* its real uid (RLIMIT_NPROC counts that user's tasks) */
+	unsigned int pad_;
 	unsigned long long stack[SW_STACK_DEPTH];
 };
 

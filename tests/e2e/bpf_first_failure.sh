@@ -22,6 +22,11 @@ ex=$(awk -F, '$2 == "fd-exhausted" { print $1 "," $3; exit }' "$EV")
 expect_eq "emfile: fd-exhausted value" "${ex#*,}" $(($(kv "$OUT" n) + 3))
 within "emfile: fd-exhausted time" "${ex%%,*}" "$(kv "$OUT" before_s)" \
 	"$(awk -v a="$(kv "$OUT" after_s)" -v l=$LAUNCH 'BEGIN { printf "%.6f", a + l }')"
+# it held its 256 fds for 0.5 s, long enough for samples to see them too: the
+# breaking point's method is still the one the event shows, the kernel's record
+m=$(awk -F, '$2 == "fd-exhausted" { print $4; exit }' "$EV")
+expect_eq "emfile: the fd-exhausted event's method" "$m" tracepoint
+expect_eq "emfile: limit_method" "$(field "$S" limit_method)" "$m"
 
 # 2. A child that lowers its own nofile limit to 64 and exhausts it; the parent lives.
 run child-nofile -- "$F" child-nofile

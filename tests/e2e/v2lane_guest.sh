@@ -10,8 +10,9 @@
 #              fd exhaustion, OOM kill, pids limit (each with the failing call or
 #              OOM victim the kernel reported), and nothing left behind;
 #   syscalls   the failing-call shapes of tests/shapes/failcall.c (survive EMFILE, a
-#              child's self-lowered limit, a thread bomb, --as, a child's OOM kill):
-#              call, errno, pid and time from the kernel against the program's own;
+#              child's self-lowered limit, a thread bomb, --as, a child's OOM kill,
+#              a child's EMFILE and OOM kill in a group below the run's): call,
+#              errno, pid and time from the kernel against the program's own;
 #              and the process list kept from the kernel's fork and exit records
 #              (tests/progs/proc-churn.c);
 #   shapes     the corpus of program shapes (tests/shapes/run.sh, copied beside the
@@ -357,6 +358,16 @@ for phase in $phases; do
 		expect_eq "$phase_out/child-oom/summary.csv" oom_victim_pid \
 			"$(sed -n 's/^child=//p' "$co_log" | head -n 1)"
 		expect_eq "$phase_out/child-oom/summary.csv" outcome exited
+		# a child moved into a group below the run's: its EMFILE and its OOM
+		# kill are the run's (the walk up the groups, on this kernel)
+		brink_exec "$phase_out/nested-oom" --memory 64M -- "$V2LANE_BIN/failcall" nested-oom
+		no_log=$(ls "$phase_out"/nested-oom/*/1/stdout.log 2>/dev/null | head -n 1)
+		no_child=$(sed -n 's/^child=//p' "$no_log" | head -n 1)
+		expect_eq "$phase_out/nested-oom/summary.csv" emfile_count 1
+		expect_eq "$phase_out/nested-oom/summary.csv" first_failure_pid "$no_child"
+		expect_eq "$phase_out/nested-oom/summary.csv" oom_victim_pid "$no_child"
+		expect_ge "$phase_out/nested-oom/summary.csv" oom_kills 1
+		expect_eq "$phase_out/nested-oom/summary.csv" limit_hit memory
 		check_proc_churn "$phase_out/proc-churn"
 		;;
 	shapes)

@@ -16,8 +16,32 @@
  *                   when the kernel has no i386 emulation
  *   exit-emfile     open until EMFILE, with strings on the stack, and exit at
  *                   once (no pause after the failure)
- * Each sleeps 0.3 s before and 0.5 s after the failure, so that a time taken
- * from the run's start or end cannot pass for the failure's. It prints, in key=value lines on
+ *   quick-child-nofile
+ *                   a child lowers its own nofile soft limit to 20, opens until
+ *                   EMFILE and exits at once; the parent lingers, exits 0
+ *                   (limit= the child's limit)
+ *   quick-thread-emfile
+ *                   a second thread opens until EMFILE and ends at once; the
+ *                   main thread joins it, lingers, exits 0 (threads= the
+ *                   process's threads at the failure)
+ *   main-exit-emfile
+ *                   the main thread calls pthread_exit; the other opens until
+ *                   EMFILE, lingers, ends the process (exit 0); tid= too
+ *   self-as, self-data
+ *                   lower its own RLIMIT_AS (64 MiB) / RLIMIT_DATA (16 MiB), then
+ *                   mmap 1 MiB blocks / sbrk 64 KiB until ENOMEM, exit 0
+ *   fork-bomb       fork children that wait, until fork fails (EAGAIN under an
+ *                   nproc limit), then end them all, exit 0
+ *   nested-oom      move a child into a group made below the program's own
+ *                   (memory and pids on v1, the unified one on v2), where it
+ *                   lowers its nofile to 32, opens until EMFILE, then touches
+ *                   memory until the OOM killer takes it; the parent waits,
+ *                   removes the groups, exits 0 (exits 77 when it cannot make
+ *                   them)
+ * Each sleeps 0.3 s before and 0.5 s after the failure (the quick ones: the
+ * failing process or thread ends at once, the parent or main thread
+ * lingers), so that a time taken from the run's start or end cannot pass for
+ * the failure's. It prints, in key=value lines on
  * stdout: pid= of the process that failed, before_s= and after_s= (seconds since main started,
  * taken around the failing call), n= what was made before it failed, err= the errno name it got.
  * Output goes through write(2): after an mmap failure, stdio may not allocate. */
@@ -26,11 +50,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -279,14 +306,268 @@ static int exit_emfile(void)
 	_exit(words[1]);
 }
 
+static int lower_limit(int resource, rlim_t v)
+{
+	struct rlimit rl;
+	getrlimit(resource, &rl);
+	rl.rlim_cur = v;
+	return setrlimit(resource, &rl);
+}
+
+/* Open until EMFILE and report (with the thread id), keeping the fds. */
+static int open_quick(void)
+{
+	int n = 0;
+	double before = since_start();
+	while (open("/dev/null", O_RDONLY) >= 0)
+		n++;
+	int e = errno;
+	say("pid=%d\ntid=%d\nn=%d\nerr=%s\nbefore_s=%.6f\nafter_s=%.6f\n", (int)getpid(),
+	    (int)syscall(SYS_gettid), n, ename(e), before, since_start());
+	return n;
+}
+
+static int quick_child_nofile(void)
+{
+	pause_a_little();
+	pid_t c = fork();
+	if (c < 0)
+		return 93;
+	if (c == 0) {
+		if (lower_limit(RLIMIT_NOFILE, 20) != 0)
+			_exit(94);
+		say("limit=20\n");
+		open_quick();
+		_exit(0);
+	}
+	int st;
+	while (waitpid(c, &st, 0) < 0)
+		if (errno != EINTR)
+			return 91;
+	linger();
+	return 0;
+}
+
+static void *quick_thread(void *arg)
+{
+	(void)arg;
+	open_quick();
+	/* this thread and the main one, waiting in pthread_join */
+	say("threads=2\n");
+	return NULL;
+}
+
+static int quick_thread_emfile(void)
+{
+	pause_a_little();
+	pthread_t t;
+	if (pthread_create(&t, NULL, quick_thread, NULL) != 0)
+		return 95;
+	pthread_join(t, NULL);
+	linger();
+	return 0;
+}
+
+static void *last_thread(void *arg)
+{
+	(void)arg;
+	pause_a_little();
+	open_quick();
+	linger();
+	return NULL; /* the last thread: the process exits 0 */
+}
+
+static int main_exit_emfile(void)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, last_thread, NULL) != 0)
+		return 95;
+	pthread_exit(NULL);
+}
+
+static int self_as(void)
+{
+	if (lower_limit(RLIMIT_AS, 64 << 20) != 0)
+		return 94;
+	return mmap_as();
+}
+
+static int self_data(void)
+{
+	if (lower_limit(RLIMIT_DATA, 16 << 20) != 0)
+		return 94;
+	return brk_data();
+}
+
+static int fork_bomb(void)
+{
+	static pid_t kids[4096];
+	int n = 0;
+	pause_a_little();
+	for (; n < 4096; n++) {
+		double before = since_start();
+		pid_t c = fork();
+		if (c < 0) {
+			double after = since_start();
+			say("pid=%d\nn=%d\nerr=%s\nbefore_s=%.6f\nafter_s=%.6f\n", (int)getpid(), n,
+			    ename(errno), before, after);
+			break;
+		}
+		if (c == 0) {
+			pause();
+			_exit(0);
+		}
+		kids[n] = c;
+	}
+	linger();
+	for (int i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	for (int i = 0; i < n; i++)
+		waitpid(kids[i], NULL, 0);
+	return 0;
+}
+
+/* Does the comma-separated list hold word? (strtok: list is changed) */
+static bool has_word(char *list, const char *word)
+{
+	bool found = false;
+	for (char *o = strtok(list, ","); o; o = strtok(NULL, ","))
+		found |= strcmp(o, word) == 0;
+	return found;
+}
+
+/* The program's own group of a hierarchy, as a path: the v1 controller ctrl's,
+ * or the unified one's (ctrl NULL). Its mount is the mount point (field 5) of
+ * the first cgroup mount of /proc/self/mountinfo whose super options name ctrl
+ * (or the first cgroup2 mount); its path below that, /proc/self/cgroup's.
+ * 0, or -1 when there is none. */
+static int own_group(const char *ctrl, char *out, size_t len)
+{
+	char line[1024], mnt[512] = "", rel[512] = "";
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	while (f && !mnt[0] && fgets(line, sizeof(line), f)) {
+		char point[512], type[32], opts[512] = "";
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %511s", point) != 1 ||
+		    sscanf(dash + 3, "%31s %*s %511s", type, opts) < 1)
+			continue;
+		if (ctrl ? strcmp(type, "cgroup") == 0 && has_word(opts, ctrl)
+			 : strcmp(type, "cgroup2") == 0)
+			snprintf(mnt, sizeof(mnt), "%s", point);
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/cgroup", "r");
+	while (f && mnt[0] && !rel[0] && fgets(line, sizeof(line), f)) {
+		/* hierarchy-id:controllers:path */
+		char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+		if (!b)
+			continue;
+		*b = '\0';
+		b[1 + strcspn(b + 1, "\n")] = '\0';
+		if (ctrl ? has_word(a + 1, ctrl) : a[1] == '\0')
+			snprintf(rel, sizeof(rel), "%s", b + 1);
+	}
+	if (f)
+		fclose(f);
+	if (!mnt[0] || !rel[0])
+		return -1;
+	snprintf(out, len, "%s%s", mnt, strcmp(rel, "/") == 0 ? "" : rel);
+	return 0;
+}
+
+static int write_pid(const char *dir, pid_t pid)
+{
+	char p[4096], v[32];
+	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	int fd = open(p, O_WRONLY);
+	int n = snprintf(v, sizeof(v), "%d", (int)pid);
+	int rc = fd >= 0 && write(fd, v, (size_t)n) == n ? 0 : -1;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int nested_oom(void)
+{
+	/* v1: a nested memory group and pids group; v2: one unified group */
+	char dirs[2][1100];
+	int nd = 0;
+	char own[1024];
+	if (own_group("memory", own, sizeof(own)) == 0) {
+		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/nest", own);
+		if (own_group("pids", own, sizeof(own)) == 0)
+			snprintf(dirs[nd++], sizeof(dirs[0]), "%s/nest", own);
+	} else if (own_group(NULL, own, sizeof(own)) == 0) {
+		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/nest", own);
+	}
+	for (int i = 0; i < nd; i++)
+		if (mkdir(dirs[i], 0755) != 0) {
+			fprintf(stderr, "failcall: cannot make %s: %s\n", dirs[i], strerror(errno));
+			return 77;
+		}
+	if (nd == 0) {
+		fprintf(stderr, "failcall: no cgroup of its own found\n");
+		return 77;
+	}
+	int go[2];
+	if (pipe(go) != 0)
+		return 95;
+	pid_t c = fork();
+	if (c < 0)
+		return 96;
+	if (c == 0) {
+		char b;
+		close(go[1]);
+		if (read(go[0], &b, 1) != 1)
+			_exit(98);
+		close(go[0]);
+		pause_a_little();
+		if (lower_limit(RLIMIT_NOFILE, 32) != 0)
+			_exit(94);
+		open_quick();
+		for (;;) {
+			char *p = malloc(1 << 20);
+			if (!p)
+				_exit(97);
+			memset(p, 1, 1 << 20);
+		}
+	}
+	close(go[0]);
+	for (int i = 0; i < nd; i++)
+		if (write_pid(dirs[i], c) != 0) {
+			fprintf(stderr, "failcall: cannot move %d into %s: %s\n", (int)c, dirs[i],
+				strerror(errno));
+			kill(c, SIGKILL);
+		}
+	say("nested=%s\n", dirs[0]);
+	if (write(go[1], "x", 1) != 1)
+		kill(c, SIGKILL);
+	int rc = wait_child(c);
+	for (int i = 0; i < nd; i++)
+		rmdir(dirs[i]);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
 } modes[] = {
-    {"brk-data", brk_data},	    {"compat-dup", compat_dup},
-    {"exit-emfile", exit_emfile},   {"survive-emfile", survive_emfile},
-    {"child-nofile", child_nofile}, {"thread-bomb", thread_bomb},
-    {"mmap-as", mmap_as},	    {"child-oom", child_oom},
+    {"quick-child-nofile", quick_child_nofile},
+    {"quick-thread-emfile", quick_thread_emfile},
+    {"main-exit-emfile", main_exit_emfile},
+    {"self-as", self_as},
+    {"self-data", self_data},
+    {"fork-bomb", fork_bomb},
+    {"nested-oom", nested_oom},
+    {"brk-data", brk_data},
+    {"compat-dup", compat_dup},
+    {"exit-emfile", exit_emfile},
+    {"survive-emfile", survive_emfile},
+    {"child-nofile", child_nofile},
+    {"thread-bomb", thread_bomb},
+    {"mmap-as", mmap_as},
+    {"child-oom", child_oom},
 };
 
 int main(int argc, char **argv)
@@ -296,6 +577,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			return modes[i].run();
 	fprintf(stderr, "usage: failcall survive-emfile|child-nofile|thread-bomb|mmap-as|child-oom|"
-			"brk-data|compat-dup|exit-emfile\n");
+			"brk-data|compat-dup|exit-emfile|quick-child-nofile|quick-thread-emfile|"
+			"main-exit-emfile|self-as|self-data|fork-bomb|nested-oom\n");
 	return 2;
 }

@@ -812,6 +812,27 @@ static void test_verdict_breaking_points(void **state)
 	assert_int_equal(r.leak, LEAK_YES);
 	assert_string_equal(r.leak_metrics, "rss;fds");
 
+	/* limits brink keeps no series of (address space, data segment, the
+	 * user's tasks) with flat series: a leak, no metric, and why */
+	const enum breaking_point unsampled[] = {BP_AS, BP_DATA, BP_NPROC};
+	const char *const rlimit[] = {"RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_NPROC"};
+	for (size_t i = 0; i < 3; i++) {
+		run_result_init(&r);
+		make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
+		r.limit_hit = unsampled[i];
+		verdict(&r, &TH);
+		assert_int_equal(r.leak, LEAK_YES);
+		assert_string_equal(r.leak_metrics, "");
+		assert_non_null(strstr(r.leak_reason, rlimit[i]));
+	}
+	/* ... and where a series grew, it is named and no reason is needed */
+	run_result_init(&r);
+	make_series(rss_growing, fds_flat, threads_flat, 5, 100);
+	r.limit_hit = BP_AS;
+	verdict(&r, &TH);
+	assert_string_equal(r.leak_metrics, "rss");
+	assert_string_equal(r.leak_reason, "");
+
 	/* a busy loop stopped by its CPU-time limit grows nothing: no leak */
 	run_result_init(&r);
 	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
@@ -1134,6 +1155,77 @@ static void test_classify_nofile_pids(void **state)
 	assert_int_equal(r.limit_hit, BP_NOFILE);
 }
 
+/* What the kernel saw (syswatch.h): its record of an EMFILE names the method
+ * of fd exhaustion even where a sample saw the limit too (the fd-exhausted
+ * event shows that record); EAGAIN from a fork under a finite RLIMIT_NPROC is
+ * nproc unless the pids limit refused a fork; OOM victims the tracepoint named
+ * in a memory cgroup whose counter did not move (v1: a kill in a group below
+ * the run's) are OOM kills of the run. */
+static void test_classify_kernel_seen(void **state)
+{
+	(void)state;
+	struct run_result r;
+
+	/* survives EMFILE holding its 256 fds a while: sampled at the limit */
+	struct run_facts f = ended(w_exit(0));
+	f.fd_limit = 256;
+	f.max_fds_one = 256;
+	f.max_fds_method = METH_SAMPLING;
+	f.emfile_method = METH_TRACEPOINT;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NOFILE);
+	assert_int_equal(r.limit_method, METH_TRACEPOINT);
+
+	/* a fork bomb under --user nobody --nproc 5 */
+	f = ended(w_exit(0));
+	f.pids_limit_hits = 0;
+	f.eagain_under_nproc = true;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NPROC);
+	assert_int_equal(r.limit_method, METH_TRACEPOINT);
+	f.pids_limit_hits = 2; /* the pids limit refused it */
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_PIDS);
+
+	/* a self-lowered RLIMIT_DATA, then RLIMIT_AS too: as first */
+	f = ended(w_exit(0));
+	f.enomem_count = 1;
+	f.data_limited = true;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_DATA);
+	f.as_limited = true;
+	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_AS);
+	assert_int_equal(r.limit_method, METH_TRACEPOINT);
+
+	/* a child OOM-killed in a nested group on v1: the counter stayed 0 */
+	f = oom_run(w_exit(0), 0, METH_TRACEPOINT);
+	add_victim(&f, MAIN + 1, "child");
+	add_victim(&f, MAIN + 2, "child");
+	classify(&f, &r);
+	assert_int_equal(r.oom_kills, 2);
+	assert_int_equal(r.limit_hit, BP_MEMORY);
+	assert_int_equal(r.limit_method, METH_TRACEPOINT);
+	assert_int_equal(r.outcome, OUT_EXITED);
+	/* the counter ahead of the victims named: the counter */
+	f.oom_kills = 3;
+	classify(&f, &r);
+	assert_int_equal(r.oom_kills, 3);
+	assert_int_equal(r.limit_method, METH_KERNEL_COUNTER);
+	/* no memory cgroup: the machine's OOM killer took a child, not the
+	 * run's limit */
+	f.oom_kills = RES_NONE;
+	classify(&f, &r);
+	assert_int_equal(r.oom_kills, RES_NONE);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	/* victims from the kernel log are not counted over the counter (it
+	 * names the machine's kills, the run's group read from its record) */
+	f = oom_run(w_exit(0), 0, METH_KERNEL_LOG);
+	add_victim(&f, MAIN + 1, "child");
+	classify(&f, &r);
+	assert_int_equal(r.oom_kills, 0);
+}
+
 static void test_classify_brink_ends(void **state)
 {
 	(void)state;
@@ -1180,6 +1272,8 @@ static void test_names(void **state)
 		assert_int_equal(breaking_point_from_name(breaking_point_name(b)), b);
 	assert_string_equal(breaking_point_name(BP_NONE), "");
 	assert_string_equal(breaking_point_name(BP_CPU_TIME), "cpu-time");
+	assert_string_equal(breaking_point_name(BP_NPROC), "nproc");
+	assert_true(breaking_point_is_growth(BP_NPROC) && breaking_point_is_limit(BP_NPROC));
 	assert_int_equal(breaking_point_from_name("none"), -1);
 	assert_int_equal(breaking_point_from_name("Memory"), -1);
 	assert_string_equal(breaking_point_name(BP__COUNT), "unknown");
@@ -1268,9 +1362,10 @@ static void test_expect_parse_ok(void **state)
 	assert_int_equal(e.breaks, BP_NONE);
 	assert_string_equal(e.raw, "  breaks=none\tno-leak  ");
 
-	const char *limits[] = {"memory", "pids", "cpu-time", "timeout"};
-	const enum breaking_point bps[] = {BP_MEMORY, BP_PIDS, BP_CPU_TIME, BP_TIMEOUT};
-	for (size_t i = 0; i < 4; i++) {
+	const char *limits[] = {"memory", "pids", "cpu-time", "as", "data", "nproc", "timeout"};
+	const enum breaking_point bps[] = {BP_MEMORY, BP_PIDS,	BP_CPU_TIME, BP_AS,
+					   BP_DATA,   BP_NPROC, BP_TIMEOUT};
+	for (size_t i = 0; i < sizeof(bps) / sizeof(bps[0]); i++) {
 		char buf[64];
 		snprintf(buf, sizeof(buf), "leak breaks=%s", limits[i]);
 		assert_int_equal(expect_parse(buf, &e, &why), 0);
@@ -1408,6 +1503,7 @@ int main(void)
 	    cmocka_unit_test(test_classify_oom_victim),
 	    cmocka_unit_test(test_classify_cpu_time),
 	    cmocka_unit_test(test_classify_nofile_pids),
+	    cmocka_unit_test(test_classify_kernel_seen),
 	    cmocka_unit_test(test_classify_brink_ends),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_oom_parse_kmsg),
