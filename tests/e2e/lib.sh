@@ -25,6 +25,15 @@ brink_wrapper() {
   echo "$w"
 }
 BRINK=$(brink_wrapper "$BRINK")
+# brink_groups PID: the cgroups of the brink of this suite that ran as PID (run in
+# the background, PID its $!), by the start time it registered, so that a later
+# process with the same pid is not taken for it; "unregistered" if it is not ours.
+brink_groups() {
+  local start
+  start=$(awk -v p="$1" '$1 == p { s = $2 } END { print s }' "$BRINK_REGISTRY")
+  [ -n "$start" ] || { echo "unregistered brink $1"; return; }
+  find /sys/fs/cgroup -maxdepth 8 -type d -name "brink-$1-$start" 2>/dev/null | sort
+}
 # check_peaks DIR...: every run of these result directories has each peak_* at least
 # the largest value of its own samples.csv column and of its exec/exit fd counts
 # (tests/shapes/check_peaks.sh). Runs by itself at exit over every result the test
