@@ -43,17 +43,26 @@ static int status(long *threads, long long *rss)
 	return *threads > 0 && *rss > 0 ? 0 : -1;
 }
 
-/* Touch (idx + 1) * step MiB, start idx threads, wait at the barrier (the parent
- * lets everyone go), print, hold. */
-static int run(int idx, int children, long step, long hold_ms)
+/* len bytes of anonymous memory, touched; NULL on failure. */
+static char *touch(size_t len)
 {
-	size_t len = (size_t)(idx + 1) * (size_t)step << 20;
 	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
 		perror("mmap");
-		return 1;
+		return NULL;
 	}
 	memset(m, 1, len);
+	return m;
+}
+
+/* Child idx: touch (idx + 1) * step MiB, start idx threads; then for all: wait at
+ * the barrier (the parent lets everyone go), print, hold. The threads start
+ * after the memory is touched, so a moment with every thread of the tree has
+ * all of its memory. */
+static int run(int idx, int children, long step, long hold_ms)
+{
+	if (idx > 0 && !touch((size_t)(idx + 1) * (size_t)step << 20))
+		return 1;
 	for (int t = 0; t < idx; t++) {
 		pthread_t th;
 		if (pthread_create(&th, NULL, idle, NULL) != 0) {
@@ -98,6 +107,12 @@ int main(int argc, char **argv)
 		perror("pipe");
 		return 1;
 	}
+	/* The parent's memory first: touched before any child exists (each child
+	 * unmaps its copy, which would count in its RSS too). */
+	size_t mine = (size_t)step << 20;
+	char *m = touch(mine);
+	if (!m)
+		return 1;
 	for (int i = 1; i <= children; i++) {
 		pid_t p = fork();
 		if (p < 0) {
@@ -105,7 +120,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (p == 0)
-			_exit(run(i, children, step, hold_ms));
+			_exit(munmap(m, mine) != 0 ? 1 : run(i, children, step, hold_ms));
 	}
 	int rc = run(0, children, step, hold_ms), st;
 	while (wait(&st) > 0)
