@@ -37,8 +37,8 @@ stopped_run() {
   rm -f "$TMP/started"
   "$BRINK" exec --no-progress --no-plots --interval 5ms --shell yes --name "$1" --out "$TMP/$1" -- \
     "touch '$TMP/started'; exec sleep $2" >"$TMP/$1.out" 2>&1 &
-  local b=$! i
-  for i in $(seq 200); do [ -e "$TMP/started" ] && break; sleep 0.05; done
+  local b=$!
+  for _ in $(seq 200); do [ -e "$TMP/started" ] && break; sleep 0.05; done
   sleep 0.5
   kill -STOP "$b"
   sleep "$(printf '0.%03d' "$3")"

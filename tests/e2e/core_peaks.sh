@@ -1,5 +1,5 @@
-# Peaks are the maximum over the run, and fds, threads and RSS are summed over every process of
-# the run: checked against what the programs say of themselves.
+# Peaks are the maximum over the run, and fds, threads and RSS are summed over
+# every process of the run: checked against what the programs say of themselves.
 . "$(dirname "$0")/lib.sh"
 p=$BRINK_PROG_DIR
 # max_col CSV COLUMN: the largest value of COLUMN
