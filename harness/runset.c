@@ -1503,25 +1503,33 @@ static void search_usage(FILE *f)
 		"could not be executed, 2 bad input, 130 interrupted.\n");
 }
 
-/* brink exec, and brink search (spec set: the resource and the range). */
-static int exec_main(int argc, char **argv, struct search_spec *spec)
+/* What the command line of brink exec or search asks for, step by step: the
+ * options (exec_parse), their conflicts (exec_conflicts), the scenario's command
+ * (exec_command) and name (exec_name), then the run set (exec_plan). */
+struct exec_args {
+	const char *who;	  /* "brink exec" or "brink search", for messages */
+	struct search_spec *spec; /* brink search: the resource and the range */
+	struct runset_opts ro;
+	struct scenario sc; /* the one scenario the options describe */
+	char *sweeps[SCENARIO_SWEEP_MAX + 1];
+	size_t n_sweeps;
+	const char *name; /* --name, or NULL */
+	bool seen_key[SCENARIO_KEYS_MAX];
+};
+
+/* getopt_long's table: the common options, --name, --sweep, search's own and
+ * one --KEY per scenario key but command (2000 + its index). Calloc'd, NULL
+ * when out of memory. */
+static struct option *exec_options(const struct search_spec *spec)
 {
-	struct runset_opts ro = {.progress_tty = -1};
-	struct scenario sc;
-	scenario_init(&sc);
 	size_t nkeys = scenario_key_count();
-	size_t nopt = N_COMMON + nkeys + 5;
-	const char *who = spec ? "brink search" : "brink exec";
-	struct scenario *bases = NULL;
-	struct option *opts = calloc(nopt, sizeof(*opts));
+	struct option *opts = calloc(N_COMMON + nkeys + 5, sizeof(*opts));
 	if (!opts)
-		return EXIT_FAILED;
+		return NULL;
 	memcpy(opts, common_opts, sizeof(common_opts));
 	size_t k = N_COMMON;
 	opts[k++] = (struct option){"name", required_argument, NULL, 'n'};
 	opts[k++] = (struct option){"sweep", required_argument, NULL, 's'};
-	char *sweeps[SCENARIO_SWEEP_MAX + 1];
-	size_t n_sweeps = 0;
 	if (spec) {
 		opts[k++] = (struct option){"resolution", required_argument, NULL, 'r'};
 		opts[k++] = (struct option){"from", required_argument, NULL, 'f'};
@@ -1530,10 +1538,80 @@ static int exec_main(int argc, char **argv, struct search_spec *spec)
 		if (strcmp(scenario_key_at(i).key, "command") != 0)
 			opts[k++] = (struct option){scenario_key_at(i).key, required_argument, NULL,
 						    2000 + (int)i};
-	const char *name = NULL;
-	int status = EXIT_BAD_INPUT;
+	return opts;
+}
+
+/* One option c (value optarg) into a; *twice when it may be given once and
+ * was. 0, 1 for --help (usage printed), -1 with the message printed. */
+static int exec_option(struct exec_args *a, int c, char **argv, bool *seen_common, bool *seen_name,
+		       bool *twice)
+{
+	const char *who = a->who;
+	const char *why = NULL;
+	if (c >= 2000) {
+		size_t idx = (size_t)(c - 2000);
+		const char *key = scenario_key_at(idx).key;
+		if (strcmp(key, "env") == 0) {
+			/* --env NAME=VALUE adds one variable each time */
+			if (scenario_env_add(&a->sc, optarg, &why) != 0) {
+				fprintf(stderr, "%s: --env \"%s\": %s\n", who, optarg, why);
+				return -1;
+			}
+			return 0;
+		}
+		*twice = a->seen_key[idx];
+		a->seen_key[idx] = true;
+		if (!*twice && scenario_set(&a->sc, key, optarg, &why) != 0) {
+			fprintf(stderr, "%s: --%s: \"%s\": %s\n", who, key, optarg,
+				why ? why : "bad value");
+			return -1;
+		}
+	} else if (a->spec && c == 'r') {
+		if (search_parse_resolution(a->spec->lim, optarg, &a->spec->resolution,
+					    &a->spec->res_ppm, &why) != 0) {
+			fprintf(stderr, "%s: --resolution \"%s\": %s\n", who, optarg, why);
+			return -1;
+		}
+	} else if (a->spec && c == 'f') {
+		a->spec->from = optarg;
+	} else if (c == 's') {
+		if (a->n_sweeps == SCENARIO_SWEEP_MAX + 1) {
+			fprintf(stderr, "%s: --sweep: at most %d sweeps\n", who,
+				SCENARIO_SWEEP_MAX);
+			return -1;
+		}
+		a->sweeps[a->n_sweeps++] = optarg;
+	} else if (c == 'n') {
+		*twice = *seen_name;
+		*seen_name = true;
+		a->name = optarg;
+	} else {
+		int h = c == 'h' ? -1 : common_opt(c, &a->ro);
+		if (h < 0) {
+			(a->spec ? search_usage : exec_usage)(stdout);
+			return 1;
+		}
+		if (h == 0) {
+			option_error(who, c, argv);
+			fprintf(stderr, "(%s --help lists them)\n", who);
+			return -1;
+		}
+		*twice = seen_common[c - OPT_OUT];
+		seen_common[c - OPT_OUT] = true;
+	}
+	return 0;
+}
+
+/* The options of argv into a, up to the command (optind then points at it).
+ * -1 to go on, else the exit status: EXIT_MEASURED after --help, EXIT_BAD_INPUT
+ * (message printed), EXIT_FAILED out of memory. */
+static int exec_parse(struct exec_args *a, int argc, char **argv)
+{
+	struct option *opts = exec_options(a->spec);
+	if (!opts)
+		return EXIT_FAILED;
+	int status = -1;
 	bool seen_common[N_COMMON] = {false}, seen_name = false;
-	bool seen_key[SCENARIO_KEYS_MAX] = {false};
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -1541,185 +1619,184 @@ static int exec_main(int argc, char **argv, struct search_spec *spec)
 	int li = -1;
 	while ((c = getopt_long(argc, argv, "+:h", opts, &li)) != -1) {
 		bool twice = false;
-		if (option_value_check(who, argv) != 0)
-			goto out;
-		if (c >= 2000) {
-			const char *why = NULL;
-			size_t idx = (size_t)(c - 2000);
-			const char *key = scenario_key_at(idx).key;
-			if (strcmp(key, "env") == 0) {
-				/* --env NAME=VALUE adds one variable each time */
-				if (scenario_env_add(&sc, optarg, &why) != 0) {
-					fprintf(stderr, "%s: --env \"%s\": %s\n", who, optarg, why);
-					goto out;
-				}
-				li = -1;
-				continue;
-			}
-			twice = seen_key[idx];
-			seen_key[idx] = true;
-			if (!twice && scenario_set(&sc, key, optarg, &why) != 0) {
-				fprintf(stderr, "%s: --%s: \"%s\": %s\n", who, key, optarg,
-					why ? why : "bad value");
-				goto out;
-			}
-		} else if (spec && c == 'r') {
-			const char *why = NULL;
-			if (search_parse_resolution(spec->lim, optarg, &spec->resolution,
-						    &spec->res_ppm, &why) != 0) {
-				fprintf(stderr, "%s: --resolution \"%s\": %s\n", who, optarg, why);
-				goto out;
-			}
-		} else if (spec && c == 'f') {
-			spec->from = optarg;
-		} else if (c == 's') {
-			if (n_sweeps == SCENARIO_SWEEP_MAX + 1) {
-				fprintf(stderr, "%s: --sweep: at most %d sweeps\n", who,
-					SCENARIO_SWEEP_MAX);
-				goto out;
-			}
-			sweeps[n_sweeps++] = optarg;
-		} else if (c == 'n') {
-			twice = seen_name;
-			seen_name = true;
-			name = optarg;
-		} else {
-			int h = c == 'h' ? -1 : common_opt(c, &ro);
-			if (h < 0) {
-				(spec ? search_usage : exec_usage)(stdout);
-				status = EXIT_MEASURED;
-				goto out;
-			}
-			if (h == 0) {
-				option_error(who, c, argv);
-				fprintf(stderr, "(%s --help lists them)\n", who);
-				goto out;
-			}
-			twice = seen_common[c - OPT_OUT];
-			seen_common[c - OPT_OUT] = true;
+		int rc = option_value_check(a->who, argv) != 0
+			     ? -1
+			     : exec_option(a, c, argv, seen_common, &seen_name, &twice);
+		if (rc != 0) {
+			status = rc > 0 ? EXIT_MEASURED : EXIT_BAD_INPUT;
+			break;
 		}
 		if (twice) {
 			/* as a key given twice in a config: which one was meant? */
-			fprintf(stderr, "%s: option --%s given twice\n", who,
+			fprintf(stderr, "%s: option --%s given twice\n", a->who,
 				li >= 0 ? opts[li].name : "?");
-			goto out;
+			status = EXIT_BAD_INPUT;
+			break;
 		}
 		li = -1;
 	}
-	/* A limit set twice, once by --KEY and once by the sweep or the search: which
-	 * one was meant? */
-	for (size_t i = 0; i < nkeys; i++) {
+	free(opts);
+	return status;
+}
+
+/* A limit set twice, once by --KEY and once by the sweep or the search: which
+ * one was meant? 0, or -1 with the message printed. */
+static int exec_conflicts(const struct exec_args *a)
+{
+	for (size_t i = 0; i < scenario_key_count(); i++) {
 		const char *key = scenario_key_at(i).key;
-		if (!seen_key[i])
+		if (!a->seen_key[i])
 			continue;
-		if (spec && strcmp(key, limit_table[spec->lim].key) == 0) {
+		if (a->spec && strcmp(key, limit_table[a->spec->lim].key) == 0) {
 			fprintf(stderr, "%s: --%s: the search sets %s for every run: remove --%s\n",
-				who, key, key, key);
-			goto out;
+				a->who, key, key, key);
+			return -1;
 		}
-		for (size_t w = 0; w < n_sweeps; w++) {
-			size_t kl = strcspn(sweeps[w], "=");
-			if (strlen(key) == kl && strncmp(sweeps[w], key, kl) == 0) {
+		for (size_t w = 0; w < a->n_sweeps; w++) {
+			size_t kl = strcspn(a->sweeps[w], "=");
+			if (strlen(key) == kl && strncmp(a->sweeps[w], key, kl) == 0) {
 				fprintf(stderr,
 					"%s: --%s and --sweep %s: the sweep sets %s for every run: "
 					"remove one\n",
-					who, key, sweeps[w], key);
-				goto out;
+					a->who, key, a->sweeps[w], key);
+				return -1;
 			}
 		}
 	}
+	return 0;
+}
+
+/* The n words after the options as sc's command: one shell command line with
+ * --shell yes, else the argv. 0, or -1 (message printed when the value is bad). */
+static int exec_command(struct scenario *sc, size_t n, char **words)
+{
+	if (!sc->shell) {
+		sc->argv = calloc(n + 1, sizeof(char *));
+		if (!sc->argv)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if (!(sc->argv[i] = strdup(words[i])))
+				return -1;
+		return 0;
+	}
+	/* --shell yes: the words after -- are one shell command line. */
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	char *line = calloc(1, len);
+	if (!line)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(line, " ");
+		strcat(line, words[i]);
+	}
+	const char *why = NULL;
+	int bad = scenario_set(sc, "command", line, &why);
+	free(line);
+	if (bad) {
+		fprintf(stderr, "brink exec: command: %s\n", why ? why : "bad value");
+		return -1;
+	}
+	return 0;
+}
+
+/* sc's name: --name, else the command's base name; it must be a valid one.
+ * 0, or -1 with the message printed. */
+static int exec_name(struct scenario *sc, const char *name)
+{
+	if (name) {
+		if (strlen(name) >= sizeof(sc->name)) {
+			fprintf(stderr, "brink exec: --name: longer than %d characters\n",
+				SCENARIO_NAME_MAX - 1);
+			return -1;
+		}
+		snprintf(sc->name, sizeof(sc->name), "%s", name);
+	} else {
+		base_name(sc->argv[0], sc->name, sizeof(sc->name));
+	}
+	if (!config_name_valid(sc->name)) {
+		fprintf(stderr,
+			"brink exec: --name \"%s\": expected 1-63 letters, digits, '.', '_' or "
+			"'-', not starting with '-', not . or ..\n",
+			sc->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* cfg: the run set of a's scenario. A search plan over it (a->ro.search, which
+ * owns the scenario then), else its sweeps expanded (cfg->scenarios on the heap)
+ * or, without sweeps, the scenario itself (cfg->scenarios = &a->sc). 0, or -1
+ * with the message printed. */
+static int exec_plan(struct exec_args *a, struct config *cfg)
+{
+	*cfg = (struct config){0};
+	scenario_init(&cfg->defaults);
+	snprintf(cfg->name, sizeof(cfg->name), "%s", a->sc.name);
+	cfg->scenarios = &a->sc;
+	cfg->n_scenarios = 1;
+	struct berr err;
+	if (!a->spec) {
+		if (sweep_expand_exec(cfg, a->sweeps, a->n_sweeps, &err) != 0) {
+			fprintf(stderr, "brink exec: %s\n", err.msg);
+			return -1;
+		}
+		return 0;
+	}
+	if (a->n_sweeps) {
+		fprintf(stderr, "%s: --sweep and a search do not go together\n", a->who);
+		return -1;
+	}
+	/* The plan owns its base scenario: moved to the heap. */
+	struct scenario *base = malloc(sizeof(*base));
+	if (!base)
+		return -1;
+	*base = a->sc;
+	scenario_init(&a->sc);
+	cfg->scenarios = base;
+	a->ro.search = search_plan_new(cfg, a->spec, &err);
+	if (!a->ro.search) {
+		fprintf(stderr, "%s: %s\n", a->who, err.msg);
+		scenario_free(base);
+		free(base);
+		return -1;
+	}
+	return 0;
+}
+
+/* brink exec, and brink search (spec set: the resource and the range). */
+static int exec_main(int argc, char **argv, struct search_spec *spec)
+{
+	const char *who = spec ? "brink search" : "brink exec";
+	struct exec_args a = {.who = who, .spec = spec, .ro = {.progress_tty = -1}};
+	scenario_init(&a.sc);
+	int status = exec_parse(&a, argc, argv);
+	if (status >= 0)
+		goto out;
+	status = EXIT_BAD_INPUT;
+	if (exec_conflicts(&a) != 0)
+		goto out;
 	if (optind >= argc) {
 		fprintf(stderr, "%s: no command given (put it after --)\n", who);
 		(spec ? search_usage : exec_usage)(stderr);
 		goto out;
 	}
-	size_t n = (size_t)(argc - optind);
-	if (sc.shell) {
-		/* --shell yes: the words after -- are one shell command line. */
-		size_t len = 1;
-		for (size_t i = 0; i < n; i++)
-			len += strlen(argv[optind + (int)i]) + 1;
-		char *line = calloc(1, len);
-		if (!line)
-			goto out;
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				strcat(line, " ");
-			strcat(line, argv[optind + (int)i]);
-		}
-		const char *why = NULL;
-		int bad = scenario_set(&sc, "command", line, &why);
-		free(line);
-		if (bad) {
-			fprintf(stderr, "brink exec: command: %s\n", why ? why : "bad value");
-			goto out;
-		}
-	} else {
-		sc.argv = calloc(n + 1, sizeof(char *));
-		if (!sc.argv)
-			goto out;
-		for (size_t i = 0; i < n; i++)
-			if (!(sc.argv[i] = strdup(argv[optind + (int)i])))
-				goto out;
-	}
-	if (name) {
-		if (strlen(name) >= sizeof(sc.name)) {
-			fprintf(stderr, "brink exec: --name: longer than %d characters\n",
-				SCENARIO_NAME_MAX - 1);
-			goto out;
-		}
-		snprintf(sc.name, sizeof(sc.name), "%s", name);
-	} else {
-		base_name(sc.argv[0], sc.name, sizeof(sc.name));
-	}
-	if (!config_name_valid(sc.name)) {
-		fprintf(stderr,
-			"brink exec: --name \"%s\": expected 1-63 letters, digits, '.', '_' or "
-			"'-', not starting with '-', not . or ..\n",
-			sc.name);
+	if (exec_command(&a.sc, (size_t)(argc - optind), argv + optind) != 0 ||
+	    exec_name(&a.sc, a.name) != 0)
 		goto out;
-	}
-	struct config cfg = {0};
-	scenario_init(&cfg.defaults);
-	snprintf(cfg.name, sizeof(cfg.name), "%s", sc.name);
-	cfg.scenarios = &sc;
-	cfg.n_scenarios = 1;
-	struct berr err;
-	if (spec) {
-		if (n_sweeps) {
-			fprintf(stderr, "%s: --sweep and a search do not go together\n", who);
-			goto out;
-		}
-		/* The plan owns its base scenario: moved to the heap. */
-		if (!(bases = malloc(sizeof(*bases))))
-			goto out;
-		*bases = sc;
-		scenario_init(&sc);
-		cfg.scenarios = bases;
-		ro.search = search_plan_new(&cfg, spec, &err);
-		if (!ro.search) {
-			fprintf(stderr, "%s: %s\n", who, err.msg);
-			goto out;
-		}
-		bases = NULL;
-	} else if (sweep_expand_exec(&cfg, sweeps, n_sweeps, &err) != 0) {
-		fprintf(stderr, "brink exec: %s\n", err.msg);
+	struct config cfg;
+	if (exec_plan(&a, &cfg) != 0)
 		goto out;
-	}
-	status = run_set(&cfg, &ro);
-	if (cfg.scenarios != &sc) {
+	status = run_set(&cfg, &a.ro);
+	if (cfg.scenarios != &a.sc) {
 		for (size_t i = 0; i < cfg.n_scenarios; i++)
 			scenario_free(&cfg.scenarios[i]);
 		free(cfg.scenarios);
 	}
 out:
-	search_plan_free(ro.search);
-	if (bases) {
-		scenario_free(bases);
-		free(bases);
-	}
-	free(opts);
-	scenario_free(&sc);
+	search_plan_free(a.ro.search);
+	scenario_free(&a.sc);
 	return status;
 }
 

@@ -757,7 +757,10 @@ static void usage(FILE *f)
 		DEFAULT_SHARDS, SHARD_SELF_MEMORY >> 20, SHARD_SELF_MEMORY >> 20);
 }
 
-int cmd_slurm(int argc, char **argv)
+/* The command line into o and *config_arg: brink slurm's options, CONFIG, then
+ * the sbatch options after --. -1 to go on, else the exit status (EXIT_MEASURED
+ * after --help, EXIT_BAD_INPUT with the message printed). */
+static int slurm_parse(int argc, char **argv, struct slurm_opts *o, const char **config_arg)
 {
 	static const struct option opts[] = {
 	    {"shards", required_argument, NULL, 'n'},
@@ -770,7 +773,6 @@ int cmd_slurm(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct slurm_opts o = {0};
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -784,26 +786,26 @@ int cmd_slurm(int argc, char **argv)
 					optarg, SHARD_MAX);
 				return EXIT_BAD_INPUT;
 			}
-			o.shards = (int)v;
+			o->shards = (int)v;
 			break;
 		}
 		case 'p':
-			o.partition = optarg;
+			o->partition = optarg;
 			break;
 		case 'o':
-			o.out = optarg;
+			o->out = optarg;
 			break;
 		case 'b':
-			o.baseline = optarg;
+			o->baseline = optarg;
 			break;
 		case 'B':
-			o.brink = optarg;
+			o->brink = optarg;
 			break;
 		case 'x':
-			o.exclusive = true;
+			o->exclusive = true;
 			break;
 		case 's':
-			o.submit = true;
+			o->submit = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -820,17 +822,169 @@ int cmd_slurm(int argc, char **argv)
 		usage(stderr);
 		return EXIT_BAD_INPUT;
 	}
-	const char *config_arg = argv[optind++];
+	*config_arg = argv[optind++];
 	if (optind < argc) {
 		if (strcmp(argv[optind], "--") != 0) {
 			fprintf(stderr, "brink slurm: sbatch options go after --: %s\n",
 				argv[optind]);
 			return EXIT_BAD_INPUT;
 		}
-		if (parse_sbatch(&o, argv + optind + 1, argc - optind - 1) != 0) {
-			sb_free(&o);
+		if (parse_sbatch(o, argv + optind + 1, argc - optind - 1) != 0)
 			return EXIT_BAD_INPUT;
+	}
+	return -1;
+}
+
+/* The options against the config: n shards none of them empty, a partition
+ * name an #SBATCH line can carry, a number of CPUs after --. 0, or -1 with the
+ * message printed. */
+static int slurm_check(const struct config *cfg, const struct slurm_opts *o, int n)
+{
+	struct berr err = {0};
+	struct shard last = {n, n}; /* the last shard is the first to be empty */
+	if (shard_check_nonempty(&last, cfg, &err) != 0) {
+		fprintf(stderr, "brink slurm: --shards %d: %s\n", n, err.msg);
+		return -1;
+	}
+	if (o->partition && (!*o->partition || sbatch_unsafe(o->partition))) {
+		fprintf(stderr,
+			"brink slurm: --partition \"%s\": not a partition name (names, or a "
+			"comma-separated list of them, without blanks or quotes)\n",
+			o->partition);
+		return -1;
+	}
+	if (o->cpus.text) {
+		char *end;
+		errno = 0;
+		long v = strtol(o->cpus.value, &end, 10);
+		if (errno || *end || end == o->cpus.value || v < 1 || v > 100000) {
+			fprintf(stderr, "brink slurm: %s after --: expected a number of CPUs\n",
+				o->cpus.text);
+			return -1;
 		}
+	}
+	return 0;
+}
+
+/* The absolute paths the scripts hold; o's brink, baseline and out point
+ * into them once set. */
+struct slurm_paths {
+	char config[PATH_MAX], out[PATH_MAX], cwd[PATH_MAX], exe[PATH_MAX], base[PATH_MAX],
+	    dflt[PATH_MAX];
+};
+
+/* The brink the nodes run, when --brink is not given: this one. 0, or -1 with
+ * the message printed. */
+static int slurm_self(struct slurm_opts *o, struct slurm_paths *p)
+{
+	if (o->brink)
+		return 0;
+	ssize_t len = readlink("/proc/self/exe", p->exe, sizeof(p->exe) - 1);
+	if (len <= 0) {
+		fprintf(stderr, "brink slurm: cannot find brink itself: %s\n", strerror(errno));
+		return -1;
+	}
+	p->exe[len] = '\0';
+	o->brink = p->exe;
+	return 0;
+}
+
+/* p's config, cwd, baseline and out made absolute (out: --out, [brink] out,
+ * else results/<UTC stamp>-NAME-slurm), each one an #SBATCH line can carry.
+ * 0, or -1 with the message printed. */
+static int slurm_resolve(const struct config *cfg, struct slurm_opts *o, const char *config_arg,
+			 struct slurm_paths *p)
+{
+	if (!realpath(config_arg, p->config) || !getcwd(p->cwd, sizeof(p->cwd))) {
+		fprintf(stderr, "brink slurm: %s: %s\n", config_arg, strerror(errno));
+		return -1;
+	}
+	if (o->baseline) {
+		char sum[PATH_MAX];
+		if (path_fmt(sum, sizeof(sum), "%s/summary.csv", o->baseline) != 0 ||
+		    access(sum, R_OK) != 0 ||
+		    absolute(o->baseline, p->base, sizeof(p->base)) != 0) {
+			fprintf(stderr, "brink slurm: --baseline %s: no readable summary.csv\n",
+				o->baseline);
+			return -1;
+		}
+		o->baseline = p->base;
+	}
+	if (!o->out && cfg->out)
+		o->out = cfg->out; /* [brink] out: where the shards, logs and merged go */
+	if (!o->out) {
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		char stamp[32];
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		mkdir("results", 0755);
+		snprintf(p->dflt, sizeof(p->dflt), "results/%s-%s-slurm", stamp, cfg->name);
+		o->out = p->dflt;
+	}
+	if (absolute(o->out, p->out, sizeof(p->out)) != 0) {
+		fprintf(stderr, "brink slurm: --out %s: its parent directory: %s\n", o->out,
+			strerror(errno));
+		return -1;
+	}
+	/* #SBATCH lines are not shell: no quoting to rely on. */
+	const char *bad = sbatch_unsafe(p->out) ? p->out : sbatch_unsafe(p->cwd) ? p->cwd : NULL;
+	if (bad) {
+		fprintf(stderr,
+			"brink slurm: %s%s: cannot go into an #SBATCH line (--output, --chdir) "
+			"as it is: it holds `%c`; use a path without blanks, quotes, "
+			"backslashes, '#' or '%%'\n",
+			bad == p->cwd ? "the current directory " : "--out ", bad,
+			*sbatch_unsafe(bad));
+		return -1;
+	}
+	return 0;
+}
+
+/* out, new or empty, and out/logs. 0, or -1 with the message printed. */
+static int slurm_dirs(const char *out)
+{
+	char logs[PATH_MAX];
+	if (mkdir_new(out) != 0)
+		return -1;
+	if (path_fmt(logs, sizeof(logs), "%s/logs", out) != 0 || mkdir(logs, 0755) != 0) {
+		fprintf(stderr, "brink slurm: cannot create %s/logs: %s\n", out, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The shards' array, then the merge job after it (afterany), with their job
+ * ids on stdout. EXIT_MEASURED, or EXIT_FAILED when sbatch failed. */
+static int slurm_submit(const char *out, int n, size_t runs)
+{
+	long array = sbatch(out, "shards.sbatch", NULL);
+	if (array < 0)
+		return EXIT_FAILED;
+	char dep[64];
+	snprintf(dep, sizeof(dep), "--dependency=afterany:%ld", array);
+	long merge = sbatch(out, "merge.sbatch", dep);
+	if (merge < 0) {
+		fprintf(stderr,
+			"brink slurm: the shards run as job %ld, but nothing will merge "
+			"them (scancel %ld, or submit merge.sbatch yourself)\n",
+			array, array);
+		return EXIT_FAILED;
+	}
+	printf("brink: submitted job array %ld (%d shards of %zu runs) and merge job %ld; "
+	       "results in %s/merged, logs in %s/logs\n",
+	       array, n, runs, merge, out, out);
+	return EXIT_MEASURED;
+}
+
+int cmd_slurm(int argc, char **argv)
+{
+	struct slurm_opts o = {0};
+	const char *config_arg = NULL;
+	int status = slurm_parse(argc, argv, &o, &config_arg);
+	if (status >= 0) {
+		sb_free(&o);
+		return status;
 	}
 	struct config cfg;
 	int errors = config_load(config_arg, &cfg, stderr);
@@ -841,127 +995,30 @@ int cmd_slurm(int argc, char **argv)
 		sb_free(&o);
 		return EXIT_BAD_INPUT;
 	}
-	int status = EXIT_BAD_INPUT;
+	status = EXIT_BAD_INPUT;
 	size_t runs = shard_total(&cfg);
 	int n = o.shards ? o.shards : (int)(runs < DEFAULT_SHARDS ? runs : DEFAULT_SHARDS);
-	char config[PATH_MAX], out[PATH_MAX], cwd[PATH_MAX], exe[PATH_MAX], base[PATH_MAX];
-	struct berr err = {0};
-	struct shard last = {n, n}; /* the last shard is the first to be empty */
-	if (shard_check_nonempty(&last, &cfg, &err) != 0) {
-		fprintf(stderr, "brink slurm: --shards %d: %s\n", n, err.msg);
-		goto done;
-	}
-	if (o.partition && (!*o.partition || sbatch_unsafe(o.partition))) {
-		fprintf(stderr,
-			"brink slurm: --partition \"%s\": not a partition name (names, or a "
-			"comma-separated list of them, without blanks or quotes)\n",
-			o.partition);
-		goto done;
-	}
-	if (o.cpus.text) {
-		char *end;
-		errno = 0;
-		long v = strtol(o.cpus.value, &end, 10);
-		if (errno || *end || end == o.cpus.value || v < 1 || v > 100000) {
-			fprintf(stderr, "brink slurm: %s after --: expected a number of CPUs\n",
-				o.cpus.text);
-			goto done;
-		}
-	}
+	struct slurm_paths paths, *p = &paths;
 	struct plan plan;
+	if (slurm_check(&cfg, &o, n) != 0)
+		goto done;
 	make_plan(&plan, &cfg, &o);
-	if (!o.brink) {
-		ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (len <= 0) {
-			fprintf(stderr, "brink slurm: cannot find brink itself: %s\n",
-				strerror(errno));
-			goto done;
-		}
-		exe[len] = '\0';
-		o.brink = exe;
-	}
 	/* What brink run would refuse in every job: found now, not on the nodes. */
-	if (preflight(&cfg, &o, &plan) != 0)
+	if (slurm_self(&o, p) != 0 || preflight(&cfg, &o, &plan) != 0 ||
+	    slurm_resolve(&cfg, &o, config_arg, p) != 0 || slurm_dirs(p->out) != 0)
 		goto done;
-	if (!realpath(config_arg, config) || !getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, "brink slurm: %s: %s\n", config_arg, strerror(errno));
-		goto done;
-	}
-	if (o.baseline) {
-		char sum[PATH_MAX];
-		if (path_fmt(sum, sizeof(sum), "%s/summary.csv", o.baseline) != 0 ||
-		    access(sum, R_OK) != 0 || absolute(o.baseline, base, sizeof(base)) != 0) {
-			fprintf(stderr, "brink slurm: --baseline %s: no readable summary.csv\n",
-				o.baseline);
-			goto done;
-		}
-		o.baseline = base;
-	}
-	char dflt[PATH_MAX];
-	if (!o.out && cfg.out)
-		o.out = cfg.out; /* [brink] out: where the shards, logs and merged go */
-	if (!o.out) {
-		time_t t = time(NULL);
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		char stamp[32];
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		mkdir("results", 0755);
-		snprintf(dflt, sizeof(dflt), "results/%s-%s-slurm", stamp, cfg.name);
-		o.out = dflt;
-	}
-	if (absolute(o.out, out, sizeof(out)) != 0) {
-		fprintf(stderr, "brink slurm: --out %s: its parent directory: %s\n", o.out,
-			strerror(errno));
-		goto done;
-	}
-	/* #SBATCH lines are not shell: no quoting to rely on. */
-	const char *bad = sbatch_unsafe(out) ? out : sbatch_unsafe(cwd) ? cwd : NULL;
-	if (bad) {
-		fprintf(stderr,
-			"brink slurm: %s%s: cannot go into an #SBATCH line (--output, --chdir) "
-			"as it is: it holds `%c`; use a path without blanks, quotes, "
-			"backslashes, '#' or '%%'\n",
-			bad == cwd ? "the current directory " : "--out ", bad, *sbatch_unsafe(bad));
-		goto done;
-	}
-	char logs[PATH_MAX];
-	if (mkdir_new(out) != 0)
-		goto done;
-	if (path_fmt(logs, sizeof(logs), "%s/logs", out) != 0 || mkdir(logs, 0755) != 0) {
-		fprintf(stderr, "brink slurm: cannot create %s/logs: %s\n", out, strerror(errno));
-		goto done;
-	}
-	if (write_scripts(&cfg, &o, &plan, out, config, cwd, n) != 0) {
+	if (write_scripts(&cfg, &o, &plan, p->out, p->config, p->cwd, n) != 0) {
 		status = EXIT_FAILED;
 		goto done;
 	}
-	status = EXIT_MEASURED;
-	if (!o.submit) {
+	if (o.submit) {
+		status = slurm_submit(p->out, n, runs);
+	} else {
 		printf("brink: wrote %s/shards.sbatch (%d shards of %zu runs) and "
 		       "%s/merge.sbatch; submit with: sh %s/submit.sh\n",
-		       out, n, runs, out, out);
-		goto done;
+		       p->out, n, runs, p->out, p->out);
+		status = EXIT_MEASURED;
 	}
-	long array = sbatch(out, "shards.sbatch", NULL);
-	if (array < 0) {
-		status = EXIT_FAILED;
-		goto done;
-	}
-	char dep[64];
-	snprintf(dep, sizeof(dep), "--dependency=afterany:%ld", array);
-	long merge = sbatch(out, "merge.sbatch", dep);
-	if (merge < 0) {
-		fprintf(stderr,
-			"brink slurm: the shards run as job %ld, but nothing will merge "
-			"them (scancel %ld, or submit merge.sbatch yourself)\n",
-			array, array);
-		status = EXIT_FAILED;
-		goto done;
-	}
-	printf("brink: submitted job array %ld (%d shards of %zu runs) and merge job %ld; "
-	       "results in %s/merged, logs in %s/logs\n",
-	       array, n, runs, merge, out, out);
 done:
 	config_free(&cfg);
 	sb_free(&o);

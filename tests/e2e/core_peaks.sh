@@ -1,5 +1,5 @@
-# Peaks are the maximum over the run, and fds are counted over every process of
-# the run: checked against what the programs say of themselves.
+# Peaks are the maximum over the run, and fds, threads and RSS are summed over
+# every process of the run: checked against what the programs say of themselves.
 . "$(dirname "$0")/lib.sh"
 p=$BRINK_PROG_DIR
 # max_col CSV COLUMN: the largest value of COLUMN
@@ -55,4 +55,32 @@ log="$TMP/f/fd-tree/1/stdout.log"
 expect_eq "fd-tree: processes that reported" "$(grep -c '^fds ' "$log")" 4
 sum=$(awk '$1 == "fds" { s += $3 } END { print s }' "$log")
 expect_eq "peak_fds = the sum over the 4 processes" "$(field "$TMP/f/summary.csv" peak_fds)" "$sum"
+
+# threads and RSS are summed over the processes too: a parent and 3 children,
+# process i with i threads besides its main one and (i + 1) * 16 MiB touched, all
+# holding still for 3.5 s after each printed its own Threads and VmRSS. A sample
+# taken then has the sum of the threads (the moment is steady: nothing starts or
+# ends) and the sum of the RSS, give or take 8 MiB: half the least any process
+# holds, so a sample that left out any one process is outside. Sampled every
+# 1.5 s for the same reason as fd-tree.
+"$BRINK" exec --quiet --no-progress --no-plots --interval 1500ms --out "$TMP/m" -- "$p/mem-tree" 3 16 3500
+expect_eq "mem-tree: exit status" "$?" 0
+log="$TMP/m/mem-tree/1/stdout.log"
+expect_eq "mem-tree: processes that reported" "$(grep -c '^proc ' "$log")" 4
+threads=$(awk '$1 == "proc" { s += $3 } END { print s }' "$log")
+rss=$(awk '$1 == "proc" { s += $4 } END { print s }' "$log")
+tol=$((8 << 20))
+# rss_bytes of every sample with all the threads: "rss_bytes" lines, one a sample
+steady=$(awk -F, -v want="$threads" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "threads") t = i; if ($i == "rss_bytes") r = i }; next }
+  $t == want { print $r }' "$TMP/m/mem-tree/1/samples.csv")
+if [ -z "$steady" ]; then
+  fail "no sample with the $threads threads the 4 processes printed; threads sampled: $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "threads") t = i; next } { printf "%s ", $t }' "$TMP/m/mem-tree/1/samples.csv")"
+else
+  ok "$(echo "$steady" | wc -l) sample(s) with threads = $threads, the sum over the 4 processes"
+  for r in $steady; do
+    d=$((r - rss))
+    [ "${d#-}" -le "$tol" ] && ok "rss_bytes $r = the sum of VmRSS $rss, within 8 MiB" ||
+      fail "rss_bytes $r, the sum of the processes' VmRSS $rss (off by $d, more than 8 MiB)"
+  done
+fi
 finish

@@ -44,6 +44,6 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
   in_range "--nproc 8: forks that succeeded" "$(value forked)" 0 7
   in_range "--nproc 8: tasks of the uid when fork failed" "$(value tasks_at_failure)" 8 100000
 else
-  echo "note: --nproc is left out: it needs root and a user nobody" >&2
+  skip_part --nproc "it needs root and a user nobody"
 fi
 finish

@@ -25,6 +25,15 @@ brink_wrapper() {
   echo "$w"
 }
 BRINK=$(brink_wrapper "$BRINK")
+# brink_groups PID: the cgroups of the brink of this suite that ran as PID (run in
+# the background, PID its $!), by the start time it registered, so that a later
+# process with the same pid is not taken for it; "unregistered" if it is not ours.
+brink_groups() {
+  local start
+  start=$(awk -v p="$1" '$1 == p { s = $2 } END { print s }' "$BRINK_REGISTRY")
+  [ -n "$start" ] || { echo "unregistered brink $1"; return; }
+  find /sys/fs/cgroup -maxdepth 8 -type d -name "brink-$1-$start" 2>/dev/null | sort
+}
 # check_peaks DIR...: every run of these result directories has each peak_* at least
 # the largest value of its own samples.csv column and of its exec/exit fd counts
 # (tests/shapes/check_peaks.sh). Runs by itself at exit over every result the test
@@ -51,6 +60,10 @@ peaks_at_exit() {
 trap peaks_at_exit EXIT
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
+# skip_part PART REASON: a part of a test left out here, in the one form
+# scripts/test-skips.py lists by test and part (and fails in CI for a lane this
+# machine can run, as a whole skip).
+skip_part() { echo "skip: $1: $2" >&2; }
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 ok() { echo "ok: $*"; }
 finish() { [ "$failures" -eq 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }; exit 0; }

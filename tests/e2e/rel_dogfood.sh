@@ -20,7 +20,8 @@ wait "$outer"
 expect_eq "outer brink exit status" "$?" 0
 expect_eq "inner brink exit code" "$(field "$TMP/X/summary.csv" exit_code)" 0
 expect_eq "inner runs, all exited" \
-  "$(awk -F, 'NR > 1 && $3 == "exited"' "$TMP/Y/summary.csv" | wc -l)" "$runs"
+  "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "outcome") c = i; if (!c) exit 2; next }
+    $c == "exited"' "$TMP/Y/summary.csv" | wc -l)" "$runs"
 s=$(ls "$TMP"/X/*/1/samples.csv)
 # Columns by name; rows where the outer group holds brink alone.
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }

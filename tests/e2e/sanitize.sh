@@ -73,13 +73,13 @@ if have_controller memory; then
   b exec-memory 0 exec "${q[@]}" --memory 64M --out "$TMP/mem" -- mem-hog
   expect_eq "exec-memory outcome" "$(field "$TMP/mem/summary.csv" outcome)" oom-killed
 else
-  echo "note: no memory controller: the OOM run is left out" >&2
+  skip_part "OOM run" "no usable memory controller"
 fi
 if have_controller pids; then
   b exec-pids 0 exec "${q[@]}" --pids 32 --out "$TMP/pids" -- thread-bomb
   expect_eq "exec-pids limit_hit" "$(field "$TMP/pids/summary.csv" limit_hit)" pids
 else
-  echo "note: no pids controller: the pids run is left out" >&2
+  skip_part "pids run" "no usable pids controller"
 fi
 printf '[scenario x]\ncommand = fd-exhaust\nnofiles = 10\n' >"$TMP/bad.ini"
 b bad-key 2 run "${q[@]}" --out "$TMP/bad" "$TMP/bad.ini"
@@ -98,7 +98,7 @@ if [ -x "$BRINK_SCENARIO_DIR/go-service" ] && [ -x "$BRINK_SCENARIO_DIR/go-load-
   expect_eq "service outcome" "$(field "$TMP/svc/summary.csv" outcome)" stopped
   b service-report 0 report "$TMP/svc"
 else
-  echo "note: go-service is not built: the service run is left out" >&2
+  skip_part "service run" "go-service is not built (no go toolchain?)"
 fi
 b compare-same 0 compare "$TMP/smoke" "$TMP/smoke"
 # The leaky fd run against its fixed twin: a breaking point appears, a regression.
@@ -107,6 +107,6 @@ b report 0 report "$TMP/smoke"
 if command -v gnuplot >/dev/null; then
   b plot 0 plot "$TMP/smoke"
 else
-  echo "note: gnuplot is not installed: brink plot is left out" >&2
+  skip_part "brink plot" "gnuplot is not installed"
 fi
 finish
