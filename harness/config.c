@@ -36,9 +36,6 @@
 #include "scrape.h"
 #include "units.h"
 
-/* Longest line accepted, newline included; the effective config obeys it too. */
-#define CONFIG_LINE_MAX 4096
-
 /* ---- names -------------------------------------------------------------- */
 
 static const char name_expected[] =
@@ -95,34 +92,48 @@ static char *show(const char *s, bool quoted, char *buf, size_t len)
 
 /* ---- command lines ------------------------------------------------------- */
 
-/* A word command_split gives back unchanged: written bare, else in double
- * quotes with '"' and '\' escaped. -1 if the word cannot be written on one
- * line (control characters). */
+/* Append s to buf (len bytes) at *o, which counts on past len so that the
+ * caller can tell the text did not fit (*o >= len). */
+static void put(char *buf, size_t len, size_t *o, const char *s)
+{
+	size_t n = strlen(s);
+	if (*o + n < len)
+		memcpy(buf + *o, s, n + 1);
+	*o += n;
+}
+
+/* A word command_split gives back unchanged: written bare; else in double
+ * quotes with '"' and '\\' escaped; or, when it holds a control character (a
+ * newline), as $'...' with that character escaped. -1 if buf is too small. */
 static int word_join(const char *word, char *buf, size_t len, size_t *o)
 {
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				   "0123456789_@%+=:,./-";
+	static const char ctl_from[] = "\n\t\r", ctl_to[] = "ntr";
 	bool bare = word[0] && strspn(word, safe) == strlen(word);
-	if (!bare && *o + 1 < len)
-		buf[(*o)++] = '"';
+	bool ansi = false;
+	for (const char *p = word; *p; p++)
+		ansi |= (unsigned char)*p < 0x20 || *p == 0x7f;
+	put(buf, len, o, ansi ? "$'" : bare ? "" : "\"");
 	for (const char *p = word; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return -1;
-		if ((*p == '"' || *p == '\\') && *o + 1 < len)
-			buf[(*o)++] = '\\';
-		if (*o + 1 < len)
-			buf[(*o)++] = *p;
+		char tmp[8];
+		const char *c = strchr(ctl_from, *p);
+		if (ansi && c)
+			snprintf(tmp, sizeof(tmp), "\\%c", ctl_to[c - ctl_from]);
+		else if (ansi && ((unsigned char)*p < 0x20 || *p == 0x7f))
+			snprintf(tmp, sizeof(tmp), "\\x%02x", (unsigned char)*p);
+		else if (*p == '\\' || *p == (ansi ? '\'' : '"'))
+			snprintf(tmp, sizeof(tmp), "\\%c", *p);
+		else
+			snprintf(tmp, sizeof(tmp), "%c", *p);
+		put(buf, len, o, tmp);
 	}
-	if (!bare && *o + 1 < len)
-		buf[(*o)++] = '"';
-	if (*o + 1 >= len)
-		return -1;
-	buf[*o] = '\0';
-	return 0;
+	put(buf, len, o, ansi ? "'" : bare ? "" : "\"");
+	return *o < len ? 0 : -1;
 }
 
 /* words (NULL-terminated) as one line that command_split splits back into
- * them, in buf; as a writer: 0 for no words, -1 if a word cannot be written. */
+ * them, in buf; as a writer: 0 for no words, -1 if they do not fit. */
 static int words_write(char *const *words, char *buf, size_t len)
 {
 	if (!words)
@@ -130,8 +141,8 @@ static int words_write(char *const *words, char *buf, size_t len)
 	size_t o = 0;
 	buf[0] = '\0';
 	for (char *const *p = words; *p; p++) {
-		if (p != words && o + 1 < len)
-			buf[o++] = ' ';
+		if (p != words)
+			put(buf, len, &o, " ");
 		if (word_join(*p, buf, len, &o) != 0)
 			return -1;
 	}
@@ -1757,8 +1768,8 @@ static void parser_free(struct parser *p)
 /* inih's behaviour is set through globals (Debian builds it with run-time
  * switches); they are set for our parse and put back afterwards. */
 struct ini_settings {
-	bool multiline, inline_comments, use_stack, stop_on_first_error, no_value, bom;
-	int max_line;
+	bool multiline, inline_comments, use_stack, realloc, stop_on_first_error, no_value, bom;
+	int max_line, initial_alloc;
 	char *comment_prefixes;
 };
 
@@ -1772,10 +1783,14 @@ static void ini_settings_swap(struct ini_settings *save)
 	save->no_value = ini_allow_no_value;
 	save->bom = ini_allow_bom;
 	save->max_line = ini_max_line;
+	save->realloc = ini_allow_realloc;
+	save->initial_alloc = ini_initial_alloc;
 	save->comment_prefixes = ini_start_comment_prefixes;
 	ini_allow_multiline = false; /* continuation lines would shift line numbers */
 	ini_allow_inline_comments = false;
-	ini_use_stack = true;		 /* line buffer of ini_max_line bytes on the stack */
+	ini_use_stack = false; /* one line buffer of ini_initial_alloc bytes on the heap */
+	ini_allow_realloc = false;
+	ini_initial_alloc = CONFIG_LINE_MAX;
 	ini_stop_on_first_error = false; /* we report every error ourselves */
 	ini_allow_no_value = false;
 	ini_allow_bom = true;
@@ -1792,7 +1807,18 @@ static void ini_settings_restore(const struct ini_settings *save)
 	ini_allow_no_value = save->no_value;
 	ini_allow_bom = save->bom;
 	ini_max_line = save->max_line;
+	ini_allow_realloc = save->realloc;
+	ini_initial_alloc = save->initial_alloc;
 	ini_start_comment_prefixes = save->comment_prefixes;
+}
+
+int config_ini_parse(const char *path, ini_handler handler, void *user)
+{
+	struct ini_settings save;
+	ini_settings_swap(&save);
+	int rc = ini_parse(path, handler, user);
+	ini_settings_restore(&save);
+	return rc;
 }
 
 int config_load(const char *path, struct config *cfg, FILE *errs)
@@ -1853,23 +1879,32 @@ int config_load(const char *path, struct config *cfg, FILE *errs)
 
 /* ---- the effective configuration ----------------------------------------- */
 
+/* -1 with errno E2BIG when a value does not fit on a line config_load reads,
+ * ENOMEM, or EINVAL for a value that cannot be written. */
 static int write_keys(const struct scenario *sc, FILE *out)
 {
-	char buf[CONFIG_LINE_MAX];
-	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
+	char *buf = malloc(CONFIG_LINE_MAX);
+	if (!buf)
+		return -1;
+	int ret = 0;
+	for (size_t i = 0, n = scenario_key_count(); i < n && ret == 0; i++) {
 		int lim;
 		const struct key_def *d = key_ref(i, &lim);
 		const char *key = scenario_key_at(i).key;
-		int rc = write_value(d, lim, sc, buf, sizeof(buf));
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;
-		if (strlen(key) + strlen(buf) + 4 >= CONFIG_LINE_MAX)
-			return -1; /* config_load would refuse the line */
-		fprintf(out, "%s = %s\n", key, buf);
+		int rc = write_value(d, lim, sc, buf, CONFIG_LINE_MAX);
+		if (rc < 0) {
+			/* Every writer fails only for want of room. */
+			errno = E2BIG;
+			ret = -1;
+		} else if (rc > 0 && strlen(key) + strlen(buf) + 4 >= CONFIG_LINE_MAX) {
+			errno = E2BIG; /* config_load would refuse the line */
+			ret = -1;
+		} else if (rc > 0) {
+			fprintf(out, "%s = %s\n", key, buf);
+		}
 	}
-	return 0;
+	free(buf);
+	return ret;
 }
 
 int config_write_effective(const struct config *cfg, FILE *out)
@@ -1892,7 +1927,6 @@ int config_write_effective(const struct config *cfg, FILE *out)
 	}
 	return ferror(out) ? -1 : 0;
 bad:
-	errno = EINVAL;
 	return -1;
 }
 

@@ -30,6 +30,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <ini.h>
+
 #include "scenario.h"
 
 /* Apply one key = value to sc. Returns 0, or -1 with *why (a static or
@@ -69,6 +71,19 @@ const char *scenario_key_origin(const struct config *cfg, const struct scenario 
  * points of a sweep ("srv.memory=064M", sweep.h), which run.ini must load back;
  * messages do not offer it. */
 int config_name_valid(const char *name);
+
+/* Longest line of a config, newline included; the effective config (run.ini)
+ * obeys it too. A command is one line: 4 MiB holds any argv the kernel lets a
+ * program have (ARG_MAX is a quarter of the stack limit, 2 MiB under the usual
+ * 8 MiB), quoted. inih reads lines into one heap buffer of this size. */
+#define CONFIG_LINE_MAX (4 << 20)
+
+/* inih's ini_parse over a file brink wrote (run.ini), with the settings of
+ * config_load: lines up to CONFIG_LINE_MAX, no inline comments, no
+ * continuation lines (inih's defaults would cut a long command into pieces).
+ * Returns what ini_parse returns: 0, the first bad line, -1 cannot open, -2
+ * out of memory. */
+int config_ini_parse(const char *path, ini_handler handler, void *user);
 
 /* Parse `path`. Returns the number of errors written to `errs` (0 = usable
  * config). On errors cfg holds nothing that needs freeing beyond config_free. */

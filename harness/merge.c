@@ -154,7 +154,7 @@ static int part_read(struct part *p, const char *dir)
 		fprintf(stderr, "brink merge: %s/run.ini: path too long\n", dir);
 		return -1;
 	}
-	int line = ini_parse(path, runini_handler, p);
+	int line = config_ini_parse(path, runini_handler, p);
 	if (line < 0) {
 		fprintf(stderr, "brink merge: cannot read %s: %s\n", path,
 			line == -1 ? strerror(errno) : "out of memory");

@@ -405,7 +405,7 @@ static int report_data_load(const char *dir, struct report_data *d, struct berr 
 		snprintf(d->machine_problem, sizeof(d->machine_problem),
 			 "no run.ini in the result directory");
 	} else {
-		int line = ini_parse(path, machine_handler, d);
+		int line = config_ini_parse(path, machine_handler, d);
 		if (line != 0)
 			snprintf(d->machine_problem, sizeof(d->machine_problem),
 				 line < 0 ? "cannot read run.ini"

@@ -70,6 +70,45 @@ static int argv_push(char ***v, size_t *n, size_t *cap, const char *w, size_t wl
 	return 0;
 }
 
+/* The body of a $'...' word part, from just after its opening quote: the
+ * escapes \a \b \e \f \n \r \t \v \\ \' \" and \xHH (one or two hex digits,
+ * not 00) decode, any other character is itself. Appends to w at *wl; returns
+ * the character after the closing quote, or NULL with *err. */
+static const char *ansi_quoted(const char *p, char *w, size_t *wl, const char **err)
+{
+	static const char from[] = "abefnrtv\\'\"", to[] = "\a\b\033\f\n\r\t\v\\'\"";
+	for (; *p && *p != '\''; p++) {
+		if (*p != '\\') {
+			w[(*wl)++] = *p;
+			continue;
+		}
+		p++;
+		const char *e = *p ? strchr(from, *p) : NULL;
+		if (e) {
+			w[(*wl)++] = to[e - from];
+		} else if (*p == 'x' && isxdigit((unsigned char)p[1])) {
+			char hex[3] = {p[1], isxdigit((unsigned char)p[2]) ? p[2] : '\0', '\0'};
+			long v = strtol(hex, NULL, 16);
+			if (v == 0) {
+				*err =
+				    "expected no \\x00 in $'...' (an argument ends at a NUL byte)";
+				return NULL;
+			}
+			w[(*wl)++] = (char)v;
+			p += strlen(hex);
+		} else {
+			*err = "expected one of \\a \\b \\e \\f \\n \\r \\t \\v \\\\ \\' \\\" "
+			       "\\xHH after a backslash in $'...'";
+			return NULL;
+		}
+	}
+	if (!*p) {
+		*err = "expected a closing ' quote";
+		return NULL;
+	}
+	return p + 1;
+}
+
 char **command_split(const char *s, const char **why)
 {
 	char **v = NULL;
@@ -96,6 +135,12 @@ char **command_split(const char *s, const char **why)
 			}
 			w[wl++] = p[1];
 			p += 2;
+		} else if (*p == '$' && p[1] == '\'') {
+			/* $'...': the one way to write a control character (a newline)
+			 * in a command line, as bash spells it. */
+			p = ansi_quoted(p + 2, w, &wl, &err);
+			if (!p)
+				goto fail;
 		} else if (*p == '\'') {
 			/* Single quotes: everything literal up to the next quote. */
 			const char *q = strchr(p + 1, '\'');

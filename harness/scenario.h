@@ -158,7 +158,9 @@ void argv_free(char **v);
 char **argv_dup(char *const *v);
 
 /* Split a command line into argv: whitespace separates words; '...' and "..."
- * quote; backslash escapes the next character; no expansion of any kind.
+ * quote; backslash escapes the next character; $'...' quotes with the escapes
+ * of bash's ANSI-C quoting (\n \t \xHH ..., the only way to give a control
+ * character such as a newline); no expansion of any kind.
  * Returns a NULL-terminated, malloc'd vector, or NULL with *why. */
 char **command_split(const char *s, const char **why);
 

@@ -100,9 +100,15 @@ int shard_digest(const struct config *cfg, char *out, size_t len, struct berr *e
 	if (!f)
 		return berr_set(err, errno, "cannot digest the config");
 	int rc = config_write_effective(cfg, f);
+	int e = rc != 0 ? errno : 0;
 	if (fclose(f) != 0 || rc != 0) {
 		free(text);
-		return berr_set(err, errno, "cannot digest the config");
+		if (e == E2BIG)
+			return berr_set(err, e,
+					"cannot write the config: a value (the command?) is longer "
+					"than the %d MiB a config line may hold",
+					CONFIG_LINE_MAX >> 20);
+		return berr_set(err, e ? e : errno, "cannot digest the config");
 	}
 	struct sha256_ctx ctx;
 	uint8_t d[SHA256_DIGEST_SIZE];

@@ -586,30 +586,37 @@ static void test_bad_lines(void **state)
 	config_free(&cfg);
 
 	char *longtext;
-	char filler[5000];
-	memset(filler, 'a', sizeof(filler) - 1);
-	filler[sizeof(filler) - 1] = '\0';
+	/* CONFIG_LINE_MAX - 2 characters, the newline and the NUL fill the buffer */
+	const int most = CONFIG_LINE_MAX - 2;
+	char *filler = malloc((size_t)most + 2);
+	assert_non_null(filler);
+	memset(filler, 'a', (size_t)most + 1);
+	filler[most + 1] = '\0';
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "@F@:3: line is longer than %d characters\n"
+		 "@F@:4: [scenario ok] nofile: \"x\" is not a count " COUNT_WHY "\n"
+		 "@F@:5: line is longer than %d characters\n",
+		 most, most);
 	assert_true(asprintf(&longtext, OK "command = %s\nnofile = x\n[%s]\nmemory = y\n", filler,
 			     filler) > 0);
 	path = write_file("long.ini", longtext, 0);
 	free(longtext);
 	errs = load(path, &cfg, &nerr);
 	/* the long header's keys are not blamed on [scenario ok] */
-	assert_string_equal(errs,
-			    "@F@:3: line is longer than 4094 characters\n"
-			    "@F@:4: [scenario ok] nofile: \"x\" is not a count " COUNT_WHY "\n"
-			    "@F@:5: line is longer than 4094 characters\n");
+	assert_string_equal(errs, want);
 	free(errs);
 	config_free(&cfg);
 
-	/* 4094 characters and the newline still fit */
+	/* CONFIG_LINE_MAX - 2 characters and the newline still fit */
 	char *fits;
-	assert_true(asprintf(&fits, "[scenario ok]\ncommand = %.*s\n", 4094 - 10, filler) > 0);
+	assert_true(asprintf(&fits, "[scenario ok]\ncommand = %.*s\n", most - 10, filler) > 0);
 	path = write_file("fits.ini", fits, 0);
 	free(fits);
 	errs = load(path, &cfg, &nerr);
 	assert_string_equal(errs, "");
-	assert_int_equal(strlen(cfg.scenarios[0].argv[0]), 4094 - 10);
+	assert_int_equal(strlen(cfg.scenarios[0].argv[0]), most - 10);
+	free(filler);
 	free(errs);
 	config_free(&cfg);
 }
@@ -956,13 +963,42 @@ static void test_write_argv(void **state)
 	}
 	config_free(&back);
 
-	/* a word with a newline cannot be written on one line */
+	/* control characters (a newline) are written as $'...' and read back */
+	char *ctl[] = {"/bin/prog",
+		       "new\nline",
+		       "t\tab'q\"\\",
+		       "\x01"
+		       "2\x7f",
+		       "\r",
+		       NULL};
+	argv_free(sc.argv);
+	sc.argv = argv_dup(ctl);
+	text = effective(&cfg);
+	assert_non_null(strstr(text, "command = /bin/prog $'new\\nline' $'t\\tab\\'q\"\\\\' "
+				     "$'\\x012\\x7f' $'\\r'\n"));
+	path = write_file("argv-ctl.ini", text, 0);
+	free(text);
+	load_ok(path, &back);
+	for (size_t i = 0; i < NELEM(ctl); i++) {
+		if (!ctl[i])
+			assert_null(back.scenarios[0].argv[i]);
+		else
+			assert_string_equal(back.scenarios[0].argv[i], ctl[i]);
+	}
+	config_free(&back);
+
+	/* a command longer than a config line may hold is refused, E2BIG */
+	char *big = malloc(CONFIG_LINE_MAX);
+	memset(big, 'x', CONFIG_LINE_MAX - 1);
+	big[CONFIG_LINE_MAX - 1] = '\0';
 	free(sc.argv[1]);
-	sc.argv[1] = strdup("new\nline");
+	sc.argv[1] = big;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	errno = 0;
 	assert_int_equal(config_write_effective(&cfg, f), -1);
+	assert_int_equal(errno, E2BIG);
 	fclose(f);
 	free(buf);
 	scenario_free(&sc);
@@ -994,6 +1030,16 @@ static void test_command_split(void **state)
 	    {"\"a", {NULL}, "expected a closing \" quote"},
 	    {"\"a\\\"", {NULL}, "expected a closing \" quote"},
 	    {"a\\", {NULL}, "expected a character after the backslash"},
+	    /* $'...': bash's ANSI-C quoting, the way to a newline */
+	    {"$'a\\nb' x$'\\t'y", {"a\nb", "x\ty", NULL}, NULL},
+	    {"$'\\x41\\x7' $'\\'\\\\\"' $'\\e'", {"A\x07", "'\\\"", "\033", NULL}, NULL},
+	    {"'$'a \"$'b'\"", {"$a", "$'b'", NULL}, NULL}, /* only an unquoted $' */
+	    {"$'a", {NULL}, "expected a closing ' quote"},
+	    {"$'\\x00'", {NULL}, "expected no \\x00 in $'...' (an argument ends at a NUL byte)"},
+	    {"$'\\q'",
+	     {NULL},
+	     "expected one of \\a \\b \\e \\f \\n \\r \\t \\v \\\\ \\' \\\" \\xHH after a "
+	     "backslash in $'...'"},
 	};
 	for (size_t i = 0; i < NELEM(t); i++) {
 		const char *why = NULL;
