@@ -236,7 +236,9 @@ static int set_command(struct scenario *sc, const char *v, const char **why)
 {
 	for (const char *p = v; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			*why = "expected one line without control characters";
+			*why = "expected one line without control characters (an argument "
+			       "with a newline is written $'a\\nb'; with shell = yes, "
+			       "commands are separated by ';')";
 			return -1;
 		}
 	}

@@ -1128,7 +1128,9 @@ static void test_scenario_set(void **state)
 				 "(expected a closing ' quote)");
 	assert_true(sc.shell);
 	assert_int_equal(scenario_set(&sc, "command", "a\nb", &why), -1);
-	assert_string_equal(why, "expected one line without control characters");
+	assert_string_equal(why, "expected one line without control characters (an argument "
+				 "with a newline is written $'a\\nb'; with shell = yes, "
+				 "commands are separated by ';')");
 
 	struct scenario copy;
 	assert_int_equal(scenario_copy(&copy, &sc), 0);
