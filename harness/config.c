@@ -715,7 +715,8 @@ static int write_value(const struct key_def *d, int lim, const struct scenario *
 
 static const struct key_def key_defs[] = {
     {"command", "COMMAND", "a command", V_OWN, .set = set_command, .write = write_command,
-     .help = "program and arguments; '...' and \"...\" quote, \\ escapes, no expansion"},
+     .help = "program and arguments; '...' and \"...\" quote, \\ escapes, $'a\\nb' "
+	     "holds a newline, no expansion"},
     {"shell", "BOOL", "a boolean", V_BOOL, AT(bool, shell), .set = set_shell,
      .help = "run the command with /bin/sh -c (default no)"},
     {.key = NULL, .kind = V_LIMIT}, /* every row of limit_table */
@@ -738,8 +739,8 @@ static const struct key_def key_defs[] = {
     {"user", "USER[:GROUP]", "a user", V_TEXT, AT_TEXT(user), .check = check_user,
      .expected = "expected a user name or uid, optionally :GROUP or :GID, such as nobody "
 		 "or 65534:65534",
-     .help = "run the program as this user, no extra groups, no capabilities (default "
-	     "brink's own)"},
+     .help = "run the program as this user, no extra groups, no capabilities, "
+	     "no_new_privs (a setuid program gains nothing) (default brink's own)"},
     {"expect", "EXPECT", "an expectation", V_OWN, .set = set_expect, .write = write_expect,
      .help = "expected verdict: leak or no-leak, optionally breaks=LIMIT (default none)"},
     {"leak-warmup", "DURATION", "a duration", V_DURATION, AT(int64_t, leak.warmup_ns),

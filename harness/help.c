@@ -199,7 +199,13 @@ static void help_results(FILE *f)
 		   "hold the runs so far, the one cut short marked interrupted; the plots are\n"
 		   "not drawn then, or only the pages complete when the signal came, and the\n"
 		   "report says so (brink plot DIR draws them). A second signal ends brink at\n"
-		   "once.\n");
+		   "once.\n"
+		   "\n"
+		   "The failing calls of first_failure_* and the *_count columns come from\n"
+		   "the kernel's system calls (eBPF): an error returned through io_uring\n"
+		   "(IORING_OP_OPENAT...) is not among them, nor a failure in a group more\n"
+		   "than 15 levels below the run's, nor one of a thread written alone into\n"
+		   "another group (v1 tasks).\n");
 	fprintf(f, "\nsummary.csv:\n");
 	for (size_t i = 0; i < SUMMARY_N_COLS; i++)
 		fprintf(f, "  %-22s %s\n", summary_cols[i].name, summary_cols[i].help);
