@@ -857,7 +857,8 @@ How brink watched the calls on this machine (run.ini \`syscalls\`): **$method**.
 The same program under \`brink exec\` with the eBPF programs attached (\`on\`, the
 default) and with \`BRINK_BPF=off\`, alternating, $bpf_rounds rounds each; \`bench/sysloop\`
 times its own loop (ns per call, medians). getppid and close(-1) are not watched
-calls: with fexit (BPF trampolines on the watched calls' entry points) they pay
+calls: with fexit (BPF trampolines on the watched calls' entry points; section 11b
+measures it in the v2 lane's kernel) they pay
 nothing; with the \`sys_exit\` tracepoint, the fallback where the kernel refuses
 fexit, every system call of every task on the machine takes the slow path while
 the programs are attached, and that is what these two loops show. openat is
