@@ -7,12 +7,12 @@
 #        BENCH_SCALE ("50 200 500" repetitions), BENCH_LONG_S (120 s at 1 ms),
 #        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20), BENCH_BPF_ROUNDS (7),
 #        BENCH_SWEEP_POINTS (100), BENCH_SWEEP_ROUNDS (3), BENCH_SEARCH_REPS (5),
-#        BENCH_PROCLIST_ROUNDS (5), BENCH_BPFGUEST_ROUNDS (7), BENCH_BPFGUEST_SECONDS (3),
+#        BENCH_PROCLIST_ROUNDS (5), BENCH_BPFGUEST_ROUNDS (12), BENCH_BPFGUEST_SECONDS (3),
 #        BENCH_BPFGUEST_RESULTS (the guest's results.txt of an earlier boot, e.g.
 #        $BRINK_BUILD_DIR/v2lane-static/guest-out/bench/results.txt: no boot this time),
 #        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn,
 #        persample, sweep, bpf, bpfguest, proclist: run only those sections and replace only them in the
-#        existing $BENCH_OUT (bpfguest, which boots the qemu v2 lane for about 6
+#        existing $BENCH_OUT (bpfguest, which boots the qemu v2 lane for about 11
 #        minutes of a core, runs only when named here; a full run keeps its figures); BENCH_BASELINE_BRINK: another brink binary (e.g. built
 #        from an earlier commit) measured beside this one in section 9 (per-sample
 #        cost), named BENCH_BASELINE_LABEL in the table.
@@ -35,7 +35,7 @@ sweep_rounds=${BENCH_SWEEP_ROUNDS:-3}
 search_reps=${BENCH_SEARCH_REPS:-5}
 bpf_rounds=${BENCH_BPF_ROUNDS:-7}
 proclist_reps=${BENCH_PROCLIST_ROUNDS:-5}
-bpfguest_rounds=${BENCH_BPFGUEST_ROUNDS:-7}
+bpfguest_rounds=${BENCH_BPFGUEST_ROUNDS:-12}
 bpfguest_secs=${BENCH_BPFGUEST_SECONDS:-3}
 only=${BENCH_ONLY:-}
 for s in ${only//,/ }; do
