@@ -7,10 +7,13 @@
 #        BENCH_SCALE ("50 200 500" repetitions), BENCH_LONG_S (120 s at 1 ms),
 #        BENCH_OOM_REPS (5), BENCH_FIRST_RUNS (20), BENCH_BPF_ROUNDS (7),
 #        BENCH_SWEEP_POINTS (100), BENCH_SWEEP_ROUNDS (3), BENCH_SEARCH_REPS (5),
-#        BENCH_PROCLIST_ROUNDS (5),
+#        BENCH_PROCLIST_ROUNDS (5), BENCH_BPFGUEST_ROUNDS (12), BENCH_BPFGUEST_SECONDS (3),
+#        BENCH_BPFGUEST_RESULTS (the guest's results.txt of an earlier boot, e.g.
+#        $BRINK_BUILD_DIR/v2lane-static/guest-out/bench/results.txt: no boot this time),
 #        BENCH_ONLY: a comma-separated list of scale, longrun, oom, firstinsn,
-#        persample, sweep, bpf, proclist: run only those sections and replace only them in the
-#        existing $BENCH_OUT; BENCH_BASELINE_BRINK: another brink binary (e.g. built
+#        persample, sweep, bpf, bpfguest, proclist: run only those sections and replace only them in the
+#        existing $BENCH_OUT (bpfguest, which boots the qemu v2 lane for about 11
+#        minutes of a core, runs only when named here; a full run keeps its figures); BENCH_BASELINE_BRINK: another brink binary (e.g. built
 #        from an earlier commit) measured beside this one in section 9 (per-sample
 #        cost), named BENCH_BASELINE_LABEL in the table.
 set -euo pipefail
@@ -32,10 +35,12 @@ sweep_rounds=${BENCH_SWEEP_ROUNDS:-3}
 search_reps=${BENCH_SEARCH_REPS:-5}
 bpf_rounds=${BENCH_BPF_ROUNDS:-7}
 proclist_reps=${BENCH_PROCLIST_ROUNDS:-5}
+bpfguest_rounds=${BENCH_BPFGUEST_ROUNDS:-12}
+bpfguest_secs=${BENCH_BPFGUEST_SECONDS:-3}
 only=${BENCH_ONLY:-}
 for s in ${only//,/ }; do
-  case "$s" in scale | longrun | oom | firstinsn | persample | sweep | bpf | proclist) ;;
-    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample, sweep, bpf, proclist)" >&2; exit 2 ;;
+  case "$s" in scale | longrun | oom | firstinsn | persample | sweep | bpf | bpfguest | proclist) ;;
+    *) echo "bench.sh: BENCH_ONLY: unknown section '$s' (scale, longrun, oom, firstinsn, persample, sweep, bpf, bpfguest, proclist)" >&2; exit 2 ;;
   esac
 done
 want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
@@ -852,7 +857,8 @@ How brink watched the calls on this machine (run.ini \`syscalls\`): **$method**.
 The same program under \`brink exec\` with the eBPF programs attached (\`on\`, the
 default) and with \`BRINK_BPF=off\`, alternating, $bpf_rounds rounds each; \`bench/sysloop\`
 times its own loop (ns per call, medians). getppid and close(-1) are not watched
-calls: with fexit (BPF trampolines on the watched calls' entry points) they pay
+calls: with fexit (BPF trampolines on the watched calls' entry points; section 11b
+measures it in the v2 lane's kernel) they pay
 nothing; with the \`sys_exit\` tracepoint, the fallback where the kernel refuses
 fexit, every system call of every task on the machine takes the slow path while
 the programs are attached, and that is what these two loops show. openat is
@@ -895,6 +901,193 @@ any cost measured in the loops above.
 |---|---|---|
 | syscall loop with the programs attached within 5% of without | worst on/off $worst (getppid, close) | $g |
 <!-- /bench:bpf -->
+MD
+}
+
+# 11b. The same loops where the kernel takes fexit: this machine refuses it (section
+# 11), the pure-v2 lane's Debian 6.1 kernel does not. Boots the lane (qemu, software
+# emulation) once with only its bench phase (tests/e2e/v2lane_guest.sh): bench/sysloop,
+# static, under brink exec with BRINK_BPF=off, tracepoint and on (fexit), alternating,
+# $bpfguest_rounds rounds, each loop's count set in the guest so one run lasts about
+# $bpfguest_secs s. Then, to calibrate emulation against this machine, the same loops
+# here with BRINK_BPF=tracepoint and off, the one watch that runs in both places.
+# Runs only when named in BENCH_ONLY (it takes minutes of a core).
+bench_bpfguest() {
+  say "eBPF watcher cost in the v2 lane guest (qemu, no KVM): fexit, tracepoint, off x $bpfguest_rounds rounds"
+  local gb=$build/v2lane-static res
+  res=$gb/guest-out/bench/results.txt
+  if [ -n "${BENCH_BPFGUEST_RESULTS:-}" ]; then
+    res=$tmp/results.txt
+    cp "$BENCH_BPFGUEST_RESULTS" "$res"
+  elif ! "$src/scripts/v2lane/prepare.sh" >&2; then
+    say "the v2 lane cannot be prepared"
+    exit 1
+  elif ! rm -rf "$gb/guest-out" || ! V2LANE_PHASES=bench V2LANE_BENCH_ROUNDS=$bpfguest_rounds V2LANE_BENCH_SECONDS=$bpfguest_secs \
+    V2LANE_TIMEOUT=$((bpfguest_rounds * 3 * (3 * bpfguest_secs + 60) + 120)) \
+    BRINK_SOURCE_DIR=$src BRINK_BUILD_DIR=$build BRINK_V2LANE_BUILD=$gb \
+    bash "$src/tests/e2e/v2_lane.sh" >"$tmp/guest.log" 2>&1; then
+    tail -n 40 "$tmp/guest.log" >&2
+    say "the lane's bench phase failed (above)"
+    exit 1
+  fi
+  grep '^BENCH' "$res" >&2
+  local gkernel gcpu gvuln gboot grounds gfrom=""
+  [ -z "${BENCH_BPFGUEST_RESULTS:-}" ] || gfrom="The guest's figures come from an earlier boot of the lane
+(\`BENCH_BPFGUEST_RESULTS\`, written $(date -u -r "$BENCH_BPFGUEST_RESULTS" +%Y-%m-%dT%H:%M:%SZ)); this machine's from the run above.
+"
+  gkernel=$(sed -n 's/^BENCH-KERNEL \([^ ]*\) .*\(Debian [^ ]*\).*/\1 (\2)/p' "$res")
+  gcpu=$(sed -n 's/^BENCH-CPU //p' "$res")
+  gvuln=$(sed -n 's/^BENCH-VULN spectre_v2: //p' "$res")
+  gboot=$(awk '$1 == "BENCH-RUN" { split($4, w, "="); s += w[2] } END { printf "%.0f", s }' "$res")
+  grounds=$(awk '$1 == "BENCH-RUN" { split($3, r, "="); if (r[2] > n) n = r[2] } END { print n + 0 }' "$res")
+  # field LOOP MODE KEY -> that key's value in every run of the loop and mode
+  field() { awk -v l="loop=$1" -v m="mode=$2" -v k="$3=" '$1 == "BENCH" && $2 == l && $4 == m {
+      for (i = 2; i <= NF; i++) if (index($i, k) == 1) printf "%s ", substr($i, length(k) + 1) }' "$res"; }
+  # pair LOOP MODE -> median of the rounds' MODE/off ratios, and "min to max"
+  pair() { awk -v l="loop=$1" -v m="mode=$2" '$1 == "BENCH" && $2 == l {
+      split($5, r, "="); split($6, v, "="); x[$4, r[2]] = v[2]; if (r[2] > n) n = r[2] }
+    END { for (i = 1; i <= n; i++) if (x["mode=off", i] && x[m, i]) print x[m, i] / x["mode=off", i] }' "$res" |
+      sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "%.3f %.2f-%.2f\n", m, v[1], v[NR] }'; }
+  # the host's side of the calibration, the counts of section 11
+  local hloops=("getppid 10000000" "close 10000000" "open 1000000") l i m v
+  declare -A hmed
+  for l in "${hloops[@]}"; do
+    local on=() off=()
+    for i in $(seq "$bpfguest_rounds"); do
+      for m in off tracepoint; do
+        rm -rf "$tmp/sl"
+        BRINK_BPF=$m "$brink" exec --quiet --no-progress --no-plots --out "$tmp/sl" -- "$bin/sysloop" $l >/dev/null 2>&1
+        v=$(kv ns_per_call <"$tmp/sl/sysloop/1/stdout.log")
+        [ -n "$v" ] || { say "sysloop $l: no result"; exit 1; }
+        if [ $m = tracepoint ]; then on+=("$v"); else off+=("$v"); fi
+      done
+    done
+    hmed[${l% *}]=$(awk -v a="$(stats median "${on[@]}")" -v b="$(stats median "${off[@]}")" 'BEGIN {printf "%.3f", a / b}')
+    hmed[${l% *}_off]=$(stats median "${off[@]}")
+  done
+  local rows="" crows="" wrows="" loop n off tp fx r_tp r_fx k proj sl worst=0 worst_loop="" worst_spread="" slows=() ks=()
+  for loop in getppid close open; do
+    n=$(field $loop off calls | cut -d' ' -f1)
+    # shellcheck disable=SC2046 # one number per word
+    off=$(stats median $(field $loop off ns_per_call))
+    # shellcheck disable=SC2046
+    tp=$(stats median $(field $loop tracepoint ns_per_call))
+    # shellcheck disable=SC2046
+    fx=$(stats median $(field $loop on ns_per_call))
+    # each round's ratio to the off run of the same round (minutes apart at most,
+    # so the host's load drifts less between them): median, and the spread
+    local rr_tp rr_fx
+    read -r r_tp rr_tp <<<"$(pair $loop tracepoint)"
+    read -r r_fx rr_fx <<<"$(pair $loop on)"
+    rows+="| \`sysloop $loop $n\` | $off | $tp | $fx | **$r_tp** ($rr_tp) | **$r_fx** ($rr_fx) | $(field $loop off ns_per_call)| $(field $loop tracepoint ns_per_call)| $(field $loop on ns_per_call)|"$'\n'
+    # k: how much of the tracepoint's relative cost here shows in the guest; the
+    # fexit figure scaled by it is a rough guess at fexit's cost on this machine.
+    # (not where the guest's tracepoint ratio is within 5% of 1: noise over noise)
+    k=$(awk -v h="${hmed[$loop]}" -v g="$r_tp" 'BEGIN { if (g - 1 < 0.05) print "-"; else printf "%.2f", (h - 1) / (g - 1) }')
+    proj=$(awk -v k="$k" -v f="$r_fx" 'BEGIN { if (k == "-") print "-"; else printf "%.3f", 1 + (f - 1) * k }')
+    sl=$(awk -v g="$off" -v h="${hmed[${loop}_off]}" 'BEGIN {printf "%.1f", g / h}')
+    slows+=("$sl")
+    ks+=("$k")
+    crows+="| $loop | ${hmed[${loop}_off]} | ${sl}x | **${hmed[$loop]}** | **$r_tp** | $k | $r_fx | $proj |"$'\n'
+    case $loop in getppid | close) awk -v r="$r_fx" -v w="$worst" 'BEGIN {exit !(r > w)}' &&
+      worst=$r_fx worst_loop=$loop worst_spread=$rr_fx ;; esac
+  done
+  local g; g=$(verdict lt "$worst" 1.05)
+  # a median within 5% means little where single rounds spread wider
+  if awk -v s="$worst_spread" 'BEGIN { split(s, a, "-"); exit !(a[1] < 0.95 || a[2] > 1.05) }'; then
+    g="$g by the median; single rounds spread wider than 5%: within the noise of emulation"
+  fi
+  # brink's own time around the loops: its whole run less the loops' time
+  for m in off tracepoint on; do
+    # shellcheck disable=SC2046
+    wrows+=" $(stats median $(awk -v m="mode=$m" '$1 == "BENCH-RUN" && $2 == m {
+      for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } printf "%.2f ", v["wall_s"] - v["loops_s"] }' "$res")) |"
+  done
+  local slow direction
+  slow=$(printf '%s\n' "${slows[@]}" | sort -g | sed -n '1p;$p' | paste -sd' ' | awk '{print $1 " to " $2}')
+  direction=$(printf '%s\n' "${ks[@]}" | awk '{ l = l (l ? ", " : "") $1 } $1 == "-" { next }
+    { n++; if ($1 >= 1.2) u++; else if ($1 <= 0.8) o++ }
+    END { printf "In this run k was %s (getppid, close, open; - where the guest'"'"'s tracepoint ratio was within 5%% of 1): ", l
+      if (!n) print "no loop calibrates."
+      else if (u == n) print "the guest **understated** the tracepoint'"'"'s relative cost in every loop that calibrates, so its fexit ratios are, if anything, low."
+      else if (o == n) print "the guest **overstated** it in every loop that calibrates, so its fexit ratios are, if anything, high."
+      else if (!u && !o) print "within 20% of 1 in every loop that calibrates: the ratios carry over about as they are."
+      else print "**neither** way in every loop, so the guest'"'"'s fexit ratios are a guide to their size, not a measure of it." }')
+  cat >"$tmp/sec-bpfguest.md" <<MD
+<!-- bench:bpfguest -->
+## 11b. The same cost with fexit (the pure-v2 lane's kernel, under emulation)
+
+$(run_line)
+
+$gfrom
+This machine's kernel refuses fexit (section 11), so its loops measured only the
+\`sys_exit\` tracepoint. The pure cgroup-v2 lane (\`scripts/v2lane/\`) boots Debian 12's
+kernel **$gkernel**, which takes fexit: it has BTF (\`CONFIG_DEBUG_INFO_BTF=y\`), the
+BPF JIT, and the function tracer with direct calls (\`CONFIG_FUNCTION_TRACER=y\`,
+\`CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS=y\`) that BPF trampolines are built on. In one boot
+(\`tests/e2e/v2lane_guest.sh\`, phase \`bench\`; $gboot s of brink runs), each round ran
+one \`brink exec\` with \`BRINK_BPF=off\`, one with \`tracepoint\` and one with \`on\`
+(run.ini \`syscalls\`: **fexit**), in that order, for $grounds rounds; each brink ran the
+three loops of static \`bench/sysloop\` one after the other, with counts the guest
+chose from a bare run so that one loop lasts about $bpfguest_secs s. Guest CPU: $gcpu
+(spectre_v2: $gvuln).
+
+**The guest runs under software emulation (qemu TCG, no KVM).** Every guest
+instruction is translated; an unwatched system call took $slow times as long as
+here (\`off\` in the guest against \`off\` here, below), and how much slower differs
+from one kind of code to another. The absolute figures say nothing about hardware:
+only ratios within the guest are figures to read. And they are noisy: the guest's
+clock is the host's, so every pause of qemu's threads on this shared 2-core machine
+lands in whatever loop was running. Ratios below are the median of each round's
+ratio to the \`off\` run of the same round (seconds apart), with the rounds' spread.
+
+| loop | off (ns/call) | tracepoint | fexit | tracepoint / off (spread) | fexit / off (spread) | off, every round | tracepoint, every round | fexit, every round |
+|---|---|---|---|---|---|---|---|---|
+$rows
+getppid and close(-1) are calls no fexit program is attached to: with fexit they pay
+nothing in principle, and what their ratio shows is the guest's noise. open is openat
+of /dev/null and close: openat is watched and succeeds, so its fexit cost is the
+trampoline on openat's entry point and a program that returns at once; with the
+tracepoint both calls of the pair pay the \`sys_exit\` program.
+
+**Which way emulation bends the ratios.** A ratio is (loop + watch) / loop, and
+emulation slows the two parts by different factors. The loop's own cost is mostly
+the system call's entry and exit: privileged instructions, mode switches, and the
+retpolines and return-buffer filling the guest kernel chose for this virtual CPU,
+which TCG handles with helper calls and lookups of the next translated block, the
+dearest things it does. Where those dominate, the base grows more than the watch and
+the guest *understates* the watch's cost on hardware; where the watch's path is
+slowed more (the tracepoint's slow exit path, the trampoline's enter and exit
+helpers, their indirect calls, the programs' per-CPU and map accesses, each through
+the emulated TLB), it *overstates* it. The tracepoint runs in both places, so it
+measures which: with the same loops here (section 11's counts, \`BRINK_BPF=tracepoint\`
+against \`off\`, $bpfguest_rounds rounds each, ratio of medians, in this run), k = (ratio here - 1) /
+(ratio in the guest - 1) is how much larger the tracepoint's relative cost is on this
+machine; the guest's fexit ratio scaled by the same k is a rough guess at fexit's cost
+here (rough: the trampoline is other code than the tracepoint's path, and the guest's
+noise is in both ratios).
+$direction
+
+| loop | here: off (ns/call) | guest off / here off | here: tracepoint / off | guest: tracepoint / off | k | guest: fexit / off | fexit / off, scaled by k |
+|---|---|---|---|---|---|---|---|
+$crows
+brink's own time around the loops in the guest (the \`brink exec\`'s wall time from
+the guest's /proc/uptime, less the loops' own; s, medians): its start, loading and
+attaching the programs, sampling, detaching and its end. Loading the fexit object (a
+program and a trampoline for each watched entry point, each attach patching that
+function's entry) takes seconds under emulation, the tracepoint's one program a
+fraction of one; on this machine the tracepoint's load adds tens of ms to a brink's
+start (section 11).
+
+| | off | tracepoint | fexit |
+|---|---|---|---|
+| brink's time around the loops (s) |$wrows
+
+| goal | figure | |
+|---|---|---|
+| syscall loop (calls not watched) with the programs attached within 5% of without: fexit, in the guest | worst fexit/off $worst ($worst_loop; rounds $worst_spread) | $g |
+<!-- /bench:bpfguest -->
 MD
 }
 
@@ -1013,14 +1206,20 @@ calls take the tracepoint's slow path while the programs are loaded, which
 MD
 }
 
-new_sections=(scale longrun oom firstinsn persample sweep bpf proclist)
+new_sections=(scale longrun oom firstinsn persample sweep bpf bpfguest proclist)
 for s in "${new_sections[@]}"; do
+  if [ "$s" = bpfguest ] && [[ ",$only," != *",bpfguest,"* ]]; then
+    # Only when named: a full run keeps the figures $out has (or none).
+    [ -f "$out" ] && sed -n '/^<!-- bench:bpfguest -->$/,/^<!-- \/bench:bpfguest -->$/p' "$out" >"$tmp/sec-$s.md"
+    touch "$tmp/sec-$s.md"
+    continue
+  fi
   want "$s" && "bench_$s"
 done
 
 # --- 5. verdicts and the report --------------------------------------------
-only_note="Sections 5 to 12 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample,sweep,bpf,proclist\`);
-each says which run its figures come from, and their goals are listed in the section."
+only_note="Sections 5 to 12 can be re-run alone (\`BENCH_ONLY=scale,longrun,oom,firstinsn,persample,sweep,bpf,bpfguest,proclist\`;
+11b, bpfguest, runs only when named there); each says which run its figures come from, and their goals are listed in the section."
 later_goals="Goals of sections 5 to 8 (scale, long run memory, OOM precision, time to the
 child's first instruction) are in their own sections."
 if [ -z "$only" ]; then
@@ -1253,7 +1452,7 @@ else
   say "updating sections ${only} of $out"
   secs=()
   for s in "${new_sections[@]}"; do want "$s" && secs+=("$tmp/sec-$s.md"); done
-  OUT=$out ONLY_NOTE=$only_note LATER=$later_goals "$py" - "${secs[@]}" <<'PY'
+  OUT=$out ONLY_NOTE=$only_note LATER=$later_goals ORDER="${new_sections[*]}" "$py" - "${secs[@]}" <<'PY'
 import os, re, sys
 out = os.environ["OUT"]
 doc = open(out).read()
@@ -1263,11 +1462,19 @@ for frag in sys.argv[1:]:
     block = re.compile(r"<!-- bench:%s -->.*?<!-- /bench:%s -->" % (name, name), re.S)
     if block.search(doc):
         doc = block.sub(lambda m: text, doc)
+        continue
+    # A new block goes after the last block before it in the report's order.
+    order = os.environ["ORDER"].split()
+    for prev in reversed(order[:order.index(name)]):
+        end = "<!-- /bench:%s -->" % prev
+        if end in doc:
+            doc = doc.replace(end, end + "\n\n" + text, 1)
+            break
     else:
         doc = doc.rstrip("\n") + "\n\n" + text + "\n"
 # The paragraph written before these sections existed, and the header note.
 doc = re.sub(r"Not measured yet:.*?\n\n", lambda m: os.environ["LATER"] + "\n\n", doc, flags=re.S)
-doc = re.sub(r"Sections 5 to \d+ can be re-run alone.*?\n.*?in the section\.\n", "", doc)
+doc = re.sub(r"Sections 5 to \d+ can be re-run alone.*?in the section\.\n", "", doc, flags=re.S)
 if os.environ["ONLY_NOTE"] not in doc:
     doc = doc.replace("shown for scale only.\n", "shown for scale only.\n" + os.environ["ONLY_NOTE"] + "\n", 1)
 open(out + ".tmp", "w").write(doc)

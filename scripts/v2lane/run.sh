@@ -21,6 +21,9 @@
 #                   the way a systemd session scope holds a shell (a leaf with processes:
 #                   the no-internal-process rule then applies to what the test creates)
 #   V2LANE_MEM      guest memory in MiB (default 1024); V2LANE_SMP cpus (default 2)
+#   V2LANE_PHASES, V2LANE_BENCH_ROUNDS, V2LANE_BENCH_SECONDS  passed on to the guest's
+#                   environment when set (tests/e2e/v2lane_guest.sh reads them); words of
+#                   [A-Za-z0-9._-] separated by spaces
 #   BRINK_V2LANE_CACHE  where prepare.sh put the kernel
 #
 # Exit: the guest test's status; 77 when qemu or the kernel is missing (run
@@ -55,6 +58,16 @@ if ! [[ $scope =~ ^([A-Za-z0-9][A-Za-z0-9._-]*)?$ ]]; then
   echo "run.sh: V2LANE_SCOPE must be a plain cgroup name ([A-Za-z0-9._-]), got '$scope'" >&2
   exit 2
 fi
+# The guest sees none of the host's environment: these few are written into /init.
+guest_env=
+for v in V2LANE_PHASES V2LANE_BENCH_ROUNDS V2LANE_BENCH_SECONDS; do
+  [ -n "${!v:-}" ] || continue
+  if ! [[ ${!v} =~ ^[A-Za-z0-9._\ -]+$ ]]; then
+    echo "run.sh: $v must be words of [A-Za-z0-9._-], got '${!v}'" >&2
+    exit 2
+  fi
+  guest_env+="export $v='${!v}'"$'\n'
+done
 timeout_s=${V2LANE_TIMEOUT:-300}
 if reason=$(v2lane_missing); then
   echo "run.sh: v2 lane not available: $reason (run scripts/v2lane/prepare.sh)" >&2
@@ -97,7 +110,7 @@ cat > "$root/init" <<EOF
 #!/bin/sh
 export PATH=/lane/bin:/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 export V2LANE_OUT=/lane/out V2LANE_BIN=/lane/bin V2LANE_DATA=/lane/data
-scope='$scope'
+${guest_env}scope='$scope'
 EOF
 cat >> "$root/init" <<'EOF'
 mount -t proc proc /proc

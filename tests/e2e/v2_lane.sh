@@ -9,7 +9,9 @@
 # or the build has no BRINK_STATIC option yet.
 # Env: BRINK_SOURCE_DIR, BRINK_BUILD_DIR (from ctest); BRINK_V2LANE_BUILD (static build
 # dir, default $BRINK_BUILD_DIR/v2lane-static); V2LANE_TIMEOUT (guest, default 400 s,
-# under the 480 s tests/CMakeLists.txt gives this test). The guest's result
+# under the 480 s tests/CMakeLists.txt gives this test); V2LANE_PHASES (the guest's
+# phases, default its own list; "bench", which is not in it, also builds and copies
+# bench/sysloop: scripts/bench.sh BENCH_ONLY=bpfguest). The guest's result
 # directories are left in $BRINK_V2LANE_BUILD/guest-out/ for reading after a failure.
 set -euo pipefail
 
@@ -35,12 +37,16 @@ shapes+=(fd-high) # cases_fdnum.sh
 tests_bins=(failcall)
 # The program whose processes come and go between samples (tests/progs/proc-churn.c).
 progs_bins=(proc-churn)
+# The syscall loop of the bench phase (bench/sysloop.c), only when that phase is asked for.
+bench_bins=()
+case " ${V2LANE_PHASES:-} " in *" bench "*) bench_bins=(sysloop) ;; esac
 echo "v2_lane: static build in $build" >&2
 mkdir -p "$build"
 cmake -S "$src" -B "$build" -DBRINK_STATIC=ON >"$build/v2lane-cmake.log" 2>&1 ||
 	{ cat "$build/v2lane-cmake.log" >&2; echo "v2_lane: cmake -DBRINK_STATIC=ON failed" >&2; exit 1; }
 # Only what the guest needs; the whole tree if the scenario targets are named otherwise.
 if ! cmake --build "$build" -j2 --target brink "${scenarios[@]}" "${shapes[@]/#/shape-}" "${tests_bins[@]}" "${progs_bins[@]}" \
+	"${bench_bins[@]/#/bench_}" \
 	>"$build/v2lane-build.log" 2>&1; then
 	cmake --build "$build" -j2 >"$build/v2lane-build.log" 2>&1 ||
 		{ tail -n 40 "$build/v2lane-build.log" >&2; echo "v2_lane: static build failed" >&2; exit 1; }
@@ -66,6 +72,10 @@ done
 for s in "${progs_bins[@]}"; do
 	[ -x "$build/progs/$s" ] || { echo "v2_lane: $s not built in $build/progs" >&2; exit 1; }
 	cp "$build/progs/$s" "$bindir/"
+done
+for s in "${bench_bins[@]}"; do
+	[ -x "$build/bench/$s" ] || { echo "v2_lane: $s not built in $build/bench" >&2; exit 1; }
+	cp "$build/bench/$s" "$bindir/"
 done
 # The shapes' runner and its cases, beside them (the runner finds both in its own
 # directory); not binaries, so not checked below.

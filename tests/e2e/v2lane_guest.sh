@@ -30,13 +30,20 @@
 #   shared     brink in a leaf it shares with the shell (a session scope, no
 #              delegation): it must fall back to rlimits, say so, mark what was not
 #              measured, and leave that group's subtree_control as it found it.
+#   bench      (not in the default: a benchmark, scripts/bench.sh BENCH_ONLY=bpfguest)
+#              what watching failing calls costs a syscall loop (bench/sysloop, copied
+#              as sysloop) with fexit, with the sys_exit tracepoint and with none;
+#              "BENCH ..." lines in $V2LANE_OUT/bench/results.txt.
 # Each run writes to $V2LANE_OUT/<phase>/<check> (+ <check>.stderr), which run.sh
 # copies back to the host.
 #
 # Exit: 0 all checks passed, 1 some failed, 77 not in the guest.
 #
-# Env (optional): V2LANE_PHASES (default "root delegated job shared"), V2LANE_CGROOT (default
-# /sys/fs/cgroup), BRINK_EXEC_TIMEOUT (default 60s, per brink exec).
+# Env (optional): V2LANE_PHASES (default "root syscalls shapes delegated job shared"),
+# V2LANE_CGROOT (default /sys/fs/cgroup), BRINK_EXEC_TIMEOUT (default 60s, per brink
+# exec); for the bench phase V2LANE_BENCH_ROUNDS (default 3) and V2LANE_BENCH_SECONDS
+# (default 3: the length of one loop). scripts/v2lane/run.sh passes V2LANE_PHASES and
+# V2LANE_BENCH_* from the host.
 
 if [ -z "${V2LANE_BIN:-}" ] || [ -z "${V2LANE_OUT:-}" ]; then
 	echo "v2lane_guest.sh: runs only inside the v2 lane guest (tests/e2e/v2_lane.sh)" >&2
@@ -306,6 +313,75 @@ cg_keyed() {
 	awk -v k="$2" '$1 == k { print $2; exit }' "$1" 2>/dev/null
 }
 
+# bench_loops DIR: the bench phase. Three loops of bench/sysloop: getppid and
+# close(-1), calls no fexit program is attached to, and open, openat (a watched call
+# that succeeds) and close. Each loop's count makes one bare run last about
+# V2LANE_BENCH_SECONDS (from a bare run of 100000 calls, so that emulation's speed on
+# this host picks it). Then V2LANE_BENCH_ROUNDS rounds of one brink exec each with
+# BRINK_BPF=off, tracepoint and on (fexit where the kernel takes it), alternating;
+# each brink runs the three loops one after the other (loading the programs once per
+# brink: with fexit that takes seconds here). Lines in DIR/results.txt:
+#   BENCH loop=L calls=N mode=M round=R ns_per_call=X        one per loop and run
+#   BENCH-RUN mode=M round=R wall_s=W loops_s=S syscalls=<run.ini's>   one per run
+# wall_s is brink's whole run from /proc/uptime (10 ms steps), loops_s the loops' own
+# time: the difference is brink's start (loading the programs), sampling and end.
+# A run without its three results, or watched otherwise than asked, fails a check.
+bench_loops() {
+	bl_rounds=${V2LANE_BENCH_ROUNDS:-3}
+	bl_secs=${V2LANE_BENCH_SECONDS:-3}
+	bl_res=$1/results.txt
+	{
+		echo "BENCH-KERNEL $(uname -r) $(uname -v)"
+		echo "BENCH-CPU $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(grep -c '^processor' /proc/cpuinfo) cpus"
+		for f in meltdown spectre_v2; do
+			echo "BENCH-VULN $f: $(cat /sys/devices/system/cpu/vulnerabilities/$f 2>/dev/null)"
+		done
+	} > "$bl_res"
+	cat "$bl_res"
+	bl_cmd=
+	for bl_loop in getppid close open; do
+		bl_ns=$(sysloop $bl_loop 100000 | sed -n 's/^RESULT .*ns_per_call=\([0-9.]*\).*/\1/p')
+		[ -n "$bl_ns" ] || { bad "sysloop $bl_loop 100000: no result"; return; }
+		bl_n=$(awk -v ns="$bl_ns" -v s="$bl_secs" 'BEGIN { n = int(s * 1e9 / ns / 1000) * 1000; print (n < 1000 ? 1000 : n) }')
+		echo "BENCH-CALIBRATE loop=$bl_loop bare_ns_per_call=$bl_ns calls=$bl_n" | tee -a "$bl_res"
+		bl_cmd="$bl_cmd${bl_cmd:+ && }$V2LANE_BIN/sysloop $bl_loop $bl_n"
+	done
+	bl_r=1
+	bl_runs=0
+	while [ $bl_r -le "$bl_rounds" ]; do
+		for bl_mode in off tracepoint on; do
+			bl_d=$1/$bl_mode-$bl_r
+			read -r bl_t0 _ < /proc/uptime
+			BRINK_BPF=$bl_mode brink exec --quiet --no-progress --no-plots --timeout 300s \
+				--out "$bl_d" -- sh -c "$bl_cmd" > /dev/null 2> "$bl_d.stderr"
+			read -r bl_t1 _ < /proc/uptime
+			bl_log=$(ls "$bl_d"/*/1/stdout.log 2>/dev/null | head -n 1)
+			bl_m=$(sed -n 's/^syscalls = //p' "$bl_d/run.ini" 2>/dev/null)
+			if [ "$(grep -c '^RESULT ' "$bl_log" 2>/dev/null)" != 3 ]; then
+				cat "$bl_d.stderr"
+				bad "round $bl_r, BRINK_BPF=$bl_mode: not three loop results"
+				continue
+			fi
+			case "$bl_mode:$bl_m" in
+			"off:switched off"* | "tracepoint:sys_exit tracepoint"* | "on:fexit") ;;
+			*) bad "BRINK_BPF=$bl_mode: watched by '$bl_m'" ;;
+			esac
+			awk -v m="$bl_mode" -v r="$bl_r" 'BEGIN { split("getppid close open", loop, " ") }
+				/^RESULT / { n++; for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+				  printf "BENCH loop=%s calls=%s mode=%s round=%s ns_per_call=%s\n", loop[n], v["calls"], m, r, v["ns_per_call"]
+				  s += v["seconds"] }
+				END { printf "loops_s=%.2f\n", s }' "$bl_log" > "$bl_d.lines"
+			grep '^BENCH ' "$bl_d.lines" | tee -a "$bl_res"
+			echo "BENCH-RUN mode=$bl_mode round=$bl_r wall_s=$(awk -v a="$bl_t0" -v b="$bl_t1" 'BEGIN { printf "%.2f", b - a }')" \
+				"$(grep '^loops_s=' "$bl_d.lines") syscalls=$bl_m" | tee -a "$bl_res"
+			bl_runs=$((bl_runs + 1))
+		done
+		bl_r=$((bl_r + 1))
+	done
+	if [ $bl_runs -eq $((3 * bl_rounds)) ]; then ok "bench: $bl_runs runs"; else
+		bad "bench: $bl_runs runs of $((3 * bl_rounds))"; fi
+}
+
 # The lane kernel itself first: if the probe fails, brink's failures below say nothing
 # about brink.
 if command -v probe > /dev/null; then
@@ -489,6 +565,11 @@ for phase in $phases; do
 		if [ "$sc_after" = "$sc_before" ]; then ok "$cg/cgroup.subtree_control unchanged"; else
 			bad "$cg/cgroup.subtree_control changed from '$sc_before' to '$sc_after'"; fi
 		check_nothing_left "$before" "$cg"
+		;;
+	bench)
+		bx_scope=
+		echo "== phase bench: syscall loops with fexit, tracepoint and no watch, brink in $(cat /proc/self/cgroup)"
+		bench_loops "$phase_out"
 		;;
 	*)
 		bad "unknown phase '$phase'"
