@@ -107,6 +107,37 @@ for how in events cgroup; do
 	[ $how = events ] && expect_eq "move-events: moved_in" "$(detail moved_in)" 1
 done
 
+# A thread moved alone (tests/progs/thread-move.sh, v1: one thread of a
+# two-thread child written into a nested group's tasks, then back): its process
+# is still in the run by its other thread, so the run has 2 processes at every
+# sample, the move out no process end and the move back no process start (the
+# kernel's record of a thread moved alone sends brink to list the group again).
+T=$BRINK_SOURCE_DIR/tests/progs/thread-move.sh
+BRINK_PROC_LIST=events "$BRINK" exec --quiet --no-progress --no-plots --interval 50ms \
+	--out "$TMP/thread-move" -- "$T" >/dev/null 2>"$TMP/thread-move.err"
+rc=$?
+OUT=$(ls "$TMP/thread-move"/*/1/stdout.log 2>/dev/null)
+if [ -n "$OUT" ] && [ -z "$(kv "$OUT" out)" ] && grep -q "no v1 memory hierarchy" "$TMP"/thread-move/*/1/stderr.log; then
+	skip_part "thread moved alone" "no v1 memory cgroup here (threads move alone on v1 only)"
+elif [ "$rc" -ne 0 ] || [ -z "$OUT" ]; then
+	fail "thread-move: brink exited $rc: $(cat "$TMP/thread-move.err")"
+else
+	SAM=$(ls "$TMP/thread-move"/*/1/samples.csv)
+	st=$(kv "$OUT" start)
+	rel() { awk -v a="$(kv "$OUT" "$1")" -v s="$st" 'BEGIN { printf "%.3f", a - s }'; }
+	out=$(rel out) back=$(rel back) end=$(rel end)
+	w=$(window "$(awk -v a="$out" -v l=$LAUNCH 'BEGIN { print a + l + 0.1 }')" "$back")
+	case $w in
+	[3-9]:2 | [1-9][0-9]:2) ok "thread-move: 2 processes in the $w samples while one thread was out" ;;
+	*) fail "thread-move: samples:procs while the thread was out (${out}s..${back}s): $w, want 2" ;;
+	esac
+	w=$(window "$(awk -v a="$back" -v l=$LAUNCH 'BEGIN { print a + l + 0.1 }')" "$end")
+	case $w in
+	[3-9]:2 | [1-9][0-9]:2) ok "thread-move: 2 processes in the $w samples once it was back" ;;
+	*) fail "thread-move: samples:procs once it was back (${back}s..${end}s): $w, want 2" ;;
+	esac
+fi
+
 churn off BRINK_BPF=off
 phases_seen off
 [ -z "$(forks_event)" ] && ok "off: no forks event" || fail "off: $(forks_event)"
