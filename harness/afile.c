@@ -2,6 +2,7 @@
 #include "afile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,30 @@ static void release(struct afile *a)
 	free(a->tmp);
 	free(a->buf);
 	a->path = a->tmp = a->buf = NULL;
+}
+
+/* fsync an open directory; EINVAL (a filesystem that cannot) is no error. */
+static int sync_dirfd(int dfd, const char *name, struct berr *err)
+{
+	if (fsync(dfd) != 0 && errno != EINVAL)
+		return berr_set(err, errno, "cannot fsync the directory of %s", name);
+	return 0;
+}
+
+/* fsync the directory that holds path. */
+static int sync_dir_of(const char *path, struct berr *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	if (!dir)
+		return berr_set(err, ENOMEM, "cannot fsync the directory of %s", path);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (dfd < 0)
+		return berr_set(err, errno, "cannot open the directory of %s", path);
+	int rc = sync_dirfd(dfd, path, err);
+	close(dfd);
+	return rc;
 }
 
 int afile_open(struct afile *a, const char *path, size_t bufsize, struct berr *err)
@@ -60,8 +85,29 @@ int afile_commit(struct afile *a, struct berr *err)
 	a->f = NULL;
 	if (rc == 0 && rename(a->tmp, a->path) != 0)
 		rc = berr_set(err, errno, "cannot rename %s to %s", a->tmp, a->path);
+	if (rc == 0)
+		rc = sync_dir_of(a->path, err);
 	release(a);
 	return rc;
+}
+
+int afile_publish(const char *tmp, const char *path, struct berr *err)
+{
+	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return berr_set(err, errno, "cannot open %s", tmp);
+	int rc = fsync(fd) != 0 ? berr_set(err, errno, "cannot fsync %s", tmp) : 0;
+	close(fd);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = berr_set(err, errno, "cannot rename %s to %s", tmp, path);
+	return rc == 0 ? sync_dir_of(path, err) : rc;
+}
+
+int afile_renameat(int dfd, const char *tmp, const char *name, struct berr *err)
+{
+	if (renameat(dfd, tmp, dfd, name) != 0)
+		return berr_set(err, errno, "cannot rename %s to %s", tmp, name);
+	return sync_dirfd(dfd, name, err);
 }
 
 void afile_abandon(struct afile *a)

@@ -15,6 +15,7 @@
 #include "csvread.h"
 #include "limit.h"
 #include "quote.h"
+#include "record.h"
 #include "result.h"
 #include "search.h"
 #include "units.h"
@@ -64,6 +65,9 @@ static double maxnan(double a, double b)
 	return a > b ? a : b;
 }
 
+/* The points of a result directory's sweeps: each run judged from the row
+ * summary_read gives (record.h), as brink search and compare judge it; the
+ * sweep columns (sweep, sweep.KEY), which are not a run's, read beside it. */
 static int cset_load(const char *dir, struct cset *cs, struct berr *err)
 {
 	memset(cs, 0, sizeof(*cs));
@@ -84,60 +88,58 @@ static int cset_load(const char *dir, struct cset *cs, struct berr *err)
 		snprintf(cs->keys[cs->nkeys], SWEEP_KEY_MAX, "%s", rd.header[i] + 6);
 		cs->col[cs->nkeys++] = (int)i;
 	}
-	int c_name = csvr_col(&rd, "scenario"), c_out = csvr_col(&rd, "outcome");
-	int c_exit = csvr_col(&rd, "exit_code"), c_oom = csvr_col(&rd, "oom_kills");
-	int c_ph = csvr_col(&rd, "pids_limit_hits"), c_hit = csvr_col(&rd, "limit_hit");
-	int c_mem = csvr_col(&rd, "peak_mem_bytes"), c_rss = csvr_col(&rd, "peak_rss_bytes");
-	int c_fds = csvr_col(&rd, "peak_fds"), c_thr = csvr_col(&rd, "peak_threads");
+	int c_name = csvr_col(&rd, "scenario");
+	struct run_result *rows = NULL;
+	size_t nrows = 0, row = 0;
+	if (summary_read(path, &rows, &nrows, err) != 0) {
+		csvr_close(&rd);
+		return -1;
+	}
 	int rc;
 	while ((rc = csvr_next(&rd, err)) == 1) {
-		if (c_name < 0 || c_out < 0 || !rd.field[c_sweep][0])
+		const struct run_result *r = row < nrows ? &rows[row++] : NULL;
+		if (!r || c_name < 0 || strcmp(r->scenario, rd.field[c_name]) != 0) {
+			rc = berr_set(err, 0, "%s changed while it was read", path);
+			break;
+		}
+		if (!rd.field[c_sweep][0])
 			continue;
 		struct cpoint *p = NULL;
 		for (size_t i = 0; i < cs->n && !p; i++)
-			if (strcmp(cs->p[i].name, rd.field[c_name]) == 0)
+			if (strcmp(cs->p[i].name, r->scenario) == 0)
 				p = &cs->p[i];
 		if (!p) {
 			if (cs->n == cs->cap) {
 				size_t nc = cs->cap ? 2 * cs->cap : 32;
 				struct cpoint *np = realloc(cs->p, nc * sizeof(*np));
 				if (!np) {
-					csvr_close(&rd);
-					return berr_set(err, ENOMEM, "cannot read %s", path);
+					rc = berr_set(err, ENOMEM, "cannot read %s", path);
+					break;
 				}
 				cs->p = np;
 				cs->cap = nc;
 			}
 			p = &cs->p[cs->n++];
 			memset(p, 0, sizeof(*p));
-			snprintf(p->name, sizeof(p->name), "%s", rd.field[c_name]);
+			snprintf(p->name, sizeof(p->name), "%s", r->scenario);
 			snprintf(p->base, sizeof(p->base), "%s", rd.field[c_sweep]);
 			for (size_t k = 0; k < cs->nkeys; k++)
 				snprintf(p->val[k], sizeof(p->val[k]), "%s", rd.field[cs->col[k]]);
 			p->mem = p->fds = p->threads = NAN;
 		}
-		struct run_result r;
-		run_result_init(&r);
-		int o = outcome_from_name(rd.field[c_out]);
-		r.outcome = o < 0 ? OUT_SIGNALED : (enum outcome)o;
-		double e = num(&rd, c_exit), k = num(&rd, c_oom), h = num(&rd, c_ph);
-		r.exit_code = isnan(e) ? RES_NONE : (int)e;
-		r.oom_kills = isnan(k) ? 0 : (int64_t)k;
-		r.pids_limit_hits = isnan(h) ? 0 : (int64_t)h;
-		int bp = c_hit >= 0 ? breaking_point_from_name(rd.field[c_hit]) : -1;
-		r.limit_hit = bp < 0 ? BP_NONE : (enum breaking_point)bp;
 		p->reps++;
-		if (search_run_passes(&r)) {
+		if (search_run_passes(r)) {
 			p->passed++;
 		} else if (!p->broke[0]) {
-			const char *bp = breaking_point(&r);
+			const char *bp = breaking_point(r);
 			snprintf(p->broke, sizeof(p->broke), "%s", bp[0] ? bp : "failed");
 		}
-		double m = num(&rd, c_mem);
-		p->mem = maxnan(p->mem, isnan(m) ? num(&rd, c_rss) : m);
-		p->fds = maxnan(p->fds, num(&rd, c_fds));
-		p->threads = maxnan(p->threads, num(&rd, c_thr));
+		double m = summary_col_number(r, COL_peak_mem_bytes);
+		p->mem = maxnan(p->mem, isnan(m) ? summary_col_number(r, COL_peak_rss_bytes) : m);
+		p->fds = maxnan(p->fds, summary_col_number(r, COL_peak_fds));
+		p->threads = maxnan(p->threads, summary_col_number(r, COL_peak_threads));
 	}
+	free(rows);
 	csvr_close(&rd);
 	return rc < 0 ? -1 : 0;
 }

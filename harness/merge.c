@@ -231,16 +231,30 @@ static char *config_text(const char *dir)
 
 /* ---- copying a run folder ---- */
 
+/* Copy the regular file NAME of the folder sfd into the folder dfd, where it must
+ * not exist yet, as afile writes a result file: NAME.part, fsync, rename, fsync of
+ * dfd (afile.h), so a merge cut short never leaves a truncated copy under NAME. */
 static int copy_file(int sfd, const char *name, int dfd, mode_t mode, struct berr *err)
 {
 	int in = openat(sfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (in < 0)
 		return berr_set(err, errno, "cannot open %s", name);
-	int out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
+	/* NAME.part, or NAME.N.part when the run folder held a NAME.part too */
+	char part[NAME_MAX + 16];
+	int out = -1;
+	errno = EEXIST;
+	for (int n = 0; out < 0 && errno == EEXIST && n < 10; n++) {
+		if ((n ? snprintf(part, sizeof(part), "%s.%d.part", name, n)
+		       : snprintf(part, sizeof(part), "%s.part", name)) >= (int)sizeof(part)) {
+			close(in);
+			return berr_set(err, ENAMETOOLONG, "cannot create %s.part", name);
+		}
+		out = openat(dfd, part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
+	}
 	if (out < 0) {
 		int e = errno;
 		close(in);
-		return berr_set(err, e, "cannot create %s", name);
+		return berr_set(err, e, "cannot create %s", part);
 	}
 	int rc = 0;
 	char buf[65536];
@@ -268,8 +282,14 @@ static int copy_file(int sfd, const char *name, int dfd, mode_t mode, struct ber
 			break;
 	}
 	close(in);
+	if (rc == 0 && fsync(out) != 0)
+		rc = berr_set(err, errno, "cannot fsync %s", part);
 	if (close(out) != 0 && rc == 0)
-		rc = berr_set(err, errno, "cannot write %s", name);
+		rc = berr_set(err, errno, "cannot write %s", part);
+	if (rc == 0 && faccessat(dfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		rc = berr_set(err, EEXIST, "cannot create %s", name);
+	if (rc == 0)
+		rc = afile_renameat(dfd, part, name, err);
 	return rc;
 }
 

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "commands.h"
 #include "config.h"
 #include "csvread.h"
@@ -954,7 +955,8 @@ static int draw_all(const char *plotdir, struct page_list *pl, struct berr *err)
  * When gnuplot did not finish (`whole` false: killed, or stopped at an error),
  * it wrote the files in order, each page's png then its svg, so the last file
  * it started may be half-written: that one, and every page without both its
- * files, is removed instead. Returns the number of pages moved. */
+ * files, is removed instead. Each file is fsynced before its rename and its
+ * folder after (afile_publish). Returns the number of pages moved. */
 static size_t publish_pages(const char *plotdir, const struct page_list *pl, bool whole)
 {
 	static const char *const ext[2] = {"png", "svg"};
@@ -977,7 +979,7 @@ static size_t publish_pages(const char *plotdir, const struct page_list *pl, boo
 			    access(part[e], F_OK) != 0)
 				ok = false;
 		for (int e = 0; e < 2; e++)
-			if (!ok || rename(part[e], final[e]) != 0)
+			if (!ok || afile_publish(part[e], final[e], NULL) != 0)
 				unlink(part[e]);
 		moved += ok;
 	}
@@ -1047,13 +1049,13 @@ static int plot_dir(const char *dir, bool *missing, struct berr *err)
 	size_t moved = publish_pages(plotdir, &pages, drawn == 0 && !plot_cut);
 	if (plot_cut) {
 		/* the report says so until the plots are drawn again */
-		FILE *f = fopen(note, "we");
-		if (f) {
-			fprintf(f,
+		struct afile f; /* best effort: the error below is what matters */
+		if (afile_open(&f, note, 0, NULL) == 0) {
+			fprintf(f.f,
 				"Drawing the plots was interrupted: %zu of %zu pages drawn.\n"
 				"`brink plot DIR` draws them all.\n",
 				moved, pages.n);
-			fclose(f);
+			afile_commit(&f, NULL);
 		}
 		berr_set(err, EINTR, "drawing the plots was interrupted (%zu of %zu pages drawn)",
 			 moved, pages.n);

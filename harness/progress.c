@@ -205,9 +205,9 @@ void progress_run_end(struct progress *p, const struct run_result *r)
 		fprintf(f, ", fds %" PRId64, r->peak_fds);
 	if (r->peak_threads >= 0)
 		fprintf(f, ", threads %" PRId64, r->peak_threads);
-	fprintf(f, ", leak %s, %.2f s",
+	fprintf(f, ", leak %s, %s",
 		r->leak == LEAK_NONE ? "none (too short)" : leak_verdict_name(r->leak),
-		r->duration_s);
+		units_format_measure(UM_SECONDS, r->duration_s, a, sizeof(a)));
 	if (r->outcome == OUT_EXEC_FAILED && r->exec_error[0])
 		fprintf(f, ": %s", r->exec_error);
 	if (r->expect_failure[0])

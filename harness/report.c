@@ -134,9 +134,12 @@ static void cell_leak(const struct run_result *r, char *b, size_t n)
 /* The kernel's first failing system call: "openat EMFILE at 1.27 s, pid 4711". */
 static void cell_first_failure(const struct run_result *r, char *b, size_t n)
 {
+	char at[32];
 	if (r->first_failure_syscall[0])
-		snprintf(b, n, "%s %s at %.3f s, pid %" PRId64, r->first_failure_syscall,
-			 r->first_failure_errno, r->first_failure_s, r->first_failure_pid);
+		snprintf(b, n, "%s %s at %s, pid %" PRId64, r->first_failure_syscall,
+			 r->first_failure_errno,
+			 units_format_measure(UM_SECONDS_MS, r->first_failure_s, at, sizeof(at)),
+			 r->first_failure_pid);
 	else if (r->unavailable & UNAV_SYSCALLS)
 		snprintf(b, n, "-");
 	else
@@ -181,7 +184,7 @@ static void cell_notes(const struct run_result *r, char *b, size_t n)
 static void cell_ready(const struct run_result *r, char *b, size_t n)
 {
 	if (r->ready_s >= 0)
-		snprintf(b, n, "%.3f s", r->ready_s);
+		units_format_measure(UM_SECONDS_MS, r->ready_s, b, n);
 	else
 		snprintf(b, n, "-");
 }

@@ -241,7 +241,7 @@ static int make_labels(struct sweep_axis *ax, const char **why)
 		if (ax->v[i] == BRINK_UNLIMITED)
 			snprintf(l, sizeof(l), "max");
 		else if (cpus) /* milli-CPUs: 0.5, 2 */
-			snprintf(l, sizeof(l), "%g", (double)ax->v[i] / 1000.0);
+			units_format_cpus(ax->v[i], l, sizeof(l));
 		else
 			snprintf(l, sizeof(l), "%0*" PRId64 "%s", width, ax->v[i] / u->div,
 				 u->suffix);

@@ -496,6 +496,9 @@ char *units_format_measure(enum units_measure what, double v, char *buf, size_t 
 	case UM_SECONDS_TIGHT:
 		snprintf(buf, len, "%.2fs", v);
 		return buf;
+	case UM_SECONDS_MS:
+		snprintf(buf, len, "%.3f s", v);
+		return buf;
 	case UM_MIB:
 		snprintf(buf, len, "%.1f MiB", v / 1048576.0);
 		return buf;

@@ -100,6 +100,7 @@ enum units_measure {
 	UM_PER_S,	  /* a count per second: three decimals ("0.500/s") */
 	UM_SECONDS,	  /* seconds: two decimals ("1.25 s") */
 	UM_SECONDS_TIGHT, /* seconds: two decimals, no space ("1.25s"), status lines */
+	UM_SECONDS_MS,	  /* seconds to the millisecond: three decimals ("1.270 s") */
 	UM_MIB,		  /* bytes in MiB: one decimal ("64.0 MiB"), table cells */
 	UM_MIB_PER_S,	  /* bytes per second in MiB/s: two decimals ("0.25 MiB/s") */
 	UM_PLAIN,	  /* no unit: printf's %g ("0.05", "1e+06") */

@@ -4,7 +4,11 @@
 A module is a file name without its extension (config.c and config.h are the
 module config); NAME_int.h is the private header of module NAME, shared by its
 own .c files only (cgroup_int.h: cgroup.c and cgroup_v2.c), so it counts as
-NAME. Module X depends on Y when X.c or X.h includes "Y.h". The
+NAME. Module X depends on Y when X.c or X.h includes Y.h in any form the
+compiler resolves to HARNESS_DIR/Y.h: "Y.h", "./Y.h", "../harness/Y.h" (any
+path that leads back into HARNESS_DIR), or <Y.h> when Y is a module of
+HARNESS_DIR (harness/ is on the include path, searched before the system's).
+The
 modules of harness/ must form a DAG, so that each can be read, tested and
 changed knowing only those below it: this prints every strongly connected
 component of more than one module (with the edges inside it) and exits 1, or
@@ -16,22 +20,33 @@ import os
 import re
 import sys
 
-INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)\.h"', re.M)
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)\.h[">]', re.M)
 
 
 def module(name):
     return name[: -len("_int")] if name.endswith("_int") else name
 
 
+def included(root, mods, text):
+    """The names (without .h) of root's headers that text includes."""
+    root = os.path.realpath(root)
+    for form, path in INCLUDE.findall(text):
+        where, name = os.path.split(path)
+        if os.path.realpath(os.path.join(root, where)) != root:
+            continue  # <sys/types.h>, "bpf/x.h": not a header of root
+        if form == '"' or module(name) in mods:
+            yield name
+
+
 def graph(root):
     deps = {}
-    for name in sorted(os.listdir(root)):
-        mod, ext = os.path.splitext(name)
-        mod = module(mod)
-        if ext not in (".c", ".h"):
-            continue
+    names = sorted(os.listdir(root))
+    sources = [n for n in names if os.path.splitext(n)[1] in (".c", ".h")]
+    mods = {module(os.path.splitext(n)[0]) for n in sources}
+    for name in sources:
+        mod = module(os.path.splitext(name)[0])
         with open(os.path.join(root, name), encoding="utf-8") as f:
-            found = INCLUDE.findall(f.read())
+            found = included(root, mods, f.read())
         deps.setdefault(mod, set()).update(module(d) for d in found if module(d) != mod)
     for mod in list(deps):  # generated headers (syswatch.skel.h), bpf/...: leaves
         for d in deps[mod]:

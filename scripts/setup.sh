@@ -6,7 +6,7 @@ set -euo pipefail
 build=(cmake make gcc pkg-config libcgroup-dev libinih-dev scdoc nettle-dev libcurl4-openssl-dev libbpf-dev bpftool clang llvm libdw-dev linux-libc-dev)
 # libbz2-dev: the static link of the v2 lane's brink (libdw's Libs.private name -lbz2,
 # which no -dev package above pulls in)
-test=(libbz2-dev libcmocka-dev golang-go python3 procps chromium libxml2-utils file clang libclang-rt-14-dev valgrind man-db bash-completion slurm-wlm munge parallel tmux)
+test=(libbz2-dev libcmocka-dev golang-go python3 procps chromium libxml2-utils file clang libclang-rt-14-dev valgrind man-db bash-completion slurm-wlm munge parallel tmux strace)
 run=(golang-go gnuplot-nox)
 bench=(python3-psutil sysstat cgroup-tools time linux-perf strace)
 

@@ -2,7 +2,9 @@
 # (status 130) and the gnuplot it started with it: nothing it started lives on, and
 # no plot file is written after brink has gone. gnuplot here is a stand-in on PATH
 # that takes long (as a large page does): it starts the first file its scripts name
-# (half-written, as a killed gnuplot leaves it), records its pid and its child's,
+# (half-written, as a killed gnuplot leaves it; with STANDIN_FILES=N it writes the
+# first N-1 whole and starts the Nth: 2 is a page's png drawn and its svg being
+# drawn, a page that must not be published), records its pid and its child's,
 # and writes a file 3 s later unless killed. For brink exec (the end of a run) and
 # brink plot DIR. brink exec still writes the report of its run, saying the plots
 # are incomplete, and says it was interrupted; no half-written plot is left under a
@@ -13,8 +15,12 @@
 mkdir -p "$TMP/bin"
 cat >"$TMP/bin/gnuplot" <<EOS
 #!/bin/sh
-out=\$(sed -n "s/^set output '\\(.*\\)'\$/\\1/p" data/*.gp | head -1)
-[ -n "\$out" ] && echo half >"\$out"
+n=0
+for out in \$(sed -n "s/^set output '\\(.*\\)'\$/\\1/p" data/*.gp | head -"\${STANDIN_FILES:-1}"); do
+  n=\$((n + 1))
+  if [ "\$n" -lt "\${STANDIN_FILES:-1}" ]; then echo whole >"\$out"; else echo half >"\$out"; fi
+done
+echo "\$n" >"$TMP/standin.files"
 sleep 3 &
 echo "\$\$ \$!" >"$TMP/gnuplot.pids"
 wait
@@ -101,4 +107,9 @@ interrupt INT2 exec-twice exec --quiet --no-progress --out "$TMP/r-exec-twice" -
 "$BRINK" exec --quiet --no-progress --no-plots --out "$TMP/r-plot" -- /bin/true >/dev/null 2>&1 ||
   fail "brink exec --no-plots failed"
 interrupt INT plot plot "$TMP/r-plot"
+# the first page's png drawn, its svg half: that page is not published either
+"$BRINK" exec --quiet --no-progress --no-plots --out "$TMP/r-plot-svg" -- /bin/true >/dev/null 2>&1 ||
+  fail "brink exec --no-plots failed"
+STANDIN_FILES=2 interrupt INT plot-svg plot "$TMP/r-plot-svg"
+expect_eq "plot-svg: files the stand-in started" "$(cat "$TMP/standin.files")" 2
 finish

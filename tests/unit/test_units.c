@@ -446,6 +446,8 @@ static void test_format_measure(void **state)
 	    {UM_PLAIN, 0.05, "0.05"},
 	    {UM_SECONDS, NAN, "-"},
 	    {UM_SECONDS_TIGHT, 0.125, "0.12s"}, /* printf rounds 0.125 (exact) to even */
+	    {UM_SECONDS_MS, 1.27, "1.270 s"},
+	    {UM_SECONDS_MS, 0.0004, "0.000 s"},
 	    {UM_MIB, 64 * MiB, "64.0 MiB"},
 	    {UM_MIB, 1.25 * MiB, "1.2 MiB"},
 	    {UM_MIB_PER_S, 0.25 * MiB, "0.25 MiB/s"},
