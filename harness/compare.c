@@ -40,6 +40,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -582,8 +583,9 @@ static void compare_breaks(struct cmp_row *row, const struct run_result *const *
 
 /* The first failing call the kernel saw, judged where both sides had the
  * syscall watch: one in NEW where no BASE run had one regressed (a program
- * that starts failing a call broke, limit reached or not); none in NEW where
- * BASE had one improved. Measured differently, it is not judged (and NEW
+ * that starts failing a call broke, limit reached or not), and so did a kind
+ * of failure (its count) no BASE run met; none in NEW where BASE had one
+ * improved. Measured differently, it is not judged (and NEW
  * lacking the watch is told on the breaking point's row). */
 static void compare_failure(struct cmp_row *row, const struct run_result *const *b, size_t nb,
 			    const struct run_result *const *n, size_t nn)
@@ -625,7 +627,36 @@ static void compare_failure(struct cmp_row *row, const struct run_result *const 
 		snprintf(what, sizeof(what), "%s appears", name);
 		note_add(row, &used, what);
 	}
-	if (base_fails && !new_fails) {
+	/* a kind of failure no BASE run met, behind an unchanged first one */
+	static const struct {
+		size_t off;
+		const char *what;
+	} kinds[] = {
+	    {offsetof(struct run_result, emfile_count), "EMFILE"},
+	    {offsetof(struct run_result, enfile_count), "ENFILE"},
+	    {offsetof(struct run_result, eagain_fork_count), "fork EAGAIN"},
+	    {offsetof(struct run_result, enomem_count), "ENOMEM"},
+	};
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		int64_t most_b = 0, most_n = 0;
+		for (size_t i = 0; i < nb + nn; i++) {
+			const struct run_result *r = i < nb ? b[i] : n[i - nb];
+			int64_t c = *(const int64_t *)((const char *)r + kinds[k].off);
+			int64_t *most = i < nb ? &most_b : &most_n;
+			if (c != RES_NONE && c > *most)
+				*most = c;
+		}
+		if (most_b > 0 || most_n == 0)
+			continue;
+		char what[96];
+		snprintf(what, sizeof(what), "%s appears (%lld call%s in a run)", kinds[k].what,
+			 (long long)most_n, most_n == 1 ? "" : "s");
+		if (strstr(row->note, kinds[k].what))
+			continue; /* the first failure said it */
+		row->status = ST_REGRESSED;
+		note_add(row, &used, what);
+	}
+	if (base_fails && !new_fails && row->status == ST_OK) {
 		row->status = ST_IMPROVED;
 		snprintf(row->note, sizeof(row->note), "no longer fails a call");
 	}

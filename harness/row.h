@@ -62,12 +62,13 @@
  * appearing (first_failure): a program that failed no call in BASE and fails
  * one in NEW broke somewhere, whether or not a limit was reached (a child's
  * own RLIMIT_AS, a call it retries). The counts (emfile_count, enfile_count,
- * eagain_fork_count, enomem_count) are not gated: they count how often a
- * program met a failure and went on, which its retry loop and timing decide
- * (a program that spins on EMFILE until the timeout counts millions), so a
- * rise is no regression by itself and its first appearance is the first
- * failure's. A second kind of failure behind an unchanged first one is shown
- * by the counts, not judged. */
+ * eagain_fork_count, enomem_count) have no gate of their own: they count how
+ * often a program met a failure and went on, which its retry loop and timing
+ * decide (a program that spins on EMFILE until the timeout counts millions),
+ * so a rise is no regression by itself. Only a count that goes from 0 in
+ * every BASE run to more in NEW is, a kind of failure that appears behind an
+ * unchanged first one (EMFILE first on both sides, ENOMEM new): the
+ * first_failure row judges that too. */
 // clang-format off
 #define SUMMARY_COLUMNS(X)                                                                        \
 X(scenario, STR, REQ, NO_GATE, KEY(0, "scenario", LEFT, scenario),                                \
