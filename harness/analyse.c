@@ -291,9 +291,14 @@ void run_classify(const struct run_facts *f, struct run_result *r)
 	/* the main process chosen by the OOM killer did not die of its limit */
 	classify_end(f, r, cpu_hit && !mv);
 
-	bool fds_full =
-	    f->fd_limit != RES_NONE && f->max_fds_one != RES_NONE && f->max_fds_one >= f->fd_limit;
-	r->fd_exhausted = fds_full || f->emfile_method != METH_NONE;
+	/* With the watch, exhaustion is a failed call the kernel saw (the rule
+	 * of search.c's nofile_held_not_hit): a table filled to the limit by a
+	 * program that needs just that many fds failed nothing. Without it a
+	 * count at the limit is all there is to go by. */
+	bool fds_full = !f->syscalls_watched && f->fd_limit != RES_NONE &&
+			f->max_fds_one != RES_NONE && f->max_fds_one >= f->fd_limit;
+	r->fd_exhausted = f->syscalls_watched ? f->emfile_method == METH_TRACEPOINT
+					      : fds_full || f->emfile_method != METH_NONE;
 
 	r->limit_hit = BP_NONE;
 	r->limit_method = METH_NONE;

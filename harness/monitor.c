@@ -380,12 +380,13 @@ static void take_syscall_facts(struct run *x)
 		if (f->first[k].fds > x->max_fds_one)
 			x->max_fds_one = f->first[k].fds;
 	}
-	/* The nofile limit the process that got the first EMFILE had then: a
-	 * process of the run with that limit, maybe one too short-lived (or too
-	 * deep in nested groups) for any sample to read its limit. */
+	/* The nofile limit the process that got the first EMFILE had then: the
+	 * limit the run broke on, whatever lower limit an idle helper set for
+	 * itself (the lowest any process had is fd_limit only where the kernel
+	 * saw no EMFILE); maybe one too short-lived (or too deep in nested
+	 * groups) for any sample to read its limit. */
 	const struct sw_failure *emf = &f->first[SWK_EMFILE];
-	if (emf->seen && emf->nofile_limit >= 0 &&
-	    (r->fd_limit == RES_NONE || emf->nofile_limit < r->fd_limit))
+	if (emf->seen && emf->nofile_limit >= 0)
 		r->fd_limit = emf->nofile_limit;
 	r->emfile_count = f->count[SWK_EMFILE];
 	r->enfile_count = f->count[SWK_ENFILE];
@@ -891,8 +892,9 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	/* The kernel's record of the failing call is the exact evidence: it
 	 * names the method wherever it saw an EMFILE. */
 	f->emfile_method = r->fd_exhausted_by;
+	f->syscalls_watched = x->sw_armed;
 	if (x->sw_armed) {
-		if (r->emfile_count > 0)
+		if (r->emfile_count > 0 || r->enfile_count > 0)
 			f->emfile_method = METH_TRACEPOINT;
 		f->enomem_count = r->enomem_count;
 	}

@@ -96,7 +96,7 @@ X(peak_threads, I64, OPT, RISE(3, COUNT, 2),                                    
   SUMMARY(9, "peak threads / limit", RIGHT, peak_threads),                                        \
   "largest thread count summed over the processes")                                               \
 X(fd_limit, I64, OPT, NO_GATE, NO_REPORT,                                                         \
-  "the program's RLIMIT_NOFILE")                                                                  \
+  "RLIMIT_NOFILE of the process at the first EMFILE, else the lowest a process had")            \
 X(fd_baseline, I64, OPT, NO_GATE, NO_REPORT,                                                      \
   "fds the program had at exec")                                                                  \
 X(fd_exhausted, BOOL01, OPT, NO_GATE, NO_REPORT,                                                  \

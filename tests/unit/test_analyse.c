@@ -1153,6 +1153,30 @@ static void test_classify_nofile_pids(void **state)
 	f.oom_kills = 0;
 	classify(&f, &r);
 	assert_int_equal(r.limit_hit, BP_NOFILE);
+
+	/* `opener 61` under nofile 64: the table full to the limit (61 and
+	 * stdin, stdout, stderr), no call failed. With the syscall watch that is
+	 * no exhaustion (search's rule); without it the count is the evidence. */
+	f = ended(w_exit(0));
+	f.fd_limit = 64;
+	f.max_fds_one = 64;
+	f.max_fds_method = METH_SAMPLING;
+	f.emfile_method = METH_SAMPLING; /* a sample saw a process at its limit */
+	f.syscalls_watched = true;
+	classify(&f, &r);
+	assert_false(r.fd_exhausted);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	/* ... an EMFILE (or ENFILE) the kernel saw is */
+	f.emfile_method = METH_TRACEPOINT;
+	classify(&f, &r);
+	assert_true(r.fd_exhausted);
+	assert_int_equal(r.limit_hit, BP_NOFILE);
+	assert_int_equal(r.limit_method, METH_TRACEPOINT);
+	f.emfile_method = METH_SAMPLING;
+	f.syscalls_watched = false;
+	classify(&f, &r);
+	assert_true(r.fd_exhausted);
+	assert_int_equal(r.limit_hit, BP_NOFILE);
 }
 
 /* What the kernel saw (syswatch.h): its record of an EMFILE names the method
