@@ -106,7 +106,7 @@ X(mem_limit_bytes, I64, OPT, NO_GATE, NO_REPORT,                                
 X(oom_kills, I64, OPT, NO_GATE, NO_REPORT,                                                        \
   "OOM kills the kernel counted")                                                                 \
 X(oom_onset_s, SECONDS, OPT, NO_GATE, NO_REPORT,                                                  \
-  "time of the first OOM notification")                                                           \
+  "time of the first OOM notification, else of the first OOM victim the kernel named")           \
 X(pids_limit, I64, OPT, NO_GATE, NO_REPORT,                                                       \
   "the pids limit")                                                                               \
 X(pids_limit_hits, I64, OPT, NO_GATE, NO_REPORT,                                                  \
