@@ -451,12 +451,22 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 	}
 	if (any || breaking) {
 		r->leak = LEAK_YES;
+		/* what was seen: tasks counted by the pids group (and by the
+		 * kernel at the refused fork), threads by the samples; whether
+		 * the tasks were zombies or live processes between two samples,
+		 * neither tells */
+		char counted[96] = "";
+		if (ls->tasks_at_refusal > 0)
+			snprintf(counted, sizeof(counted),
+				 " (%lld tasks in the group at the refused fork)",
+				 (long long)ls->tasks_at_refusal);
 		if (tasks_not_threads && !used)
-			snprintf(
-			    r->leak_reason, sizeof(r->leak_reason),
-			    "the pids limit (%lld) was reached by tasks and not threads (at most "
-			    "%lld seen): processes not reaped (zombies) or short-lived",
-			    (long long)r->pids_limit, (long long)r->peak_threads);
+			snprintf(r->leak_reason, sizeof(r->leak_reason),
+				 "the pids limit (%lld) was reached by tasks and not threads%s: "
+				 "samples saw at most %lld thread%s; processes that lived between "
+				 "two samples or zombies hold pids no sample shows",
+				 (long long)r->pids_limit, counted, (long long)r->peak_threads,
+				 r->peak_threads == 1 ? "" : "s");
 		else if (!used && unsampled_growth(r->limit_hit))
 			snprintf(r->leak_reason, sizeof(r->leak_reason), "%s",
 				 unsampled_growth(r->limit_hit));

@@ -182,6 +182,9 @@ struct leak_series {
 	/* page cache the kernel could drop, charged to the run's cgroup at its
 	 * end (cg_run_mem_reclaimable()); < 0 unknown */
 	double mem_reclaimable_bytes;
+	/* tasks in the run's pids group when the kernel refused a fork (the
+	 * syscall watch's record); <= 0 unknown */
+	int64_t tasks_at_refusal;
 };
 
 /* Fill r->leak, r->leak_metrics, r->leak_reason and the three slopes from the

@@ -944,6 +944,9 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	const struct sw_failure *fork_fail = &x->sw.first[SWK_EAGAIN_FORK];
 	f->eagain_under_nproc =
 	    x->sw_armed && fork_fail->seen && fork_fail->nproc_limit >= 0 && fork_fail->uid != 0;
+	/* what the pids group held then, for the leak verdict's reason */
+	if (x->sw_armed && fork_fail->seen)
+		x->series->tasks_at_refusal = fork_fail->group_tasks;
 	if (r->nofile_seen == RES_NONE) {
 		f->max_fds_one = x->max_fds_one;
 		f->max_fds_method = x->exit_state_done ? METH_EXIT_STOP : METH_SAMPLING;
@@ -1133,6 +1136,7 @@ static int run_setup(struct run *x, struct berr *err)
 	series_init(&x->series->fds);
 	series_init(&x->series->threads);
 	x->series->mem_reclaimable_bytes = -1;
+	x->series->tasks_at_refusal = -1;
 	series_init(&x->series->go_heap);
 
 	if (o->sys && cg_system_any(o->sys) && cg_run_create(o->sys, &sc->lim, &x->cg, err) != 0)

@@ -794,6 +794,22 @@ static void test_verdict_breaking_points(void **state)
 	assert_string_equal(r.leak_metrics, "");
 	assert_non_null(strstr(r.leak_reason, "tasks and not threads"));
 	assert_null(strchr(r.leak_reason, ','));
+	/* forkmax under --pids 10: 9 paused children live until fork fails,
+	 * killed before a sample: the kernel counted 10 tasks at the refusal.
+	 * Nothing seen says zombies or short-lived: the reason gives the
+	 * counts, and blames neither alone */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 1, 100);
+	r.limit_hit = BP_PIDS;
+	r.pids_limit = 10;
+	r.peak_threads = 1;
+	LS.tasks_at_refusal = 10;
+	verdict(&r, &TH);
+	LS.tasks_at_refusal = -1;
+	assert_non_null(strstr(r.leak_reason, "(10 tasks in the group at the refused fork)"));
+	assert_non_null(strstr(r.leak_reason, "at most 1 thread;"));
+	assert_null(strstr(r.leak_reason, "short-lived"));
+	assert_null(strchr(r.leak_reason, ','));
 	/* the same limit reached by 32 threads: threads */
 	run_result_init(&r);
 	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
