@@ -291,9 +291,14 @@ void run_classify(const struct run_facts *f, struct run_result *r)
 	/* the main process chosen by the OOM killer did not die of its limit */
 	classify_end(f, r, cpu_hit && !mv);
 
-	bool fds_full =
-	    f->fd_limit != RES_NONE && f->max_fds_one != RES_NONE && f->max_fds_one >= f->fd_limit;
-	r->fd_exhausted = fds_full || f->emfile_method != METH_NONE;
+	/* With the watch, exhaustion is a failed call the kernel saw (the rule
+	 * of search.c's nofile_held_not_hit): a table filled to the limit by a
+	 * program that needs just that many fds failed nothing. Without it a
+	 * count at the limit is all there is to go by. */
+	bool fds_full = !f->syscalls_watched && f->fd_limit != RES_NONE &&
+			f->max_fds_one != RES_NONE && f->max_fds_one >= f->fd_limit;
+	r->fd_exhausted = f->syscalls_watched ? f->emfile_method == METH_TRACEPOINT
+					      : fds_full || f->emfile_method != METH_NONE;
 
 	r->limit_hit = BP_NONE;
 	r->limit_method = METH_NONE;
@@ -446,12 +451,22 @@ void leak_verdict(const struct leak_thresholds *th, struct leak_series *ls, stru
 	}
 	if (any || breaking) {
 		r->leak = LEAK_YES;
+		/* what was seen: tasks counted by the pids group (and by the
+		 * kernel at the refused fork), threads by the samples; whether
+		 * the tasks were zombies or live processes between two samples,
+		 * neither tells */
+		char counted[96] = "";
+		if (ls->tasks_at_refusal > 0)
+			snprintf(counted, sizeof(counted),
+				 " (%lld tasks in the group at the refused fork)",
+				 (long long)ls->tasks_at_refusal);
 		if (tasks_not_threads && !used)
-			snprintf(
-			    r->leak_reason, sizeof(r->leak_reason),
-			    "the pids limit (%lld) was reached by tasks and not threads (at most "
-			    "%lld seen): processes not reaped (zombies) or short-lived",
-			    (long long)r->pids_limit, (long long)r->peak_threads);
+			snprintf(r->leak_reason, sizeof(r->leak_reason),
+				 "the pids limit (%lld) was reached by tasks and not threads%s: "
+				 "samples saw at most %lld thread%s; processes that lived between "
+				 "two samples or zombies hold pids no sample shows",
+				 (long long)r->pids_limit, counted, (long long)r->peak_threads,
+				 r->peak_threads == 1 ? "" : "s");
 		else if (!used && unsampled_growth(r->limit_hit))
 			snprintf(r->leak_reason, sizeof(r->leak_reason), "%s",
 				 unsampled_growth(r->limit_hit));

@@ -55,8 +55,14 @@ struct run_facts {
 	int64_t fd_limit;
 	int64_t max_fds_one;
 	enum method max_fds_method;
-	/* a process was seen failing with EMFILE (METH_NONE: not seen) */
+	/* a process was seen failing with EMFILE (METH_NONE: not seen);
+	 * METH_TRACEPOINT: the kernel saw a call fail with EMFILE or ENFILE */
 	enum method emfile_method;
+	/* The syscall watch (syswatch.h) was loaded for the run: every failing
+	 * call that makes an fd is the kernel's to report, so a table that is
+	 * full without one (a program that needs exactly its limit) is no
+	 * exhaustion. */
+	bool syscalls_watched;
 
 	/* memory cgroup: oom_kill counter (RES_NONE: no memory cgroup) and the
 	 * victims named by the victim source (victims_method METH_NONE: the
@@ -109,8 +115,10 @@ void run_facts_init(struct run_facts *f);
  *    kernel-counter; victims named by the tracepoint in a memory cgroup whose
  *    counter did not move: tracepoint; or the victim source names the main
  *    pid: its method),
- *    nofile (a process held fd_limit fds, or was seen failing with EMFILE:
- *    tracepoint where the kernel saw it, else the method that saw the fds),
+ *    nofile (with the syscall watch, only a call the kernel saw fail with
+ *    EMFILE or ENFILE: tracepoint, as `brink search` rules; without it, a
+ *    process held fd_limit fds, or was seen failing with EMFILE: the method
+ *    that saw the fds),
  *    pids (pids.events counted a refused fork), nproc (eagain_under_nproc:
  *    tracepoint), cpu-time (the main process
  *    died of SIGXCPU at its soft limit or SIGKILL at its hard one, its CPU
@@ -174,6 +182,9 @@ struct leak_series {
 	/* page cache the kernel could drop, charged to the run's cgroup at its
 	 * end (cg_run_mem_reclaimable()); < 0 unknown */
 	double mem_reclaimable_bytes;
+	/* tasks in the run's pids group when the kernel refused a fork (the
+	 * syscall watch's record); <= 0 unknown */
+	int64_t tasks_at_refusal;
 };
 
 /* Fill r->leak, r->leak_metrics, r->leak_reason and the three slopes from the

@@ -14,6 +14,13 @@
  *    not the program breaking: shown, never counted.
  *  - the leak verdict: "yes" in a NEW repetition when no BASE repetition said
  *    yes is always a regression.
+ *  - the first failing call the kernel saw (eBPF): one in NEW where no BASE
+ *    repetition had one is a regression, judged where every run of both sides
+ *    had the syscall watch. Where one side had it and the other not
+ *    (unavailable=syscalls), neither it nor a breaking point the watch decides
+ *    (nofile, nproc, as, data, or one the tracepoint found) is judged: the
+ *    output says the sides were measured differently, and NEW lacking the
+ *    watch BASE had fails the gate like a missing column.
  * Runs brink interrupted are left out; exec-failed runs count for the
  * breaking point only (they measured nothing). A scenario none of whose NEW
  * runs measured anything (all interrupted or exec-failed) fails the gate as a
@@ -23,7 +30,8 @@
  * the [compare] section of NEW's run.ini (the config NEW was made from carries
  * its own gate); the output names where each one came from.
  *
- * Exit: 0 nothing regressed, 1 something did (named on the last line), 2 bad
+ * Exit: 0 nothing regressed, 1 something did (named on the last line) or NEW
+ * lacks something of BASE (a scenario, a column, the syscall watch), 2 bad
  * input (a directory or its summary.csv missing or unreadable, NEW's run.ini
  * not loading, no scenario in common, bad options).
  */
@@ -32,6 +40,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,12 +170,17 @@ static void usage(FILE *f)
 		   "p < 0.05 with 4 vs 4 repetitions (p >= 0.029), 3 vs 5 or 2 vs 8 or more;\n"
 		   "with fewer (or 1 on a side) the thresholds alone decide, and the output\n"
 		   "says so. A breaking point or a leak verdict that appears in NEW always\n"
-		   "regressed.\n"
+		   "regressed; so did a first failing call (first_failure) where both sides\n"
+		   "had the syscall watch. Between a side with the watch and one without\n"
+		   "(unavailable=syscalls), what only the watch sees (a failed call, the\n"
+		   "nofile, nproc, as and data breaking points) is not judged, and the output\n"
+		   "says the two were measured differently.\n"
 		   "\n"
 		   "Exit status: 0 no regression; 1 a regression, or NEW lacks a scenario of BASE\n"
 		   "(or has one none of whose runs measured anything: all interrupted or\n"
-		   "exec-failed) or a metric column BASE has (the gate cannot pass on what was\n"
-		   "not measured); 2 bad input (a directory unreadable, no scenario in common).\n");
+		   "exec-failed), a metric column BASE has, or the syscall watch BASE had (the\n"
+		   "gate cannot pass on what was not measured); 2 bad input (a directory\n"
+		   "unreadable, no scenario in common).\n");
 }
 
 /* A command-line option as a setting: `opt` is "--threshold" etc., `arg` its
@@ -337,6 +351,9 @@ struct cmp_row {
 	enum status status;
 	char base_text[96], new_text[96];
 	char note[160];
+	/* the syscall watch on one side and not the other (breaking point and
+	 * first failure rows): "BASE without the syscall watch, NEW with it" */
+	char watch[160];
 };
 
 /* What broke a run, or NULL: limits other than brink's own timeout, and
@@ -352,25 +369,48 @@ static const char *breaking_point(const struct run_result *r)
 	return NULL;
 }
 
-/* "nofile 3/3", "none 2/3, pids 1/3": each distinct value with its count. */
-static void describe_breaks(const struct run_result *const *r, size_t n, char *buf, size_t len)
+/* The name of what broke run r, "none" when nothing did, in buf. */
+static void break_name(const struct run_result *r, char *buf, size_t len)
+{
+	const char *bp = breaking_point(r);
+	snprintf(buf, len, "%s", bp ? bp : "none");
+}
+
+/* The first failing call of run r, "mmap ENOMEM"; "none" when the kernel saw
+ * none, "not watched" without the syscall watch. */
+static void failure_name(const struct run_result *r, char *buf, size_t len)
+{
+	if (r->unavailable & UNAV_SYSCALLS)
+		snprintf(buf, len, "not watched");
+	else if (!r->first_failure_errno[0])
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "%s%s%s", r->first_failure_syscall,
+			 r->first_failure_syscall[0] ? " " : "", r->first_failure_errno);
+}
+
+/* "nofile 3/3", "none 2/3, pids 1/3": each distinct name (name_of) with its
+ * count. */
+static void describe(const struct run_result *const *r, size_t n,
+		     void (*name_of)(const struct run_result *, char *, size_t), char *buf,
+		     size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		const char *bp = breaking_point(r[i]);
-		const char *name = bp ? bp : "none";
+		char name[64], o[64];
+		name_of(r[i], name, sizeof(name));
 		bool seen = false;
 		for (size_t k = 0; k < i && !seen; k++) {
-			const char *o = breaking_point(r[k]);
-			seen = strcmp(o ? o : "none", name) == 0;
+			name_of(r[k], o, sizeof(o));
+			seen = strcmp(o, name) == 0;
 		}
 		if (seen)
 			continue;
 		size_t count = 0;
 		for (size_t k = 0; k < n; k++) {
-			const char *o = breaking_point(r[k]);
-			count += strcmp(o ? o : "none", name) == 0;
+			name_of(r[k], o, sizeof(o));
+			count += strcmp(o, name) == 0;
 		}
 		if (used < len) {
 			int w = snprintf(buf + used, len - used, "%s%s %zu/%zu", used ? ", " : "",
@@ -378,6 +418,78 @@ static void describe_breaks(const struct run_result *const *r, size_t n, char *b
 			if (w > 0)
 				used += (size_t)w;
 		}
+	}
+}
+
+static void describe_breaks(const struct run_result *const *r, size_t n, char *buf, size_t len)
+{
+	describe(r, n, break_name, buf, len);
+}
+
+/* Did run r have the syscall watch (eBPF)? */
+static bool watched(const struct run_result *r)
+{
+	return !(r->unavailable & UNAV_SYSCALLS);
+}
+
+static size_t n_watched(const struct run_result *const *r, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += watched(r[i]);
+	return k;
+}
+
+/* Were the two sides measured alike: every run with the syscall watch, or
+ * none? When not, what the watch alone sees (the kernel's failing calls) was
+ * looked for on one side only. */
+static bool watch_alike(const struct run_result *const *b, size_t nb,
+			const struct run_result *const *n, size_t nn)
+{
+	size_t wb = n_watched(b, nb), wn = n_watched(n, nn);
+	return (wb == nb && wn == nn) || (wb == 0 && wn == 0);
+}
+
+/* Does NEW lack the watch BASE had: a BASE run watched, a NEW run not? */
+static bool watch_missing(const struct run_result *const *b, size_t nb,
+			  const struct run_result *const *n, size_t nn)
+{
+	return n_watched(b, nb) > 0 && n_watched(n, nn) < nn;
+}
+
+/* "BASE without the syscall watch, NEW with it" (or mixed, "in 1 of 3 runs"). */
+static void watch_text(const struct run_result *const *b, size_t nb,
+		       const struct run_result *const *n, size_t nn, char *buf, size_t len)
+{
+	size_t wb = n_watched(b, nb), wn = n_watched(n, nn);
+	char tb[48], tn[48];
+	if (wb == nb || wb == 0)
+		snprintf(tb, sizeof(tb), "%s", wb ? "with" : "without");
+	else
+		snprintf(tb, sizeof(tb), "with it in %zu of %zu runs", wb, nb);
+	if (wn == nn || wn == 0)
+		snprintf(tn, sizeof(tn), "%s", wn ? "with" : "without");
+	else
+		snprintf(tn, sizeof(tn), "with it in %zu of %zu runs", wn, nn);
+	snprintf(buf, len, "BASE %s the syscall watch, NEW %s%s", tb, tn,
+		 wn == nn || wn == 0 ? " it" : "");
+}
+
+/* A breaking point the syscall watch decides: nproc, as and data are only
+ * ever seen by it; nofile, with the watch, needs a failed call the kernel saw
+ * (a full fd table is not one), without it a count at the limit is one; and
+ * any break the tracepoint found. Between a watched side and an unwatched one
+ * such a break was looked for differently, and is not judged. */
+static bool watch_decides(const struct run_result *r)
+{
+	switch (r->limit_hit) {
+	case BP_NOFILE:
+	case BP_NPROC:
+	case BP_AS:
+	case BP_DATA:
+		return true;
+	default:
+		return r->limit_method == METH_TRACEPOINT;
 	}
 }
 
@@ -404,33 +516,149 @@ static bool same_breaks(const struct run_result *const *b, size_t nb,
 	return true;
 }
 
+/* Append "what" to the note, separated by ", ". */
+static void note_add(struct cmp_row *row, size_t *used, const char *what)
+{
+	int w =
+	    snprintf(row->note + *used, sizeof(row->note) - *used, "%s%s", *used ? ", " : "", what);
+	if (w > 0 && (size_t)w < sizeof(row->note) - *used)
+		*used += (size_t)w;
+}
+
+/* The breaking points of BASE's runs b[0..nb) and NEW's n[0..nn). Between
+ * sides measured differently (watch_alike) a break the watch decides is
+ * neither an appearance nor a disappearance: the note says it was not judged;
+ * when NEW lacks the watch BASE had, something of BASE is missing in NEW and
+ * the row says MISSING unless a break regressed anyway. */
 static void compare_breaks(struct cmp_row *row, const struct run_result *const *b, size_t nb,
 			   const struct run_result *const *n, size_t nn)
 {
+	bool alike = watch_alike(b, nb, n, nn);
 	describe_breaks(b, nb, row->base_text, sizeof(row->base_text));
 	describe_breaks(n, nn, row->new_text, sizeof(row->new_text));
+	if (!alike)
+		watch_text(b, nb, n, nn, row->watch, sizeof(row->watch));
 	row->status = ST_OK;
 	size_t used = 0;
+	char what[96];
+	bool unjudged = false;
 	for (size_t i = 0; i < nn; i++) {
 		const char *bp = breaking_point(n[i]);
 		if (!bp || has_break(b, nb, bp) || has_break(n, i, bp))
 			continue; /* not new, or already named */
+		if (!alike && watch_decides(n[i])) {
+			unjudged = true;
+			continue;
+		}
 		row->status = ST_REGRESSED;
-		int w = snprintf(row->note + used, sizeof(row->note) - used, "%s%s appears",
-				 used ? ", " : "", bp);
-		if (w > 0 && (size_t)w < sizeof(row->note) - used)
-			used += (size_t)w;
+		snprintf(what, sizeof(what), "%s appears", bp);
+		note_add(row, &used, what);
 	}
 	if (row->status == ST_OK) {
 		bool new_breaks = false, base_breaks = false;
 		for (size_t i = 0; i < nn; i++)
 			new_breaks |= breaking_point(n[i]) != NULL;
-		for (size_t i = 0; i < nb; i++)
-			base_breaks |= breaking_point(b[i]) != NULL;
+		for (size_t i = 0; i < nb; i++) {
+			bool gone = breaking_point(b[i]) != NULL;
+			if (gone && !alike && watch_decides(b[i]) &&
+			    !has_break(n, nn, breaking_point(b[i])))
+				unjudged = true;
+			else
+				base_breaks |= gone;
+		}
 		if (base_breaks && !new_breaks) {
 			row->status = ST_IMPROVED;
-			snprintf(row->note, sizeof(row->note), "no longer breaks");
+			note_add(row, &used, "no longer breaks");
 		}
+	}
+	if (unjudged)
+		note_add(row, &used,
+			 "not judged: a breaking point the syscall watch decides, "
+			 "measured with it on one side only");
+	if (row->status != ST_REGRESSED && watch_missing(b, nb, n, nn)) {
+		row->status = ST_MISSING;
+		note_add(row, &used, "the syscall watch missing in NEW");
+	}
+}
+
+/* The first failing call the kernel saw, judged where both sides had the
+ * syscall watch: one in NEW where no BASE run had one regressed (a program
+ * that starts failing a call broke, limit reached or not), and so did a kind
+ * of failure (its count) no BASE run met; none in NEW where BASE had one
+ * improved. Measured differently, it is not judged (and NEW
+ * lacking the watch is told on the breaking point's row). */
+static void compare_failure(struct cmp_row *row, const struct run_result *const *b, size_t nb,
+			    const struct run_result *const *n, size_t nn)
+{
+	describe(b, nb, failure_name, row->base_text, sizeof(row->base_text));
+	describe(n, nn, failure_name, row->new_text, sizeof(row->new_text));
+	row->status = ST_OK;
+	size_t wb = n_watched(b, nb), wn = n_watched(n, nn);
+	if (wb == 0 && wn == 0) {
+		row->status = ST_NA;
+		snprintf(row->note, sizeof(row->note), "not watched on either side");
+		return;
+	}
+	if (!watch_alike(b, nb, n, nn)) {
+		watch_text(b, nb, n, nn, row->watch, sizeof(row->watch));
+		snprintf(row->note, sizeof(row->note), "not judged: watched on one side only");
+		return;
+	}
+	bool base_fails = false, new_fails = false;
+	for (size_t i = 0; i < nb; i++)
+		base_fails |= b[i]->first_failure_errno[0] != '\0';
+	size_t used = 0;
+	for (size_t i = 0; i < nn; i++) {
+		if (!n[i]->first_failure_errno[0])
+			continue;
+		new_fails = true;
+		if (base_fails)
+			continue;
+		char name[64], o[64], what[96];
+		failure_name(n[i], name, sizeof(name));
+		bool told = false;
+		for (size_t k = 0; k < i && !told; k++) {
+			failure_name(n[k], o, sizeof(o));
+			told = strcmp(o, name) == 0;
+		}
+		if (told)
+			continue;
+		row->status = ST_REGRESSED;
+		snprintf(what, sizeof(what), "%s appears", name);
+		note_add(row, &used, what);
+	}
+	/* a kind of failure no BASE run met, behind an unchanged first one */
+	static const struct {
+		size_t off;
+		const char *what;
+	} kinds[] = {
+	    {offsetof(struct run_result, emfile_count), "EMFILE"},
+	    {offsetof(struct run_result, enfile_count), "ENFILE"},
+	    {offsetof(struct run_result, eagain_fork_count), "fork EAGAIN"},
+	    {offsetof(struct run_result, enomem_count), "ENOMEM"},
+	};
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		int64_t most_b = 0, most_n = 0;
+		for (size_t i = 0; i < nb + nn; i++) {
+			const struct run_result *r = i < nb ? b[i] : n[i - nb];
+			int64_t c = *(const int64_t *)((const char *)r + kinds[k].off);
+			int64_t *most = i < nb ? &most_b : &most_n;
+			if (c != RES_NONE && c > *most)
+				*most = c;
+		}
+		if (most_b > 0 || most_n == 0)
+			continue;
+		char what[96];
+		snprintf(what, sizeof(what), "%s appears (%lld call%s in a run)", kinds[k].what,
+			 (long long)most_n, most_n == 1 ? "" : "s");
+		if (strstr(row->note, kinds[k].what))
+			continue; /* the first failure said it */
+		row->status = ST_REGRESSED;
+		note_add(row, &used, what);
+	}
+	if (base_fails && !new_fails && row->status == ST_OK) {
+		row->status = ST_IMPROVED;
+		snprintf(row->note, sizeof(row->note), "no longer fails a call");
 	}
 }
 
@@ -890,6 +1118,9 @@ static void judge_metric(struct cmp_row *r, const struct cmp_opts *o, const stru
 	case MK_VERDICT:
 		compare_verdict(r, b, nb, n, nn);
 		break;
+	case MK_FAILURE:
+		compare_failure(r, b, nb, n, nn);
+		break;
 	}
 }
 
@@ -970,6 +1201,15 @@ static int print_verdict(FILE *f, const struct cmp_opts *o, const struct cmp_row
 		break;
 	}
 	print_applied(f, o);
+	/* sides measured differently, said once per scenario */
+	for (size_t i = 0; i < nrows; i++) {
+		if (rows[i].m->kind != MK_BREAK || !rows[i].watch[0])
+			continue;
+		fprintf(f,
+			"Measured differently: %s: %s; a breaking point or first failing call "
+			"only the watch sees is not judged.\n",
+			rows[i].scenario, rows[i].watch);
+	}
 	if (missing) {
 		fprintf(f, "Missing in NEW:");
 		const char *sep = " ";
@@ -983,11 +1223,15 @@ static int print_verdict(FILE *f, const struct cmp_opts *o, const struct cmp_row
 		for (size_t i = 0; i < nrows; i++) {
 			if (rows[i].status != ST_MISSING)
 				continue;
-			fprintf(f, "%s%s: column %s", sep, rows[i].scenario,
-				metric_column(rows[i].m));
+			if (rows[i].m->kind == MK_BREAK && rows[i].watch[0])
+				fprintf(f, "%s%s: the syscall watch (unavailable=syscalls in NEW)",
+					sep, rows[i].scenario);
+			else
+				fprintf(f, "%s%s: column %s", sep, rows[i].scenario,
+					metric_column(rows[i].m));
 			sep = ", ";
 		}
-		fputs(" (NEW must have every scenario and column of BASE)\n", f);
+		fputs(" (NEW must have every scenario, column and watch of BASE)\n", f);
 	}
 	if (!regressed && !missing) {
 		fprintf(f,

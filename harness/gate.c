@@ -19,6 +19,7 @@
 #define GATE_SPEC_RISE(n, unit, floor)			 RISE, n, unit, floor, _
 #define GATE_SPEC_RISE_WHERE_MEASURED(n, unit, floor)	 RISE_WM, n, unit, floor, _
 #define GATE_SPEC_APPEARS(n, metric)			 APPEARS, n, NONE, 0, metric
+#define GATE_SPEC_APPEARS_WATCHED(n, metric)		 APPEARS_W, n, NONE, 0, metric
 #define GATE_SPEC_TURNS_YES(n)				 TURNS_YES, n, NONE, 0, _
 #define GATE_ENTRY(field, kind, req, gate, report, help) GATE_APPLY(GATE_SPEC_##gate, field)
 #define GATE_APPLY(spec, field)				 GATE_EMIT(spec, field)
@@ -31,6 +32,8 @@
 	[n] = {#field, MK_NUMBER, MU_##unit, COL_##field, floor, true},
 #define GATE_EMIT_APPEARS(n, unit, floor, metric, field) \
 	[n] = {#metric, MK_BREAK, MU_NONE, COL_##field, 0, false},
+#define GATE_EMIT_APPEARS_W(n, unit, floor, metric, field) \
+	[n] = {#metric, MK_FAILURE, MU_NONE, COL_##field, 0, false},
 #define GATE_EMIT_TURNS_YES(n, unit, floor, metric, field) \
 	[n] = {#field, MK_VERDICT, MU_NONE, COL_##field, 0, false},
 

@@ -16,11 +16,14 @@
 #include "result.h"
 #include "row.h"
 
-enum metric_kind { MK_NUMBER, MK_BREAK, MK_VERDICT };
+/* MK_FAILURE: the first failing call the kernel saw, judged where both sides
+ * had the syscall watch (APPEARS_WATCHED in row.h). */
+enum metric_kind { MK_NUMBER, MK_BREAK, MK_VERDICT, MK_FAILURE };
 enum metric_unit { MU_BYTES, MU_COUNT, MU_BYTES_PER_S, MU_PER_S, MU_SECONDS, MU_NONE };
 
 struct metric {
-	const char *name; /* the column's, or the breaking point's "breaking_point" */
+	const char *name; /* the column's, or the breaking point's "breaking_point", or
+			     "first_failure" */
 	enum metric_kind kind;
 	enum metric_unit unit;
 	int col; /* the summary column it reads (record.h, COL_*) */

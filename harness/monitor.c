@@ -142,6 +142,7 @@ struct run {
 	bool exit_cpu_rl_read;
 	int kernel_sigxcpu; /* SIGXCPU from the kernel seen in signal-delivery stops */
 	struct cg_oom_counts oom;
+	int64_t oom_kill_t; /* ns into the run of the last oom-kill event (0: none) */
 	int64_t pids_hits;
 	int64_t max_fds_one;	/* largest fd count of one process */
 	bool sw_armed, sw_done; /* the kernel watches this run's system calls */
@@ -380,12 +381,13 @@ static void take_syscall_facts(struct run *x)
 		if (f->first[k].fds > x->max_fds_one)
 			x->max_fds_one = f->first[k].fds;
 	}
-	/* The nofile limit the process that got the first EMFILE had then: a
-	 * process of the run with that limit, maybe one too short-lived (or too
-	 * deep in nested groups) for any sample to read its limit. */
+	/* The nofile limit the process that got the first EMFILE had then: the
+	 * limit the run broke on, whatever lower limit an idle helper set for
+	 * itself (the lowest any process had is fd_limit only where the kernel
+	 * saw no EMFILE); maybe one too short-lived (or too deep in nested
+	 * groups) for any sample to read its limit. */
 	const struct sw_failure *emf = &f->first[SWK_EMFILE];
-	if (emf->seen && emf->nofile_limit >= 0 &&
-	    (r->fd_limit == RES_NONE || emf->nofile_limit < r->fd_limit))
+	if (emf->seen && emf->nofile_limit >= 0)
 		r->fd_limit = emf->nofile_limit;
 	r->emfile_count = f->count[SWK_EMFILE];
 	r->enfile_count = f->count[SWK_ENFILE];
@@ -773,10 +775,22 @@ static void reap(struct run *x)
 	}
 }
 
+/* An oom-kill event valued `count` at t (ns into the run), never before the
+ * one before it: the counter only grows, so its events go in time order. */
+static void oom_kill_event(struct run *x, int64_t t, int64_t count)
+{
+	if (t < x->oom_kill_t)
+		t = x->oom_kill_t;
+	x->oom_kill_t = t;
+	event(x, t, "oom-kill", count, NULL);
+}
+
 /* The memory cgroup's OOM counters: events for what moved since the last
- * look, stamped at t_at (ns into the run, the kill's own time where known), or
- * now when t_at < 0. */
-static void check_oom_at(struct run *x, int64_t t_at)
+ * look. Stamped now when t_at < 0; else the onset at t_at (ns into the run,
+ * the first kill's own time where known) and each kill counted since the last
+ * look at its victim's time, vt[k] the time of the k-th victim in time order
+ * (nvt of them; the rest at t_at). */
+static void check_oom_at(struct run *x, int64_t t_at, const int64_t *vt, size_t nvt)
 {
 	struct cg_oom_counts c;
 	if (cg_run_oom_counts(x->cg, &c) != 0)
@@ -788,14 +802,32 @@ static void check_oom_at(struct run *x, int64_t t_at)
 			event(x, t, "oom", cg_run_mem_current(x->cg), NULL);
 		}
 	}
-	if (c.oom_kill > x->oom.oom_kill)
-		event(x, t, "oom-kill", c.oom_kill, NULL);
+	int64_t k = x->oom.oom_kill;
+	for (; k < c.oom_kill && k < (int64_t)nvt; k++)
+		oom_kill_event(x, vt[k] <= t ? vt[k] : t, k + 1);
+	if (k < c.oom_kill)
+		oom_kill_event(x, t, c.oom_kill);
 	x->oom = c;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Now, with the times of the victims the kernel's tracepoint named so far,
+ * so that a look that finds the counter moved by two stamps each kill. */
 static void check_oom(struct run *x)
 {
-	check_oom_at(x, -1);
+	int64_t vt[FACTS_VICTIMS_MAX];
+	size_t nvt = 0;
+	size_t n = x->sw.n_victims < FACTS_VICTIMS_MAX ? x->sw.n_victims : FACTS_VICTIMS_MAX;
+	for (size_t i = 0; x->sw_armed && i < n; i++)
+		if (x->sw.victims[i].t_s >= 0)
+			vt[nvt++] = (int64_t)(x->sw.victims[i].t_s * 1e9);
+	qsort(vt, nvt, sizeof(vt[0]), cmp_i64);
+	check_oom_at(x, -1, vt, nvt);
 }
 
 static int arm_timer(int fd, int64_t first_abs, int64_t interval)
@@ -891,8 +923,9 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	/* The kernel's record of the failing call is the exact evidence: it
 	 * names the method wherever it saw an EMFILE. */
 	f->emfile_method = r->fd_exhausted_by;
+	f->syscalls_watched = x->sw_armed;
 	if (x->sw_armed) {
-		if (r->emfile_count > 0)
+		if (r->emfile_count > 0 || r->enfile_count > 0)
 			f->emfile_method = METH_TRACEPOINT;
 		f->enomem_count = r->enomem_count;
 	}
@@ -911,6 +944,9 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	const struct sw_failure *fork_fail = &x->sw.first[SWK_EAGAIN_FORK];
 	f->eagain_under_nproc =
 	    x->sw_armed && fork_fail->seen && fork_fail->nproc_limit >= 0 && fork_fail->uid != 0;
+	/* what the pids group held then, for the leak verdict's reason */
+	if (x->sw_armed && fork_fail->seen)
+		x->series->tasks_at_refusal = fork_fail->group_tasks;
 	if (r->nofile_seen == RES_NONE) {
 		f->max_fds_one = x->max_fds_one;
 		f->max_fds_method = x->exit_state_done ? METH_EXIT_STOP : METH_SAMPLING;
@@ -945,10 +981,14 @@ static void gather_facts(struct run *x, struct run_facts *f)
 	/* Each kill at its own time where the source says it (the kernel log's
 	 * record time), else at the end; the counter's move at the first kill. */
 	int64_t t_end = (int64_t)(r->duration_s * 1e9), t_first = -1;
+	int64_t vt[FACTS_VICTIMS_MAX];
+	size_t nvt = 0;
 	for (size_t i = 0; i < f->n_victims; i++) {
 		int64_t t = f->victims[i].t_ns >= x->t0 ? f->victims[i].t_ns - x->t0 : -1;
 		if (t >= 0 && (t_first < 0 || t < t_first))
 			t_first = t;
+		if (t >= 0 && nvt < FACTS_VICTIMS_MAX)
+			vt[nvt++] = t <= t_end ? t : t_end;
 		if (f->victims_method != METH_TRACEPOINT) {
 			char d[48];
 			snprintf(d, sizeof(d), "%s%ssource=%s", f->victims[i].comm,
@@ -957,8 +997,14 @@ static void gather_facts(struct run *x, struct run_facts *f)
 			      d);
 		}
 	}
+	qsort(vt, nvt, sizeof(vt[0]), cmp_i64);
 	if (memcg)
-		check_oom_at(x, t_first >= 0 && t_first <= t_end ? t_first : -1);
+		check_oom_at(x, t_first >= 0 && t_first <= t_end ? t_first : -1, vt, nvt);
+	/* Victims the kernel named in groups below the run's (v1 counts a kill in
+	 * the victim's own group, whose notification is not the run's): the OOM
+	 * began at the first of them. */
+	if (r->oom_onset_s < 0 && t_first >= 0 && t_first <= t_end)
+		r->oom_onset_s = secs(t_first);
 	/* The first victim, whichever source named it (the events say which). */
 	if (r->oom_victim_pid == RES_NONE && f->n_victims > 0)
 		r->oom_victim_pid = f->victims[0].pid;
@@ -1090,6 +1136,7 @@ static int run_setup(struct run *x, struct berr *err)
 	series_init(&x->series->fds);
 	series_init(&x->series->threads);
 	x->series->mem_reclaimable_bytes = -1;
+	x->series->tasks_at_refusal = -1;
 	series_init(&x->series->go_heap);
 
 	if (o->sys && cg_system_any(o->sys) && cg_run_create(o->sys, &sc->lim, &x->cg, err) != 0)

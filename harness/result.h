@@ -154,7 +154,7 @@ struct run_result {
 	/* leak verdict (analyse.h) */
 	enum leak_verdict leak;
 	char leak_metrics[32]; /* "rss;mem;fds;threads" ... */
-	char leak_reason[128]; /* why leak is LEAK_NONE, or why LEAK_YES names no metric; else "";
+	char leak_reason[256]; /* why leak is LEAK_NONE, or why LEAK_YES names no metric; else "";
 				  never a comma */
 	/* Growth per second; NAN when not computed (too few points, not
 	 * measured), written as an empty field. Negative slopes are real values,

@@ -29,6 +29,10 @@
  *            programs fill, such as the Go runtime's);
  *          APPEARS(N, METRIC): a value that appears in NEW regressed, the
  *            metric named METRIC (the breaking point);
+ *          APPEARS_WATCHED(N, METRIC): the same, judged only for a scenario
+ *            whose runs on both sides had the syscall watch (unavailable
+ *            without syscalls): a value only the watch can see (the first
+ *            failing call) cannot appear or go where one side did not look;
  *          TURNS_YES(N): yes in NEW where BASE said no regressed (the leak
  *            verdict);
  *  REPORT  NO_REPORT, or where the report shows it, N its place in the table
@@ -52,7 +56,19 @@
  * classic Go leak. Not go_heap_live_bytes (gctrace gives it in whole MB, and
  * peak_rss_bytes and peak_mem_bytes judge the memory it is part of), gc_count
  * (more GCs are no regression by themselves) nor go_heap_slope_bytes_per_s
- * (the leak verdict judges it). */
+ * (the leak verdict judges it).
+ *
+ * Of the failing calls the kernel saw (eBPF), compare judges the first one
+ * appearing (first_failure): a program that failed no call in BASE and fails
+ * one in NEW broke somewhere, whether or not a limit was reached (a child's
+ * own RLIMIT_AS, a call it retries). The counts (emfile_count, enfile_count,
+ * eagain_fork_count, enomem_count) have no gate of their own: they count how
+ * often a program met a failure and went on, which its retry loop and timing
+ * decide (a program that spins on EMFILE until the timeout counts millions),
+ * so a rise is no regression by itself. Only a count that goes from 0 in
+ * every BASE run to more in NEW is, a kind of failure that appears behind an
+ * unchanged first one (EMFILE first on both sides, ENOMEM new): the
+ * first_failure row judges that too. */
 // clang-format off
 #define SUMMARY_COLUMNS(X)                                                                        \
 X(scenario, STR, REQ, NO_GATE, KEY(0, "scenario", LEFT, scenario),                                \
@@ -80,7 +96,7 @@ X(peak_threads, I64, OPT, RISE(3, COUNT, 2),                                    
   SUMMARY(9, "peak threads / limit", RIGHT, peak_threads),                                        \
   "largest thread count summed over the processes")                                               \
 X(fd_limit, I64, OPT, NO_GATE, NO_REPORT,                                                         \
-  "the program's RLIMIT_NOFILE")                                                                  \
+  "RLIMIT_NOFILE of the process at the first EMFILE, else the lowest a process had")            \
 X(fd_baseline, I64, OPT, NO_GATE, NO_REPORT,                                                      \
   "fds the program had at exec")                                                                  \
 X(fd_exhausted, BOOL01, OPT, NO_GATE, NO_REPORT,                                                  \
@@ -90,7 +106,7 @@ X(mem_limit_bytes, I64, OPT, NO_GATE, NO_REPORT,                                
 X(oom_kills, I64, OPT, NO_GATE, NO_REPORT,                                                        \
   "OOM kills the kernel counted")                                                                 \
 X(oom_onset_s, SECONDS, OPT, NO_GATE, NO_REPORT,                                                  \
-  "time of the first OOM notification")                                                           \
+  "time of the first OOM notification, else of the first OOM victim the kernel named")           \
 X(pids_limit, I64, OPT, NO_GATE, NO_REPORT,                                                       \
   "the pids limit")                                                                               \
 X(pids_limit_hits, I64, OPT, NO_GATE, NO_REPORT,                                                  \
@@ -123,7 +139,7 @@ X(missed_samples, I64, OPT, NO_GATE, NO_REPORT,                                 
 X(first_failure_syscall, STR, OPT, NO_GATE,                                                       \
   SUMMARY(4, "first failing call", LEFT, first_failure),                                          \
   "the run's first failing system call of a watched kind, any process (eBPF)")                    \
-X(first_failure_errno, STR, OPT, NO_GATE, NO_REPORT,                                              \
+X(first_failure_errno, STR, OPT, APPEARS_WATCHED(12, first_failure), NO_REPORT,                    \
   "its errno name: EMFILE, ENFILE, EAGAIN, ENOMEM")                                               \
 X(first_failure_s, SECONDS, OPT, NO_GATE, NO_REPORT,                                              \
   "when it failed, seconds since the start")                                                      \
@@ -176,6 +192,7 @@ X(goroutines_top, STR, OPT, NO_GATE,                                            
 #define ROW_GATED_RISE(n, unit, floor)			      1
 #define ROW_GATED_RISE_WHERE_MEASURED(n, u, f)		      1
 #define ROW_GATED_APPEARS(n, metric)			      1
+#define ROW_GATED_APPEARS_WATCHED(n, metric)		      1
 #define ROW_GATED_TURNS_YES(n)				      1
 #define ROW_COUNT_GATED(field, kind, req, gate, report, help) +ROW_GATED_##gate
 #define ROW_N_GATED					      (0 SUMMARY_COLUMNS(ROW_COUNT_GATED))

@@ -843,6 +843,15 @@ static void run_scenario(const struct cg_system *sys, const struct scenario *sc,
 			out->lim.v[drop[k].lim] = BRINK_UNSET;
 }
 
+/* Will the runs have the syscall watch, as far as the options and the build
+ * tell before it is loaded (a search's --from reuses runs measured alike)? */
+static bool watch_expected(const struct runset_opts *ro)
+{
+	enum sw_env e = syswatch_env(getenv("BRINK_BPF"));
+	return !ro->no_bpf && !ro->no_cgroup && syswatch_built() && e != SW_ENV_OFF &&
+	       e != SW_ENV_BAD;
+}
+
 /* The kernel's view of failing system calls: loaded once for every run. It
  * filters on the run's group, so without groups there is nothing to load. */
 static void open_syswatch(struct runset *rs)
@@ -857,6 +866,9 @@ static void open_syswatch(struct runset *rs)
 			"brink: warning: failing system calls not watched: %s; breaking points "
 			"come from sampling and the exit stop (unavailable=syscalls)\n",
 			rs->sw_why);
+	if (rs->ro->search && !rs->sw && search_plan_watch(rs->ro->search))
+		fprintf(stderr, "brink: warning: --from reused only runs made with the syscall "
+				"watch, which these runs do not have\n");
 }
 
 /* A search over a limit that cannot be applied here would find nothing.
@@ -1409,7 +1421,8 @@ int cmd_run(int argc, char **argv)
 					   .lo = cfg.search.lo,
 					   .hi = cfg.search.hi,
 					   .resolution = cfg.search.resolution,
-					   .res_ppm = cfg.search.res_ppm};
+					   .res_ppm = cfg.search.res_ppm,
+					   .watch = watch_expected(&ro)};
 		struct berr err;
 		if (!(ro.search = search_plan_new(&cfg, &spec, &err))) {
 			fprintf(stderr, "brink: %s\n", err.msg);
@@ -1755,6 +1768,7 @@ static int exec_plan(struct exec_args *a, struct config *cfg)
 	*base = a->sc;
 	scenario_init(&a->sc);
 	cfg->scenarios = base;
+	a->spec->watch = watch_expected(&a->ro);
 	a->ro.search = search_plan_new(cfg, a->spec, &err);
 	if (!a->ro.search) {
 		fprintf(stderr, "%s: %s\n", a->who, err.msg);

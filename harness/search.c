@@ -517,6 +517,11 @@ void search_plan_columns(const struct search_plan *pl, struct sweep_columns *col
 		snprintf(cols->key[cols->n++], sizeof(cols->key[0]), "%s", key);
 }
 
+bool search_plan_watch(const struct search_plan *pl)
+{
+	return pl->spec.watch;
+}
+
 void search_plan_bases(const struct search_plan *pl, struct config *cfg)
 {
 	cfg->scenarios = pl->bases;
@@ -621,6 +626,18 @@ static int preload(struct search_plan *pl, int *ignored, char *why, size_t why_l
 			if (c_unav < 0 || c_emf < 0 ||
 			    unavail_parse(rd.field[c_unav], &r.unavailable) != 0)
 				r.unavailable |= UNAV_SYSCALLS;
+			/* measured with the watch or without it, as this search
+			 * is: the two judge a full fd table differently */
+			if (!(r.unavailable & UNAV_SYSCALLS) != pl->spec.watch) {
+				if (!*ignored)
+					snprintf(why, why_len,
+						 "%s: the syscall watch differs (%s there)",
+						 rd.field[c_name],
+						 pl->spec.watch ? "unavailable=syscalls"
+								: "watched");
+				(*ignored)++;
+				continue;
+			}
 			enum search_evidence ev = search_run_evidence(&r);
 			if (ev == SE_NONE)
 				continue;

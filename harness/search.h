@@ -128,6 +128,8 @@ void search_plan_columns(const struct search_plan *pl, struct sweep_columns *col
  * a link). 0, or -1 with err naming the path. */
 int search_plan_write_reused(const struct search_plan *pl, const char *header, FILE *summary,
 			     const char *dir, struct berr *err);
+/* Were the plan's runs to have the syscall watch (search_spec.watch)? */
+bool search_plan_watch(const struct search_plan *pl);
 /* cfg's scenarios pointed at the plan's bases (for run.ini: what was
  * searched; not to be freed through cfg). */
 void search_plan_bases(const struct search_plan *pl, struct config *cfg);

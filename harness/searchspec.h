@@ -18,6 +18,10 @@ struct search_spec {
 	int64_t resolution; /* absolute; 0 = relative */
 	int64_t res_ppm;    /* relative */
 	const char *from;   /* --from DIR: reuse its results, or NULL */
+	/* The search's runs are to have the syscall watch (syswatch.h): --from
+	 * reuses only runs measured alike, since with the watch a full fd table
+	 * without a failed call is no nofile hit (search_run_evidence) */
+	bool watch;
 };
 
 /* The limits a search may run over: memory, pids, nofile, as, data, stack,

@@ -38,6 +38,15 @@
  *                   memory until the OOM killer takes it; the parent waits,
  *                   removes the groups, exits 0 (exits 77 when it cannot make
  *                   them)
+ *   need-64         open /dev/null until it holds 64 fds in all (stdin, stdout
+ *                   and stderr counted), going on past a failure; holds them
+ *                   0.5 s, exits 0 (held= the fds it held, failed= the opens
+ *                   that failed, err= the first one's errno or none)
+ *   low-helper      a helper child lowers its own nofile soft limit to 10 and
+ *                   idles 1.5 s; the main process opens until EMFILE (limit=
+ *                   its own nofile soft limit), waits for the helper, exits 0
+ *   huge-mmap       one mmap of 64 TiB, which the kernel's overcommit check
+ *                   refuses (ENOMEM) under no rlimit at all, exit 0
  * Each sleeps 0.3 s before and 0.5 s after the failure (the quick ones: the
  * failing process or thread ends at once, the parent or main thread
  * lingers), so that a time taken from the run's start or end cannot pass for
@@ -45,6 +54,7 @@
  * stdout: pid= of the process that failed, before_s= and after_s= (seconds since main started,
  * taken around the failing call), n= what was made before it failed, err= the errno name it got.
  * Output goes through write(2): after an mmap failure, stdio may not allocate. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -549,10 +559,86 @@ static int nested_oom(void)
 	return rc;
 }
 
+/* Open fds of this process (those of /proc/self/fd, less the one reading it). */
+static int fds_open(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1;
+}
+
+static int need_64(void)
+{
+	pause_a_little();
+	int held = fds_open(), failed = 0, first = 0;
+	if (held < 0)
+		return 98;
+	for (int tries = 0; held < 64 && tries < 200; tries++) {
+		if (open("/dev/null", O_RDONLY) >= 0) {
+			held++;
+		} else {
+			failed++;
+			if (!first)
+				first = errno;
+		}
+	}
+	say("held=%d\nfailed=%d\nerr=%s\n", held, failed, first ? ename(first) : "none");
+	linger();
+	return 0;
+}
+
+static int low_helper(void)
+{
+	pid_t c = fork();
+	if (c < 0)
+		return 93;
+	if (c == 0) {
+		struct rlimit rl;
+		getrlimit(RLIMIT_NOFILE, &rl);
+		rl.rlim_cur = 10;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			_exit(94);
+		usleep(1500000);
+		_exit(0);
+	}
+	struct rlimit rl;
+	getrlimit(RLIMIT_NOFILE, &rl);
+	say("limit=%lld\nhelper=%d\n", (long long)rl.rlim_cur, (int)c);
+	pause_a_little();
+	open_until_emfile();
+	return wait_child(c);
+}
+
+static int huge_mmap(void)
+{
+	pause_a_little();
+	double before = since_start();
+	void *p =
+	    mmap(NULL, (size_t)1 << 46, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	double after = since_start();
+	if (p != MAP_FAILED) {
+		say("err=none\n");
+		munmap(p, (size_t)1 << 46);
+	} else {
+		say("pid=%d\nerr=%s\nbefore_s=%.6f\nafter_s=%.6f\n", (int)getpid(), ename(errno),
+		    before, after);
+	}
+	linger();
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
 } modes[] = {
+    {"need-64", need_64},
+    {"low-helper", low_helper},
+    {"huge-mmap", huge_mmap},
     {"quick-child-nofile", quick_child_nofile},
     {"quick-thread-emfile", quick_thread_emfile},
     {"main-exit-emfile", main_exit_emfile},
@@ -576,8 +662,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; argc == 2 && i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			return modes[i].run();
-	fprintf(stderr, "usage: failcall survive-emfile|child-nofile|thread-bomb|mmap-as|child-oom|"
-			"brk-data|compat-dup|exit-emfile|quick-child-nofile|quick-thread-emfile|"
-			"main-exit-emfile|self-as|self-data|fork-bomb|nested-oom\n");
+	fprintf(stderr,
+		"usage: failcall survive-emfile|child-nofile|thread-bomb|mmap-as|child-oom|"
+		"brk-data|compat-dup|exit-emfile|quick-child-nofile|quick-thread-emfile|"
+		"main-exit-emfile|self-as|self-data|fork-bomb|nested-oom|need-64|low-helper|"
+		"huge-mmap\n");
 	return 2;
 }

@@ -794,6 +794,22 @@ static void test_verdict_breaking_points(void **state)
 	assert_string_equal(r.leak_metrics, "");
 	assert_non_null(strstr(r.leak_reason, "tasks and not threads"));
 	assert_null(strchr(r.leak_reason, ','));
+	/* forkmax under --pids 10: 9 paused children live until fork fails,
+	 * killed before a sample: the kernel counted 10 tasks at the refusal.
+	 * Nothing seen says zombies or short-lived: the reason gives the
+	 * counts, and blames neither alone */
+	run_result_init(&r);
+	make_series(rss_flat_noisy, fds_flat, threads_flat, 1, 100);
+	r.limit_hit = BP_PIDS;
+	r.pids_limit = 10;
+	r.peak_threads = 1;
+	LS.tasks_at_refusal = 10;
+	verdict(&r, &TH);
+	LS.tasks_at_refusal = -1;
+	assert_non_null(strstr(r.leak_reason, "(10 tasks in the group at the refused fork)"));
+	assert_non_null(strstr(r.leak_reason, "at most 1 thread;"));
+	assert_null(strstr(r.leak_reason, "short-lived"));
+	assert_null(strchr(r.leak_reason, ','));
 	/* the same limit reached by 32 threads: threads */
 	run_result_init(&r);
 	make_series(rss_flat_noisy, fds_flat, threads_flat, 2, 100);
@@ -1152,6 +1168,30 @@ static void test_classify_nofile_pids(void **state)
 	assert_true(r.fd_exhausted);
 	f.oom_kills = 0;
 	classify(&f, &r);
+	assert_int_equal(r.limit_hit, BP_NOFILE);
+
+	/* `opener 61` under nofile 64: the table full to the limit (61 and
+	 * stdin, stdout, stderr), no call failed. With the syscall watch that is
+	 * no exhaustion (search's rule); without it the count is the evidence. */
+	f = ended(w_exit(0));
+	f.fd_limit = 64;
+	f.max_fds_one = 64;
+	f.max_fds_method = METH_SAMPLING;
+	f.emfile_method = METH_SAMPLING; /* a sample saw a process at its limit */
+	f.syscalls_watched = true;
+	classify(&f, &r);
+	assert_false(r.fd_exhausted);
+	assert_int_equal(r.limit_hit, BP_NONE);
+	/* ... an EMFILE (or ENFILE) the kernel saw is */
+	f.emfile_method = METH_TRACEPOINT;
+	classify(&f, &r);
+	assert_true(r.fd_exhausted);
+	assert_int_equal(r.limit_hit, BP_NOFILE);
+	assert_int_equal(r.limit_method, METH_TRACEPOINT);
+	f.emfile_method = METH_SAMPLING;
+	f.syscalls_watched = false;
+	classify(&f, &r);
+	assert_true(r.fd_exhausted);
 	assert_int_equal(r.limit_hit, BP_NOFILE);
 }
 

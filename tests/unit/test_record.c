@@ -428,7 +428,7 @@ static void test_summary_col_accessors(void **state)
 static void test_gate_metrics(void **state)
 {
 	(void)state;
-	size_t breaks = 0, verdicts = 0;
+	size_t breaks = 0, verdicts = 0, failures = 0;
 	for (size_t m = 0; m < GATE_N_METRICS; m++) {
 		const struct metric *g = &gate_metrics[m];
 		assert_non_null(g->name);
@@ -438,11 +438,16 @@ static void test_gate_metrics(void **state)
 			assert_string_equal(g->name, summary_cols[g->col].name);
 		breaks += g->kind == MK_BREAK;
 		verdicts += g->kind == MK_VERDICT;
+		failures += g->kind == MK_FAILURE;
 	}
 	assert_int_equal(breaks, 1);
 	assert_int_equal(verdicts, 1);
+	assert_int_equal(failures, 1);
 	assert_string_equal(gate_metrics[0].name, "peak_rss_bytes");
-	assert_string_equal(gate_metrics[GATE_N_METRICS - 1].name, "leak");
+	assert_string_equal(gate_metrics[GATE_N_METRICS - 2].name, "leak");
+	assert_string_equal(gate_metrics[GATE_N_METRICS - 1].name, "first_failure");
+	assert_string_equal(summary_cols[gate_metrics[GATE_N_METRICS - 1].col].name,
+			    "first_failure_errno");
 }
 
 /* Every column the writer knows, read back by name: the header and the reader
