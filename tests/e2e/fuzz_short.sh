@@ -1,9 +1,9 @@
 # Short libFuzzer run of the config, unit, gctrace/dump and Prometheus parsers (scripts/fuzz.sh does the long
 # one): build the fuzz targets with clang under $BRINK_BUILD_DIR/fuzz-build, replay
 # every crash input kept in fuzz/regressions/, then fuzz each target for
-# ${FUZZ_SHORT_SECONDS:-15} s on a throw-away copy of the seed corpus.
+# ${FUZZ_SHORT_SECONDS:-10} s on a throw-away copy of the seed corpus.
 . "$(dirname "$0")/lib.sh"
-"$BRINK_SOURCE_DIR/scripts/fuzz.sh" -t "${FUZZ_SHORT_SECONDS:-15}" \
+"$BRINK_SOURCE_DIR/scripts/fuzz.sh" -t "${FUZZ_SHORT_SECONDS:-10}" \
   -b "$BRINK_BUILD_DIR/fuzz-build" -w "$TMP/work" config units gotrace
 rc=$?
 case "$rc" in
