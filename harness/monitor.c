@@ -1412,6 +1412,17 @@ static int run_teardown(struct run *x, int rc, struct berr *err)
 		fprintf(stderr, "brink: warning: %s\n", derr.msg);
 		event(x, now_ns() - x->t0, "teardown", RES_NONE, derr.msg);
 	}
+	/* Descendants that left the run's groups in every hierarchy were out of
+	 * the kill's reach; brink (their subreaper) has them now. */
+	int escaped = launch_kill_orphans();
+	if (escaped > 0) {
+		const char *where = x->cg ? "the run's group" : "the run's process group";
+		fprintf(stderr, "brink: killed %d process%s that had left %s\n", escaped,
+			escaped == 1 ? "" : "es", where);
+		char d[64];
+		snprintf(d, sizeof(d), "left %s", where);
+		event(x, now_ns() - x->t0, "escaped-killed", escaped, d);
+	}
 	if (x->samples.f && csv_commit(&x->samples, rc == 0 ? err : NULL) != 0)
 		rc = -1;
 	flush_events(x);
