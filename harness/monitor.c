@@ -984,6 +984,11 @@ static void conclude(struct run *x)
 	struct run_facts f;
 	gather_facts(x, &f);
 	run_classify(&f, r);
+	/* The kernel counted OOM kills and no source named a victim (the
+	 * tracepoint saw none in the run's group, the kernel log held none):
+	 * the victim is not known. */
+	if (r->oom_kills != RES_NONE && r->oom_kills > 0 && f.n_victims == 0)
+		r->unavailable |= UNAV_OOM_VICTIM;
 
 	int64_t t_end = (int64_t)(r->duration_s * 1e9);
 	if (f.ended && WIFEXITED(f.wstatus))
@@ -1198,6 +1203,8 @@ static enum launched run_launch(struct run *x, struct berr *err)
 			r->oom_kills = oc.oom_kill;
 			r->limit_hit = BP_MEMORY; /* the counter moved: memory (README) */
 			r->limit_method = METH_KERNEL_COUNTER;
+			/* counted, and no source asked which process it chose */
+			r->unavailable |= UNAV_OOM_VICTIM;
 			event(x, now_ns() - x->t0, "oom-kill", oc.oom_kill, NULL);
 			snprintf(
 			    r->exec_error, sizeof(r->exec_error),
