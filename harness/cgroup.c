@@ -222,7 +222,6 @@ void cg_dir(const struct cg_system *sys, enum cg_ctrl c, const char *sub, char *
 }
 
 static int kill_listed(const char *dir, void (*reap)(void *), void *arg);
-static bool termination_asked(void);
 
 /* Remove a directory tree of cgroups (children first), killing tasks inside;
  * bounded. 0, or -1 with err naming the first directory that would not go (a
@@ -244,12 +243,14 @@ static int remove_tree(const char *dir, void (*reap)(void *), void *arg, struct 
 			rc = -1;
 	}
 	closedir(d);
-	kill_listed(dir, reap, arg);
-	/* bounded: about 2 s, 0.2 s once a termination signal waits */
+	/* Tasks that outlived their kill's bound, or a child group that would not
+	 * go, keep `dir` busy: one try then, not another wait. */
+	bool stuck = kill_listed(dir, reap, arg) > 0 || rc != 0;
+	/* bounded: about 2 s (cg_hurry: cut short) */
 	for (int i = 0; i < 200; i++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return rc;
-		if (errno != EBUSY || (i >= 20 && termination_asked()))
+		if (errno != EBUSY || stuck || cg_hurry())
 			break;
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
@@ -1214,15 +1215,25 @@ static bool task_in(pid_t id, const char *dir)
 	return in;
 }
 
-/* Was SIGINT, SIGTERM or SIGHUP sent to brink and not yet taken (brink keeps
- * them blocked and reads them from a signalfd)? The teardown's waits are then cut
- * to a short bound: brink is to answer promptly. */
-static bool termination_asked(void)
+static int64_t mono_ms(void)
 {
-	sigset_t set;
-	return sigpending(&set) == 0 &&
-	       (sigismember(&set, SIGINT) == 1 || sigismember(&set, SIGTERM) == 1 ||
-		sigismember(&set, SIGHUP) == 1);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool cg_hurry(void)
+{
+	static int64_t cut_at = -1;
+	if (cut_at < 0) {
+		sigset_t set;
+		if (sigpending(&set) != 0 ||
+		    (sigismember(&set, SIGINT) != 1 && sigismember(&set, SIGTERM) != 1 &&
+		     sigismember(&set, SIGHUP) != 1))
+			return false;
+		cut_at = mono_ms() + CG_HURRY_MS;
+	}
+	return mono_ms() >= cut_at;
 }
 
 /* Read the ids listed in dir/file (opened afresh: a kept-open v1 list is a
@@ -1243,8 +1254,8 @@ static void list_ids(const char *dir, const char *file, pid_t *ids, int *n, int 
  * SIGKILL through a pidfd to every process and every thread listed (cgroup.procs,
  * and `tasks` on v1 or cgroup.threads on v2: a thread can be in a group its
  * process's main thread is not in) whose threads the group still holds. Bounded:
- * about 1 s, 0.2 s once a termination signal waits. Returns the number of
- * tasks still listed at the end (0: all gone). */
+ * about 1 s (cg_hurry: cut short). Returns the number of tasks still listed at
+ * the end (0: all gone). */
 static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 {
 	if (!file_exists(dir, "cgroup.procs"))
@@ -1257,8 +1268,7 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 		cg_write(dir, "pids.max", "0", NULL);
 	const char *threads = file_exists(dir, "tasks") ? "tasks" : "cgroup.threads";
 	int left = 0;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t t0 = mono_ms();
 	for (int round = 0;; round++) {
 		pid_t ids[1024];
 		int n = 0;
@@ -1285,10 +1295,7 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 		}
 		if (reap)
 			reap(arg);
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int64_t ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-		if (ms >= (termination_asked() ? 200 : 1000))
+		if (mono_ms() - t0 >= 1000 || cg_hurry())
 			break;
 		struct timespec ts = {0, round < 10 ? 1000 * 1000 : 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
@@ -1314,7 +1321,6 @@ int cg_run_destroy(struct cg_run *r, void (*reap)(void *), void *arg, struct ber
 	if (!r)
 		return 0;
 	int rc = 0;
-	cg_run_kill(r, reap, arg);
 	int fds[] = {r->mem_current_fd, r->mem_peak_fd,	 r->oom_file_fd, r->oom_event_fd,
 		     r->pids_events_fd, r->pids_peak_fd, r->procs_fd,	 r->pids_current_fd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)

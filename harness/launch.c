@@ -486,15 +486,6 @@ void launch_reap_all(void *unused)
 			ptrace(PTRACE_CONT, p, 0, 0);
 }
 
-/* Is a termination signal waiting (blocked, read later from a signalfd)? */
-static bool termination_waits(void)
-{
-	sigset_t set;
-	return sigpending(&set) == 0 &&
-	       (sigismember(&set, SIGINT) == 1 || sigismember(&set, SIGTERM) == 1 ||
-		sigismember(&set, SIGHUP) == 1);
-}
-
 /* Has brink a child left (live or not yet reaped)? */
 static bool any_child(void)
 {
@@ -557,7 +548,7 @@ int launch_kill_orphans(void)
 		nanosleep(&ts, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		int64_t ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-		if (ms >= (termination_waits() ? 200 : 1000))
+		if (ms >= 1000 || cg_hurry())
 			break;
 	}
 	launch_reap_all(NULL);

@@ -82,8 +82,8 @@ void launch_reap_all(void *unused);
  * no child of its own left (after a run's teardown: its program reaped, its
  * service load stopped). The pids come from /proc/PID/stat's ppid (field 4,
  * proc(5)); each is pinned with pidfd_open(2) and its parent checked again
- * before SIGKILL (pidfd_send_signal(2)). Bounded: about 1 s, 0.2 s once SIGINT,
- * SIGTERM or SIGHUP waits. Returns how many were killed. */
+ * before SIGKILL (pidfd_send_signal(2)). Bounded: about 1 s (cg_hurry: cut
+ * short). Returns how many were killed. */
 int launch_kill_orphans(void);
 
 #endif
