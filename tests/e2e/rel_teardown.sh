@@ -5,20 +5,27 @@
 # - ^C while a daemon child's main thread has exited (pthread_exit, a worker
 #   thread lives on: the leader is a zombie that /proc/PID/cgroup shows in no
 #   group) and the main process sleeps: exit status 130 within a bound, the run's
-#   row written (interrupted), no group of that brink and no process left.
+#   row written (interrupted), no group of that brink and no process left;
+# - ^C while the teardown waits for a task that cannot die yet (frozen in a v1
+#   freezer group of the test's own): 130 within a bound, the row written, the
+#   problem said, and the task dies when thawed (brink killed it).
 . "$(dirname "$0")/lib.sh"
 le=$BRINK_BUILD_DIR/shapes/leader-exit
 [ -x "$le" ] || skip "shapes not built in $BRINK_BUILD_DIR/shapes"
 have_controller pids || have_controller memory || skip "no pids or memory cgroup here"
 ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+# alive PID: the process exists and is not a zombie (dead, its parent yet to reap it).
+alive() { [ -n "$1" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != "" ] &&
+  [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z; }
 nothing_left() { # WHAT BRINKPID NAME PID...
-  local what=$1 bp=$2 name=$3 left p
+  local what=$1 bp=$2 name=$3 left p live=
   shift 3
   left=$(find /sys/fs/cgroup -type d -name "brink-$bp-*" 2>/dev/null)
   [ -z "$left" ] && ok "$what: no group of brink $bp left" || fail "$what: groups left: $left"
-  if p=$(pgrep -x "$name"); then fail "$what: processes of $name left: $p"; else ok "$what: no process of $name left"; fi
+  for p in $(pgrep -x "$name"); do alive "$p" && live="$live $p"; done
+  [ -z "$live" ] && ok "$what: no process of $name alive" || fail "$what: processes of $name alive:$live"
   for p in "$@"; do
-    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then fail "$what: process $p alive"; else ok "$what: process $p gone"; fi
+    if alive "$p"; then fail "$what: process $p alive"; else ok "$what: process $p gone"; fi
   done
 }
 
@@ -79,4 +86,45 @@ expect_eq "^C: outcome" "$(field "$TMP/int/summary.csv" outcome)" interrupted
 daemon=$(awk '$1 == "daemon" { print $2 }' "$TMP/int/$zl/1/stdout.log")
 [ -n "$daemon" ] && ok "^C: the daemon was $daemon" || fail "^C: the daemon never started"
 nothing_left "^C" "$bp" "$zl" "$daemon"
+# 3. A child frozen in a freezer group of the test's own (still in the run's groups)
+# cannot die while frozen: the teardown waits for it, a ^C cuts the waits short.
+fz=/sys/fs/cgroup/freezer/brink-test-fz$$
+if [ -d /sys/fs/cgroup/freezer ] && mkdir "$fz" 2>/dev/null; then
+  fzn=fz$$
+  cp /bin/sleep "$TMP/$fzn"
+  cat >"$TMP/freeze.sh" <<SH
+#!/bin/sh
+"$TMP/$fzn" 300 &
+echo \$! >"$fz/cgroup.procs"
+echo FROZEN >"$fz/freezer.state"
+echo "child \$!"
+sleep 0.3
+SH
+  chmod +x "$TMP/freeze.sh"
+  "$BRINK" exec --quiet --no-progress --no-plots --out "$TMP/fz" -- "$TMP/freeze.sh" \
+    >/dev/null 2>"$TMP/fz.err" &
+  bp=$!
+  for _ in $(seq 100); do grep -q child "$TMP/fz/freeze.sh/1/stdout.log" 2>/dev/null && break; sleep 0.05; done
+  sleep 0.7 # the program has ended: brink waits for the frozen child
+  t0=$(ms)
+  kill -INT "$bp"
+  wait "$bp"
+  rc=$?
+  took=$(($(ms) - t0))
+  expect_eq "frozen: exit status" "$rc" 130
+  [ "$took" -lt 1500 ] && ok "frozen: answered in $took ms" || fail "frozen: answered in $took ms (bound 1500)"
+  expect_eq "frozen: outcome" "$(field "$TMP/fz/summary.csv" outcome)" exited
+  grep -q "cannot remove" "$TMP/fz.err" && ok "frozen: the stuck group said" ||
+    fail "frozen: stderr: $(cat "$TMP/fz.err")"
+  child=$(awk '$1 == "child" { print $2 }' "$TMP/fz/freeze.sh/1/stdout.log")
+  echo THAWED >"$fz/freezer.state"
+  sleep 0.3
+  for p in $(pgrep -x "$fzn"); do alive "$p" && fail "frozen, thawed: $p alive"; done
+  alive "$child" && fail "frozen, thawed: the child $child alive" || ok "frozen, thawed: the child $child died"
+  # brink could not remove its groups while the child lived: the test does
+  find /sys/fs/cgroup -depth -type d -path "*/brink-$bp-*" -exec rmdir {} + 2>/dev/null
+  rmdir "$fz"
+else
+  skip_part frozen "no v1 freezer hierarchy to make a group in"
+fi
 finish
