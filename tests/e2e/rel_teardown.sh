@@ -7,8 +7,9 @@
 #   group) and the main process sleeps: exit status 130 within a bound, the run's
 #   row written (interrupted), no group of that brink and no process left;
 # - ^C while the teardown waits for a task that cannot die yet (frozen in a v1
-#   freezer group of the test's own): 130 within a bound, the row written, the
-#   problem said, and the task dies when thawed (brink killed it).
+#   freezer group of the test's own): 130 within a bound, the row written, no
+#   next run started, the problem said, and the task dies when thawed (brink
+#   killed it).
 . "$(dirname "$0")/lib.sh"
 le=$BRINK_BUILD_DIR/shapes/leader-exit
 [ -x "$le" ] || skip "shapes not built in $BRINK_BUILD_DIR/shapes"
@@ -101,10 +102,12 @@ echo "child \$!"
 sleep 0.3
 SH
   chmod +x "$TMP/freeze.sh"
-  "$BRINK" exec --quiet --no-progress --no-plots --out "$TMP/fz" -- "$TMP/freeze.sh" \
+  printf '[scenario frozen]\ncommand = %s\n[scenario next]\ncommand = /bin/true\n' \
+    "$TMP/freeze.sh" >"$TMP/fz.ini"
+  "$BRINK" run --quiet --no-progress --no-plots --out "$TMP/fz" "$TMP/fz.ini" \
     >/dev/null 2>"$TMP/fz.err" &
   bp=$!
-  for _ in $(seq 100); do grep -q child "$TMP/fz/freeze.sh/1/stdout.log" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 100); do grep -q child "$TMP/fz/frozen/1/stdout.log" 2>/dev/null && break; sleep 0.05; done
   sleep 0.7 # the program has ended: brink waits for the frozen child
   t0=$(ms)
   kill -INT "$bp"
@@ -114,9 +117,11 @@ SH
   expect_eq "frozen: exit status" "$rc" 130
   [ "$took" -lt 1500 ] && ok "frozen: answered in $took ms" || fail "frozen: answered in $took ms (bound 1500)"
   expect_eq "frozen: outcome" "$(field "$TMP/fz/summary.csv" outcome)" exited
+  expect_eq "frozen: rows (no run after the ^C)" "$(($(wc -l <"$TMP/fz/summary.csv") - 1))" 1
+  [ -d "$TMP/fz/next" ] && fail "frozen: the next scenario was started" || ok "frozen: nothing run after"
   grep -q "cannot remove" "$TMP/fz.err" && ok "frozen: the stuck group said" ||
     fail "frozen: stderr: $(cat "$TMP/fz.err")"
-  child=$(awk '$1 == "child" { print $2 }' "$TMP/fz/freeze.sh/1/stdout.log")
+  child=$(awk '$1 == "child" { print $2 }' "$TMP/fz/frozen/1/stdout.log")
   echo THAWED >"$fz/freezer.state"
   sleep 0.3
   for p in $(pgrep -x "$fzn"); do alive "$p" && fail "frozen, thawed: $p alive"; done
