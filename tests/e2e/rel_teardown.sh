@@ -16,8 +16,12 @@ le=$BRINK_BUILD_DIR/shapes/leader-exit
 have_controller pids || have_controller memory || skip "no pids or memory cgroup here"
 ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 # alive PID: the process exists and is not a zombie (dead, its parent yet to reap it).
-alive() { [ -n "$1" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != "" ] &&
-  [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z; }
+alive() {
+  local st
+  [ -n "$1" ] || return 1
+  st=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null)
+  [ -n "$st" ] && [ "$st" != Z ]
+}
 nothing_left() { # WHAT BRINKPID NAME PID...
   local what=$1 bp=$2 name=$3 left p live=
   shift 3
