@@ -243,11 +243,14 @@ static int remove_tree(const char *dir, void (*reap)(void *), void *arg, struct 
 			rc = -1;
 	}
 	closedir(d);
-	kill_listed(dir, reap, arg);
-	for (int i = 0; i < 200; i++) { /* bounded: about 2 s */
+	/* Tasks that outlived their kill's bound, or a child group that would not
+	 * go, keep `dir` busy: one try then, not another wait. */
+	bool stuck = kill_listed(dir, reap, arg) > 0 || rc != 0;
+	/* bounded: about 2 s (cg_hurry: cut short) */
+	for (int i = 0; i < 200; i++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return rc;
-		if (errno != EBUSY)
+		if (errno != EBUSY || stuck || cg_hurry())
 			break;
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
@@ -1141,23 +1144,33 @@ int cg_run_procs(struct cg_run *r, pid_t *buf, int cap)
 	return k;
 }
 
-static int pidfd_open_(pid_t pid)
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* include/uapi/linux/pidfd.h, Linux >= 6.9 */
+#endif
+
+/* A pidfd on task `id`, a process or (Linux >= 6.9, PIDFD_THREAD) one of its
+ * threads: pidfd_open(2). -1 when the task is gone or cannot be opened. */
+static int pidfd_open_(pid_t id)
 {
-	return (int)syscall(SYS_pidfd_open, pid, 0);
+	int fd = (int)syscall(SYS_pidfd_open, id, PIDFD_THREAD);
+	if (fd < 0 && errno == EINVAL) /* an older kernel, or a thread there */
+		fd = (int)syscall(SYS_pidfd_open, id, 0);
+	return fd;
 }
 
+/* SIGKILL through the pidfd: pidfd_send_signal(2). A thread's pidfd kills its
+ * whole process too (SIGKILL is fatal to the thread group, signal(7)). */
 static int pidfd_kill(int pidfd)
 {
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 }
 
-/* Does /proc/PID/cgroup name the group at `dir`? Guards against a recycled pid:
- * the pidfd pins the process, this check pins its group. */
-static bool pid_in(pid_t pid, const char *dir)
+/* Does the cgroup file at `file` (a /proc/.../cgroup) name the group at `dir`?
+ * An exiting task shows "/" on v1 (proc_cgroup_show), never the group. */
+static bool cgfile_names(const char *file, const char *dir)
 {
-	char p[64], line[4096];
-	snprintf(p, sizeof(p), "/proc/%d/cgroup", (int)pid);
-	FILE *f = fopen(p, "re");
+	char line[4096];
+	FILE *f = fopen(file, "re");
 	if (!f)
 		return false;
 	bool in = false;
@@ -1174,6 +1187,75 @@ static bool pid_in(pid_t pid, const char *dir)
 	return in;
 }
 
+/* Is task `id` (a process or a thread), or any thread of it, in the group at
+ * `dir`? Guards against a recycled id: the pidfd pins the task, this check pins
+ * its group. Every thread is asked because a process whose main thread has
+ * exited (pthread_exit, a zombie leader) or moved (v1 `tasks`) is still in the
+ * group through its other threads; /proc/ID/cgroup speaks for one thread only. */
+static bool task_in(pid_t id, const char *dir)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/cgroup", (int)id);
+	if (cgfile_names(p, dir))
+		return true;
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)id);
+	DIR *d = opendir(p);
+	if (!d)
+		return false;
+	bool in = false;
+	struct dirent *e;
+	while (!in && (e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char t[96];
+		snprintf(t, sizeof(t), "/proc/%d/task/%.20s/cgroup", (int)id, e->d_name);
+		in = cgfile_names(t, dir);
+	}
+	closedir(d);
+	return in;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool cg_hurry(void)
+{
+	static int64_t cut_at = -1;
+	if (cut_at < 0) {
+		sigset_t set;
+		if (sigpending(&set) != 0 ||
+		    (sigismember(&set, SIGINT) != 1 && sigismember(&set, SIGTERM) != 1 &&
+		     sigismember(&set, SIGHUP) != 1))
+			return false;
+		cut_at = mono_ms() + CG_HURRY_MS;
+	}
+	return mono_ms() >= cut_at;
+}
+
+/* Read the ids listed in dir/file (opened afresh: a kept-open v1 list is a
+ * cached one) into ids[*n..cap). */
+static void list_ids(const char *dir, const char *file, pid_t *ids, int *n, int cap)
+{
+	char buf[16384];
+	int fd = cg_open_ro(dir, file);
+	if (fd < 0)
+		return;
+	ssize_t k = cg_pread_all(fd, buf, sizeof(buf));
+	close(fd);
+	if (k > 0)
+		*n += parse_pids(buf, ids + *n, cap - *n);
+}
+
+/* Kill every task in the group at `dir`: v2's cgroup.kill where present, then
+ * SIGKILL through a pidfd to every process and every thread listed (cgroup.procs,
+ * and `tasks` on v1 or cgroup.threads on v2: a thread can be in a group its
+ * process's main thread is not in) whose threads the group still holds. Bounded:
+ * about 1 s (cg_hurry: cut short). Returns the number of tasks still listed at
+ * the end (0: all gone). */
 static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 {
 	if (!file_exists(dir, "cgroup.procs"))
@@ -1184,25 +1266,24 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 	/* v1: stop forks first where the pids controller is here, then kill. */
 	if (file_exists(dir, "pids.max"))
 		cg_write(dir, "pids.max", "0", NULL);
+	const char *threads = file_exists(dir, "tasks") ? "tasks" : "cgroup.threads";
 	int left = 0;
-	for (int round = 0; round < 100; round++) { /* bounded: about 1 s */
-		pid_t pids[512];
-		char buf[8192];
-		/* Opened afresh every round: a kept-open v1 list is a cached one. */
-		int fd = cg_open_ro(dir, "cgroup.procs");
-		ssize_t n = cg_pread_all(fd, buf, sizeof(buf));
-		if (fd >= 0)
-			close(fd);
-		left = n > 0 ? parse_pids(buf, pids, 512) : 0;
+	int64_t t0 = mono_ms();
+	for (int round = 0;; round++) {
+		pid_t ids[1024];
+		int n = 0;
+		list_ids(dir, "cgroup.procs", ids, &n, 512);
+		list_ids(dir, threads, ids, &n, 1024);
+		left = n;
 		if (left == 0)
 			break;
 		int alive = 0;
-		for (int i = 0; i < left; i++) {
-			int pfd = pidfd_open_(pids[i]);
+		for (int i = 0; i < n; i++) {
+			int pfd = pidfd_open_(ids[i]);
 			if (pfd < 0)
 				continue; /* already gone */
 			alive++;
-			if (pid_in(pids[i], dir))
+			if (task_in(ids[i], dir))
 				pidfd_kill(pfd);
 			close(pfd);
 		}
@@ -1214,6 +1295,8 @@ static int kill_listed(const char *dir, void (*reap)(void *), void *arg)
 		}
 		if (reap)
 			reap(arg);
+		if (mono_ms() - t0 >= 1000 || cg_hurry())
+			break;
 		struct timespec ts = {0, round < 10 ? 1000 * 1000 : 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		if (reap)
@@ -1238,7 +1321,6 @@ int cg_run_destroy(struct cg_run *r, void (*reap)(void *), void *arg, struct ber
 	if (!r)
 		return 0;
 	int rc = 0;
-	cg_run_kill(r, reap, arg);
 	int fds[] = {r->mem_current_fd, r->mem_peak_fd,	 r->oom_file_fd, r->oom_event_fd,
 		     r->pids_events_fd, r->pids_peak_fd, r->procs_fd,	 r->pids_current_fd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)

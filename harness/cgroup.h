@@ -173,11 +173,23 @@ void cg_run_nest_changed(struct cg_run *cg);
 int64_t cg_run_tasks(struct cg_run *cg);
 
 /* Kill every process in the group, calling reap(arg) between rounds so zombies
- * go; bounded. Returns the number still listed afterwards (0 = all gone). */
+ * go; bounded (about 1 s per hierarchy, cut short by cg_hurry). Returns the
+ * number still listed afterwards (0 = all gone). */
 int cg_run_kill(struct cg_run *cg, void (*reap)(void *), void *arg);
 
 /* Kill what is left, remove the group from every hierarchy, free. NULL-safe;
- * "already gone" is success. */
+ * "already gone" is success. Bounded: about 1 s per hierarchy to kill, 2 s to
+ * remove once all is dead, one try where tasks outlived their kill; cut short
+ * by cg_hurry. */
 int cg_run_destroy(struct cg_run *cg, void (*reap)(void *), void *arg, struct berr *err);
+
+/* Should the teardown's waits end now? From CG_HURRY_MS after brink first
+ * finds SIGINT, SIGTERM or SIGHUP pending (sigpending(2): brink blocks them
+ * and reads them from a signalfd later), for the rest of its life: every
+ * bounded wait of a teardown (kills, removals, brink's own groups, orphans)
+ * then ends at once, so that brink answers a ^C promptly whatever it finds
+ * stuck. What is then left behind is said as a warning. */
+#define CG_HURRY_MS 300
+bool cg_hurry(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* launch.c - see launch.h. */
 #include "launch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -18,9 +19,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "procstat.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -481,4 +484,73 @@ void launch_reap_all(void *unused)
 	while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
 		if (WIFSTOPPED(st)) /* a traced task: let it go on to its end */
 			ptrace(PTRACE_CONT, p, 0, 0);
+}
+
+/* Has brink a child left (live or not yet reaped)? */
+static bool any_child(void)
+{
+	siginfo_t si = {0};
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0;
+}
+
+/* SIGKILL every process whose parent is brink; how many were sent their first
+ * (seen[0..*nseen) holds those sent one before, at most cap). */
+static int kill_children(pid_t self, pid_t *seen, int *nseen, int cap)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long v = strtol(e->d_name, &end, 10);
+		if (end == e->d_name || *end || v <= 0 || v == self)
+			continue;
+		pid_t pid = (pid_t)v;
+		if (procstat_field(pid, 4) != self)
+			continue;
+		int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (pfd < 0)
+			continue;
+		/* pinned now: a recycled pid would not be brink's child */
+		if (procstat_field(pid, 4) == self &&
+		    syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) == 0) {
+			bool again = false;
+			for (int i = 0; i < *nseen && !again; i++)
+				again = seen[i] == pid;
+			if (!again) {
+				n++;
+				if (*nseen < cap)
+					seen[(*nseen)++] = pid;
+			}
+		}
+		close(pfd);
+	}
+	closedir(d);
+	return n;
+}
+
+int launch_kill_orphans(void)
+{
+	pid_t self = getpid();
+	int killed = 0, nseen = 0;
+	pid_t seen[1024];
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		launch_reap_all(NULL);
+		int before = nseen, k = kill_children(self, seen, &nseen, 1024);
+		killed += k;
+		if (k == 0 && nseen == before && !any_child())
+			break;
+		struct timespec ts = {0, 2 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms >= 1000 || cg_hurry())
+			break;
+	}
+	launch_reap_all(NULL);
+	return killed;
 }

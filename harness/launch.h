@@ -75,4 +75,15 @@ int launch_start(const struct launch_opts *o, struct cg_run *cg, pid_t *pid, boo
  * to its end. The shape of cg_run_destroy's reap callback (cgroup.h). */
 void launch_reap_all(void *unused);
 
+/* Kill and reap brink's children that are not the programs it still waits
+ * for: processes re-parented to brink (a child subreaper) after leaving a run's
+ * groups in every hierarchy, so that no cgroup kill reached them, and theirs
+ * (a killed process's children come to brink in turn). Call it when brink has
+ * no child of its own left (after a run's teardown: its program reaped, its
+ * service load stopped). The pids come from /proc/PID/stat's ppid (field 4,
+ * proc(5)); each is pinned with pidfd_open(2) and its parent checked again
+ * before SIGKILL (pidfd_send_signal(2)). Bounded: about 1 s (cg_hurry: cut
+ * short). Returns how many were killed. */
+int launch_kill_orphans(void);
+
 #endif

@@ -1030,6 +1030,11 @@ static void conclude(struct run *x)
 	struct run_facts f;
 	gather_facts(x, &f);
 	run_classify(&f, r);
+	/* The kernel counted OOM kills and no source named a victim (the
+	 * tracepoint saw none in the run's group, the kernel log held none):
+	 * the victim is not known. */
+	if (r->oom_kills != RES_NONE && r->oom_kills > 0 && f.n_victims == 0)
+		r->unavailable |= UNAV_OOM_VICTIM;
 
 	int64_t t_end = (int64_t)(r->duration_s * 1e9);
 	if (f.ended && WIFEXITED(f.wstatus))
@@ -1245,6 +1250,8 @@ static enum launched run_launch(struct run *x, struct berr *err)
 			r->oom_kills = oc.oom_kill;
 			r->limit_hit = BP_MEMORY; /* the counter moved: memory (README) */
 			r->limit_method = METH_KERNEL_COUNTER;
+			/* counted, and no source asked which process it chose */
+			r->unavailable |= UNAV_OOM_VICTIM;
 			event(x, now_ns() - x->t0, "oom-kill", oc.oom_kill, NULL);
 			snprintf(
 			    r->exec_error, sizeof(r->exec_error),
@@ -1451,13 +1458,24 @@ static int run_teardown(struct run *x, int rc, struct berr *err)
 	sampler_free(x->sampler);
 	oom_watch_stop(x->oomw);
 	service_free(x->svc);
+	/* A group that will not go is brink's trouble, not the run's: the run's
+	 * row is still written, the problem said once here (and the group is tried
+	 * again with brink's own at the end). */
 	struct berr derr = {0};
 	if (cg_run_destroy(x->cg, launch_reap_all, NULL, &derr) != 0) {
-		fprintf(stderr, "brink: %s\n", derr.msg);
-		if (rc == 0) {
-			*err = derr;
-			rc = -1;
-		}
+		fprintf(stderr, "brink: warning: %s\n", derr.msg);
+		event(x, now_ns() - x->t0, "teardown", RES_NONE, derr.msg);
+	}
+	/* Descendants that left the run's groups in every hierarchy were out of
+	 * the kill's reach; brink (their subreaper) has them now. */
+	int escaped = launch_kill_orphans();
+	if (escaped > 0) {
+		const char *where = x->cg ? "the run's group" : "the run's process group";
+		fprintf(stderr, "brink: killed %d process%s that had left %s\n", escaped,
+			escaped == 1 ? "" : "es", where);
+		char d[64];
+		snprintf(d, sizeof(d), "left %s", where);
+		event(x, now_ns() - x->t0, "escaped-killed", escaped, d);
 	}
 	if (x->samples.f && csv_commit(&x->samples, rc == 0 ? err : NULL) != 0)
 		rc = -1;

@@ -1046,7 +1046,9 @@ static void run_one(struct runset *rs, size_t i, int rep)
 		fflush(stdout);
 	}
 	explain_run(rs->ro->quiet ? stderr : stdout, &sc, &r, rdir);
-	if (r.outcome == OUT_INTERRUPTED) {
+	/* A signal while the run was torn down (after its event loop) ends the
+	 * set here: no next run is started only to be interrupted. */
+	if (r.outcome == OUT_INTERRUPTED || termination_pending(rs->sigfd)) {
 		rs->interrupted = true;
 		rs->status = EXIT_INTERRUPT;
 	} else if ((r.outcome == OUT_EXEC_FAILED &&

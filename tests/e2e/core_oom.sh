@@ -36,4 +36,17 @@ fi
 s="$TMP/k/summary.csv"
 expect_eq "self-kill outcome" "$(field "$s" outcome)" signaled
 expect_eq "self-kill oom_kills" "$(field "$s" oom_kills)" 0
+# A limit too small to start the program: the kernel counts an OOM kill before its
+# exec. No victim is named then, and `unavailable` says so.
+"$BRINK" exec --quiet --no-progress --no-plots --memory 4K --out "$TMP/t" -- /bin/true >/dev/null 2>&1
+s="$TMP/t/summary.csv"
+expect_eq "4K: outcome" "$(field "$s" outcome)" exec-failed
+kills=$(field "$s" oom_kills)
+[ "${kills:-0}" -ge 1 ] && ok "4K: oom_kills $kills" || fail "4K: oom_kills '$kills'"
+victim=$(field "$s" oom_victim_pid)
+case "$victim;$(field "$s" unavailable)" in
+  ?*\;*) ok "4K: a victim named: $victim" ;;
+  \;*oom-victim*) ok "4K: no victim named, unavailable says oom-victim" ;;
+  *) fail "4K: no victim named and unavailable '$(field "$s" unavailable)' lacks oom-victim" ;;
+esac
 finish

@@ -30,6 +30,7 @@ build=${BRINK_V2LANE_BUILD:-${BRINK_BUILD_DIR:-/tmp/build-v2lane}/v2lane-static}
 scenarios=(fd-exhaust mem-hog thread-bomb)
 # The corpus of program shapes (tests/shapes/): its C programs, built static too.
 shapes=(hold fork-workers daemon thread-exit emfile)
+shapes+=(leader-exit) # cases_teardown.sh
 shapes+=(zombies filemap busy) # cases_classify.sh
 shapes+=(thread-exec self-stop trace-me) # cases_ptrace.sh
 shapes+=(fd-high) # cases_fdnum.sh

@@ -57,6 +57,7 @@ uptime_cs() {
 # directory), LOG (the program's stdout.log), RC (brink's status), EL_CS (brink's
 # wall time in centiseconds). Checks the peaks of the run. SR_WRAP (unset after): a
 # command that runs brink (timeout -s KILL N, for a case that could hang it).
+# SR_TIMEOUT (unset after): brink's --timeout, default 60s.
 shape_run() {
 	sr_name=$1-$2
 	sr_iv=$2
@@ -68,11 +69,12 @@ shape_run() {
 	echo "+ brink exec --interval $sr_iv --name $sr_name $*"
 	sr_t0=$(uptime_cs)
 	# shellcheck disable=SC2086 # SR_WRAP is words
-	${SR_WRAP:-} "$BRINK" exec --quiet --no-progress --no-plots --timeout 60s --interval "$sr_iv" \
+	${SR_WRAP:-} "$BRINK" exec --quiet --no-progress --no-plots --timeout "${SR_TIMEOUT:-60s}" --interval "$sr_iv" \
 		--name "$sr_name" --out "$D" "$@" >"$D.stdout" 2>"$D.stderr"
 	RC=$?
 	EL_CS=$(($(uptime_cs) - sr_t0))
 	SR_WRAP=
+	SR_TIMEOUT=
 	if [ -s "$D.stderr" ]; then sed 's/^/    brink: /' "$D.stderr"; fi
 	if [ -f "$S" ]; then
 		if msg=$(sh "$here/check_peaks.sh" "$D"); then ok "$sr_name: peaks >= own samples"; else
