@@ -143,7 +143,7 @@ command = thread-bomb
 pids = 16
 [compare]
 threshold = 100
-min-change.duration_s = 10s
+min-change.duration_s = 10
 EOF
 "$BRINK" run --quiet --no-progress --no-plots --out "$TMP/base" "$TMP/cluster.ini" >/dev/null 2>&1 ||
   fail "the baseline run here failed"
